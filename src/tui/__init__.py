@@ -1,0 +1,3 @@
+"""Keyboard-driven terminal explorer for sexual communication with a child offence statistics."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,85 @@
+"""Number formatting and the summary as plain text: shared by the CLI and the app."""
+
+from __future__ import annotations
+
+from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, Summary
+from tui.data.schema import label
+
+DASH = "–"
+
+
+def count(value: float | int | None) -> str:
+    """Whole number with thousands separators."""
+    return DASH if value is None else f"{int(value):,}"
+
+
+def percent(value: float | None) -> str:
+    """A share as a percentage with one decimal."""
+    return DASH if value is None else f"{value * 100:.1f}%"
+
+
+def change(value: float | None) -> str:
+    """A relative change with its sign."""
+    return DASH if value is None else f"{value * 100:+.1f}%"
+
+
+def rate(value: float | None) -> str:
+    """A rate with two decimals."""
+    return DASH if value is None else f"{value:,.2f}"
+
+
+def column_titles(result: Summary) -> dict[str, str]:
+    """Header text of each summary column, saying what the shares and change are relative to."""
+    return {
+        result.key: label(result.key),
+        result.measure: label(result.measure),
+        SHARE: "Share",
+        SHARE_RECORDED: "Share where recorded",
+        CHANGE: f"Change {result.change_label}" if result.change_label else "Change",
+        RATE: "Rate per 100k"
+        + ("/yr" if result.rate_label and "year" in result.rate_label else ""),
+    }
+
+
+FORMATTERS = {SHARE: percent, SHARE_RECORDED: percent, CHANGE: change, RATE: rate}
+
+
+def cell(column: str, value: object) -> str:
+    """Format one summary value by its column."""
+    formatter = FORMATTERS.get(column)
+    if formatter is not None:
+        return formatter(value)  # type: ignore[arg-type]
+    if isinstance(value, int | float):
+        return count(value)
+    return str(value)
+
+
+def summary_lines(result: Summary) -> list[str]:
+    """The summary as aligned text lines: header, rows, totals."""
+    titles = column_titles(result)
+    columns = list(titles)
+    rows = [
+        [str(v) if i == 0 else cell(c, v) for i, (c, v) in enumerate(zip(columns, r, strict=True))]
+        for r in result.frame.iter_rows()
+    ]
+    totals = ["Total"] + [cell(c, result.totals.get(c)) for c in columns[1:]]
+    table = [[titles[c] for c in columns], *rows, totals]
+    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        first = values[0].ljust(widths[0])
+        rest = (v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
+
+
+def recorded_note(result: Summary) -> str | None:
+    """What the where-recorded share leaves out, when the grouped dimension has unknowns."""
+    if not result.has_not_recorded:
+        return None
+    return (
+        f"Share where recorded excludes 'Not recorded' from the denominator "
+        f"(base {count(result.recorded_total)})."
+    )

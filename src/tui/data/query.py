@@ -1,0 +1,395 @@
+"""The one query engine: everything shown or exported is computed here from (Dataset, Selection).
+
+Results are small polars frames, cached per (dataset, selection) so moving back and forth is free.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+
+import polars as pl
+
+from tui.data.dataset import DataError, Dataset
+from tui.data.schema import FORCE, NOT_RECORDED, YEAR
+from tui.data.selection import Selection
+
+SHARE = "share"
+SHARE_RECORDED = "share_recorded"
+CHANGE = "change"
+RATE = "rate_per_100k"
+OTHER = "Other"
+
+NATURALLY_ORDERED = frozenset({"year", "age_band", "platform", "financial_quarter"})
+"""Dimensions whose summary reads best in their own order rather than largest first."""
+GEOGRAPHY = ("nation", "region", "force")
+CACHE_SIZE = 256
+
+
+def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) -> pl.Expr:
+    """The polars predicate of the selection's filters, leaving out dimensions in ``skip``."""
+    predicates = [pl.col(d).is_in(list(m)) for d, m in selection.filters if d not in skip]
+    return pl.all_horizontal(predicates) if predicates else pl.lit(True)
+
+
+def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
+    """The rows the selection keeps, as a lazy frame."""
+    return dataset.lazy().filter(filter_expression(selection))
+
+
+def validate(dataset: Dataset, selection: Selection) -> None:
+    """Raise :class:`DataError` if the selection names a dimension, member or measure not present."""
+    if selection.group_by not in dataset.dimensions:
+        raise DataError(
+            f"no dimension '{selection.group_by}' (known: {', '.join(dataset.dimensions)})"
+        )
+    if selection.measure not in dataset.measures:
+        raise DataError(f"no measure '{selection.measure}' (known: {', '.join(dataset.measures)})")
+    for dimension, members in selection.filters:
+        if dimension not in dataset.dimensions:
+            raise DataError(f"no dimension '{dimension}' (known: {', '.join(dataset.dimensions)})")
+        unknown = [m for m in members if m not in dataset.members(dimension)]
+        if unknown:
+            raise DataError(f"{dimension} has no member '{unknown[0]}'")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The grouped table: one row per member plus the totals, with what the columns mean."""
+
+    frame: pl.DataFrame
+    """Columns: the grouped dimension, the measure, share, share_recorded, change, rate_per_100k."""
+    totals: dict[str, float | int | None]
+    change_label: str | None
+    """What ``change`` compares, e.g. ``2018/19 vs 2017/18``; ``None`` when there is no year."""
+    rate_label: str | None
+    """What ``rate_per_100k`` means; ``None`` when no population is known."""
+    recorded_total: int
+    """Sum of the measure over members other than *Not recorded* (the where-recorded base)."""
+    has_not_recorded: bool
+
+    @property
+    def key(self) -> str:
+        """The grouped dimension's column name."""
+        return self.frame.columns[0]
+
+    @property
+    def measure(self) -> str:
+        """The measure's column name."""
+        return self.frame.columns[1]
+
+
+def year_comparison(dataset: Dataset, selection: Selection) -> tuple[str, str] | None:
+    """(previous, latest) year the change column compares when not grouping by year."""
+    if YEAR not in dataset.dimensions:
+        return None
+    years = dataset.members(YEAR)
+    chosen = selection.members(YEAR) or years
+    picked = [y for y in years if y in chosen]
+    if not picked:
+        return None
+    latest = years.index(picked[-1])
+    if latest == 0:
+        return None
+    return years[latest - 1], years[latest]
+
+
+def _change_columns(
+    dataset: Dataset, selection: Selection
+) -> tuple[pl.DataFrame | None, str | None, float | None]:
+    """Year-on-year change per group and overall; the year filter is widened to the prior year."""
+    if YEAR not in dataset.dimensions:
+        return None, None, None
+    key, measure = selection.group_by, selection.measure
+    without_year = dataset.lazy().filter(filter_expression(selection, skip=frozenset({YEAR})))
+    if key == YEAR:
+        by_year = without_year.group_by(YEAR).agg(pl.col(measure).sum()).collect().sort(YEAR)
+        years = dataset.members(YEAR)
+        present = dict(zip(by_year[YEAR].cast(pl.String), by_year[measure], strict=True))
+        changes = []
+        for year in years:
+            index = years.index(year)
+            previous = present.get(years[index - 1]) if index else None
+            current = present.get(year)
+            changes.append(_ratio_change(current, previous))
+        frame = pl.DataFrame(
+            {YEAR: pl.Series(years, dtype=dataset.frame.schema[YEAR]), CHANGE: changes},
+            schema_overrides={CHANGE: pl.Float64},
+        )
+        return frame, "vs previous year", None
+    compared = year_comparison(dataset, selection)
+    if compared is None:
+        return None, None, None
+    previous, latest = compared
+    window = without_year.filter(pl.col(YEAR).is_in([previous, latest]))
+    sums = [
+        pl.col(measure).filter(pl.col(YEAR) == latest).sum().alias("latest"),
+        pl.col(measure).filter(pl.col(YEAR) == previous).sum().alias("previous"),
+    ]
+    per_group = window.group_by(key).agg(sums).collect()
+    overall = window.select(sums).collect()
+    frame = per_group.select(
+        key,
+        pl.when(pl.col("previous") > 0)
+        .then(pl.col("latest") / pl.col("previous") - 1)
+        .otherwise(None)
+        .alias(CHANGE),
+    )
+    total_change = _ratio_change(overall["latest"][0], overall["previous"][0])
+    return frame, f"{latest} vs {previous}", total_change
+
+
+def _ratio_change(current: int | None, previous: int | None) -> float | None:
+    if current is None or not previous:
+        return None
+    return current / previous - 1
+
+
+def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | None, int | None]:
+    """Population per group (geographic grouping) or of the whole selection, from the forces list."""
+    geography = dataset.geography
+    if geography is None or FORCE not in dataset.dimensions:
+        return None, None
+    geo_filters = [
+        pl.col(d).is_in(list(m))
+        for d, m in selection.filters
+        if d in GEOGRAPHY and d in geography.columns
+    ]
+    forces = geography.filter(pl.all_horizontal(geo_filters)) if geo_filters else geography
+    key = selection.group_by
+    if key in GEOGRAPHY and key in geography.columns:
+        frame = (
+            forces.group_by(key)
+            .agg(pl.col("population").sum())
+            .with_columns(pl.col(key).cast(dataset.frame.schema[key]))
+        )
+        return frame, int(forces["population"].sum())
+    return None, int(forces["population"].sum())
+
+
+def _year_count(dataset: Dataset, selection: Selection) -> int:
+    if YEAR not in dataset.dimensions:
+        return 1
+    return len(selection.members(YEAR) or dataset.members(YEAR))
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def summary(dataset: Dataset, selection: Selection) -> Summary:
+    """Grouped totals with shares, shares where recorded, year-on-year change and rate per 100k."""
+    validate(dataset, selection)
+    key, measure = selection.group_by, selection.measure
+    grouped = filtered(dataset, selection).group_by(key).agg(pl.col(measure).sum()).collect()
+    total = int(grouped[measure].sum())
+    recorded_total = int(grouped.filter(pl.col(key) != NOT_RECORDED)[measure].sum())
+    has_not_recorded = bool((grouped[key] == NOT_RECORDED).any())
+    frame = grouped.with_columns(
+        (pl.col(measure) / total if total else pl.lit(None, pl.Float64)).alias(SHARE),
+        pl.when((pl.col(key) != NOT_RECORDED) & pl.lit(recorded_total > 0))
+        .then(pl.col(measure) / max(recorded_total, 1))
+        .otherwise(None)
+        .alias(SHARE_RECORDED),
+    )
+    changes, change_label, total_change = _change_columns(dataset, selection)
+    if changes is not None:
+        frame = frame.join(changes, on=key, how="left")
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Float64).alias(CHANGE))
+    if key == YEAR and changes is not None:
+        total_change = None
+    populations, total_population = _population(dataset, selection)
+    years = 1 if key == YEAR else _year_count(dataset, selection)
+    if populations is not None:
+        frame = frame.join(populations, on=key, how="left")
+    elif total_population:
+        frame = frame.with_columns(pl.lit(total_population).alias("population"))
+    else:
+        frame = frame.with_columns(pl.lit(None, pl.Int64).alias("population"))
+    frame = frame.with_columns(
+        (pl.col(measure) / pl.col("population") / years * 100_000).alias(RATE)
+    ).drop("population")
+    frame = frame.select(key, measure, SHARE, SHARE_RECORDED, CHANGE, RATE)
+    total_years = _year_count(dataset, selection)
+    totals: dict[str, float | int | None] = {
+        measure: total,
+        SHARE: 1.0 if total else None,
+        SHARE_RECORDED: 1.0 if recorded_total else None,
+        CHANGE: total_change,
+        RATE: total / total_population / total_years * 100_000 if total_population else None,
+    }
+    rate_label = None
+    if total_population:
+        rate_label = "per 100,000 residents" + (
+            " per year" if total_years > 1 or key == YEAR else ""
+        )
+    return Summary(
+        frame=sort_summary(frame, selection),
+        totals=totals,
+        change_label=change_label,
+        rate_label=rate_label,
+        recorded_total=recorded_total,
+        has_not_recorded=has_not_recorded,
+    )
+
+
+def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
+    """Order summary rows as the selection asks; ties broken by the dimension's own order."""
+    key, measure = selection.group_by, selection.measure
+    column = selection.sort_column
+    if column is None:
+        if key in NATURALLY_ORDERED:
+            return frame.sort(key)
+        return frame.sort([measure, key], descending=[True, False])
+    if column == key:
+        return frame.sort(key, descending=selection.descending)
+    return frame.sort([column, key], descending=[selection.descending, False], nulls_last=True)
+
+
+def top_n(summary_frame: pl.DataFrame, n: int) -> pl.DataFrame:
+    """The ``n`` largest rows by measure (key and measure only); the rest summed as ``Other (k)``."""
+    key, measure = summary_frame.columns[:2]
+    ranked = summary_frame.select(pl.col(key).cast(pl.String), measure).sort(
+        [measure, key], descending=[True, False]
+    )
+    if ranked.height <= n:
+        return ranked
+    head, tail = ranked.head(n), ranked.tail(ranked.height - n)
+    other = pl.DataFrame(
+        {key: [f"{OTHER} ({tail.height})"], measure: [tail[measure].sum()]},
+        schema=head.schema,
+    )
+    return pl.concat([head, other])
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dict[str, int]:
+    """The measure per member of ``dimension`` under every filter except that dimension's own."""
+    frame = (
+        dataset.lazy()
+        .filter(filter_expression(selection, skip=frozenset({dimension})))
+        .group_by(dimension)
+        .agg(pl.col(selection.measure).sum())
+        .collect()
+    )
+    counts = dict(zip(frame[dimension].cast(pl.String), frame[selection.measure], strict=True))
+    return {m: int(counts.get(m, 0)) for m in dataset.members(dimension)}
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def matched(dataset: Dataset, selection: Selection) -> tuple[int, int]:
+    """(rows kept, measure total) for the selection."""
+    frame = (
+        filtered(dataset, selection)
+        .select(pl.len().alias("rows"), pl.col(selection.measure).sum().alias("total"))
+        .collect()
+    )
+    return int(frame["rows"][0]), int(frame["total"][0] or 0)
+
+
+def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -> pl.DataFrame:
+    """One page of the filtered underlying rows."""
+    return filtered(dataset, selection).slice(offset, limit).collect()
+
+
+@dataclass(frozen=True)
+class ChartData:
+    """What a chart draws: categories along x and one or more named series of values."""
+
+    kind: str
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[float, ...]], ...]
+
+
+CHART_KINDS = ("bar", "line", "stacked")
+STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
+CHART_TOP = 8
+
+
+def chart_kinds(dataset: Dataset, selection: Selection) -> tuple[str, ...]:
+    """The chart kinds that make sense for this selection."""
+    kinds = ["bar"]
+    if YEAR in dataset.dimensions and len(selection.members(YEAR) or dataset.members(YEAR)) > 1:
+        kinds.append("line")
+    if _stack_dimension(dataset, selection):
+        kinds.append("stacked")
+    return tuple(kinds)
+
+
+def _stack_dimension(dataset: Dataset, selection: Selection) -> str | None:
+    for dimension in STACK_DIMENSIONS:
+        if dimension in dataset.dimensions and dimension != selection.group_by:
+            kept = selection.members(dimension)
+            if kept is None or len(kept) > 1:
+                return dimension
+    return None
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
+    """Series for a bar chart (by group), a line over years, or bars stacked by age or platform."""
+    key, measure = selection.group_by, selection.measure
+    bars = top_n(summary(dataset, selection).frame, CHART_TOP)
+    groups = tuple(bars[key].to_list())
+    if kind == "line" and "line" in chart_kinds(dataset, selection):
+        years = [
+            y
+            for y in dataset.members(YEAR)
+            if y in (selection.members(YEAR) or dataset.members(YEAR))
+        ]
+        if key == YEAR:
+            values = summary(dataset, selection).frame.sort(YEAR)
+            by_year = dict(zip(values[YEAR].cast(pl.String), values[measure], strict=True))
+            series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
+        else:
+            top = [g for g in groups if not g.startswith(f"{OTHER} (")][:5]
+            pivot = _crosstab(dataset, selection, key, YEAR, top)
+            series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
+        return ChartData("line", f"{measure} by year", tuple(years), series)
+    stack = _stack_dimension(dataset, selection)
+    if kind == "stacked" and stack:
+        top = [g for g in groups if not g.startswith(f"{OTHER} (")]
+        stacks = [
+            m
+            for m in dataset.members(stack)
+            if m in (selection.members(stack) or dataset.members(stack))
+        ]
+        pivot = _crosstab(dataset, selection, key, stack, top)
+        series = tuple((s, tuple(float(pivot.get((g, s), 0)) for g in top)) for s in stacks)
+        return ChartData("stacked", f"{measure} by {key} and {stack}", tuple(top), series)
+    return ChartData(
+        "bar", f"{measure} by {key}", groups, ((measure, tuple(float(v) for v in bars[measure])),)
+    )
+
+
+def _crosstab(
+    dataset: Dataset, selection: Selection, rows: str, columns: str, keep: list[str]
+) -> dict[tuple[str, str], int]:
+    frame = (
+        filtered(dataset, selection)
+        .filter(pl.col(rows).cast(pl.String).is_in(keep))
+        .group_by(rows, columns)
+        .agg(pl.col(selection.measure).sum())
+        .collect()
+    )
+    return {
+        (str(r), str(c)): int(v)
+        for r, c, v in zip(frame[rows], frame[columns], frame[selection.measure], strict=True)
+    }
+
+
+def initial_selection(dataset: Dataset) -> Selection:
+    """Where the app starts: grouped by the first dimension in drill order, nothing filtered.
+
+    A Home Office open-data file holding several offences starts filtered to code 71 (sexual
+    communication with a child).
+    """
+    from tui.data.schema import SEXUAL_COMMUNICATION_OFFENCE_CODE, drill_order
+
+    selection = Selection(
+        group_by=drill_order(list(dataset.dimensions))[0], measure=dataset.measure
+    )
+    if "offence_code" in dataset.dimensions:
+        codes = dataset.members("offence_code")
+        if len(codes) > 1 and SEXUAL_COMMUNICATION_OFFENCE_CODE in codes:
+            selection = selection.with_filter("offence_code", (SEXUAL_COMMUNICATION_OFFENCE_CODE,))
+    return selection

@@ -1,0 +1,150 @@
+"""Column vocabulary: canonical dimension names, aliases, member orders and hierarchies."""
+
+from __future__ import annotations
+
+import re
+
+NOT_RECORDED = "Not recorded"
+"""Member meaning "the police did not record this value"; excluded from *where recorded* shares."""
+
+MEASURE = "offences"
+YEAR = "year"
+FORCE = "force"
+
+AGE_BANDS = ("0-11", "12-15", NOT_RECORDED)
+PLATFORMS = (
+    "Facebook",
+    "Messenger",
+    "Instagram",
+    "WhatsApp",
+    "Snapchat",
+    "Kik",
+    "Twitter",
+    "YouTube",
+    "Other",
+    NOT_RECORDED,
+)
+PLATFORM_OWNERS = {
+    "Facebook": "Meta",
+    "Messenger": "Meta",
+    "Instagram": "Meta",
+    "WhatsApp": "Meta",
+    "Snapchat": "Snap",
+    "Kik": "Kik Interactive",
+    "Twitter": "Twitter",
+    "YouTube": "Google",
+    "Other": "Other",
+    NOT_RECORDED: NOT_RECORDED,
+}
+
+NSPCC_DIMENSIONS = ("year", "nation", "region", "force", "age_band", "platform_owner", "platform")
+"""The embedded dataset's dimensions, in the order the tidy file stores them."""
+
+HIERARCHIES: tuple[tuple[str, ...], ...] = (
+    ("nation", "region", "force"),
+    ("year",),
+    ("age_band",),
+    ("platform_owner", "platform"),
+)
+"""Drill-down order: within a hierarchy first, then on to the next hierarchy."""
+
+LABELS = {
+    "year": "Year",
+    "nation": "Nation",
+    "region": "Region",
+    "force": "Force",
+    "age_band": "Age band",
+    "platform_owner": "Platform owner",
+    "platform": "Platform",
+    "offences": "Offences",
+    "financial_quarter": "Quarter",
+    "offence_description": "Offence",
+    "offence_group": "Offence group",
+    "offence_subgroup": "Offence subgroup",
+    "offence_code": "Offence code",
+}
+
+ALIASES = {
+    # NSPCC / embedded layout
+    "year": "year",
+    "financialyear": "year",
+    "fy": "year",
+    "nation": "nation",
+    "country": "nation",
+    "region": "region",
+    "force": "force",
+    "forcename": "force",
+    "policeforce": "force",
+    "policeforcearea": "force",
+    "agedband": "age_band",
+    "ageband": "age_band",
+    "age": "age_band",
+    "victimage": "age_band",
+    "victimageband": "age_band",
+    "agegroup": "age_band",
+    "platform": "platform",
+    "method": "platform",
+    "communicationmethod": "platform",
+    "app": "platform",
+    "site": "platform",
+    "platformowner": "platform_owner",
+    "owner": "platform_owner",
+    "offences": "offences",
+    "offence": "offences",
+    "count": "offences",
+    "numberofoffences": "offences",
+    "recordedoffences": "offences",
+    "crimes": "offences",
+    # Home Office police recorded crime open-data layout
+    "financialquarter": "financial_quarter",
+    "offencedescription": "offence_description",
+    "offencegroup": "offence_group",
+    "offencesubgroup": "offence_subgroup",
+    "offencecode": "offence_code",
+}
+
+FORCE_NAME_ALIASES = {
+    "london, city of": "City of London",
+    "city of london police": "City of London",
+    "metropolitan police service": "Metropolitan Police",
+    "avon & somerset": "Avon and Somerset",
+    "devon & cornwall": "Devon and Cornwall",
+}
+"""Spellings of force names seen in published tables, mapped to the reference list's name."""
+
+SEXUAL_COMMUNICATION_OFFENCE_CODE = "71"
+"""Home Office offence code of *sexual communication with a child*."""
+
+
+def squash(name: str) -> str:
+    """Loose form of a column name: lower case, no spaces, underscores, dashes or punctuation."""
+    return re.sub(r"[^0-9a-z]", "", name.strip().lstrip("\ufeff").lower())
+
+
+def canonical_column(name: str) -> str:
+    """The canonical name for a user's column: a known alias, or a snake_case version of it."""
+    known = ALIASES.get(squash(name))
+    if known:
+        return known
+    snake = re.sub(r"[^0-9a-zA-Z]+", "_", name.strip().lstrip("\ufeff")).strip("_").lower()
+    return snake or "column"
+
+
+def label(column: str) -> str:
+    """Human label for a column name."""
+    return LABELS.get(column, column.replace("_", " ").capitalize())
+
+
+def member_order(dimension: str) -> tuple[str, ...] | None:
+    """The fixed display order of a dimension's members, where the domain has one."""
+    if dimension == "age_band":
+        return AGE_BANDS
+    if dimension == "platform":
+        return PLATFORMS
+    return None
+
+
+def drill_order(dimensions: list[str]) -> list[str]:
+    """All dimensions in drill-down order: known hierarchies first, then the rest as given."""
+    known = [d for chain in HIERARCHIES for d in chain if d in dimensions]
+    return known + [d for d in dimensions if d not in known]

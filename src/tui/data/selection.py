@@ -1,0 +1,94 @@
+"""The one immutable selection state: filters, grouping, measure, sort and drill path."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+from tui.data.schema import drill_order
+
+Filters = tuple[tuple[str, tuple[str, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the user is looking at. Every transition returns a new selection.
+
+    ``filters`` keeps, per dimension, the members that are *in*; a dimension without an entry is
+    unfiltered. ``sort_column`` ``None`` means the natural order (the dimension's own order for
+    years, age bands and platforms; largest first otherwise).
+    """
+
+    group_by: str
+    measure: str
+    filters: Filters = ()
+    sort_column: str | None = None
+    descending: bool = True
+    drill_path: tuple[tuple[str, str], ...] = ()
+
+    def members(self, dimension: str) -> tuple[str, ...] | None:
+        """Members of ``dimension`` kept by the filters, or ``None`` when it is unfiltered."""
+        return dict(self.filters).get(dimension)
+
+    def with_filter(self, dimension: str, members: tuple[str, ...] | list[str] | None) -> Selection:
+        """Keep only ``members`` of ``dimension``; ``None`` removes that dimension's filter."""
+        kept = {d: m for d, m in self.filters if d != dimension}
+        if members is not None:
+            kept[dimension] = tuple(dict.fromkeys(members))
+        return replace(self, filters=tuple(sorted(kept.items())))
+
+    def toggled(self, dimension: str, member: str, all_members: tuple[str, ...]) -> Selection:
+        """Add ``member`` to or remove it from the filter; all members selected means unfiltered."""
+        current = self.members(dimension) or all_members
+        if member in current:
+            chosen = tuple(m for m in current if m != member)
+        else:
+            chosen = tuple(m for m in all_members if m in current or m == member)
+        return self.with_filter(dimension, None if set(chosen) == set(all_members) else chosen)
+
+    def cleared(self) -> Selection:
+        """No filters and no drill path; grouping, measure and sort kept."""
+        return replace(self, filters=(), drill_path=())
+
+    def grouped_by(self, dimension: str) -> Selection:
+        """Group by another dimension (natural sort order again)."""
+        return replace(self, group_by=dimension, sort_column=None, descending=True)
+
+    def sorted_by(self, column: str | None) -> Selection:
+        """Sort by ``column``; asking for the current column again flips the direction."""
+        if column == self.sort_column:
+            return replace(self, descending=not self.descending)
+        return replace(self, sort_column=column, descending=column is not None)
+
+    def with_sort(self, column: str | None, descending: bool) -> Selection:
+        """Sort by ``column`` in the given direction (``None``: natural order)."""
+        return replace(self, sort_column=column, descending=descending)
+
+    def with_measure(self, measure: str) -> Selection:
+        """Show another measure."""
+        return replace(self, measure=measure)
+
+    def next_level(self, dimensions: tuple[str, ...] | list[str]) -> str | None:
+        """The dimension a drill-down from the current grouping moves to, if any.
+
+        The next dimension in drill order (nation > region > force, year, age band, platform
+        owner > platform, then any other) that is not already narrowed to one member.
+        """
+        order = drill_order(list(dimensions))
+        if self.group_by not in order:
+            return None
+        for dimension in order[order.index(self.group_by) + 1 :]:
+            kept = self.members(dimension)
+            if kept is None or len(kept) > 1:
+                return dimension
+        return None
+
+    def drilled(self, member: str, dimensions: tuple[str, ...] | list[str]) -> Selection | None:
+        """Filter to ``member`` of the grouped dimension and group by the next level."""
+        following = self.next_level(dimensions)
+        if following is None:
+            return None
+        narrowed = self.with_filter(self.group_by, (member,))
+        return replace(
+            narrowed.grouped_by(following),
+            drill_path=(*self.drill_path, (self.group_by, member)),
+        )

@@ -1,0 +1,155 @@
+"""The query engine on a small hand-made dataset whose answers are known."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tui.data.load import load_dataset
+from tui.data.query import (
+    CHANGE,
+    RATE,
+    SHARE,
+    SHARE_RECORDED,
+    chart_data,
+    chart_kinds,
+    matched,
+    member_counts,
+    rows_page,
+    summary,
+    top_n,
+)
+from tui.data.selection import Selection
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory):
+    path: Path = tmp_path_factory.mktemp("q") / "small.csv"
+    pl.DataFrame(
+        {
+            "year": ["2017/18"] * 4 + ["2018/19"] * 4,
+            "force": ["Kent", "Kent", "Essex", "Essex"] * 2,
+            "platform": ["Instagram", "Not recorded"] * 4,
+            "offences": [10, 5, 20, 5, 30, 5, 20, 15],
+        }
+    ).write_csv(path)
+    return load_dataset(path)
+
+
+def row(frame: pl.DataFrame, key: str, member: str) -> dict:
+    return frame.filter(pl.col(key).cast(pl.String) == member).to_dicts()[0]
+
+
+def test_shares_where_recorded_exclude_not_recorded(small) -> None:
+    result = summary(small, Selection("platform", "offences"))
+    assert result.totals["offences"] == 110
+    insta = row(result.frame, "platform", "Instagram")
+    assert insta["offences"] == 80 and insta[SHARE] == pytest.approx(80 / 110)
+    assert insta[SHARE_RECORDED] == pytest.approx(1.0)
+    assert row(result.frame, "platform", "Not recorded")[SHARE_RECORDED] is None
+    assert result.recorded_total == 80 and result.has_not_recorded
+
+
+def test_year_on_year_change_by_group_and_by_year(small) -> None:
+    by_force = summary(small, Selection("force", "offences"))
+    assert by_force.change_label == "2018/19 vs 2017/18"
+    assert row(by_force.frame, "force", "Kent")[CHANGE] == pytest.approx(35 / 15 - 1)
+    assert row(by_force.frame, "force", "Essex")[CHANGE] == pytest.approx(35 / 25 - 1)
+    assert by_force.totals[CHANGE] == pytest.approx(70 / 40 - 1)
+    by_year = summary(small, Selection("year", "offences"))
+    assert row(by_year.frame, "year", "2017/18")[CHANGE] is None
+    assert row(by_year.frame, "year", "2018/19")[CHANGE] == pytest.approx(70 / 40 - 1)
+    only_latest = Selection("year", "offences").with_filter("year", ("2018/19",))
+    assert row(summary(small, only_latest).frame, "year", "2018/19")[CHANGE] == pytest.approx(0.75)
+
+
+def test_rate_per_100k_uses_force_population_per_year(small) -> None:
+    by_force = summary(small, Selection("force", "offences"))
+    kent = 1_846_000
+    assert row(by_force.frame, "force", "Kent")[RATE] == pytest.approx(50 / 2 / kent * 100_000)
+    assert by_force.rate_label == "per 100,000 residents per year"
+    essex_only = Selection("platform", "offences").with_filter("force", ("Essex",))
+    assert summary(small, essex_only).totals[RATE] == pytest.approx(60 / 2 / 1_832_000 * 100_000)
+
+
+def test_filters_counts_rows_and_pages(small) -> None:
+    selection = Selection("force", "offences").with_filter("platform", ("Instagram",))
+    assert matched(small, selection) == (4, 80)
+    counts = member_counts(small, selection, "platform")
+    assert counts == {"Instagram": 80, "Not recorded": 30}
+    assert member_counts(small, selection, "force") == {"Essex": 40, "Kent": 40}
+    page = rows_page(small, selection, 1, 2)
+    assert page.height == 2 and set(page["platform"].cast(pl.String)) == {"Instagram"}
+    nothing = selection.with_filter("force", ())
+    assert matched(small, nothing) == (0, 0)
+    assert summary(small, nothing).frame.height == 0
+
+
+def test_sorting(small) -> None:
+    base = Selection("force", "offences")
+    assert summary(small, base).frame["force"].cast(pl.String).to_list() == ["Essex", "Kent"]
+    by_name = base.with_sort("force", descending=True)
+    assert summary(small, by_name).frame["force"].cast(pl.String).to_list() == ["Kent", "Essex"]
+    by_change = base.with_sort(CHANGE, descending=True)
+    assert summary(small, by_change).frame["force"].cast(pl.String).to_list() == ["Kent", "Essex"]
+
+
+def test_top_n_sums_the_rest_as_other(dataset) -> None:
+    frame = summary(dataset, Selection("force", "offences")).frame
+    top = top_n(frame, 5)
+    assert top.height == 6 and top["force"][-1] == "Other (38)"
+    assert top["offences"].sum() == 7590
+
+
+def test_charts(small, dataset) -> None:
+    selection = Selection("force", "offences")
+    assert chart_kinds(small, selection) == ("bar", "line", "stacked")
+    line = chart_data(small, selection, "line")
+    assert line.categories == ("2017/18", "2018/19")
+    assert dict(line.series)["Kent"] == (15.0, 35.0)
+    stacked = chart_data(small, selection, "stacked")
+    assert dict(stacked.series)["Not recorded"] == (20.0, 10.0)
+    one_year = selection.with_filter("year", ("2017/18",))
+    assert "line" not in chart_kinds(small, one_year)
+    assert chart_data(dataset, Selection("year", "offences"), "line").series[0][1] == (
+        3217.0,
+        4373.0,
+    )
+
+
+def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
+    dims = dataset.dimensions
+    top = Selection("nation", "offences")
+    region = top.drilled("England", dims)
+    assert region.group_by == "region" and region.members("nation") == ("England",)
+    force = region.drilled("West Midlands", dims)
+    assert force.group_by == "force" and force.drill_path == (
+        ("nation", "England"),
+        ("region", "West Midlands"),
+    )
+    year = force.drilled("West Mercia", dims)
+    assert year.group_by == "year"
+    age = year.drilled("2017/18", dims)
+    assert summary(dataset, age).totals["offences"] == 73
+    owner = age.drilled("0-11", dims)
+    platform = owner.drilled("Meta", dims)
+    assert platform.group_by == "platform"
+    assert platform.drilled("Instagram", dims) is None
+    assert set(summary(dataset, platform).frame["platform"].cast(pl.String)) == {
+        "Facebook",
+        "Messenger",
+        "Instagram",
+        "WhatsApp",
+    }
+    skip_filtered = Selection("region", "offences").with_filter("force", ("Kent",))
+    assert skip_filtered.next_level(dims) == "year"
+
+
+def test_toggle_and_clear() -> None:
+    members = ("a", "b", "c")
+    selection = Selection("x", "n").toggled("x", "b", members)
+    assert selection.members("x") == ("a", "c")
+    assert selection.toggled("x", "b", members).members("x") is None
+    assert selection.cleared().filters == ()
