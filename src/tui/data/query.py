@@ -393,3 +393,34 @@ def initial_selection(dataset: Dataset) -> Selection:
         if len(codes) > 1 and SEXUAL_COMMUNICATION_OFFENCE_CODE in codes:
             selection = selection.with_filter("offence_code", (SEXUAL_COMMUNICATION_OFFENCE_CODE,))
     return selection
+
+
+@dataclass(frozen=True)
+class Results:
+    """Everything the main screen shows for one selection, computed together."""
+
+    selection: Selection
+    summary: Summary
+    chart: ChartData
+    chart_kinds: tuple[str, ...]
+    counts: dict[str, int]
+    """Measure per member of ``counts_dimension`` (for the filter panel)."""
+    counts_dimension: str
+    rows: int
+    total: int
+
+
+def results(dataset: Dataset, selection: Selection, chart_kind: str, counts_dimension: str) -> Results:
+    """Compute the summary, chart, filter counts and matched totals for a selection."""
+    kinds = chart_kinds(dataset, selection)
+    rows, total = matched(dataset, selection)
+    return Results(
+        selection=selection,
+        summary=summary(dataset, selection),
+        chart=chart_data(dataset, selection, chart_kind if chart_kind in kinds else "bar"),
+        chart_kinds=kinds,
+        counts=member_counts(dataset, selection, counts_dimension),
+        counts_dimension=counts_dimension,
+        rows=rows,
+        total=total,
+    )
