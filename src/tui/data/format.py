@@ -28,8 +28,17 @@ def rate(value: float | None) -> str:
     return DASH if value is None else f"{value:,.2f}"
 
 
-def column_titles(result: Summary) -> dict[str, str]:
-    """Header text of each summary column, saying what the shares and change are relative to."""
+def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
+    """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
+    if compact:
+        return {
+            result.key: label(result.key),
+            result.measure: label(result.measure),
+            SHARE: "Share",
+            SHARE_RECORDED: "Sh. recorded",
+            CHANGE: "YoY",
+            RATE: "Per 100k",
+        }
     return {
         result.key: label(result.key),
         result.measure: label(result.measure),
@@ -73,6 +82,18 @@ def summary_lines(result: Summary) -> list[str]:
 
     rule = "  ".join("-" * w for w in widths)
     return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
+
+
+def notes(result: Summary) -> str:
+    """What the compact headers mean for this summary, in one or two lines."""
+    parts = []
+    if result.change_label:
+        parts.append(f"YoY: {result.change_label}")
+    if result.has_not_recorded:
+        parts.append(f"Sh. recorded: 'Not recorded' excluded (base {count(result.recorded_total)})")
+    if result.rate_label:
+        parts.append(f"Per 100k: {result.rate_label}")
+    return " · ".join(parts)
 
 
 def recorded_note(result: Summary) -> str | None:

@@ -245,13 +245,15 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
 
 
 def top_n(summary_frame: pl.DataFrame, n: int) -> pl.DataFrame:
-    """The ``n`` largest rows by measure (key and measure only); the rest summed as ``Other (k)``."""
+    """Key and measure of the summary; past ``n`` rows, the largest ``n`` and the rest as ``Other (k)``.
+
+    Up to ``n`` rows keep the summary's own order.
+    """
     key, measure = summary_frame.columns[:2]
-    ranked = summary_frame.select(pl.col(key).cast(pl.String), measure).sort(
-        [measure, key], descending=[True, False]
-    )
-    if ranked.height <= n:
-        return ranked
+    plain = summary_frame.select(pl.col(key).cast(pl.String), measure)
+    if plain.height <= n:
+        return plain
+    ranked = plain.sort([measure, key], descending=[True, False])
     head, tail = ranked.head(n), ranked.tail(ranked.height - n)
     other = pl.DataFrame(
         {key: [f"{OTHER} ({tail.height})"], measure: [tail[measure].sum()]},

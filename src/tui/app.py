@@ -1,0 +1,366 @@
+"""The explorer app: bindings, the one reactive selection, and the results worker.
+
+Data flows one way: a key or a widget message becomes a new immutable ``Selection``; a worker
+computes everything from ``(dataset, selection)`` with the query engine; widgets only display.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+import polars as pl
+from textual import work
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.events import Resize
+from textual.reactive import reactive
+from textual.timer import Timer
+from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.worker import get_current_worker
+
+from tui import __version__
+from tui.commands import ExplorerCommands
+from tui.data.dataset import DataError, Dataset
+from tui.data.format import notes
+from tui.data.load import repo_data_dir
+from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, Results, filtered, initial_selection, results
+from tui.data.reconcile import reconcile
+from tui.data.schema import label
+from tui.data.selection import Selection
+from tui.screens.about import AboutScreen
+from tui.screens.help import HelpScreen
+from tui.screens.picker import PickerScreen
+from tui.screens.sources import SourcesScreen
+from tui.widgets.breadcrumb import Breadcrumb
+from tui.widgets.chart import Chart
+from tui.widgets.filter_chips import FilterChips
+from tui.widgets.filter_panel import FilterPanel, MemberList
+from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
+from tui.widgets.rows_view import RowsView
+from tui.widgets.status_bar import StatusBar
+from tui.widgets.summary_table import SummaryTable
+
+NARROW_WIDTH = 110
+LOADING_DELAY = 0.2
+PALETTE_MEMBERS_PER_DIMENSION = 500
+THEMES = ("textual-dark", "textual-light")
+
+PaletteCommand = tuple[str, Callable[[], object], str]
+
+
+class ExplorerApp(App[None]):
+    """Tables, filters, drill-down and charts over one dataset."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "scwc"
+    SUB_TITLE = "sexual communication with a child"
+    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    BINDINGS = [
+        Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filter panel"),
+        Binding("g", "pick_group", "Group", tooltip="Group the table by another dimension"),
+        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
+        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort direction"),
+        Binding("backspace,escape", "drill_up", "Up", tooltip="Back up one drill-down level"),
+        Binding("x", "clear_filters", "Clear", tooltip="Clear every filter"),
+        Binding("c", "toggle_chart", "Chart", tooltip="Show or hide the chart"),
+        Binding("k", "cycle_chart", "Kind", tooltip="Next chart kind (bars, line over years, stacked)"),
+        Binding("r", "toggle_rows", "Rows", tooltip="Switch between the summary and the underlying rows"),
+        Binding("m", "pick_measure", "Measure", show=False, tooltip="Pick the measure"),
+        Binding("a", "about", "About", show=False, tooltip="About the data (metadata, modelled or not)"),
+        Binding("o", "sources", "Sources", show=False, tooltip="Published figures vs this dataset"),
+        Binding("t", "toggle_theme", "Theme", show=False, tooltip="Switch light/dark theme"),
+        Binding("question_mark", "help", "Help", tooltip="This help"),
+        Binding("q", "quit", "Quit", tooltip="Quit"),
+    ]
+
+    selection: reactive[Selection] = reactive(Selection("year", "offences"), init=False, always_update=False)
+
+    def __init__(self, dataset: Dataset, selection: Selection | None = None) -> None:
+        super().__init__()
+        self.dataset = dataset
+        self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
+        self.history: list[tuple[Selection, int]] = []
+        self.chart_kind = "bar"
+        self.filter_dimension = dataset.dimensions[0]
+        self.results: Results | None = None
+        self._pending_cursor = 0
+        self._loading_timer: Timer | None = None
+
+    # ---- layout -------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield FilterChips(id="chips")
+        yield Breadcrumb(id="breadcrumb")
+        yield FilterPanel(self.dataset.dimensions, id="filters")
+        with ContentSwitcher(initial="body", id="views"):
+            with Vertical(id="body"):
+                with Vertical(id="summary-pane"):
+                    yield SummaryTable(id="summary")
+                    yield Static("", id="note")
+                yield Chart(id="chart")
+            yield RowsView(id="rows")
+        yield StatusBar(id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = f"scwc {__version__}"
+        self.sub_title = self.dataset.name
+        self._apply_width(self.size.width)
+        self.query_one(SummaryTable).focus()
+        self.refresh_results()
+
+    def on_resize(self, event: Resize) -> None:
+        self._apply_width(event.size.width)
+
+    def _apply_width(self, width: int) -> None:
+        self.screen.set_class(width < NARROW_WIDTH, "narrow")
+
+    # ---- the one data flow --------------------------------------------------------------
+    def watch_selection(self) -> None:
+        self.refresh_results()
+
+    def refresh_results(self) -> None:
+        """Recompute everything for the current selection in a worker."""
+        if self._loading_timer is None:
+            self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
+        self._run_query(self.selection, self.chart_kind, self.filter_dimension, self.rows_visible)
+
+    def _show_loading(self) -> None:
+        self.query_one(SummaryTable).loading = True
+
+    @work(thread=True, exclusive=True, group="results")
+    def _run_query(self, selection: Selection, chart_kind: str, dimension: str, with_rows: bool) -> None:
+        worker = get_current_worker()
+        try:
+            computed = results(self.dataset, selection, chart_kind, dimension)
+            rows = filtered(self.dataset, selection).collect() if with_rows else None
+        except DataError as error:
+            self.call_from_thread(self._report_failure, str(error))
+            return
+        if not worker.is_cancelled:
+            self.call_from_thread(self._show_results, computed, rows)
+
+    def _report_failure(self, message: str) -> None:
+        self._stop_loading()
+        self.notify(message, title="Cannot show this selection", severity="error")
+
+    def _stop_loading(self) -> None:
+        if self._loading_timer is not None:
+            self._loading_timer.stop()
+            self._loading_timer = None
+        self.query_one(SummaryTable).loading = False
+
+    async def _show_results(self, computed: Results, rows: pl.DataFrame | None) -> None:
+        if computed.selection != self.selection:
+            return
+        self._stop_loading()
+        self.results = computed
+        selection = computed.selection
+        table = self.query_one(SummaryTable)
+        table.show(computed.summary, selection.sort_column, selection.descending, self._pending_cursor)
+        self._pending_cursor = 0
+        self.query_one("#note", Static).update(notes(computed.summary))
+        self.chart_kind = computed.chart.kind
+        self.query_one(Chart).show(computed.chart)
+        self.query_one(FilterChips).show(selection)
+        self.query_one(Breadcrumb).show(selection)
+        self.query_one(FilterPanel).show(
+            selection, computed.counts_dimension, self.dataset.members(computed.counts_dimension), computed.counts
+        )
+        self.query_one(StatusBar).show(
+            self.dataset.name, computed.rows, self.dataset.row_count, computed.total,
+            label(selection.measure).lower(), self.dataset.modelled,
+        )
+        if rows is not None:
+            await self.query_one(RowsView).show(rows, self.dataset.row_count)
+
+    # ---- messages from widgets ----------------------------------------------------------
+    def on_filter_changed(self, message: FilterChanged) -> None:
+        self.selection = self.selection.with_filter(message.dimension, message.members)
+
+    def on_filter_dimension_shown(self, message: FilterDimensionShown) -> None:
+        self.filter_dimension = message.dimension
+        self.refresh_results()
+
+    def on_drill_requested(self, message: DrillRequested) -> None:
+        self.drill_into(message.member)
+
+    # ---- actions ------------------------------------------------------------------------
+    def drill_into(self, member: str) -> None:
+        """Filter to ``member`` of the grouped dimension and group by the next level."""
+        deeper = self.selection.drilled(member, self.dataset.dimensions)
+        if deeper is None:
+            self.notify("Already at the finest level", timeout=3)
+            return
+        self.history.append((self.selection, self.query_one(SummaryTable).cursor_row))
+        self._pending_cursor = 0
+        self.selection = deeper
+
+    def action_drill_up(self) -> None:
+        """Back up one drill-down level, restoring the view and cursor exactly."""
+        if self.rows_visible:
+            self.action_toggle_rows()
+            return
+        if not self.history:
+            self.notify("At the top level", timeout=2)
+            return
+        previous, cursor = self.history.pop()
+        self._pending_cursor = cursor
+        self.selection = previous
+
+    def action_clear_filters(self) -> None:
+        """Remove every filter and the drill path."""
+        self.history.clear()
+        self.selection = self.selection.cleared()
+
+    def action_toggle_filters(self) -> None:
+        """Show or hide the filter panel (focus moves into it when shown)."""
+        panel = self.query_one(FilterPanel)
+        panel.toggle_class("visible")
+        if panel.has_class("visible"):
+            panel.focus_dimensions()
+        else:
+            self.query_one(SummaryTable).focus()
+
+    def action_pick_group(self) -> None:
+        """Choose the dimension to group by."""
+        options = [(d, label(d)) for d in self.dataset.dimensions]
+        self.push_screen(
+            PickerScreen("Group by", options, self.selection.group_by), self._group_picked
+        )
+
+    def _group_picked(self, dimension: str | None) -> None:
+        if dimension:
+            self.group_by(dimension)
+
+    def group_by(self, dimension: str) -> None:
+        """Group the table by ``dimension``."""
+        self.selection = self.selection.grouped_by(dimension)
+
+    def action_pick_measure(self) -> None:
+        """Choose the measure."""
+        options = [(m, label(m)) for m in self.dataset.measures]
+        self.push_screen(PickerScreen("Measure", options, self.selection.measure), self._measure_picked)
+
+    def _measure_picked(self, measure: str | None) -> None:
+        if measure:
+            self.selection = self.selection.with_measure(measure)
+
+    def sort_columns(self) -> list[str | None]:
+        """Sortable columns in the order ``s`` cycles through them (``None``: natural order)."""
+        return [None, self.selection.measure, SHARE, SHARE_RECORDED, CHANGE, RATE, self.selection.group_by]
+
+    def action_cycle_sort(self) -> None:
+        """Sort by the next column."""
+        columns = self.sort_columns()
+        following = columns[(columns.index(self.selection.sort_column) + 1) % len(columns)]
+        self.sort_by(following)
+
+    def sort_by(self, column: str | None, descending: bool | None = None) -> None:
+        """Sort by ``column`` (largest first, names A-Z first)."""
+        if descending is None:
+            descending = column != self.selection.group_by
+        self.selection = self.selection.with_sort(column, descending)
+
+    def action_reverse_sort(self) -> None:
+        """Flip the sort direction."""
+        column = self.selection.sort_column or self.selection.measure
+        self.selection = self.selection.with_sort(column, not self.selection.descending)
+
+    def action_toggle_chart(self) -> None:
+        """Show or hide the chart."""
+        self.query_one(Chart).toggle_class("hidden")
+
+    def action_cycle_chart(self) -> None:
+        """Next chart kind that makes sense for the selection."""
+        kinds = self.results.chart_kinds if self.results else ("bar",)
+        current = kinds.index(self.chart_kind) if self.chart_kind in kinds else -1
+        self.set_chart(kinds[(current + 1) % len(kinds)])
+
+    def set_chart(self, kind: str) -> None:
+        """Draw the chart as ``kind`` (bar, line, stacked)."""
+        self.chart_kind = kind
+        self.query_one(Chart).remove_class("hidden")
+        self.refresh_results()
+
+    @property
+    def rows_visible(self) -> bool:
+        """Whether the rows view is showing instead of the summary."""
+        return self.query_one(ContentSwitcher).current == "rows"
+
+    def action_toggle_rows(self) -> None:
+        """Switch between the summary and the filtered underlying rows."""
+        switcher = self.query_one(ContentSwitcher)
+        switcher.current = "body" if self.rows_visible else "rows"
+        if self.rows_visible:
+            self.refresh_results()
+            self.call_after_refresh(self.query_one(RowsView).focus_table)
+        else:
+            self.query_one(SummaryTable).focus()
+
+    def action_about(self) -> None:
+        """Show the dataset's metadata."""
+        self.push_screen(AboutScreen(self.dataset))
+
+    def action_sources(self) -> None:
+        """Show every published figure beside this dataset's value."""
+        figures = repo_data_dir() / "published_figures.csv"
+        self.push_screen(SourcesScreen(reconcile(self.dataset, figures)))
+
+    def action_toggle_theme(self) -> None:
+        """Switch between the dark and the light theme."""
+        self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
+
+    def action_help(self) -> None:
+        """Show every key binding."""
+        table_keys = [
+            Binding("enter", "", "Drill down into the row (filter to it, next level)"),
+            Binding("up,down,pageup,pagedown", "", "Move the cursor"),
+        ]
+        panel_keys = [
+            Binding("tab", "", "Move between dimensions, search and members"),
+            Binding("enter", "", "Open a dimension's members / leave the search box"),
+            Binding("space", "", "Tick or untick a member"),
+            *MemberList.BINDINGS,
+        ]
+        self.push_screen(
+            HelpScreen([("Everywhere", list(self.BINDINGS)), ("Summary table", table_keys),
+                        ("Filter panel (f)", panel_keys)])  # type: ignore[arg-type]
+        )
+
+    # ---- command palette ----------------------------------------------------------------
+    def palette_commands(self, discover: bool = False) -> list[PaletteCommand]:
+        """Every action as (text, callback, help) for the command palette."""
+        commands: list[PaletteCommand] = [
+            ("Toggle filter panel", self.action_toggle_filters, "f"),
+            ("Clear all filters", self.action_clear_filters, "x"),
+            ("Drill up one level", self.action_drill_up, "Backspace"),
+            ("Toggle chart", self.action_toggle_chart, "c"),
+            ("Show rows / summary", self.action_toggle_rows, "r"),
+            ("Reverse sort", self.action_reverse_sort, "S"),
+            ("About data", self.action_about, "a"),
+            ("Sources: published figures vs dataset", self.action_sources, "o"),
+            ("Toggle light/dark theme", self.action_toggle_theme, "t"),
+            ("Help: keys", self.action_help, "?"),
+        ]
+        commands += [(f"Group by {label(d)}", partial(self.group_by, d), "g") for d in self.dataset.dimensions]
+        commands += [(f"Chart: {k}", partial(self.set_chart, k), "k") for k in ("bar", "line", "stacked")]
+        commands += [
+            (f"Sort by {label(c) if c else 'natural order'}", partial(self.sort_by, c), "s")
+            for c in self.sort_columns()
+        ]
+        commands += [(f"Measure: {label(m)}", partial(self._measure_picked, m), "m") for m in self.dataset.measures]
+        if discover:
+            return commands
+        for dimension in self.dataset.dimensions:
+            for member in self.dataset.members(dimension)[:PALETTE_MEMBERS_PER_DIMENSION]:
+                commands.append(
+                    (f"Filter {label(dimension)} = {member}",
+                     partial(self._filter_to, dimension, member), "keep only this member")
+                )
+        return commands
+
+    def _filter_to(self, dimension: str, member: str) -> None:
+        self.selection = self.selection.with_filter(dimension, (member,))

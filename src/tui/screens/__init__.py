@@ -1,0 +1,1 @@
+"""Screens: help, about data, sources, pickers."""

@@ -1,0 +1,55 @@
+"""Sources: every published figure beside the value the dataset gives, match or not."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import DataTable, Static
+
+from tui.data.reconcile import Check
+
+
+def _value(value: float | None, unit: str) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if unit == "count" else f"{value:.3f}"
+
+
+class SourcesScreen(ModalScreen[None]):
+    """A table of :class:`Check` results; Esc closes."""
+
+    BINDINGS = [Binding("escape,q,o", "dismiss", "Close")]
+    DEFAULT_CSS = """
+    SourcesScreen { align: center middle; }
+    SourcesScreen > Vertical { width: 95%; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
+    SourcesScreen DataTable { height: 1fr; }
+    """
+
+    def __init__(self, checks: list[Check]) -> None:
+        super().__init__()
+        self.checks = checks
+
+    def compose(self) -> ComposeResult:
+        matched = sum(c.ok for c in self.checks)
+        with Vertical():
+            yield Static(
+                f"Published figures: {matched} of {len(self.checks)} reproduced by this dataset. "
+                "Shares are of instances/victims where the value was recorded.",
+                markup=False,
+            )
+            table: DataTable = DataTable(zebra_stripes=True, cursor_type="row")
+            table.add_columns("Scope", "Year", "Figure", "Published", "Dataset", "Check", "Source")
+            for check in self.checks:
+                figure = check.figure
+                unit = "> " if figure.unit == "lower_bound" else ""
+                verdict = Text("match", style="green") if check.ok else Text("MISMATCH", style="bold red")
+                table.add_row(
+                    figure.scope, figure.year, figure.measure.replace("_", " "),
+                    Text(unit + _value(figure.value, figure.unit), justify="right"),
+                    Text(_value(check.value, figure.unit), justify="right"),
+                    verdict, figure.source,
+                )
+            yield table

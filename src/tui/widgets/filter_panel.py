@@ -1,0 +1,153 @@
+"""The filter panel: pick a dimension, search its members, tick the ones to keep."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets.option_list import Option
+from textual.widgets.selection_list import Selection as Choice
+
+from tui.data.format import count
+from tui.data.schema import label
+from tui.data.selection import Selection
+from tui.widgets.messages import FilterChanged, FilterDimensionShown
+
+NAME_WIDTH = 22
+
+
+class MemberList(SelectionList[str]):
+    """The members of one dimension with their counts; space ticks, a/n select all/none."""
+
+    BINDINGS = [
+        Binding("a", "select_visible(True)", "All", tooltip="Keep every member listed"),
+        Binding("n", "select_visible(False)", "None", tooltip="Drop every member listed"),
+        Binding("slash", "search", "Search", tooltip="Type to search the members"),
+    ]
+
+    def action_select_visible(self, keep: bool) -> None:
+        """Ask the panel to keep or drop every member currently listed."""
+        panel = self.query_ancestor(FilterPanel)
+        panel.set_visible(keep)
+
+    def action_search(self) -> None:
+        """Move to the search box."""
+        self.query_ancestor(FilterPanel).query_one("#filter-search", Input).focus()
+
+
+class FilterPanel(Vertical):
+    """Shows, for the current selection, each dimension's members and their counts."""
+
+    DEFAULT_CSS = """
+    FilterPanel {
+        dock: left; width: 40; height: 1fr; border-right: tall $primary; padding: 0 1;
+        display: none;
+    }
+    FilterPanel.visible { display: block; }
+    FilterPanel #filter-title { text-style: bold; }
+    FilterPanel #filter-dimensions { height: auto; max-height: 10; }
+    FilterPanel #filter-members { height: 1fr; }
+    FilterPanel #filter-hint { color: $text-muted; height: 2; }
+    """
+
+    def __init__(self, dimensions: tuple[str, ...], **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.dimensions = dimensions
+        self.dimension = dimensions[0]
+        self._members: tuple[str, ...] = ()
+        self._selection: Selection | None = None
+        self._counts: dict[str, int] = {}
+
+    def compose(self) -> ComposeResult:
+        yield Static("Filters", id="filter-title")
+        yield OptionList(*(Option(label(d), id=d) for d in self.dimensions), id="filter-dimensions")
+        yield Input(placeholder="search members (/)", id="filter-search")
+        yield MemberList(id="filter-members")
+        yield Static("space tick · a all · n none\n/ search · tab next · f close", id="filter-hint")
+
+    def show(self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]) -> None:
+        """Display ``dimension``'s members ticked as ``selection`` keeps them, with counts."""
+        self._selection, self._members, self._counts = selection, members, counts
+        if dimension == self.dimension:
+            self._render_members()
+        self._render_dimensions()
+
+    def _render_dimensions(self) -> None:
+        if self._selection is None:
+            return
+        options = self.query_one("#filter-dimensions", OptionList)
+        for dimension in self.dimensions:
+            kept = self._selection.members(dimension)
+            text = label(dimension) + (f"  [{len(kept)}]" if kept is not None else "")
+            options.replace_option_prompt(dimension, text)
+
+    def _visible_members(self) -> list[str]:
+        needle = self.query_one("#filter-search", Input).value.strip().casefold()
+        return [m for m in self._members if needle in m.casefold()]
+
+    def _render_members(self) -> None:
+        if self._selection is None:
+            return
+        member_list = self.query_one(MemberList)
+        highlighted = member_list.highlighted
+        kept = self._selection.members(self.dimension)
+        choices = []
+        for member in self._visible_members():
+            prompt = Text(member[:NAME_WIDTH].ljust(NAME_WIDTH + 1))
+            prompt.append(f"{count(self._counts.get(member, 0)):>8}", style="dim")
+            choices.append(Choice(prompt, member, kept is None or member in kept))
+        with member_list.prevent(SelectionList.SelectionToggled):
+            member_list.clear_options()
+            member_list.add_options(choices)
+        if choices:
+            member_list.highlighted = min(highlighted or 0, len(choices) - 1)
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        """Another dimension highlighted: list its members (the app sends its counts)."""
+        event.stop()
+        dimension = event.option.id
+        if dimension and dimension != self.dimension:
+            self.dimension = dimension
+            self.query_one("#filter-search", Input).value = ""
+            self.post_message(FilterDimensionShown(dimension))
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        """Enter on a dimension moves to its members."""
+        event.stop()
+        self.query_one(MemberList).focus()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """Type-to-search narrows the listed members."""
+        event.stop()
+        self._render_members()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the search box moves to the list."""
+        event.stop()
+        self.query_one(MemberList).focus()
+
+    def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
+        """A member ticked or unticked."""
+        event.stop()
+        if self._selection is None:
+            return
+        toggled = self._selection.toggled(self.dimension, event.selection.value, self._members)
+        self.post_message(FilterChanged(self.dimension, toggled.members(self.dimension)))
+
+    def set_visible(self, keep: bool) -> None:
+        """Keep (or drop) every member currently listed, leaving the others as they are."""
+        if self._selection is None:
+            return
+        current = set(self._selection.members(self.dimension) or self._members)
+        visible = set(self._visible_members())
+        chosen = current | visible if keep else current - visible
+        members = tuple(m for m in self._members if m in chosen)
+        self.post_message(
+            FilterChanged(self.dimension, None if len(members) == len(self._members) else members)
+        )
+
+    def focus_dimensions(self) -> None:
+        """Put the focus on the list of dimensions."""
+        self.query_one("#filter-dimensions", OptionList).focus()
