@@ -26,7 +26,9 @@ def test_summary_by_year_prints_the_national_totals() -> None:
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert any(line.startswith("2017/18") and " 3,217 " in line for line in lines)
-    assert any(line.startswith("2018/19") and " 4,373 " in line and "+35.9%" in line for line in lines)
+    assert any(
+        line.startswith("2018/19") and " 4,373 " in line and "+35.9%" in line for line in lines
+    )
     assert any(line.startswith("Total") and " 7,590 " in line for line in lines)
     assert "MODELLED" in result.stdout
 
@@ -37,7 +39,9 @@ def test_summary_with_filters(capsys: pytest.CaptureFixture[str]) -> None:
     )
     out = capsys.readouterr().out
     assert code == 0
-    assert [line.split()[:2] for line in out.splitlines() if line.startswith(("0-11", "12-15"))] == [
+    assert [
+        line.split()[:2] for line in out.splitlines() if line.startswith(("0-11", "12-15"))
+    ] == [
         ["0-11", "8"],
         ["12-15", "38"],
     ]

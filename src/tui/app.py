@@ -25,7 +25,16 @@ from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
 from tui.data.load import repo_data_dir
-from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, Results, filtered, initial_selection, results
+from tui.data.query import (
+    CHANGE,
+    RATE,
+    SHARE,
+    SHARE_RECORDED,
+    Results,
+    filtered,
+    initial_selection,
+    results,
+)
 from tui.data.reconcile import reconcile
 from tui.data.schema import label
 from tui.data.selection import Selection
@@ -65,17 +74,25 @@ class ExplorerApp(App[None]):
         Binding("backspace,escape", "drill_up", "Up", tooltip="Back up one drill-down level"),
         Binding("x", "clear_filters", "Clear", tooltip="Clear every filter"),
         Binding("c", "toggle_chart", "Chart", tooltip="Show or hide the chart"),
-        Binding("k", "cycle_chart", "Kind", tooltip="Next chart kind (bars, line over years, stacked)"),
-        Binding("r", "toggle_rows", "Rows", tooltip="Switch between the summary and the underlying rows"),
+        Binding(
+            "k", "cycle_chart", "Kind", tooltip="Next chart kind (bars, line over years, stacked)"
+        ),
+        Binding(
+            "r", "toggle_rows", "Rows", tooltip="Switch between the summary and the underlying rows"
+        ),
         Binding("m", "pick_measure", "Measure", show=False, tooltip="Pick the measure"),
-        Binding("a", "about", "About", show=False, tooltip="About the data (metadata, modelled or not)"),
+        Binding(
+            "a", "about", "About", show=False, tooltip="About the data (metadata, modelled or not)"
+        ),
         Binding("o", "sources", "Sources", show=False, tooltip="Published figures vs this dataset"),
         Binding("t", "toggle_theme", "Theme", show=False, tooltip="Switch light/dark theme"),
         Binding("question_mark", "help", "Help", tooltip="This help"),
         Binding("q", "quit", "Quit", tooltip="Quit"),
     ]
 
-    selection: reactive[Selection] = reactive(Selection("year", "offences"), init=False, always_update=False)
+    selection: reactive[Selection] = reactive(
+        Selection("year", "offences"), init=False, always_update=False
+    )
 
     def __init__(self, dataset: Dataset, selection: Selection | None = None) -> None:
         super().__init__()
@@ -131,7 +148,9 @@ class ExplorerApp(App[None]):
         self.query_one(SummaryTable).loading = True
 
     @work(thread=True, exclusive=True, group="results")
-    def _run_query(self, selection: Selection, chart_kind: str, dimension: str, with_rows: bool) -> None:
+    def _run_query(
+        self, selection: Selection, chart_kind: str, dimension: str, with_rows: bool
+    ) -> None:
         worker = get_current_worker()
         try:
             computed = results(self.dataset, selection, chart_kind, dimension)
@@ -159,7 +178,9 @@ class ExplorerApp(App[None]):
         self.results = computed
         selection = computed.selection
         table = self.query_one(SummaryTable)
-        table.show(computed.summary, selection.sort_column, selection.descending, self._pending_cursor)
+        table.show(
+            computed.summary, selection.sort_column, selection.descending, self._pending_cursor
+        )
         self._pending_cursor = 0
         self.query_one("#note", Static).update(notes(computed.summary))
         self.chart_kind = computed.chart.kind
@@ -167,11 +188,18 @@ class ExplorerApp(App[None]):
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
         self.query_one(FilterPanel).show(
-            selection, computed.counts_dimension, self.dataset.members(computed.counts_dimension), computed.counts
+            selection,
+            computed.counts_dimension,
+            self.dataset.members(computed.counts_dimension),
+            computed.counts,
         )
         self.query_one(StatusBar).show(
-            self.dataset.name, computed.rows, self.dataset.row_count, computed.total,
-            label(selection.measure).lower(), self.dataset.modelled,
+            self.dataset.name,
+            computed.rows,
+            self.dataset.row_count,
+            computed.total,
+            label(selection.measure).lower(),
+            self.dataset.modelled,
         )
         if rows is not None:
             await self.query_one(RowsView).show(rows, self.dataset.row_count)
@@ -242,7 +270,9 @@ class ExplorerApp(App[None]):
     def action_pick_measure(self) -> None:
         """Choose the measure."""
         options = [(m, label(m)) for m in self.dataset.measures]
-        self.push_screen(PickerScreen("Measure", options, self.selection.measure), self._measure_picked)
+        self.push_screen(
+            PickerScreen("Measure", options, self.selection.measure), self._measure_picked
+        )
 
     def _measure_picked(self, measure: str | None) -> None:
         if measure:
@@ -250,7 +280,15 @@ class ExplorerApp(App[None]):
 
     def sort_columns(self) -> list[str | None]:
         """Sortable columns in the order ``s`` cycles through them (``None``: natural order)."""
-        return [None, self.selection.measure, SHARE, SHARE_RECORDED, CHANGE, RATE, self.selection.group_by]
+        return [
+            None,
+            self.selection.measure,
+            SHARE,
+            SHARE_RECORDED,
+            CHANGE,
+            RATE,
+            self.selection.group_by,
+        ]
 
     def action_cycle_sort(self) -> None:
         """Sort by the next column."""
@@ -326,8 +364,13 @@ class ExplorerApp(App[None]):
             *MemberList.BINDINGS,
         ]
         self.push_screen(
-            HelpScreen([("Everywhere", list(self.BINDINGS)), ("Summary table", table_keys),
-                        ("Filter panel (f)", panel_keys)])  # type: ignore[arg-type]
+            HelpScreen(
+                [
+                    ("Everywhere", list(self.BINDINGS)),
+                    ("Summary table", table_keys),
+                    ("Filter panel (f)", panel_keys),
+                ]
+            )  # type: ignore[arg-type]
         )
 
     # ---- command palette ----------------------------------------------------------------
@@ -345,20 +388,31 @@ class ExplorerApp(App[None]):
             ("Toggle light/dark theme", self.action_toggle_theme, "t"),
             ("Help: keys", self.action_help, "?"),
         ]
-        commands += [(f"Group by {label(d)}", partial(self.group_by, d), "g") for d in self.dataset.dimensions]
-        commands += [(f"Chart: {k}", partial(self.set_chart, k), "k") for k in ("bar", "line", "stacked")]
+        commands += [
+            (f"Group by {label(d)}", partial(self.group_by, d), "g")
+            for d in self.dataset.dimensions
+        ]
+        commands += [
+            (f"Chart: {k}", partial(self.set_chart, k), "k") for k in ("bar", "line", "stacked")
+        ]
         commands += [
             (f"Sort by {label(c) if c else 'natural order'}", partial(self.sort_by, c), "s")
             for c in self.sort_columns()
         ]
-        commands += [(f"Measure: {label(m)}", partial(self._measure_picked, m), "m") for m in self.dataset.measures]
+        commands += [
+            (f"Measure: {label(m)}", partial(self._measure_picked, m), "m")
+            for m in self.dataset.measures
+        ]
         if discover:
             return commands
         for dimension in self.dataset.dimensions:
             for member in self.dataset.members(dimension)[:PALETTE_MEMBERS_PER_DIMENSION]:
                 commands.append(
-                    (f"Filter {label(dimension)} = {member}",
-                     partial(self._filter_to, dimension, member), "keep only this member")
+                    (
+                        f"Filter {label(dimension)} = {member}",
+                        partial(self._filter_to, dimension, member),
+                        "keep only this member",
+                    )
                 )
         return commands
 

@@ -412,7 +412,9 @@ class Results:
     total: int
 
 
-def results(dataset: Dataset, selection: Selection, chart_kind: str, counts_dimension: str) -> Results:
+def results(
+    dataset: Dataset, selection: Selection, chart_kind: str, counts_dimension: str
+) -> Results:
     """Compute the summary, chart, filter counts and matched totals for a selection."""
     kinds = chart_kinds(dataset, selection)
     rows, total = matched(dataset, selection)

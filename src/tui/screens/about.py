@@ -16,7 +16,10 @@ def about_text(dataset: Dataset) -> str:
     """Plain-text description of the dataset."""
     lines = [dataset.name, ""]
     if dataset.modelled:
-        lines += ["MODELLED DATA: published totals are exact; the breakdown below them is modelled.", ""]
+        lines += [
+            "MODELLED DATA: published totals are exact; the breakdown below them is modelled.",
+            "",
+        ]
     lines += [
         f"File: {dataset.path}",
         f"Rows: {dataset.row_count:,}",

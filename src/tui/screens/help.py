@@ -11,8 +11,16 @@ from textual.widgets import DataTable, Static
 
 def key_label(binding: Binding) -> str:
     """A binding's keys as a user types them."""
-    names = {"question_mark": "?", "slash": "/", "less_than_sign": "<", "greater_than_sign": ">",
-             "backspace": "Backspace", "escape": "Esc", "enter": "Enter", "space": "Space"}
+    names = {
+        "question_mark": "?",
+        "slash": "/",
+        "less_than_sign": "<",
+        "greater_than_sign": ">",
+        "backspace": "Backspace",
+        "escape": "Esc",
+        "enter": "Enter",
+        "space": "Space",
+    }
     return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
 
 
@@ -33,7 +41,9 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static("Keys  (Esc closes; ctrl+p opens the command palette)", classes="help-title")
+            yield Static(
+                "Keys  (Esc closes; ctrl+p opens the command palette)", classes="help-title"
+            )
             for title, bindings in self.sections:
                 yield Static(title, classes="help-title")
                 table: DataTable = DataTable(show_cursor=False, zebra_stripes=True)

@@ -45,11 +45,16 @@ class SourcesScreen(ModalScreen[None]):
             for check in self.checks:
                 figure = check.figure
                 unit = "> " if figure.unit == "lower_bound" else ""
-                verdict = Text("match", style="green") if check.ok else Text("MISMATCH", style="bold red")
+                verdict = (
+                    Text("match", style="green") if check.ok else Text("MISMATCH", style="bold red")
+                )
                 table.add_row(
-                    figure.scope, figure.year, figure.measure.replace("_", " "),
+                    figure.scope,
+                    figure.year,
+                    figure.measure.replace("_", " "),
                     Text(unit + _value(figure.value, figure.unit), justify="right"),
                     Text(_value(check.value, figure.unit), justify="right"),
-                    verdict, figure.source,
+                    verdict,
+                    figure.source,
                 )
             yield table

@@ -67,7 +67,9 @@ class FilterPanel(Vertical):
         yield MemberList(id="filter-members")
         yield Static("space tick · a all · n none\n/ search · tab next · f close", id="filter-hint")
 
-    def show(self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]) -> None:
+    def show(
+        self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]
+    ) -> None:
         """Display ``dimension``'s members ticked as ``selection`` keeps them, with counts."""
         self._selection, self._members, self._counts = selection, members, counts
         if dimension == self.dimension:

@@ -15,7 +15,9 @@ class StatusBar(Static):
     StatusBar { height: 1; padding: 0 1; background: $panel; }
     """
 
-    def show(self, name: str, rows: int, total_rows: int, total: int, measure: str, modelled: bool) -> None:
+    def show(
+        self, name: str, rows: int, total_rows: int, total: int, measure: str, modelled: bool
+    ) -> None:
         """Render the status line."""
         text = Text()
         if modelled:

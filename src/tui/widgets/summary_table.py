@@ -27,7 +27,9 @@ class SummaryTable(DataTable):
         self.sort_column: str | None = None
         self.descending = True
 
-    def show(self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0) -> None:
+    def show(
+        self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0
+    ) -> None:
         """Replace the contents with ``result``, marking the sorted column in its header."""
         self.clear(columns=True)
         titles = fmt.column_titles(result, compact=True)
@@ -45,13 +47,22 @@ class SummaryTable(DataTable):
             return
         for values in result.frame.head(MAX_ROWS).iter_rows():
             member = str(values[0])
-            cells = [Text(fmt.cell(c, v), justify="right") for c, v in zip(columns[1:], values[1:], strict=True)]
+            cells = [
+                Text(fmt.cell(c, v), justify="right")
+                for c, v in zip(columns[1:], values[1:], strict=True)
+            ]
             self.add_row(member, *cells, key=member)
         if result.frame.height > MAX_ROWS:
             hidden = result.frame.height - MAX_ROWS
-            self.add_row(Text(f"… {hidden:,} more rows (export to see all)", style="italic"),
-                         *[""] * (len(columns) - 1), key="__more__")
-        totals = [Text(fmt.cell(c, result.totals.get(c)), justify="right", style="bold") for c in columns[1:]]
+            self.add_row(
+                Text(f"… {hidden:,} more rows (export to see all)", style="italic"),
+                *[""] * (len(columns) - 1),
+                key="__more__",
+            )
+        totals = [
+            Text(fmt.cell(c, result.totals.get(c)), justify="right", style="bold")
+            for c in columns[1:]
+        ]
         self.add_row(Text("Total", style="bold"), *totals, key=TOTAL_KEY)
         self.move_cursor(row=min(cursor, self.row_count - 1))
 
