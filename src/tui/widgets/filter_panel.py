@@ -15,7 +15,8 @@ from tui.data.schema import label
 from tui.data.selection import Selection
 from tui.widgets.messages import FilterChanged, FilterDimensionShown
 
-NAME_WIDTH = 22
+NAME_WIDTH = 15
+COUNT_WIDTH = 6
 
 
 class MemberList(SelectionList[str]):
@@ -42,13 +43,13 @@ class FilterPanel(Vertical):
 
     DEFAULT_CSS = """
     FilterPanel {
-        dock: left; width: 40; height: 1fr; border-right: tall $primary; padding: 0 1;
+        dock: left; width: 36; height: 1fr; border-right: tall $primary; padding: 0 1;
         display: none;
     }
     FilterPanel.visible { display: block; }
     FilterPanel #filter-title { text-style: bold; }
     FilterPanel #filter-dimensions { height: auto; max-height: 10; }
-    FilterPanel #filter-members { height: 1fr; }
+    FilterPanel #filter-members { height: 1fr; padding: 0; scrollbar-size-vertical: 1; }
     FilterPanel #filter-hint { color: $text-muted; height: 2; }
     """
 
@@ -97,8 +98,9 @@ class FilterPanel(Vertical):
         kept = self._selection.members(self.dimension)
         choices = []
         for member in self._visible_members():
-            prompt = Text(member[:NAME_WIDTH].ljust(NAME_WIDTH + 1))
-            prompt.append(f"{count(self._counts.get(member, 0)):>8}", style="dim")
+            name = member if len(member) <= NAME_WIDTH else member[: NAME_WIDTH - 1] + "…"
+            prompt = Text(name.ljust(NAME_WIDTH + 1))
+            prompt.append(f"{count(self._counts.get(member, 0)):>{COUNT_WIDTH}}", style="dim")
             choices.append(Choice(prompt, member, kept is None or member in kept))
         with member_list.prevent(SelectionList.SelectionToggled):
             member_list.clear_options()

@@ -1,0 +1,46 @@
+"""Helpers for driving the app with Pilot: wait for results, read what the widgets show."""
+
+from __future__ import annotations
+
+from textual.pilot import Pilot
+from textual.widgets import Static
+
+from tui.app import ExplorerApp
+from tui.widgets.summary_table import SummaryTable
+
+SIZE = (120, 40)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until the results on screen are those of the current selection."""
+    app: ExplorerApp = pilot.app  # type: ignore[assignment]
+    for _ in range(200):
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        if app.results is not None and app.results.selection == app.selection:
+            return
+    raise AssertionError("results never caught up with the selection")
+
+
+async def press(pilot: Pilot, *keys: str) -> None:
+    """Press keys, then wait for the results they cause."""
+    await pilot.press(*keys)
+    await settle(pilot)
+
+
+def table_rows(app: ExplorerApp) -> list[list[str]]:
+    """The summary table as the user reads it: rows of cell text."""
+    table = app.query_one(SummaryTable)
+    return [
+        [str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)
+    ]
+
+
+def row_for(app: ExplorerApp, member: str) -> list[str]:
+    """The table row whose first cell is ``member``."""
+    return next(r for r in table_rows(app) if r[0] == member)
+
+
+def text_of(app: ExplorerApp, selector: str) -> str:
+    """The plain text a Static shows."""
+    return str(app.query_one(selector, Static).render())

@@ -1,0 +1,262 @@
+"""The explorer driven by keys, as a user would; each test checks the numbers on screen."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.app.helpers import SIZE, press, row_for, settle, table_rows, text_of
+from tui.app import ExplorerApp
+from tui.data.load import load_dataset
+from tui.screens.help import HelpScreen
+from tui.widgets.chart import Chart
+from tui.widgets.filter_panel import FilterPanel, MemberList
+from tui.widgets.summary_table import SummaryTable
+
+
+@pytest.fixture
+def app(dataset) -> ExplorerApp:
+    return ExplorerApp(dataset)
+
+
+async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert row_for(app, "England")[:3] == ["England", "7,267", "95.7%"]
+        assert row_for(app, "Wales")[1] == "323"
+        assert row_for(app, "Total")[1:5] == ["7,590", "100.0%", "100.0%", "+35.9%"]
+        status = text_of(app, "#status")
+        assert (
+            "MODELLED DATA" in status
+            and "2,580 of 2,580 rows" in status
+            and "7,590 offences" in status
+        )
+        assert text_of(app, "#breadcrumb").startswith("All  ·  by Nation")
+        assert "YoY: 2018/19 vs 2017/18" in text_of(app, "#note")
+
+
+async def test_group_by_year_with_the_picker(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("g")
+        await pilot.pause()
+        await press(pilot, "home", "enter")  # Year is the first dimension
+        assert [r[:2] for r in table_rows(app)] == [
+            ["2017/18", "3,217"],
+            ["2018/19", "4,373"],
+            ["Total", "7,590"],
+        ]
+        assert row_for(app, "2018/19")[4] == "+35.9%"
+
+
+async def test_drill_down_and_back_up_restores_the_view(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "down", "enter")  # Wales
+        assert app.selection.group_by == "region"
+        assert [r[:2] for r in table_rows(app)] == [["Wales", "323"], ["Total", "323"]]
+        await press(pilot, "enter")  # Wales region -> forces
+        assert app.selection.group_by == "force"
+        assert row_for(app, "Total")[1] == "323"
+        assert text_of(app, "#breadcrumb").startswith("All › Wales › Wales  ·  by Force")
+        assert "Nation: Wales" in text_of(app, "#chips")
+        dyfed = table_rows(app).index(row_for(app, "Dyfed-Powys"))
+        for _ in range(dyfed):
+            await pilot.press("down")
+        await press(pilot, "enter")  # Dyfed-Powys -> years
+        assert row_for(app, "2017/18")[1] == "19"
+        await press(pilot, "backspace")
+        assert app.selection.group_by == "force"
+        assert app.query_one(SummaryTable).cursor_row == dyfed
+        await press(pilot, "backspace", "backspace")
+        assert app.selection.group_by == "nation" and app.selection.filters == ()
+        assert app.query_one(SummaryTable).cursor_row == 1
+
+
+async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f")
+        panel = app.query_one(FilterPanel)
+        assert panel.has_class("visible")
+        await press(pilot, "home")  # Year
+        await pilot.press("enter")
+        members = app.query_one(MemberList)
+        assert members.has_focus
+        prompts = [str(members.get_option_at_index(i).prompt) for i in range(members.option_count)]
+        assert prompts[0].split() == ["2017/18", "3,217"] and prompts[1].split() == [
+            "2018/19",
+            "4,373",
+        ]
+        await press(pilot, "space")  # untick 2017/18
+        assert app.selection.members("year") == ("2018/19",)
+        assert row_for(app, "Total")[1] == "4,373"
+        assert "Year: 2018/19" in text_of(app, "#chips")
+        # search the forces for "mer", keep none of them, then all of them again
+        await pilot.press("shift+tab", "shift+tab")
+        await press(pilot, "end", "up", "up", "up")
+        assert panel.dimension == "force"
+        await pilot.press("tab")
+        await pilot.press(*"mer")
+        await pilot.pause()
+        shown = [
+            str(members.get_option_at_index(i).prompt).split("  ")[0]
+            for i in range(members.option_count)
+        ]
+        assert shown == ["Avon and Somerset", "Merseyside", "West Mercia"]
+        await pilot.press("enter")
+        await press(pilot, "n")
+        kept = app.selection.members("force")
+        assert kept is not None and len(kept) == 40 and "West Mercia" not in kept
+        await press(pilot, "a")
+        assert app.selection.members("force") is None
+        await press(pilot, "x")
+        assert app.selection.filters == ()
+        assert row_for(app, "Total")[1] == "7,590"
+
+
+async def test_a_filter_matching_nothing_shows_an_empty_state(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "enter")
+        await press(pilot, "n")
+        assert app.selection.members("year") == ()
+        assert table_rows(app)[0][0].startswith("Nothing matches these filters")
+        assert "0 of 2,580 rows" in text_of(app, "#status")
+        await press(pilot, "x")
+        assert row_for(app, "Total")[1] == "7,590"
+
+
+async def test_sorting_by_columns(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        assert table_rows(app)[0][0] == "Metropolitan Police"
+        await press(pilot, "s")  # offences, largest first
+        assert app.selection.sort_column == "offences" and app.selection.descending
+        await press(pilot, "S")  # reversed: smallest first
+        assert table_rows(app)[0][0] == "City of London"
+        await press(pilot, "s", "s", "s", "s")  # share, share recorded, change, rate
+        assert app.selection.sort_column == "rate_per_100k"
+        rates = [float(r[5]) for r in table_rows(app)[:-1]]
+        assert rates == sorted(rates, reverse=True)
+        header = str(app.query_one(SummaryTable).ordered_columns[5].label)
+        assert header.endswith("▼")
+        await press(pilot, "s")  # by name
+        names = [r[0] for r in table_rows(app)[:-1]]
+        assert names == sorted(names)
+
+
+async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.results is not None and app.results.chart.kind == "bar"
+        assert dict(app.results.chart.series)["offences"] == (7267.0, 323.0)
+        await press(pilot, "k")
+        assert app.results.chart.kind == "line"
+        assert (
+            dict(app.results.chart.series)["England"][0]
+            + dict(app.results.chart.series)["Wales"][0]
+            == 3217
+        )
+        await press(pilot, "k")
+        assert app.results.chart.kind == "stacked"
+        assert app.results.chart.series[0][0] == "0-11"
+        await press(pilot, "k")
+        assert app.results.chart.kind == "bar"
+        await pilot.press("c")
+        assert app.query_one(Chart).has_class("hidden")
+        await pilot.press("c")
+        assert not app.query_one(Chart).has_class("hidden")
+
+
+async def test_help_lists_every_binding(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        described = {
+            d
+            for _, bindings in app.screen.sections
+            for d in (b.tooltip or b.description for b in bindings)
+        }
+        for binding in ExplorerApp.BINDINGS:
+            assert binding.tooltip in described
+        assert "Drill down into the row (filter to it, next level)" in described
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_command_palette_groups_and_filters(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+p")
+        await pilot.press(*"group by force")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        assert app.selection.group_by == "force"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"filter year = 2018/19")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        assert app.selection.members("year") == ("2018/19",)
+        assert row_for(app, "Total")[1] == "4,373"
+
+
+async def test_rows_view_shows_the_filtered_rows(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.selection = app.selection.with_filter("force", ("West Mercia",))
+        await settle(pilot)
+        await press(pilot, "r")
+        assert app.rows_visible
+        caption = text_of(app, "#rows-caption")
+        assert caption.startswith("60 of 2,580 rows match")
+        await press(pilot, "escape")
+        assert not app.rows_visible
+
+
+async def test_about_and_sources_screens(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        from tui.screens.about import AboutScreen, about_text
+
+        assert isinstance(app.screen, AboutScreen)
+        assert "MODELLED DATA" in about_text(app.dataset) and "one main platform" in about_text(
+            app.dataset
+        )
+        await pilot.press("escape", "o")
+        await pilot.pause()
+        from textual.widgets import Static
+
+        assert "20 of 20 reproduced" in str(app.screen.query_one(Static).render())
+
+
+async def test_a_file_with_one_dimension(tmp_path: Path) -> None:
+    path = tmp_path / "one.csv"
+    pl.DataFrame({"colour": ["red", "blue"], "n": [3, 4]}).write_csv(path)
+    app = ExplorerApp(load_dataset(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert row_for(app, "Total")[1] == "7"
+        assert "MODELLED" not in text_of(app, "#status")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.selection.group_by == "colour"
+        assert row_for(app, "Total")[1] == "7"
+
+
+async def test_narrow_terminal_stacks_the_chart_below(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        assert app.screen.has_class("narrow")
+        table, chart = app.query_one(SummaryTable), app.query_one(Chart)
+        assert chart.region.y > table.region.y
+        assert row_for(app, "Total")[1] == "7,590"
