@@ -22,3 +22,11 @@ def dataset() -> Dataset:
 def data_dir() -> Path:
     """The folder with the embedded dataset and its reference files."""
     return repo_data_dir()
+
+
+@pytest.fixture(autouse=True)
+def isolated_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Saved views go to a temporary file, never the user's config folder."""
+    path = tmp_path / "views.toml"
+    monkeypatch.setenv("SCWC_VIEWS", str(path))
+    return path

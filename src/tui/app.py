@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import partial
+from pathlib import Path
 
 import polars as pl
 from textual import work
@@ -23,6 +24,7 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
+from tui.data.export import ExportResult, export
 from tui.data.format import notes
 from tui.data.load import repo_data_dir
 from tui.data.query import (
@@ -34,13 +36,17 @@ from tui.data.query import (
     filtered,
     initial_selection,
     results,
+    validate,
 )
 from tui.data.reconcile import reconcile
 from tui.data.schema import label
 from tui.data.selection import Selection
+from tui.data.views import View, default_views_path, load_views, save_view
 from tui.screens.about import AboutScreen
+from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
+from tui.screens.prompt import ConfirmScreen, TextPrompt
 from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
@@ -80,6 +86,11 @@ class ExplorerApp(App[None]):
         Binding(
             "r", "toggle_rows", "Rows", tooltip="Switch between the summary and the underlying rows"
         ),
+        Binding(
+            "e", "export", "Export", tooltip="Export the summary or the rows, with a TOML sidecar"
+        ),
+        Binding("w", "save_view", "Save view", show=False, tooltip="Save the current view by name"),
+        Binding("v", "open_view", "Views", show=False, tooltip="Open a saved view"),
         Binding("m", "pick_measure", "Measure", show=False, tooltip="Pick the measure"),
         Binding(
             "a", "about", "About", show=False, tooltip="About the data (metadata, modelled or not)"
@@ -94,12 +105,23 @@ class ExplorerApp(App[None]):
         Selection("year", "offences"), init=False, always_update=False
     )
 
-    def __init__(self, dataset: Dataset, selection: Selection | None = None) -> None:
+    def __init__(
+        self,
+        dataset: Dataset,
+        selection: Selection | None = None,
+        *,
+        chart: str = "bar",
+        views_path: Path | None = None,
+        export_folder: Path | None = None,
+    ) -> None:
         super().__init__()
         self.dataset = dataset
         self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
         self.history: list[tuple[Selection, int]] = []
-        self.chart_kind = "bar"
+        self.chart_kind = chart
+        self.views_path = views_path or default_views_path()
+        self.export_folder = export_folder or Path.cwd()
+        self.last_export: ExportResult | None = None
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self._pending_cursor = 0
@@ -231,12 +253,16 @@ class ExplorerApp(App[None]):
         if self.rows_visible:
             self.action_toggle_rows()
             return
-        if not self.history:
+        if self.history:
+            previous, cursor = self.history.pop()
+            self._pending_cursor = cursor
+            self.selection = previous
+            return
+        parent = self.selection.up()
+        if parent is None:
             self.notify("At the top level", timeout=2)
             return
-        previous, cursor = self.history.pop()
-        self._pending_cursor = cursor
-        self.selection = previous
+        self.selection = parent
 
     def action_clear_filters(self) -> None:
         """Remove every filter and the drill path."""
@@ -338,6 +364,97 @@ class ExplorerApp(App[None]):
         else:
             self.query_one(SummaryTable).focus()
 
+    def action_export(self) -> None:
+        """Open the export dialog for the current selection."""
+        self.push_screen(ExportScreen(self.selection, self.export_folder), self._export_requested)
+
+    def _export_requested(self, request: ExportRequest | None) -> None:
+        if request is None:
+            return
+        if request.path.exists():
+            question = f"{request.path.name} exists. Overwrite it (and its .toml sidecar)?"
+            self.push_screen(
+                ConfirmScreen(question),
+                lambda yes: self._run_export(request, overwrite=True) if yes else None,
+            )
+        else:
+            self._run_export(request, overwrite=False)
+
+    @work(thread=True, group="export")
+    def _run_export(self, request: ExportRequest, overwrite: bool) -> None:
+        """Write the export in a worker; the outcome arrives as a notification."""
+        self.call_from_thread(self.notify, f"Exporting to {request.path.name}…", timeout=2)
+        try:
+            result = export(
+                self.dataset,
+                self.selection,
+                request.path,
+                what=request.what,
+                fmt=request.fmt,
+                overwrite=overwrite,
+                chart=self.chart_kind,
+            )
+        except DataError as error:
+            self.call_from_thread(self.notify, str(error), title="Export failed", severity="error")
+            return
+        self.call_from_thread(self._exported, result)
+
+    def _exported(self, result: ExportResult) -> None:
+        self.last_export = result
+        self.notify(
+            f"Wrote {result.rows:,} rows to {result.path} and {result.sidecar.name}",
+            title="Exported",
+        )
+
+    def action_save_view(self) -> None:
+        """Save the current selection under a name."""
+        self.push_screen(TextPrompt(f"Save this view as (in {self.views_path}):"), self._save_view)
+
+    def _save_view(self, name: str | None) -> None:
+        if not name:
+            return
+        try:
+            save_view(self.views_path, View(name, self.selection, self.chart_kind))
+        except DataError as error:
+            self.notify(str(error), title="View not saved", severity="error")
+            return
+        self.notify(f"Saved view '{name}'")
+
+    def saved_views(self) -> dict[str, View]:
+        """The saved views, or none (with a notification) if the file is bad."""
+        try:
+            return load_views(self.views_path)
+        except DataError as error:
+            self.notify(str(error), title="Cannot read saved views", severity="error")
+            return {}
+
+    def action_open_view(self) -> None:
+        """Pick a saved view to open."""
+        views = self.saved_views()
+        if not views:
+            self.notify(f"No saved views yet in {self.views_path} (w saves one)", timeout=4)
+            return
+        options = [
+            (name, f"{name}  ·  by {label(v.selection.group_by)}") for name, v in views.items()
+        ]
+        self.push_screen(PickerScreen("Open view", options), self._open_view_named)
+
+    def _open_view_named(self, name: str | None) -> None:
+        view = self.saved_views().get(name or "")
+        if view is not None:
+            self.open_view(view)
+
+    def open_view(self, view: View) -> None:
+        """Show a saved view: its selection, drill path and chart."""
+        try:
+            validate(self.dataset, view.selection)
+        except DataError as error:
+            self.notify(f"View '{view.name}': {error}", title="Cannot open view", severity="error")
+            return
+        self.history.clear()
+        self.chart_kind = view.chart
+        self.selection = view.selection
+
     def action_about(self) -> None:
         """Show the dataset's metadata."""
         self.push_screen(AboutScreen(self.dataset))
@@ -377,6 +494,9 @@ class ExplorerApp(App[None]):
     def palette_commands(self, discover: bool = False) -> list[PaletteCommand]:
         """Every action as (text, callback, help) for the command palette."""
         commands: list[PaletteCommand] = [
+            ("Export…", self.action_export, "e"),
+            ("Save view…", self.action_save_view, "w"),
+            ("Open view…", self.action_open_view, "v"),
             ("Toggle filter panel", self.action_toggle_filters, "f"),
             ("Clear all filters", self.action_clear_filters, "x"),
             ("Drill up one level", self.action_drill_up, "Backspace"),
@@ -402,6 +522,10 @@ class ExplorerApp(App[None]):
         commands += [
             (f"Measure: {label(m)}", partial(self._measure_picked, m), "m")
             for m in self.dataset.measures
+        ]
+        commands += [
+            (f"Open view: {name}", partial(self.open_view, view), "saved view")
+            for name, view in self.saved_views().items()
         ]
         if discover:
             return commands

@@ -1,4 +1,5 @@
-"""Command line: ``scwc [PATH]`` opens the explorer; ``scwc summary`` prints a grouped table.
+"""Command line: ``scwc [PATH]`` opens the explorer; ``scwc summary`` prints a grouped table;
+``scwc export`` writes a selection to a file with a TOML sidecar.
 
 Bad input ends with one line on stderr and exit code 2, never a traceback.
 """
@@ -8,17 +9,27 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
+from tui.data.export import EXPORT_FORMATS, export, sha256_of
 from tui.data.format import recorded_note, summary_lines
-from tui.data.load import load_dataset
-from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, initial_selection, summary
+from tui.data.load import default_dataset_path, load_dataset
+from tui.data.query import (
+    CHANGE,
+    RATE,
+    SHARE,
+    SHARE_RECORDED,
+    initial_selection,
+    summary,
+    validate,
+)
 from tui.data.schema import canonical_column
 from tui.data.selection import Selection
+from tui.data.views import View, default_views_path, load_views, read_view_file
 
 EXIT_BAD_INPUT = 2
-SUBCOMMANDS = ("summary",)
 SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
 
 
@@ -69,9 +80,10 @@ def build_selection(
     measure: str | None = None,
     sort: str | None = None,
     ascending: bool = False,
+    start: Selection | None = None,
 ) -> Selection:
-    """A selection from command-line options, validated against the dataset."""
-    selection = initial_selection(dataset)
+    """A selection from command-line options (on top of ``start``), validated against the dataset."""
+    selection = start or initial_selection(dataset)
     if by:
         selection = selection.grouped_by(resolve_dimension(dataset, by))
     if measure:
@@ -85,14 +97,11 @@ def build_selection(
         if column not in SORTABLE and column != selection.group_by and column != selection.measure:
             raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(SORTABLE)})")
         selection = selection.with_sort(column, descending=not ascending)
+    validate(dataset, selection)
     return selection
 
 
-def _summary_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc summary",
-        description="Print the grouped table for a selection, as the app shows it.",
-    )
+def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     parser.add_argument("--by", help="dimension to group by (e.g. force, year, platform)")
     parser.add_argument(
@@ -107,6 +116,46 @@ def _summary_parser() -> argparse.ArgumentParser:
         "--sort", help="sort column: name, offences, share, share_recorded, change, rate_per_100k"
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
+
+
+def _add_view_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--view",
+        metavar="NAME|FILE",
+        help="start from a saved view (by name) or a view/sidecar TOML file",
+    )
+    parser.add_argument(
+        "--views",
+        type=Path,
+        metavar="FILE",
+        help=f"saved views file (default: {default_views_path()})",
+    )
+
+
+def _summary_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scwc summary",
+        description="Print the grouped table for a selection, as the app shows it.",
+    )
+    _add_selection_options(parser)
+    _add_view_options(parser)
+    return parser
+
+
+def _export_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scwc export",
+        description="Write a selection (the summary as shown, or the filtered rows) to a file, "
+        "with a TOML sidecar <file>.toml recording how it was made.",
+    )
+    _add_selection_options(parser)
+    _add_view_options(parser)
+    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
+    parser.add_argument("--format", help=f"one of {', '.join(EXPORT_FORMATS)} (default: from -o)")
+    parser.add_argument(
+        "--rows", action="store_true", help="export the filtered rows, not the summary"
+    )
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
     return parser
 
 
@@ -117,15 +166,88 @@ def _app_parser() -> argparse.ArgumentParser:
         "Subcommands: 'scwc summary --help'.",
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
+    _add_view_options(parser)
     return parser
+
+
+@dataclass(frozen=True)
+class Start:
+    """A dataset and the selection (and chart) the command starts from."""
+
+    dataset: Dataset
+    selection: Selection | None
+    chart: str
+    what: str | None
+
+
+def resolve_view(name: str | None, views_path: Path | None) -> tuple[Selection, str, dict] | None:
+    """A view by file path or by name in the views file: (selection, chart, document)."""
+    if not name:
+        return None
+    as_file = Path(name)
+    if as_file.suffix == ".toml" or as_file.is_file():
+        return read_view_file(as_file)
+    path = views_path or default_views_path()
+    views = load_views(path)
+    if name not in views:
+        known = ", ".join(views) or "none saved yet"
+        raise DataError(f"no saved view '{name}' in {path} (known: {known})")
+    view: View = views[name]
+    return view.selection, view.chart, {}
+
+
+def open_start(path: Path | None, view: str | None, views_path: Path | None) -> Start:
+    """Load the dataset (from PATH, else the view's recorded dataset, else embedded) and the view."""
+    resolved = resolve_view(view, views_path)
+    document = resolved[2] if resolved else {}
+    recorded = document.get("dataset", {}) if isinstance(document.get("dataset"), dict) else {}
+    if path is None and recorded.get("path"):
+        path = Path(recorded["path"])
+        if not path.is_file():
+            if recorded.get("sha256") != sha256_of(default_dataset_path()):
+                raise DataError(f"{path}: the view's dataset is missing; name the data file to use")
+            path = None
+    dataset = load_dataset(path)
+    if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
+        print(
+            f"scwc: warning: {dataset.path.name} has changed since the view was recorded",
+            file=sys.stderr,
+        )
+    selection, chart = (resolved[0], resolved[1]) if resolved else (None, "bar")
+    if selection is not None:
+        validate(dataset, selection)
+    export_table = document.get("export", {}) if isinstance(document.get("export"), dict) else {}
+    return Start(dataset, selection, chart, export_table.get("what"))
+
+
+def run_export(argv: Sequence[str]) -> int:
+    """``scwc export``: write the selection and its sidecar."""
+    args = _export_parser().parse_args(argv)
+    start = open_start(args.path, args.view, args.views)
+    selection = build_selection(
+        start.dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
+    )
+    what = "rows" if args.rows else (start.what or "summary")
+    result = export(
+        start.dataset,
+        selection,
+        args.output,
+        what=what,
+        fmt=args.format,
+        overwrite=args.force,
+        chart=start.chart,
+    )
+    print(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}")
+    return 0
 
 
 def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
     args = _summary_parser().parse_args(argv)
-    dataset = load_dataset(args.path)
+    start = open_start(args.path, args.view, args.views)
+    dataset = start.dataset
     selection = build_selection(
-        dataset, args.by, args.where, args.measure, args.sort, ascending=args.ascending
+        dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
     )
     result = summary(dataset, selection)
     filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
@@ -146,18 +268,25 @@ def run_summary(argv: Sequence[str]) -> int:
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = _app_parser().parse_args(argv)
-    dataset = load_dataset(args.path)
+    start = open_start(args.path, args.view, args.views)
     from tui.app import ExplorerApp
 
-    ExplorerApp(dataset).run()
-    return 0
+    app = ExplorerApp(
+        start.dataset,
+        start.selection,
+        chart=start.chart,
+        views_path=args.views or default_views_path(),
+    )
+    app.run()
+    return app.return_code or 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scwc`` console script and ``python -m tui``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    command = run_summary if args and args[0] in SUBCOMMANDS else run_app
-    if command is run_summary:
+    commands = {"summary": run_summary, "export": run_export}
+    command = commands.get(args[0], run_app) if args else run_app
+    if command is not run_app:
         args = args[1:]
     try:
         return command(args)

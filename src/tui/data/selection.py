@@ -82,6 +82,14 @@ class Selection:
                 return dimension
         return None
 
+    def up(self) -> Selection | None:
+        """Undo the last drill-down step: drop its filter and group by its dimension again."""
+        if not self.drill_path:
+            return None
+        dimension, _ = self.drill_path[-1]
+        parent = self.with_filter(dimension, None).grouped_by(dimension)
+        return replace(parent, drill_path=self.drill_path[:-1])
+
     def drilled(self, member: str, dimensions: tuple[str, ...] | list[str]) -> Selection | None:
         """Filter to ``member`` of the grouped dimension and group by the next level."""
         following = self.next_level(dimensions)

@@ -1,0 +1,112 @@
+"""The export dialog and saved views, driven by keys."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from tests.app.helpers import SIZE, press, row_for, settle
+from tui.app import ExplorerApp
+from tui.screens.export import ExportScreen
+from tui.screens.prompt import ConfirmScreen
+
+
+async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> None:
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        path_input = app.screen.query_one("#path")
+        assert path_input.value == str(tmp_path / "scwc_force.csv")
+        # choose Excel: tab to the format radio set, move down to the last option, select it
+        await pilot.press("shift+tab")
+        for _ in range(5):
+            await pilot.press("down")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert path_input.value == str(tmp_path / "scwc_force.xlsx")
+        await pilot.press("tab", "enter")  # focus the path, submit
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        exported = pl.read_excel(tmp_path / "scwc_force.xlsx")
+        assert exported.height == 44 and exported["offences"].to_list()[-1] == 7590
+        assert (tmp_path / "scwc_force.xlsx.toml").is_file()
+        assert app.last_export is not None and app.last_export.rows == 44
+
+        # again: the file exists, so the app asks; "n" keeps the file untouched
+        before = (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("shift+tab")
+        for _ in range(5):
+            await pilot.press("down")
+        await pilot.press("enter", "tab", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns == before
+        assert row_for(app, "Total")[1] == "7,590"  # the app is still usable
+
+
+async def test_export_to_a_bad_folder_reports_and_keeps_going(dataset, tmp_path: Path) -> None:
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        path_input = app.screen.query_one("#path")
+        path_input.value = str(tmp_path / "no" / "such" / "folder.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert any("does not exist" in n.message for n in app._notifications)
+        assert app.last_export is None
+        await press(pilot, "down", "enter")
+        assert app.selection.group_by == "region"
+
+
+async def test_save_and_open_a_view(dataset, isolated_views: Path) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "enter")  # England -> regions
+        await press(pilot, "k")  # line chart
+        saved = app.selection
+        await pilot.press("w")
+        await pilot.pause()
+        await pilot.press(*"england regions", "enter")
+        await pilot.pause()
+        assert "england regions" in isolated_views.read_text()
+        await press(pilot, "x")
+        assert app.selection.filters == ()
+        await pilot.press("v")
+        await pilot.pause()
+        await press(pilot, "enter")
+        assert app.selection == saved and app.chart_kind == "line"
+        await press(pilot, "backspace")  # the drill path of a view can be walked back up
+        assert app.selection.group_by == "nation" and app.selection.filters == ()
+
+
+async def test_app_starts_on_a_view_from_the_cli(dataset, isolated_views: Path) -> None:
+    from tui.cli import open_start
+    from tui.data.selection import Selection
+    from tui.data.views import View, save_view
+
+    view = (
+        Selection("platform", "offences")
+        .with_filter("force", ("West Mercia",))
+        .with_filter("year", ("2017/18",))
+    )
+    save_view(isolated_views, View("wm", view, "stacked"))
+    start = open_start(None, "wm", None)
+    app = ExplorerApp(start.dataset, start.selection, chart=start.chart)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert app.results is not None and app.results.chart.kind == "stacked"
+        assert row_for(app, "Total")[1] == "73"  # published: West Mercia 2017/18
