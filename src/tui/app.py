@@ -33,9 +33,9 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Results,
-    filtered,
     initial_selection,
     results,
+    rows_page,
     validate,
 )
 from tui.data.reconcile import reconcile
@@ -53,7 +53,7 @@ from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
 from tui.widgets.filter_panel import FilterPanel, MemberList
 from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
-from tui.widgets.rows_view import RowsView
+from tui.widgets.rows_view import PAGE_ROWS, RowsPageRequested, RowsTable, RowsView
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import SummaryTable
 
@@ -126,6 +126,7 @@ class ExplorerApp(App[None]):
         self.results: Results | None = None
         self._pending_cursor = 0
         self._loading_timer: Timer | None = None
+        self.rows_offset = 0
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -158,25 +159,29 @@ class ExplorerApp(App[None]):
 
     # ---- the one data flow --------------------------------------------------------------
     def watch_selection(self) -> None:
+        self.rows_offset = 0
         self.refresh_results()
 
     def refresh_results(self) -> None:
         """Recompute everything for the current selection in a worker."""
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
-        self._run_query(self.selection, self.chart_kind, self.filter_dimension, self.rows_visible)
+        offset = self.rows_offset if self.rows_visible else None
+        self._run_query(self.selection, self.chart_kind, self.filter_dimension, offset)
 
     def _show_loading(self) -> None:
         self.query_one(SummaryTable).loading = True
 
     @work(thread=True, exclusive=True, group="results")
     def _run_query(
-        self, selection: Selection, chart_kind: str, dimension: str, with_rows: bool
+        self, selection: Selection, chart_kind: str, dimension: str, rows_offset: int | None
     ) -> None:
         worker = get_current_worker()
         try:
             computed = results(self.dataset, selection, chart_kind, dimension)
-            rows = filtered(self.dataset, selection).collect() if with_rows else None
+            rows = None
+            if rows_offset is not None:
+                rows = (rows_offset, rows_page(self.dataset, selection, rows_offset, PAGE_ROWS))
         except DataError as error:
             self.call_from_thread(self._report_failure, str(error))
             return
@@ -193,7 +198,7 @@ class ExplorerApp(App[None]):
             self._loading_timer = None
         self.query_one(SummaryTable).loading = False
 
-    async def _show_results(self, computed: Results, rows: pl.DataFrame | None) -> None:
+    def _show_results(self, computed: Results, rows: tuple[int, pl.DataFrame] | None) -> None:
         if computed.selection != self.selection:
             return
         self._stop_loading()
@@ -224,7 +229,8 @@ class ExplorerApp(App[None]):
             self.dataset.modelled,
         )
         if rows is not None:
-            await self.query_one(RowsView).show(rows, self.dataset.row_count)
+            offset, page = rows
+            self.query_one(RowsView).show(page, offset, computed.rows)
 
     # ---- messages from widgets ----------------------------------------------------------
     def on_filter_changed(self, message: FilterChanged) -> None:
@@ -232,6 +238,10 @@ class ExplorerApp(App[None]):
 
     def on_filter_dimension_shown(self, message: FilterDimensionShown) -> None:
         self.filter_dimension = message.dimension
+        self.refresh_results()
+
+    def on_rows_page_requested(self, message: RowsPageRequested) -> None:
+        self.rows_offset = message.offset
         self.refresh_results()
 
     def on_drill_requested(self, message: DrillRequested) -> None:
@@ -360,7 +370,7 @@ class ExplorerApp(App[None]):
         switcher.current = "body" if self.rows_visible else "rows"
         if self.rows_visible:
             self.refresh_results()
-            self.call_after_refresh(self.query_one(RowsView).focus_table)
+            self.query_one(RowsTable).focus()
         else:
             self.query_one(SummaryTable).focus()
 
@@ -486,6 +496,7 @@ class ExplorerApp(App[None]):
                     ("Everywhere", list(self.BINDINGS)),
                     ("Summary table", table_keys),
                     ("Filter panel (f)", panel_keys),
+                    ("Rows view (r)", list(RowsTable.BINDINGS)),
                 ]
             )  # type: ignore[arg-type]
         )

@@ -204,15 +204,32 @@ async def test_command_palette_groups_and_filters(app: ExplorerApp) -> None:
         assert row_for(app, "Total")[1] == "4,373"
 
 
-async def test_rows_view_shows_the_filtered_rows(app: ExplorerApp) -> None:
+async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> None:
+    from tui.widgets.rows_view import RowsTable
+
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)
-        app.selection = app.selection.with_filter("force", ("West Mercia",))
         await settle(pilot)
         await press(pilot, "r")
         assert app.rows_visible
-        caption = text_of(app, "#rows-caption")
-        assert caption.startswith("60 of 2,580 rows match")
+        table = app.query_one(RowsTable)
+        assert text_of(app, "#rows-caption").startswith(
+            "rows 1–100 of 2,580 matching (page 1 of 26)"
+        )
+        assert table.row_count == 100
+        await press(pilot, "pagedown")
+        assert text_of(app, "#rows-caption").startswith("rows 101–200 of 2,580")
+        await press(pilot, "end")
+        assert text_of(app, "#rows-caption").startswith(
+            "rows 2,501–2,580 of 2,580 matching (page 26 of 26)"
+        )
+        assert table.row_count == 80
+        await press(pilot, "home")
+        assert text_of(app, "#rows-caption").startswith("rows 1–100 of 2,580")
+        app.selection = app.selection.with_filter("force", ("West Mercia",))
+        await settle(pilot)
+        assert text_of(app, "#rows-caption").startswith("rows 1–60 of 60 matching (page 1 of 1)")
+        forces = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert forces == {"West Mercia"}
         await press(pilot, "escape")
         assert not app.rows_visible
 

@@ -24,7 +24,7 @@ def test_columns_and_grid(dataset, data_dir: Path) -> None:
 
 
 def test_platform_owner_follows_platform(dataset) -> None:
-    pairs = dataset.frame.select("platform", "platform_owner").unique().cast(pl.String)
+    pairs = dataset.cube.select("platform", "platform_owner").unique().cast(pl.String)
     assert dict(pairs.iter_rows()) == PLATFORM_OWNERS
     assert {p for p, o in PLATFORM_OWNERS.items() if o == "Meta"} == {
         "Facebook",

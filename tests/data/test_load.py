@@ -42,7 +42,7 @@ def test_every_format_loads_the_same_table(tmp_path: Path, suffix: str) -> None:
     dataset = load_dataset(write(TIDY, tmp_path / f"mine{suffix}"))
     assert dataset.measures == ("offences",)
     assert set(dataset.dimensions) == {"year", "force", "platform", "nation", "region"}
-    assert dataset.frame["offences"].sum() == 14
+    assert dataset.cube["offences"].sum() == 14
     assert dataset.members("platform") == ("Instagram", "Snapchat", "Not recorded")
     assert dataset.geography is not None and dataset.geography.height == 2
 
@@ -55,7 +55,7 @@ def test_loose_names_and_aliases(tmp_path: Path) -> None:
     dataset = load_dataset(path)
     assert dataset.dimensions[-1] == "age_band" and "year" in dataset.dimensions
     assert dataset.members("force") == ("West Mercia",)
-    assert dataset.frame["offences"].to_list() == [1234]
+    assert dataset.cube["offences"].to_list() == [1234]
 
 
 def test_home_office_layout_becomes_dimensions(tmp_path: Path) -> None:

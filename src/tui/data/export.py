@@ -69,7 +69,7 @@ def export_frame(dataset: Dataset, selection: Selection, what: str) -> pl.DataFr
     """The table an export writes: the summary with its totals row, or the filtered rows."""
     validate(dataset, selection)
     if what == "rows":
-        return filtered(dataset, selection).collect().with_columns(pl.col(pl.Enum).cast(pl.String))
+        return filtered(dataset, selection).collect()
     if what != "summary":
         raise DataError(f"unknown export content '{what}' (known: {', '.join(WHAT)})")
     result = summary(dataset, selection)

@@ -1,4 +1,8 @@
-"""Turn any supported file into a :class:`Dataset`, or fail with one clear :class:`DataError` line."""
+"""Turn any supported file into a :class:`Dataset`, or fail with one clear :class:`DataError` line.
+
+Everything runs as one lazy polars pipeline: Parquet is scanned, never loaded whole; the rows are
+checked and aggregated into the dimension cube in a pass; the rows themselves stay lazy.
+"""
 
 from __future__ import annotations
 
@@ -9,14 +13,13 @@ from typing import Any
 
 import polars as pl
 
-from tui.data.dataset import DataError, Dataset
+from tui.data.dataset import ROWS, DataError, Dataset
 from tui.data.schema import (
     FORCE,
     FORCE_NAME_ALIASES,
     MEASURE,
     NOT_RECORDED,
     NSPCC_DIMENSIONS,
-    YEAR,
     canonical_column,
     member_order,
 )
@@ -45,7 +48,8 @@ KNOWN_DIMENSIONS = frozenset(
         "offence_code",
     )
 )
-INTEGER_TYPES = (pl.Int8, pl.Int16, pl.Int32, pl.Int64, pl.UInt8, pl.UInt16, pl.UInt32, pl.UInt64)
+ROW_INDEX = "__row__"
+TEXT_TYPES = (pl.String, pl.Categorical)
 
 
 def repo_data_dir() -> Path:
@@ -74,12 +78,20 @@ def load_dataset(
         metadata_path = sidecar if sidecar.is_file() else None
     metadata = _read_metadata(metadata_path) if metadata_path else {}
     raw = read_table(path)
-    frame, dimensions, measures, notes = normalise(raw, path.name)
-    forces_path = forces_path or repo_data_dir() / "forces.csv"
-    frame, dimensions, geography = _attach_geography(frame, dimensions, forces_path)
-    frame = _as_enums(frame, dimensions)
+    rows, dimensions, measures, notes = normalise(raw, path.name)
+    cube = _collect(_aggregate(rows, dimensions, measures), path)
+    if cube.height == 0:
+        raise DataError(f"{path.name}: no data rows")
+    geography = None
+    if FORCE in dimensions:
+        rows, cube, dimensions, geography = _attach_geography(
+            rows, cube, dimensions, measures, forces_path or repo_data_dir() / "forces.csv"
+        )
+    if int(cube[ROWS].sum()) > cube.height:
+        notes.append("rows with the same dimension values are summed")
     return Dataset(
-        frame=frame,
+        cube=_as_enums(cube, dimensions),
+        rows=rows,
         dimensions=tuple(dimensions),
         measures=tuple(measures),
         name=str(metadata.get("title") or path.name),
@@ -102,8 +114,18 @@ def _first_line(error: BaseException) -> str:
     return text[0] if text else type(error).__name__
 
 
-def read_table(path: Path) -> pl.DataFrame:
-    """Read a file by its extension, with every failure turned into one :class:`DataError`."""
+def _collect(frame: pl.LazyFrame, path: Path) -> pl.DataFrame:
+    """Run a lazy query over the file; a failure deep in the file still reads as one line."""
+    try:
+        return frame.collect()
+    except DataError:
+        raise
+    except Exception as error:  # corrupt data pages surface only when read
+        raise DataError(f"{path.name}: cannot read: {_first_line(error)}") from None
+
+
+def read_table(path: Path) -> pl.LazyFrame:
+    """Open a file by its extension as a lazy frame; every failure is one :class:`DataError`."""
     name = path.name
     if not path.exists():
         raise DataError(f"{name}: no such file")
@@ -121,6 +143,7 @@ def read_table(path: Path) -> pl.DataFrame:
         raise DataError(f"{name}: file is empty")
     try:
         frame = _READERS[kind](path)
+        schema = frame.collect_schema()
     except DataError:
         raise
     except PermissionError:
@@ -129,9 +152,8 @@ def read_table(path: Path) -> pl.DataFrame:
         Exception
     ) as error:  # polars, fastexcel and the OS raise many kinds; all mean "unreadable"
         raise DataError(f"{name}: cannot read as {kind}: {_first_line(error)}") from None
-    frame = frame.filter(~pl.all_horizontal(pl.all().is_null())) if frame.width else frame
-    if frame.width == 0 or frame.height == 0:
-        raise DataError(f"{name}: no data rows")
+    if not schema.names():
+        raise DataError(f"{name}: no columns")
     return frame
 
 
@@ -143,7 +165,7 @@ def _decode(path: Path) -> str:
         return data.decode("cp1252", errors="replace")
 
 
-def _read_delimited(path: Path, separator: str | None) -> pl.DataFrame:
+def _read_delimited(path: Path, separator: str | None) -> pl.LazyFrame:
     text = _decode(path)
     if not text.strip():
         raise DataError(f"{path.name}: file is empty")
@@ -156,158 +178,230 @@ def _read_delimited(path: Path, separator: str | None) -> pl.DataFrame:
         infer_schema_length=0,
         truncate_ragged_lines=True,
         null_values=[""],
-    )
+    ).lazy()
 
 
 _READERS = {
     "csv": lambda p: _read_delimited(p, None),
     "tsv": lambda p: _read_delimited(p, "\t"),
-    "parquet": pl.read_parquet,
-    "json": pl.read_json,
-    "ndjson": pl.read_ndjson,
-    "excel": lambda p: pl.read_excel(p, engine="calamine"),
+    "parquet": pl.scan_parquet,
+    "json": lambda p: pl.read_json(p).lazy(),
+    "ndjson": lambda p: pl.read_ndjson(p).lazy(),
+    "excel": lambda p: pl.read_excel(p, engine="calamine").lazy(),
 }
 
 
 def _row_label(index: int) -> str:
+    """Spreadsheet-style row number of a 0-based data row (the header is row 1)."""
     return f"row {index + 2}"
 
 
-def normalise(raw: pl.DataFrame, name: str) -> tuple[pl.DataFrame, list[str], list[str], list[str]]:
-    """Canonical column names, string dimensions and validated integer measures."""
+def _cleaned_text(column: str) -> pl.Expr:
+    """A text column with blanks, thousands separators and a trailing ``.0`` removed."""
+    text = (
+        pl.col(column)
+        .cast(pl.String)
+        .str.strip_chars()
+        .str.replace_all(r"[,\s_]", "")
+        .str.replace(r"\.0+$", "")
+    )
+    return pl.when(text == "").then(None).otherwise(text)
+
+
+def _count_expressions(column: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
+    """(value as Int64, "this cell is not a whole number") for a would-be measure column."""
+    if dtype.is_integer():
+        return pl.col(column).cast(pl.Int64), pl.lit(False)
+    if dtype.is_float():
+        value = pl.col(column)
+        bad = value.is_not_null() & (value.is_nan() | (value != value.floor()))
+        return value.cast(pl.Int64, strict=False), bad
+    if dtype in TEXT_TYPES:
+        text = _cleaned_text(column)
+        value = text.cast(pl.Int64, strict=False)
+        return value, text.is_not_null() & value.is_null()
+    return pl.lit(None, pl.Int64), pl.col(column).is_not_null()
+
+
+def normalise(raw: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, list[str], list[str], list[str]]:
+    """Canonical column names, string dimensions and validated Int64 measures (still lazy)."""
     renamed: dict[str, str] = {}
-    for column in raw.columns:
+    for column in raw.collect_schema().names():
         canonical = canonical_column(column)
         if canonical in renamed.values():
             original = next(k for k, v in renamed.items() if v == canonical)
             raise DataError(f"{name}: columns '{original}' and '{column}' both mean '{canonical}'")
         renamed[column] = canonical
-    frame = raw.rename(renamed)
-    dimensions = [
-        c for c in frame.columns if c != MEASURE and (c in KNOWN_DIMENSIONS or _is_text(frame, c))
-    ]
-    candidates = [c for c in frame.columns if c not in dimensions]
+    frame = (
+        raw.rename(renamed)
+        .with_row_index(ROW_INDEX)
+        .filter(~pl.all_horizontal(pl.exclude(ROW_INDEX).is_null()))
+    )
+    schema = frame.collect_schema()
+    columns = [c for c in schema.names() if c != ROW_INDEX]
+    dimensions = _dimensions(frame, schema, columns)
+    candidates = [c for c in columns if c not in dimensions]
     if MEASURE in candidates:
         candidates.remove(MEASURE)
         candidates.insert(0, MEASURE)
-    notes: list[str] = []
     if not candidates:
         raise DataError(
             f"{name}: no measure column: need one column of whole-number counts such as 'offences'"
         )
-    measures: list[str] = []
-    columns: list[pl.Series] = []
-    for index, column in enumerate(candidates):
-        try:
-            columns.append(_as_count(frame[column], name))
-            measures.append(column)
-        except DataError:
-            if index == 0:
-                raise
-            notes.append(f"column '{column}' ignored: not whole-number counts")
     if not dimensions:
         raise DataError(
             f"{name}: no dimension column: need at least one text column such as 'force'"
         )
-    frame = frame.select(
+    measures, notes = _valid_measures(frame, schema, candidates, name)
+    rows = frame.select(
         *(
-            pl.col(d)
-            .cast(pl.String)
-            .str.strip_chars()
-            .fill_null(NOT_RECORDED)
-            .replace("", NOT_RECORDED)
+            pl.col(d).cast(pl.String).str.strip_chars().replace("", None).fill_null(NOT_RECORDED)
             for d in dimensions
         ),
-        *columns,
+        *(_count_expressions(m, schema[m])[0].alias(m) for m in measures),
     )
-    return frame, dimensions, measures, notes
+    return rows, dimensions, measures, notes
 
 
-def _is_text(frame: pl.DataFrame, column: str) -> bool:
-    series = frame[column]
-    if series.dtype in (pl.String, pl.Categorical) or isinstance(series.dtype, pl.Enum):
-        values = series.drop_nulls().str.strip_chars().str.replace_all(r"[,\s_]", "")
-        values = values.filter(values != "")
-        return values.len() == 0 or values.cast(pl.Float64, strict=False).null_count() > 0
-    return not series.dtype.is_numeric()
-
-
-def _as_count(series: pl.Series, name: str) -> pl.Series:
-    """A column of non-negative whole numbers as Int64, or a DataError naming the first bad row."""
-    column = series.name
-    if series.dtype in INTEGER_TYPES:
-        counts = series.cast(pl.Int64)
-        bad = None
-    elif series.dtype.is_float():
-        counts = series.cast(pl.Int64, strict=False)
-        bad = series.is_not_null() & (series.is_nan() | (series != series.floor()))
-    else:
-        text = series.cast(pl.String).str.strip_chars().str.replace_all(r"[,\s_]", "")
-        text = text.str.replace(r"\.0+$", "")
-        counts = text.cast(pl.Int64, strict=False)
-        bad = text.is_not_null() & counts.is_null()
-    if bad is not None and bad.any():
-        index = int(bad.arg_true()[0])
-        raise DataError(
-            f"{name}: column '{column}', {_row_label(index)}: "
-            f"'{series[index]}' is not a whole-number count"
+def _dimensions(frame: pl.LazyFrame, schema: pl.Schema, columns: list[str]) -> list[str]:
+    """Known dimension names, non-numeric types, and text columns holding anything non-numeric."""
+    text = [
+        c for c in columns if c not in KNOWN_DIMENSIONS and c != MEASURE and schema[c] in TEXT_TYPES
+    ]
+    verdict: dict[str, bool] = {}
+    if text:
+        checks = frame.select(
+            *(
+                (
+                    (
+                        _cleaned_text(c).is_not_null()
+                        & _cleaned_text(c).cast(pl.Float64, strict=False).is_null()
+                    ).any()
+                    | _cleaned_text(c).is_null().all()
+                ).alias(c)
+                for c in text
+            )
+        ).collect()
+        verdict = {c: bool(checks[c][0]) for c in text}
+    return [
+        c
+        for c in columns
+        if c != MEASURE
+        and (
+            c in KNOWN_DIMENSIONS
+            or verdict.get(c, False)
+            or (schema[c] not in TEXT_TYPES and not schema[c].is_numeric())
         )
-    if counts.null_count():
-        index = int(counts.is_null().arg_true()[0])
-        raise DataError(f"{name}: column '{column}', {_row_label(index)}: missing count")
-    negative = counts < 0
-    if negative.any():
-        index = int(negative.arg_true()[0])
-        raise DataError(
-            f"{name}: column '{column}', {_row_label(index)}: negative count {counts[index]}"
+    ]
+
+
+def _valid_measures(
+    frame: pl.LazyFrame, schema: pl.Schema, candidates: list[str], name: str
+) -> tuple[list[str], list[str]]:
+    """Measures whose every cell is a non-negative whole number; the first must be, others are noted."""
+    checks = []
+    for column in candidates:
+        value, bad = _count_expressions(column, schema[column])
+        checks += [
+            bad.any().alias(f"{column}:bad"),
+            (value.is_null() & ~bad).any().alias(f"{column}:missing"),
+            (value < 0).any().alias(f"{column}:negative"),
+        ]
+    verdicts = frame.select(checks).collect().row(0, named=True)
+    measures, notes = [], []
+    for index, column in enumerate(candidates):
+        problem = next(
+            (kind for kind in ("bad", "missing", "negative") if verdicts[f"{column}:{kind}"]), None
         )
-    return counts.alias(column)
+        if problem is None:
+            measures.append(column)
+        elif index == 0:
+            raise DataError(_describe_problem(frame, schema, column, problem, name))
+        else:
+            notes.append(f"column '{column}' ignored: not whole-number counts")
+    return measures, notes
+
+
+def _describe_problem(
+    frame: pl.LazyFrame, schema: pl.Schema, column: str, problem: str, name: str
+) -> str:
+    """One line naming the file, the column and the first offending row."""
+    value, bad = _count_expressions(column, schema[column])
+    condition = {"bad": bad, "missing": value.is_null() & ~bad, "negative": value < 0}[problem]
+    first = (
+        frame.filter(condition)
+        .select(ROW_INDEX, pl.col(column).cast(pl.String).alias("raw"), value.alias("value"))
+        .head(1)
+        .collect()
+        .row(0, named=True)
+    )
+    where = f"{name}: column '{column}', {_row_label(first[ROW_INDEX])}"
+    if problem == "bad":
+        return f"{where}: '{first['raw']}' is not a whole-number count"
+    if problem == "missing":
+        return f"{where}: missing count"
+    return f"{where}: negative count {first['value']}"
+
+
+def _aggregate(rows: pl.LazyFrame, dimensions: list[str], measures: list[str]) -> pl.LazyFrame:
+    """The cube: measures summed per distinct combination of dimension members, with row counts."""
+    return rows.group_by(dimensions).agg(*(pl.col(m).sum() for m in measures), pl.len().alias(ROWS))
 
 
 def _attach_geography(
-    frame: pl.DataFrame, dimensions: list[str], forces_path: Path
-) -> tuple[pl.DataFrame, list[str], pl.DataFrame | None]:
+    rows: pl.LazyFrame,
+    cube: pl.DataFrame,
+    dimensions: list[str],
+    measures: list[str],
+    forces_path: Path,
+) -> tuple[pl.LazyFrame, pl.DataFrame, list[str], pl.DataFrame | None]:
     """Match force names to the reference list; add region/nation and populations where all match."""
-    if FORCE not in dimensions or not forces_path.is_file():
-        return frame, dimensions, None
+    if not forces_path.is_file():
+        return rows, cube, dimensions, None
     reference = pl.read_csv(forces_path, schema_overrides={"population_2018_approx": pl.Int64})
     canonical = {name.lower(): name for name in reference["force"]}
     canonical.update(FORCE_NAME_ALIASES)
-    spellings = frame[FORCE].unique().to_list()
-    renames = {v: canonical.get(v.lower(), v) for v in spellings}
-    frame = frame.with_columns(pl.col(FORCE).replace_strict(renames, return_dtype=pl.String))
+    renames = {v: canonical.get(v.lower(), v) for v in cube[FORCE].unique().to_list()}
     names = set(renames.values()) - {NOT_RECORDED}
     if not names or not names <= set(reference["force"]):
-        return frame, dimensions, None
+        return rows, cube, dimensions, None
     geography = reference.rename({"population_2018_approx": "population"}).filter(
         pl.col(FORCE).is_in(sorted(names))
     )
     added = [d for d in ("nation", "region") if d not in dimensions]
-    if added:
-        frame = frame.join(geography.select(FORCE, *added), on=FORCE, how="left").with_columns(
-            pl.col(d).fill_null(NOT_RECORDED) for d in added
+    expressions = [pl.col(FORCE).replace_strict(renames, return_dtype=pl.String)]
+    for dimension in added:
+        lookup = dict(zip(geography[FORCE], geography[dimension], strict=True))
+        lookup[NOT_RECORDED] = NOT_RECORDED
+        expressions.append(
+            pl.col(FORCE)
+            .replace_strict(renames, return_dtype=pl.String)
+            .replace_strict(lookup, return_dtype=pl.String)
+            .alias(dimension)
         )
-        dimensions = [*added, *dimensions]
-    order = [d for d in NSPCC_DIMENSIONS if d in dimensions]
-    rest = [d for d in dimensions if d not in order]
-    dimensions = order + rest
-    measures = [c for c in frame.columns if c not in dimensions]
-    return frame.select(*dimensions, *measures), dimensions, geography
+    order = [d for d in NSPCC_DIMENSIONS if d in [*dimensions, *added]]
+    dimensions = order + [d for d in dimensions if d not in order]
+    rows = rows.with_columns(expressions).select(*dimensions, *measures)
+    cube = (
+        cube.with_columns(expressions)
+        .group_by(dimensions)
+        .agg(*(pl.col(m).sum() for m in measures), pl.col(ROWS).sum())
+    )
+    return rows, cube, dimensions, geography
 
 
-def _as_enums(frame: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
-    """Dimensions as ``pl.Enum`` in display order: domain order, years ascending, else A-Z."""
+def _as_enums(cube: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
+    """Dimensions as ``pl.Enum`` in display order (domain order, years ascending, else A-Z)."""
     casts = []
     for dimension in dimensions:
-        present = frame[dimension].unique().to_list()
+        present = cube[dimension].unique().to_list()
         fixed = member_order(dimension)
         if fixed and set(present) <= set(fixed):
             members = [m for m in fixed if m in present]
         else:
-            members = sorted(
-                (m for m in present if m != NOT_RECORDED), key=lambda m: (dimension != YEAR, m)
-            )
+            members = sorted(m for m in present if m != NOT_RECORDED)
             if NOT_RECORDED in present:
                 members.append(NOT_RECORDED)
         casts.append(pl.col(dimension).cast(pl.Enum(members)))
-    return frame.with_columns(casts)
+    measures = [c for c in cube.columns if c not in dimensions]
+    return cube.with_columns(casts).select(*dimensions, *measures).sort(dimensions)

@@ -10,7 +10,7 @@ from functools import lru_cache
 
 import polars as pl
 
-from tui.data.dataset import DataError, Dataset
+from tui.data.dataset import ROWS, DataError, Dataset
 from tui.data.schema import FORCE, NOT_RECORDED, YEAR
 from tui.data.selection import Selection
 
@@ -33,8 +33,15 @@ def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) 
 
 
 def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
-    """The rows the selection keeps, as a lazy frame."""
-    return dataset.lazy().filter(filter_expression(selection))
+    """The underlying rows the selection keeps, as a lazy frame (for the rows view and exports)."""
+    return dataset.rows.filter(filter_expression(selection))
+
+
+def cells(
+    dataset: Dataset, selection: Selection, skip: frozenset[str] = frozenset()
+) -> pl.LazyFrame:
+    """The cube cells the selection keeps (filters on ``skip`` dimensions ignored)."""
+    return dataset.cube.lazy().filter(filter_expression(selection, skip))
 
 
 def validate(dataset: Dataset, selection: Selection) -> None:
@@ -101,7 +108,7 @@ def _change_columns(
     if YEAR not in dataset.dimensions:
         return None, None, None
     key, measure = selection.group_by, selection.measure
-    without_year = dataset.lazy().filter(filter_expression(selection, skip=frozenset({YEAR})))
+    without_year = cells(dataset, selection, skip=frozenset({YEAR}))
     if key == YEAR:
         by_year = without_year.group_by(YEAR).agg(pl.col(measure).sum()).collect().sort(YEAR)
         years = dataset.members(YEAR)
@@ -113,7 +120,7 @@ def _change_columns(
             current = present.get(year)
             changes.append(_ratio_change(current, previous))
         frame = pl.DataFrame(
-            {YEAR: pl.Series(years, dtype=dataset.frame.schema[YEAR]), CHANGE: changes},
+            {YEAR: pl.Series(years, dtype=dataset.dtype(YEAR)), CHANGE: changes},
             schema_overrides={CHANGE: pl.Float64},
         )
         return frame, "vs previous year", None
@@ -161,7 +168,7 @@ def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | 
         frame = (
             forces.group_by(key)
             .agg(pl.col("population").sum())
-            .with_columns(pl.col(key).cast(dataset.frame.schema[key]))
+            .with_columns(pl.col(key).cast(dataset.dtype(key)))
         )
         return frame, int(forces["population"].sum())
     return None, int(forces["population"].sum())
@@ -178,7 +185,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
     """Grouped totals with shares, shares where recorded, year-on-year change and rate per 100k."""
     validate(dataset, selection)
     key, measure = selection.group_by, selection.measure
-    grouped = filtered(dataset, selection).group_by(key).agg(pl.col(measure).sum()).collect()
+    grouped = cells(dataset, selection).group_by(key).agg(pl.col(measure).sum()).collect()
     total = int(grouped[measure].sum())
     recorded_total = int(grouped.filter(pl.col(key) != NOT_RECORDED)[measure].sum())
     has_not_recorded = bool((grouped[key] == NOT_RECORDED).any())
@@ -266,8 +273,7 @@ def top_n(summary_frame: pl.DataFrame, n: int) -> pl.DataFrame:
 def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dict[str, int]:
     """The measure per member of ``dimension`` under every filter except that dimension's own."""
     frame = (
-        dataset.lazy()
-        .filter(filter_expression(selection, skip=frozenset({dimension})))
+        cells(dataset, selection, skip=frozenset({dimension}))
         .group_by(dimension)
         .agg(pl.col(selection.measure).sum())
         .collect()
@@ -278,17 +284,17 @@ def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dic
 
 @lru_cache(maxsize=CACHE_SIZE)
 def matched(dataset: Dataset, selection: Selection) -> tuple[int, int]:
-    """(rows kept, measure total) for the selection."""
+    """(underlying rows kept, measure total) for the selection."""
     frame = (
-        filtered(dataset, selection)
-        .select(pl.len().alias("rows"), pl.col(selection.measure).sum().alias("total"))
+        cells(dataset, selection)
+        .select(pl.col(ROWS).sum().alias("rows"), pl.col(selection.measure).sum().alias("total"))
         .collect()
     )
     return int(frame["rows"][0]), int(frame["total"][0] or 0)
 
 
 def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -> pl.DataFrame:
-    """One page of the filtered underlying rows."""
+    """One page of the filtered underlying rows (only that page is read into memory)."""
     return filtered(dataset, selection).slice(offset, limit).collect()
 
 
@@ -367,7 +373,7 @@ def _crosstab(
     dataset: Dataset, selection: Selection, rows: str, columns: str, keep: list[str]
 ) -> dict[tuple[str, str], int]:
     frame = (
-        filtered(dataset, selection)
+        cells(dataset, selection)
         .filter(pl.col(rows).cast(pl.String).is_in(keep))
         .group_by(rows, columns)
         .agg(pl.col(selection.measure).sum())

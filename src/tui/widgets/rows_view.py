@@ -1,36 +1,91 @@
-"""The filtered underlying rows, virtual: only the visible rows are ever rendered."""
+"""The filtered underlying rows, one page at a time: only the rows on screen leave polars."""
 
 from __future__ import annotations
 
 import polars as pl
+from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import Static
-from textual_fastdatatable import DataTable
+from textual.message import Message
+from textual.widgets import DataTable, Static
+
+PAGE_ROWS = 100
+
+
+class RowsPageRequested(Message):
+    """The user paged: show the rows starting at ``offset``."""
+
+    def __init__(self, offset: int) -> None:
+        super().__init__()
+        self.offset = offset
+
+
+class RowsTable(DataTable):
+    """A page of rows; PageUp/PageDown move a page, Home/End jump to the first/last page."""
+
+    BINDINGS = [
+        Binding("pagedown", "page(1)", "Next page", tooltip="Rows view: next page of rows"),
+        Binding("pageup", "page(-1)", "Previous page", tooltip="Rows view: previous page of rows"),
+        Binding("home", "jump(0)", "First page", tooltip="Rows view: first page of rows"),
+        Binding("end", "jump(1)", "Last page", tooltip="Rows view: last page of rows"),
+    ]
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
+        self.first_row = 0
+        self.total = 0
+
+    def action_page(self, step: int) -> None:
+        """Ask for the next (or previous) page."""
+        target = self.first_row + step * PAGE_ROWS
+        if 0 <= target < self.total:
+            self.post_message(RowsPageRequested(target))
+
+    def action_jump(self, to_end: int) -> None:
+        """Ask for the first or the last page."""
+        target = (max(self.total - 1, 0) // PAGE_ROWS) * PAGE_ROWS if to_end else 0
+        if target != self.first_row:
+            self.post_message(RowsPageRequested(target))
 
 
 class RowsView(Vertical):
-    """A virtual table of the selection's rows (textual-fastdatatable over an Arrow table)."""
+    """Caption and one page of the selection's rows."""
 
     DEFAULT_CSS = """
     RowsView { height: 1fr; }
     RowsView #rows-caption { height: 1; color: $text-muted; padding: 0 1; }
-    RowsView DataTable { height: 1fr; }
+    RowsView RowsTable { height: 1fr; }
     """
 
     def compose(self) -> ComposeResult:
         yield Static("", id="rows-caption")
+        yield RowsTable(id="rows-table")
 
-    async def show(self, frame: pl.DataFrame, total_rows: int) -> None:
-        """Replace the table with ``frame`` (string dimensions, integer measures)."""
-        await self.query(DataTable).remove()
-        caption = f"{frame.height:,} of {total_rows:,} rows match · PageUp/PageDown, Home/End"
+    def show(self, page: pl.DataFrame, offset: int, total: int) -> None:
+        """Display ``page`` (rows ``offset``.. of ``total`` matching rows)."""
+        table = self.query_one(RowsTable)
+        table.first_row, table.total = offset, total
+        table.clear(columns=True)
+        for column, dtype in page.schema.items():
+            justify = "right" if dtype.is_numeric() else "left"
+            table.add_column(Text(column, justify=justify), key=column)
+        for number, values in enumerate(page.iter_rows(), start=offset + 1):
+            cells = [
+                Text(
+                    f"{v:,}" if isinstance(v, int) else str(v),
+                    justify="right" if isinstance(v, int) else "left",
+                )
+                for v in values
+            ]
+            table.add_row(*cells, label=Text(f"{number:,}", style="dim"))
+        table.show_row_labels = True
+        last = offset + page.height
+        pages = max((total + PAGE_ROWS - 1) // PAGE_ROWS, 1)
+        caption = (
+            f"rows {offset + 1:,}–{last:,} of {total:,} matching (page {offset // PAGE_ROWS + 1:,}"
+            f" of {pages:,}) · PageUp/PageDown: page · Home/End: first/last · r or Esc: summary"
+            if total
+            else "No rows match these filters (x clears them)"
+        )
         self.query_one("#rows-caption", Static).update(caption)
-        plain = frame.with_columns(pl.col(pl.Enum).cast(pl.String))
-        table = DataTable(data=plain.to_arrow(), cursor_type="row", null_rep="–")
-        await self.mount(table)
-
-    def focus_table(self) -> None:
-        """Focus the rows table, if there is one."""
-        for table in self.query(DataTable):
-            table.focus()
