@@ -10,6 +10,8 @@ import polars as pl
 
 ROWS = "_rows"
 """Cube column counting the underlying rows in each cell."""
+RAW = "raw"
+MEMBER = "member"
 
 
 class DataError(Exception):
@@ -23,7 +25,9 @@ class Dataset:
     ``cube`` holds one row per distinct combination of dimension members (as ``pl.Enum``) with the
     summed measures and the number of underlying rows: every summary, count and chart is computed
     from it, so they cost the same at a thousand rows or ten million. ``rows`` is the underlying
-    table as a lazy frame (string dimensions), read a page at a time.
+    table as the file has it (lazy, raw spellings, measures as Int64), read a page at a time:
+    :meth:`row_predicate` translates filters into raw values and :meth:`present` turns the rows
+    read into members.
 
     Hashes by identity so query results can be cached per (dataset, selection).
     """
@@ -39,6 +43,10 @@ class Dataset:
     """One row per force with its population (and region/nation), if all forces match the list."""
     notes: tuple[str, ...] = ()
     """What the loader did that the user should know (summed duplicates, ignored columns...)."""
+    spellings: dict[str, pl.DataFrame] = field(default_factory=dict)
+    """Per dimension, (raw, member) pairs: each raw value in ``rows`` and the member it means."""
+    sources: dict[str, str] = field(default_factory=dict)
+    """Per dimension, the ``rows`` column it is read from (region and nation come from force)."""
 
     @property
     def row_count(self) -> int:
@@ -60,6 +68,29 @@ class Dataset:
         dtype = self.cube.schema[dimension]
         assert isinstance(dtype, pl.Enum)
         return tuple(dtype.categories.to_list())
+
+    def row_predicate(self, filters: tuple[tuple[str, tuple[str, ...]], ...]) -> pl.Expr:
+        """A predicate on ``rows`` keeping the raw values that mean the filtered members."""
+        predicates = []
+        for dimension, members in filters:
+            pairs = self.spellings[dimension]
+            raws = pairs.filter(pl.col(MEMBER).is_in(list(members)))[RAW]
+            column = pl.col(self.sources.get(dimension, dimension))
+            predicate = column.is_in(raws.drop_nulls().to_list())
+            if raws.null_count():
+                predicate = predicate | column.is_null()
+            predicates.append(predicate)
+        return pl.all_horizontal(predicates) if predicates else pl.lit(True)
+
+    def present(self, raw_rows: pl.DataFrame) -> pl.DataFrame:
+        """Rows read from ``rows`` with members in place of raw spellings, in column order."""
+        frame = raw_rows.with_row_index("_order")
+        for dimension in self.dimensions:
+            pairs = self.spellings[dimension].rename({RAW: "_raw", MEMBER: f"_{dimension}"})
+            source = self.sources.get(dimension, dimension)
+            frame = frame.join(pairs, left_on=source, right_on="_raw", how="left", nulls_equal=True)
+        frame = frame.sort("_order")
+        return frame.select(*(pl.col(f"_{d}").alias(d) for d in self.dimensions), *self.measures)
 
     def dtype(self, dimension: str) -> pl.Enum:
         """The ``pl.Enum`` type of a dimension in the cube."""

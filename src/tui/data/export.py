@@ -16,7 +16,7 @@ import xlsxwriter
 from tui import __version__
 from tui.data.atomic import write_atomically
 from tui.data.dataset import DataError, Dataset
-from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, filtered, summary, validate
+from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, matching_rows, summary, validate
 from tui.data.selection import Selection
 from tui.data.views import selection_to_toml
 
@@ -69,7 +69,7 @@ def export_frame(dataset: Dataset, selection: Selection, what: str) -> pl.DataFr
     """The table an export writes: the summary with its totals row, or the filtered rows."""
     validate(dataset, selection)
     if what == "rows":
-        return filtered(dataset, selection).collect()
+        return matching_rows(dataset, selection)
     if what != "summary":
         raise DataError(f"unknown export content '{what}' (known: {', '.join(WHAT)})")
     result = summary(dataset, selection)

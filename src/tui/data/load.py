@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from tui.data.dataset import ROWS, DataError, Dataset
+from tui.data.dataset import MEMBER, RAW, ROWS, DataError, Dataset
 from tui.data.schema import (
     FORCE,
     FORCE_NAME_ALIASES,
@@ -79,13 +79,26 @@ def load_dataset(
     metadata = _read_metadata(metadata_path) if metadata_path else {}
     raw = read_table(path)
     rows, dimensions, measures, notes = normalise(raw, path.name)
-    cube = _collect(_aggregate(rows, dimensions, measures), path)
-    if cube.height == 0:
+    raw_cube = _collect(_aggregate(rows, dimensions, measures), path)
+    if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
+    spellings = {
+        d: raw_cube.select(pl.col(d).alias(RAW), _member(d).alias(MEMBER)).unique(
+            maintain_order=True
+        )
+        for d in dimensions
+    }
+    cube = _reaggregate(raw_cube.with_columns(_member(d) for d in dimensions), dimensions, measures)
+    sources: dict[str, str] = {}
     geography = None
     if FORCE in dimensions:
-        rows, cube, dimensions, geography = _attach_geography(
-            rows, cube, dimensions, measures, forces_path or repo_data_dir() / "forces.csv"
+        cube, dimensions, geography = _attach_geography(
+            cube,
+            dimensions,
+            measures,
+            spellings,
+            sources,
+            forces_path or repo_data_dir() / "forces.csv",
         )
     if int(cube[ROWS].sum()) > cube.height:
         notes.append("rows with the same dimension values are summed")
@@ -99,7 +112,26 @@ def load_dataset(
         metadata=metadata,
         geography=geography,
         notes=tuple(notes),
+        spellings=spellings,
+        sources=sources,
     )
+
+
+def _member(dimension: str) -> pl.Expr:
+    """The member a raw value means: trimmed text, blanks and nulls as *Not recorded*."""
+    return (
+        pl.col(dimension)
+        .cast(pl.String)
+        .str.strip_chars()
+        .replace("", None)
+        .fill_null(NOT_RECORDED)
+        .alias(dimension)
+    )
+
+
+def _reaggregate(cube: pl.DataFrame, dimensions: list[str], measures: list[str]) -> pl.DataFrame:
+    """Merge cube cells whose dimension values became equal."""
+    return cube.group_by(dimensions).agg(*(pl.col(m).sum() for m in measures), pl.col(ROWS).sum())
 
 
 def _read_metadata(path: Path) -> dict[str, Any]:
@@ -224,7 +256,10 @@ def _count_expressions(column: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Exp
 
 
 def normalise(raw: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, list[str], list[str], list[str]]:
-    """Canonical column names, string dimensions and validated Int64 measures (still lazy)."""
+    """Canonical column names, dimensions as read, validated Int64 measures; blank rows dropped.
+
+    Still lazy: nothing but the checks has read the data yet.
+    """
     renamed: dict[str, str] = {}
     for column in raw.collect_schema().names():
         canonical = canonical_column(column)
@@ -232,13 +267,11 @@ def normalise(raw: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, list[str], li
             original = next(k for k, v in renamed.items() if v == canonical)
             raise DataError(f"{name}: columns '{original}' and '{column}' both mean '{canonical}'")
         renamed[column] = canonical
-    frame = (
-        raw.rename(renamed)
-        .with_row_index(ROW_INDEX)
-        .filter(~pl.all_horizontal(pl.exclude(ROW_INDEX).is_null()))
-    )
+    renamed_frame = raw.rename(renamed)
+    blank = pl.all_horizontal(pl.all().is_null())
+    frame = renamed_frame.filter(~blank)
     schema = frame.collect_schema()
-    columns = [c for c in schema.names() if c != ROW_INDEX]
+    columns = schema.names()
     dimensions = _dimensions(frame, schema, columns)
     candidates = [c for c in columns if c not in dimensions]
     if MEASURE in candidates:
@@ -252,13 +285,9 @@ def normalise(raw: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, list[str], li
         raise DataError(
             f"{name}: no dimension column: need at least one text column such as 'force'"
         )
-    measures, notes = _valid_measures(frame, schema, candidates, name)
+    measures, notes = _valid_measures(frame, renamed_frame, blank, schema, candidates, name)
     rows = frame.select(
-        *(
-            pl.col(d).cast(pl.String).str.strip_chars().replace("", None).fill_null(NOT_RECORDED)
-            for d in dimensions
-        ),
-        *(_count_expressions(m, schema[m])[0].alias(m) for m in measures),
+        *dimensions, *(_count_expressions(m, schema[m])[0].alias(m) for m in measures)
     )
     return rows, dimensions, measures, notes
 
@@ -296,7 +325,12 @@ def _dimensions(frame: pl.LazyFrame, schema: pl.Schema, columns: list[str]) -> l
 
 
 def _valid_measures(
-    frame: pl.LazyFrame, schema: pl.Schema, candidates: list[str], name: str
+    frame: pl.LazyFrame,
+    unfiltered: pl.LazyFrame,
+    blank: pl.Expr,
+    schema: pl.Schema,
+    candidates: list[str],
+    name: str,
 ) -> tuple[list[str], list[str]]:
     """Measures whose every cell is a non-negative whole number; the first must be, others are noted."""
     checks = []
@@ -316,20 +350,26 @@ def _valid_measures(
         if problem is None:
             measures.append(column)
         elif index == 0:
-            raise DataError(_describe_problem(frame, schema, column, problem, name))
+            raise DataError(_describe_problem(unfiltered, blank, schema, column, problem, name))
         else:
             notes.append(f"column '{column}' ignored: not whole-number counts")
     return measures, notes
 
 
 def _describe_problem(
-    frame: pl.LazyFrame, schema: pl.Schema, column: str, problem: str, name: str
+    unfiltered: pl.LazyFrame,
+    blank: pl.Expr,
+    schema: pl.Schema,
+    column: str,
+    problem: str,
+    name: str,
 ) -> str:
-    """One line naming the file, the column and the first offending row."""
+    """One line naming the file, the column and the first offending row (numbered as in the file)."""
     value, bad = _count_expressions(column, schema[column])
     condition = {"bad": bad, "missing": value.is_null() & ~bad, "negative": value < 0}[problem]
     first = (
-        frame.filter(condition)
+        unfiltered.with_row_index(ROW_INDEX)
+        .filter(condition & ~blank)
         .select(ROW_INDEX, pl.col(column).cast(pl.String).alias("raw"), value.alias("value"))
         .head(1)
         .collect()
@@ -349,31 +389,41 @@ def _aggregate(rows: pl.LazyFrame, dimensions: list[str], measures: list[str]) -
 
 
 def _attach_geography(
-    rows: pl.LazyFrame,
     cube: pl.DataFrame,
     dimensions: list[str],
     measures: list[str],
+    spellings: dict[str, pl.DataFrame],
+    sources: dict[str, str],
     forces_path: Path,
-) -> tuple[pl.LazyFrame, pl.DataFrame, list[str], pl.DataFrame | None]:
-    """Match force names to the reference list; add region/nation and populations where all match."""
+) -> tuple[pl.DataFrame, list[str], pl.DataFrame | None]:
+    """Match force names to the reference list; add region/nation and populations where all match.
+
+    Updates ``spellings`` (and ``sources`` for the region/nation read from the force column).
+    """
     if not forces_path.is_file():
-        return rows, cube, dimensions, None
+        return cube, dimensions, None
     reference = pl.read_csv(forces_path, schema_overrides={"population_2018_approx": pl.Int64})
     canonical = {name.lower(): name for name in reference["force"]}
     canonical.update(FORCE_NAME_ALIASES)
     renames = {v: canonical.get(v.lower(), v) for v in cube[FORCE].unique().to_list()}
     names = set(renames.values()) - {NOT_RECORDED}
     if not names or not names <= set(reference["force"]):
-        return rows, cube, dimensions, None
+        return cube, dimensions, None
     geography = reference.rename({"population_2018_approx": "population"}).filter(
         pl.col(FORCE).is_in(sorted(names))
     )
+    rename = pl.col(MEMBER).replace_strict(renames, return_dtype=pl.String)
+    spellings[FORCE] = spellings[FORCE].with_columns(rename)
     added = [d for d in ("nation", "region") if d not in dimensions]
-    expressions = [pl.col(FORCE).replace_strict(renames, return_dtype=pl.String)]
+    columns = [pl.col(FORCE).replace_strict(renames, return_dtype=pl.String)]
     for dimension in added:
         lookup = dict(zip(geography[FORCE], geography[dimension], strict=True))
         lookup[NOT_RECORDED] = NOT_RECORDED
-        expressions.append(
+        spellings[dimension] = spellings[FORCE].with_columns(
+            pl.col(MEMBER).replace_strict(lookup, return_dtype=pl.String)
+        )
+        sources[dimension] = FORCE
+        columns.append(
             pl.col(FORCE)
             .replace_strict(renames, return_dtype=pl.String)
             .replace_strict(lookup, return_dtype=pl.String)
@@ -381,13 +431,8 @@ def _attach_geography(
         )
     order = [d for d in NSPCC_DIMENSIONS if d in [*dimensions, *added]]
     dimensions = order + [d for d in dimensions if d not in order]
-    rows = rows.with_columns(expressions).select(*dimensions, *measures)
-    cube = (
-        cube.with_columns(expressions)
-        .group_by(dimensions)
-        .agg(*(pl.col(m).sum() for m in measures), pl.col(ROWS).sum())
-    )
-    return rows, cube, dimensions, geography
+    cube = _reaggregate(cube.with_columns(columns), dimensions, measures)
+    return cube, dimensions, geography
 
 
 def _as_enums(cube: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:

@@ -33,8 +33,13 @@ def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) 
 
 
 def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
-    """The underlying rows the selection keeps, as a lazy frame (for the rows view and exports)."""
-    return dataset.rows.filter(filter_expression(selection))
+    """The underlying rows the selection keeps, lazy and as the file spells them."""
+    return dataset.rows.filter(dataset.row_predicate(selection.filters))
+
+
+def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
+    """All underlying rows the selection keeps, with members for values (for exports)."""
+    return dataset.present(filtered(dataset, selection).collect())
 
 
 def cells(
@@ -295,7 +300,7 @@ def matched(dataset: Dataset, selection: Selection) -> tuple[int, int]:
 
 def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -> pl.DataFrame:
     """One page of the filtered underlying rows (only that page is read into memory)."""
-    return filtered(dataset, selection).slice(offset, limit).collect()
+    return dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
 
 
 @dataclass(frozen=True)
