@@ -188,6 +188,14 @@ class ExplorerApp(App[None]):
         if not worker.is_cancelled:
             self.call_from_thread(self._show_results, computed, rows)
 
+    @work(thread=True, exclusive=True, group="rows")
+    def _keep_rows_in_memory(self) -> None:
+        """After the first summary: load a lazily scanned file's rows so paging is instant."""
+        try:
+            self.dataset.rows.keep_in_memory()
+        except Exception as error:  # a file that changed or broke since opening: paging stays lazy
+            self.call_from_thread(self.notify, f"Rows stay on disk: {error}", severity="warning")
+
     def _report_failure(self, message: str) -> None:
         self._stop_loading()
         self.notify(message, title="Cannot show this selection", severity="error")
@@ -202,6 +210,8 @@ class ExplorerApp(App[None]):
         if computed.selection != self.selection:
             return
         self._stop_loading()
+        if self.results is None and not self.dataset.rows.in_memory:
+            self._keep_rows_in_memory()
         self.results = computed
         selection = computed.selection
         table = self.query_one(SummaryTable)

@@ -18,6 +18,35 @@ class DataError(Exception):
     """Bad input, described in one line fit for a user (no traceback)."""
 
 
+class RowStore:
+    """The underlying rows: lazy over the file at first; :meth:`keep_in_memory` loads them once.
+
+    A large Parquet file opens fast because only the cube is computed up front; paging is faster
+    once the rows are in memory (text columns as categoricals), which the app does in the
+    background after the first summary.
+    """
+
+    def __init__(self, source: pl.LazyFrame, in_memory: bool) -> None:
+        self._source = source
+        self._memory: pl.DataFrame | None = source.collect() if in_memory else None
+
+    @property
+    def in_memory(self) -> bool:
+        """Whether the rows have been loaded."""
+        return self._memory is not None
+
+    def lazy(self) -> pl.LazyFrame:
+        """The rows, as a lazy frame over memory if loaded, else over the file."""
+        return self._memory.lazy() if self._memory is not None else self._source
+
+    def keep_in_memory(self) -> None:
+        """Load the rows (idempotent); text columns become categoricals to save memory."""
+        if self._memory is None:
+            schema = self._source.collect_schema()
+            text = [c for c, t in schema.items() if t == pl.String]
+            self._memory = self._source.with_columns(pl.col(text).cast(pl.Categorical)).collect()
+
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
     """A tidy table of string dimensions and non-negative integer measures.
@@ -33,7 +62,7 @@ class Dataset:
     """
 
     cube: pl.DataFrame
-    rows: pl.LazyFrame
+    rows: RowStore
     dimensions: tuple[str, ...]
     measures: tuple[str, ...]
     name: str
@@ -88,7 +117,12 @@ class Dataset:
         for dimension in self.dimensions:
             pairs = self.spellings[dimension].rename({RAW: "_raw", MEMBER: f"_{dimension}"})
             source = self.sources.get(dimension, dimension)
-            frame = frame.join(pairs, left_on=source, right_on="_raw", how="left", nulls_equal=True)
+            key = pl.col(source).cast(pairs.schema["_raw"]).alias("_key")
+            frame = (
+                frame.with_columns(key)
+                .join(pairs, left_on="_key", right_on="_raw", how="left", nulls_equal=True)
+                .drop("_key")
+            )
         frame = frame.sort("_order")
         return frame.select(*(pl.col(f"_{d}").alias(d) for d in self.dimensions), *self.measures)
 

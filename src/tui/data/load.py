@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from tui.data.dataset import MEMBER, RAW, ROWS, DataError, Dataset
+from tui.data.dataset import MEMBER, RAW, ROWS, DataError, Dataset, RowStore
 from tui.data.schema import (
     FORCE,
     FORCE_NAME_ALIASES,
@@ -104,7 +104,7 @@ def load_dataset(
         notes.append("rows with the same dimension values are summed")
     return Dataset(
         cube=_as_enums(cube, dimensions),
-        rows=rows,
+        rows=RowStore(rows, in_memory=FORMATS[path.suffix.lower()] != "parquet"),
         dimensions=tuple(dimensions),
         measures=tuple(measures),
         name=str(metadata.get("title") or path.name),

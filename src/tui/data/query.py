@@ -34,7 +34,7 @@ def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) 
 
 def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
     """The underlying rows the selection keeps, lazy and as the file spells them."""
-    return dataset.rows.filter(dataset.row_predicate(selection.filters))
+    return dataset.rows.lazy().filter(dataset.row_predicate(selection.filters))
 
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
