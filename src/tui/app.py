@@ -26,7 +26,7 @@ from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import ExportResult, export
 from tui.data.format import notes
-from tui.data.load import repo_data_dir
+from tui.data.load import load_dataset, repo_data_dir
 from tui.data.query import (
     CHANGE,
     RATE,
@@ -78,6 +78,7 @@ class ExplorerApp(App[None]):
         Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
         Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort direction"),
         Binding("backspace,escape", "drill_up", "Up", tooltip="Back up one drill-down level"),
+        Binding("ctrl+o", "open_file", "Open", show=False, tooltip="Open another data file"),
         Binding("x", "clear_filters", "Clear", tooltip="Clear every filter"),
         Binding("c", "toggle_chart", "Chart", tooltip="Show or hide the chart"),
         Binding(
@@ -384,6 +385,46 @@ class ExplorerApp(App[None]):
         else:
             self.query_one(SummaryTable).focus()
 
+    def action_open_file(self) -> None:
+        """Ask for a data file to open instead of the current one."""
+        self.push_screen(
+            TextPrompt("Open a data file (CSV, TSV, Parquet, JSON, NDJSON, Excel):"),
+            self._open_path,
+        )
+
+    def _open_path(self, text: str | None) -> None:
+        if text:
+            self.open_file(Path(text).expanduser())
+
+    @work(thread=True, exclusive=True, group="open")
+    def open_file(self, path: Path) -> None:
+        """Load ``path`` in a worker; on failure say why and keep the current dataset."""
+        self.call_from_thread(self.notify, f"Opening {path.name}…", timeout=2)
+        try:
+            dataset = load_dataset(path)
+        except DataError as error:
+            self.call_from_thread(
+                self.notify,
+                str(error),
+                title="Cannot open file (current data kept)",
+                severity="error",
+            )
+            return
+        self.call_from_thread(self.switch_dataset, dataset)
+
+    async def switch_dataset(self, dataset: Dataset) -> None:
+        """Explore ``dataset`` from its starting selection."""
+        self.dataset = dataset
+        self.history.clear()
+        self.results = None
+        self.filter_dimension = dataset.dimensions[0]
+        self.sub_title = dataset.name
+        await self.query_one(FilterPanel).remove()
+        await self.mount(FilterPanel(dataset.dimensions, id="filters"), before="#views")
+        self.selection = initial_selection(dataset)
+        self.refresh_results()
+        self.notify(f"Opened {dataset.name}: {dataset.row_count:,} rows")
+
     def action_export(self) -> None:
         """Open the export dialog for the current selection."""
         self.push_screen(ExportScreen(self.selection, self.export_folder), self._export_requested)
@@ -515,6 +556,7 @@ class ExplorerApp(App[None]):
     def palette_commands(self, discover: bool = False) -> list[PaletteCommand]:
         """Every action as (text, callback, help) for the command palette."""
         commands: list[PaletteCommand] = [
+            ("Open file…", self.action_open_file, "ctrl+o"),
             ("Export…", self.action_export, "e"),
             ("Save view…", self.action_save_view, "w"),
             ("Open view…", self.action_open_view, "v"),

@@ -274,3 +274,49 @@ async def test_narrow_terminal_stacks_the_chart_below(dataset) -> None:
         table, chart = app.query_one(SummaryTable), app.query_one(Chart)
         assert chart.region.y > table.region.y
         assert row_for(app, "Total")[1] == "7,590"
+
+
+@pytest.mark.parametrize("name", ["empty.csv", "truncated.parquet", "missing.csv"])
+async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, name: str) -> None:
+    from tests.conftest import FIXTURES
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        from textual.widgets import Input
+
+        from tui.screens.prompt import TextPrompt
+
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = str(FIXTURES / name)
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        errors = [n.message for n in app._notifications if n.severity == "error"]
+        assert len(errors) == 1 and errors[0].startswith(name)
+        assert app.dataset.row_count == 2580
+        assert row_for(app, "Total")[1] == "7,590"
+
+
+async def test_opening_another_file_switches_dataset(app: ExplorerApp) -> None:
+    from tests.conftest import FIXTURES
+
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        from textual.widgets import Input
+
+        from tui.screens.prompt import TextPrompt
+
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = str(FIXTURES / "duplicated_keys.csv")
+        await pilot.press("enter")
+        await app.workers.wait_for_complete()
+        await settle(pilot)
+        assert app.dataset.name == "duplicated_keys.csv"
+        assert row_for(app, "Total")[1] == "6"
+        await pilot.press("f")
+        await pilot.pause()
+        assert app.query_one(FilterPanel).dimensions == app.dataset.dimensions
