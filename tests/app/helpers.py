@@ -6,20 +6,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ExplorerApp
+from tui.screenshots import settle
 from tui.widgets.summary_table import SummaryTable
 
 SIZE = (120, 40)
-
-
-async def settle(pilot: Pilot) -> None:
-    """Wait until the results on screen are those of the current selection."""
-    app: ExplorerApp = pilot.app  # type: ignore[assignment]
-    for _ in range(200):
-        await app.workers.wait_for_complete()
-        await pilot.pause()
-        if app.results is not None and app.results.selection == app.selection:
-            return
-    raise AssertionError("results never caught up with the selection")
+__all__ = ["SIZE", "press", "row_for", "settle", "table_rows", "text_of"]
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
