@@ -163,7 +163,7 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc",
         description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help'.",
+        "Subcommands: 'scwc summary --help', 'scwc export --help'.",
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     _add_view_options(parser)

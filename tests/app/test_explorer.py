@@ -8,6 +8,7 @@ import polars as pl
 import pytest
 
 from tests.app.helpers import SIZE, press, row_for, settle, table_rows, text_of
+from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
 from tui.data.load import load_dataset
 from tui.screens.help import HelpScreen
@@ -276,23 +277,27 @@ async def test_narrow_terminal_stacks_the_chart_below(dataset) -> None:
         assert row_for(app, "Total")[1] == "7,590"
 
 
+async def open_with_prompt(pilot, path: Path) -> None:
+    """Press ctrl+o, give the path in the prompt, wait for the load to finish."""
+    from textual.widgets import Input
+
+    from tui.screens.prompt import TextPrompt
+
+    app = pilot.app
+    await pilot.press("ctrl+o")
+    await pilot.pause()
+    assert isinstance(app.screen, TextPrompt)
+    app.screen.query_one(Input).value = str(path)
+    await pilot.press("enter")
+    await app.workers.wait_for_complete()
+    await settle(pilot)
+
+
 @pytest.mark.parametrize("name", ["empty.csv", "truncated.parquet", "missing.csv"])
 async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, name: str) -> None:
-    from tests.conftest import FIXTURES
-
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        from textual.widgets import Input
-
-        from tui.screens.prompt import TextPrompt
-
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        assert isinstance(app.screen, TextPrompt)
-        app.screen.query_one(Input).value = str(FIXTURES / name)
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await pilot.pause()
+        await open_with_prompt(pilot, FIXTURES / name)
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and errors[0].startswith(name)
         assert app.dataset.row_count == 2580
@@ -300,21 +305,9 @@ async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, n
 
 
 async def test_opening_another_file_switches_dataset(app: ExplorerApp) -> None:
-    from tests.conftest import FIXTURES
-
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("ctrl+o")
-        await pilot.pause()
-        from textual.widgets import Input
-
-        from tui.screens.prompt import TextPrompt
-
-        assert isinstance(app.screen, TextPrompt)
-        app.screen.query_one(Input).value = str(FIXTURES / "duplicated_keys.csv")
-        await pilot.press("enter")
-        await app.workers.wait_for_complete()
-        await settle(pilot)
+        await open_with_prompt(pilot, FIXTURES / "duplicated_keys.csv")
         assert app.dataset.name == "duplicated_keys.csv"
         assert row_for(app, "Total")[1] == "6"
         await pilot.press("f")
