@@ -18,6 +18,13 @@ def _value(value: float | None, unit: str) -> str:
     return f"{value:,.0f}" if unit == "count" else f"{value:.3f}"
 
 
+SCOPE_WIDTH = 24
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SCOPE_WIDTH else text[: SCOPE_WIDTH - 1] + "…"
+
+
 class SourcesScreen(ModalScreen[None]):
     """A table of :class:`Check` results; Esc closes."""
 
@@ -41,7 +48,7 @@ class SourcesScreen(ModalScreen[None]):
                 markup=False,
             )
             table: DataTable = DataTable(zebra_stripes=True, cursor_type="row")
-            table.add_columns("Scope", "Year", "Figure", "Published", "Dataset", "Check", "Source")
+            table.add_columns("Check", "Published", "Dataset", "Year", "Scope", "Figure", "Source")
             for check in self.checks:
                 figure = check.figure
                 unit = "> " if figure.unit == "lower_bound" else ""
@@ -49,12 +56,12 @@ class SourcesScreen(ModalScreen[None]):
                     Text("match", style="green") if check.ok else Text("MISMATCH", style="bold red")
                 )
                 table.add_row(
-                    figure.scope,
-                    figure.year,
-                    figure.measure.replace("_", " "),
+                    verdict,
                     Text(unit + _value(figure.value, figure.unit), justify="right"),
                     Text(_value(check.value, figure.unit), justify="right"),
-                    verdict,
+                    figure.year,
+                    _short(figure.scope),
+                    figure.measure.replace("_", " "),
                     figure.source,
                 )
             yield table
