@@ -153,3 +153,13 @@ def test_toggle_and_clear() -> None:
     assert selection.members("x") == ("a", "c")
     assert selection.toggled("x", "b", members).members("x") is None
     assert selection.cleared().filters == ()
+
+
+def test_up_undoes_a_drill_step_without_history(dataset) -> None:
+    dims = dataset.dimensions
+    start = Selection("nation", "offences").with_filter("year", ("2018/19",))
+    region = start.drilled("England", dims)
+    force = region.drilled("London", dims)
+    assert force.up() == region
+    assert force.up().up() == start
+    assert start.up() is None
