@@ -26,7 +26,7 @@ from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import ExportResult, export
 from tui.data.format import notes
-from tui.data.load import load_dataset, repo_data_dir
+from tui.data.load import READ_ERRORS, load_dataset, repo_data_dir
 from tui.data.query import (
     CHANGE,
     RATE,
@@ -186,6 +186,9 @@ class ExplorerApp(App[None]):
         except DataError as error:
             self.call_from_thread(self._report_failure, str(error))
             return
+        except READ_ERRORS as error:  # e.g. the file broke after it was opened
+            self.call_from_thread(self._report_failure, f"cannot read the data: {error}")
+            return
         if not worker.is_cancelled:
             self.call_from_thread(self._show_results, computed, rows)
 
@@ -194,7 +197,7 @@ class ExplorerApp(App[None]):
         """After the first summary: load a lazily scanned file's rows so paging is instant."""
         try:
             self.dataset.rows.keep_in_memory()
-        except Exception as error:  # a file that changed or broke since opening: paging stays lazy
+        except READ_ERRORS as error:  # the file changed or broke since opening: paging stays lazy
             self.call_from_thread(self.notify, f"Rows stay on disk: {error}", severity="warning")
 
     def _report_failure(self, message: str) -> None:

@@ -7,8 +7,10 @@ Bad input ends with one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -170,6 +172,26 @@ def _app_parser() -> argparse.ArgumentParser:
     return parser
 
 
+@contextmanager
+def native_stderr_silenced() -> Iterator[None]:
+    """Hide what native code writes straight to stderr (a polars panic on a damaged file prints a
+    Rust backtrace there); the error itself still arrives as one :class:`DataError` line."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real stderr (embedded, captured): nothing to hide
+        yield
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
+        os.close(devnull)
+
+
 @dataclass(frozen=True)
 class Start:
     """A dataset and the selection (and chart) the command starts from."""
@@ -207,7 +229,8 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
             if recorded.get("sha256") != sha256_of(default_dataset_path()):
                 raise DataError(f"{path}: the view's dataset is missing; name the data file to use")
             path = None
-    dataset = load_dataset(path)
+    with native_stderr_silenced():
+        dataset = load_dataset(path)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
         print(
             f"scwc: warning: {dataset.path.name} has changed since the view was recorded",

@@ -293,7 +293,9 @@ async def open_with_prompt(pilot, path: Path) -> None:
     await settle(pilot)
 
 
-@pytest.mark.parametrize("name", ["empty.csv", "truncated.parquet", "missing.csv"])
+@pytest.mark.parametrize(
+    "name", ["empty.csv", "truncated.parquet", "corrupt_pages.parquet", "missing.csv"]
+)
 async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, name: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)

@@ -60,6 +60,7 @@ def test_duplicated_keys_are_summed_and_said_so() -> None:
     [
         ("empty.csv", "empty.csv: file is empty"),
         ("truncated.parquet", "truncated.parquet: cannot read as parquet"),
+        ("corrupt_pages.parquet", "corrupt_pages.parquet: cannot read:"),
     ],
 )
 def test_broken_files_are_one_line_errors(name: str, message: str, capsys) -> None:
@@ -75,3 +76,20 @@ def test_directory_and_missing_file(tmp_path: Path, capsys) -> None:
     assert "is a directory, not a data file" in capsys.readouterr().err
     assert main(["summary", str(tmp_path / "gone.csv")]) == 2
     assert capsys.readouterr().err == "scwc: gone.csv: no such file\n"
+
+
+def test_a_file_that_makes_polars_panic_is_one_line_from_the_real_command() -> None:
+    import subprocess
+    import sys
+
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", "summary", str(FIXTURES / "panics_polars.parquet")],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stderr == (
+        "scwc: panics_polars.parquet: cannot read: the file is damaged (its data could not be decoded)\n"
+    )

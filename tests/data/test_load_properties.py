@@ -61,7 +61,7 @@ def test_any_csv_loads_consistently_or_fails_in_one_line(table) -> None:
             return
     assert dataset.dimensions and dataset.measures
     for dimension in dataset.dimensions:
-        assert all(m and m == m.strip() for m in dataset.members(dimension))
+        assert all(m and m == m.strip(" \t\r\n") for m in dataset.members(dimension))
     total = int(dataset.cube[dataset.measure].sum())
     assert total >= 0
     result = summary(dataset, Selection(dataset.dimensions[0], dataset.measure))
@@ -92,3 +92,38 @@ def test_typed_formats_sum_exactly(records, fmt: str) -> None:
     expected_missing = frame.filter(pl.col("force").is_null())["offences"].sum()
     got = result.frame.filter(pl.col("force") == "Not recorded")["offences"].sum()
     assert got == expected_missing
+
+
+def _valid_file(fmt: str, folder: Path) -> bytes:
+    frame = pl.DataFrame(
+        {"force": ["Kent", "Essex"] * 50, "platform": ["Kik", None] * 50, "offences": range(100)}
+    )
+    path = folder / f"valid.{fmt}"
+    if fmt == "csv":
+        frame.write_csv(path)
+    else:
+        frame.write_parquet(path, compression="uncompressed")
+    return path.read_bytes()
+
+
+@settings(max_examples=120, deadline=None)
+@given(
+    st.sampled_from(["parquet", "csv"]),
+    st.lists(
+        st.tuples(st.floats(0, 1, exclude_max=True), st.integers(0, 255)), min_size=1, max_size=6
+    ),
+)
+def test_corrupted_bytes_give_a_dataset_or_one_line(fmt: str, flips) -> None:
+    with tempfile.TemporaryDirectory() as folder:
+        data = bytearray(_valid_file(fmt, Path(folder)))
+        for where, value in flips:
+            data[int(where * len(data))] = value
+        path = Path(folder) / f"damaged.{fmt}"
+        path.write_bytes(bytes(data))
+        try:
+            dataset = load_dataset(path)
+        except DataError as error:
+            assert str(error).startswith("damaged.") and "\n" not in str(error)
+            return
+        total = summary(dataset, Selection(dataset.dimensions[0], dataset.measure)).totals
+        assert total[dataset.measure] is not None and total[dataset.measure] >= 0

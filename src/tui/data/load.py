@@ -49,6 +49,8 @@ KNOWN_DIMENSIONS = frozenset(
     )
 )
 ROW_INDEX = "__row__"
+READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
+"""What reading a damaged file can raise: polars errors, polars panics (a ``BaseException``), I/O."""
 TEXT_TYPES = (pl.String, pl.Categorical)
 
 
@@ -78,8 +80,11 @@ def load_dataset(
         metadata_path = sidecar if sidecar.is_file() else None
     metadata = _read_metadata(metadata_path) if metadata_path else {}
     raw = read_table(path)
-    rows, dimensions, measures, notes = normalise(raw, path.name)
-    raw_cube = _collect(_aggregate(rows, dimensions, measures), path)
+    try:
+        rows, dimensions, measures, notes = normalise(raw, path.name)
+        raw_cube = _aggregate(rows, dimensions, measures).collect()
+    except READ_ERRORS as error:  # corrupt data surfaces only when read
+        raise DataError(f"{path.name}: cannot read: {_first_line(error)}") from None
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
     spellings = {
@@ -142,18 +147,10 @@ def _read_metadata(path: Path) -> dict[str, Any]:
 
 
 def _first_line(error: BaseException) -> str:
+    if isinstance(error, pl.exceptions.PanicException):
+        return "the file is damaged (its data could not be decoded)"
     text = str(error).strip().splitlines()
     return text[0] if text else type(error).__name__
-
-
-def _collect(frame: pl.LazyFrame, path: Path) -> pl.DataFrame:
-    """Run a lazy query over the file; a failure deep in the file still reads as one line."""
-    try:
-        return frame.collect()
-    except DataError:
-        raise
-    except Exception as error:  # corrupt data pages surface only when read
-        raise DataError(f"{path.name}: cannot read: {_first_line(error)}") from None
 
 
 def read_table(path: Path) -> pl.LazyFrame:
@@ -180,9 +177,7 @@ def read_table(path: Path) -> pl.LazyFrame:
         raise
     except PermissionError:
         raise DataError(f"{name}: permission denied") from None
-    except (
-        Exception
-    ) as error:  # polars, fastexcel and the OS raise many kinds; all mean "unreadable"
+    except (Exception, pl.exceptions.PanicException) as error:  # any failure means unreadable
         raise DataError(f"{name}: cannot read as {kind}: {_first_line(error)}") from None
     if not schema.names():
         raise DataError(f"{name}: no columns")
