@@ -255,11 +255,6 @@ def _platforms_from_groups(groups: list[tuple[tuple[str, ...], int]], year: str)
     return counts
 
 
-def _near(start: int, low: int, high: int) -> list[int]:
-    """Integers in [low, high] ordered by distance from ``start`` (ties: smaller first)."""
-    return sorted(range(low, high + 1), key=lambda v: (abs(v - start), v))
-
-
 def _within(count: int, base: int, share: float) -> bool:
     return base > 0 and abs(count / base - share) <= 0.0045
 

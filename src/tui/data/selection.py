@@ -53,12 +53,6 @@ class Selection:
         """Group by another dimension (natural sort order again)."""
         return replace(self, group_by=dimension, sort_column=None, descending=True)
 
-    def sorted_by(self, column: str | None) -> Selection:
-        """Sort by ``column``; asking for the current column again flips the direction."""
-        if column == self.sort_column:
-            return replace(self, descending=not self.descending)
-        return replace(self, sort_column=column, descending=column is not None)
-
     def with_sort(self, column: str | None, descending: bool) -> Selection:
         """Sort by ``column`` in the given direction (``None``: natural order)."""
         return replace(self, sort_column=column, descending=descending)
