@@ -7,6 +7,8 @@ from textual_plotext import PlotextPlot
 from tui.data.query import ChartData
 
 LABEL_WIDTH = 14
+BAR_WIDTH = 0.4
+"""Thin bars keep each label on its own bar when the chart has few lines (plotext quantises)."""
 
 
 def short(label: str, width: int = LABEL_WIDTH) -> str:
@@ -40,8 +42,14 @@ class Chart(PlotextPlot):
                 [list(values)[::-1] for _, values in data.series],
                 labels=[short(name) for name, _ in data.series],
                 orientation="horizontal",
+                width=BAR_WIDTH,
             )
         else:
             # plotext draws horizontal bars bottom-up: reverse so the chart reads like the table
-            plt.bar(categories[::-1], list(data.series[0][1])[::-1], orientation="horizontal")
+            plt.bar(
+                categories[::-1],
+                list(data.series[0][1])[::-1],
+                orientation="horizontal",
+                width=BAR_WIDTH,
+            )
         self.refresh()
