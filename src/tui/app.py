@@ -53,7 +53,13 @@ from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
 from tui.widgets.filter_panel import FilterPanel, MemberList
 from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
-from tui.widgets.rows_view import PAGE_ROWS, RowsPageRequested, RowsTable, RowsView
+from tui.widgets.rows_view import (
+    PAGE_ROWS,
+    GoToRowRequested,
+    RowsPageRequested,
+    RowsTable,
+    RowsView,
+)
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import SummaryTable
 
@@ -128,6 +134,7 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         self._loading_timer: Timer | None = None
         self.rows_offset = 0
+        self._rows_cursor = 0
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -244,7 +251,8 @@ class ExplorerApp(App[None]):
         )
         if rows is not None:
             offset, page = rows
-            self.query_one(RowsView).show(page, offset, computed.rows)
+            self.query_one(RowsView).show(page, offset, computed.rows, self._rows_cursor)
+            self._rows_cursor = 0
 
     # ---- messages from widgets ----------------------------------------------------------
     def on_filter_changed(self, message: FilterChanged) -> None:
@@ -256,6 +264,24 @@ class ExplorerApp(App[None]):
 
     def on_rows_page_requested(self, message: RowsPageRequested) -> None:
         self.rows_offset = message.offset
+        self.refresh_results()
+
+    def on_go_to_row_requested(self, message: GoToRowRequested) -> None:
+        total = self.results.rows if self.results else 0
+        self.push_screen(TextPrompt(f"Go to row (1–{total:,}):"), self.go_to_row)
+
+    def go_to_row(self, text: str | None) -> None:
+        """Show the page holding row number ``text`` (1-based), with the cursor on it."""
+        total = self.results.rows if self.results else 0
+        try:
+            number = int((text or "").replace(",", "").replace("_", ""))
+        except ValueError:
+            if text:
+                self.notify(f"'{text}' is not a row number", severity="warning")
+            return
+        index = min(max(number, 1), max(total, 1)) - 1
+        self.rows_offset = index // PAGE_ROWS * PAGE_ROWS
+        self._rows_cursor = index - self.rows_offset
         self.refresh_results()
 
     def on_drill_requested(self, message: DrillRequested) -> None:

@@ -18,13 +18,17 @@ class ExplorerCommands(Provider):
     def explorer(self) -> ExplorerApp:
         return self.app  # type: ignore[return-value]
 
+    async def startup(self) -> None:
+        """Build the command list once per palette opening (it reads the saved views)."""
+        self.commands = self.explorer.palette_commands()
+
     async def discover(self) -> Hits:
         for text, callback, help_text in self.explorer.palette_commands(discover=True):
             yield DiscoveryHit(text, partial(callback), help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
-        for text, callback, help_text in self.explorer.palette_commands():
+        for text, callback, help_text in self.commands:
             score = matcher.match(text)
             if score > 0:
                 yield Hit(score, matcher.highlight(text), partial(callback), help=help_text)

@@ -226,6 +226,22 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         assert table.row_count == 80
         await press(pilot, "home")
         assert text_of(app, "#rows-caption").startswith("rows 1–100 of 2,580")
+        # go to row 1,234: its page is shown with the cursor on it, as the engine has it
+        from textual.widgets import Input
+
+        from tui.data.query import rows_page
+        from tui.screens.prompt import TextPrompt
+
+        await pilot.press("ctrl+g")
+        await pilot.pause()
+        assert isinstance(app.screen, TextPrompt)
+        app.screen.query_one(Input).value = "1,234"
+        await press(pilot, "enter")
+        assert text_of(app, "#rows-caption").startswith("rows 1,201–1,300 of 2,580")
+        assert table.cursor_row == 33
+        expected = rows_page(app.dataset, app.selection, 1233, 1).row(0)
+        shown = [str(getattr(c, "plain", c)) for c in table.get_row_at(33)]
+        assert shown[:7] == [str(v) for v in expected[:7]]
         app.selection = app.selection.with_filter("force", ("West Mercia",))
         await settle(pilot)
         assert text_of(app, "#rows-caption").startswith("rows 1–60 of 60 matching (page 1 of 1)")

@@ -21,6 +21,10 @@ class RowsPageRequested(Message):
         self.offset = offset
 
 
+class GoToRowRequested(Message):
+    """The user wants to jump to a row number (the app asks which)."""
+
+
 class RowsTable(DataTable):
     """A page of rows; PageUp/PageDown move a page, Home/End jump to the first/last page."""
 
@@ -29,6 +33,7 @@ class RowsTable(DataTable):
         Binding("pageup", "page(-1)", "Previous page", tooltip="Rows view: previous page of rows"),
         Binding("home", "jump(0)", "First page", tooltip="Rows view: first page of rows"),
         Binding("end", "jump(1)", "Last page", tooltip="Rows view: last page of rows"),
+        Binding("ctrl+g", "go_to_row", "Go to row", tooltip="Rows view: jump to a row number"),
     ]
 
     def __init__(self, **kwargs: object) -> None:
@@ -41,6 +46,10 @@ class RowsTable(DataTable):
         target = self.first_row + step * PAGE_ROWS
         if 0 <= target < self.total:
             self.post_message(RowsPageRequested(target))
+
+    def action_go_to_row(self) -> None:
+        """Ask the app to prompt for a row number."""
+        self.post_message(GoToRowRequested())
 
     def action_jump(self, to_end: int) -> None:
         """Ask for the first or the last page."""
@@ -62,8 +71,8 @@ class RowsView(Vertical):
         yield Static("", id="rows-caption")
         yield RowsTable(id="rows-table")
 
-    def show(self, page: pl.DataFrame, offset: int, total: int) -> None:
-        """Display ``page`` (rows ``offset``.. of ``total`` matching rows)."""
+    def show(self, page: pl.DataFrame, offset: int, total: int, cursor: int = 0) -> None:
+        """Display ``page`` (rows ``offset``.. of ``total`` matching rows), cursor on row ``cursor``."""
         table = self.query_one(RowsTable)
         table.first_row, table.total = offset, total
         table.clear(columns=True)
@@ -80,11 +89,13 @@ class RowsView(Vertical):
             ]
             table.add_row(*cells, label=Text(f"{number:,}", style="dim"))
         table.show_row_labels = True
+        if page.height:
+            table.move_cursor(row=min(cursor, page.height - 1))
         last = offset + page.height
         pages = max((total + PAGE_ROWS - 1) // PAGE_ROWS, 1)
         caption = (
             f"rows {offset + 1:,}–{last:,} of {total:,} matching (page {offset // PAGE_ROWS + 1:,}"
-            f" of {pages:,}) · PageUp/PageDown: page · Home/End: first/last · r or Esc: summary"
+            f" of {pages:,}) · PgUp/PgDn · Home/End · ctrl+g: go to row · r/Esc: summary"
             if total
             else "No rows match these filters (x clears them)"
         )
