@@ -5,7 +5,7 @@
 
 Generates (once, seeded) Parquet files with the dataset's columns, one row per offence, drawn from
 the embedded dataset's distribution, under ``benchmarks/_data/``. Then, each in a fresh process so
-peak memory is the step's own: the app's path (``load_dataset`` + ``query.results`` +
+peak memory is the step's own: the app's path (``open_dataset`` + ``query.results`` +
 ``query.rows_page``, exactly what the app calls, caches cleared before every repeat) and the same
 queries written directly in polars, both lazily over the file (``scan``) and on a frame already in
 memory. Prints medians, the app/bare ratio, peak RSS against the data's in-memory size, and whether
@@ -85,7 +85,7 @@ def peak_rss_mb() -> float:
 def run_app(path: Path, repeats: int) -> dict[str, float]:
     """The app's own code paths, as the results worker and the rows view call them."""
     from tui.data import query
-    from tui.data.load import load_dataset
+    from tui.data.isolated import open_dataset
 
     def clear() -> None:
         for cached in (query.summary, query.member_counts, query.matched, query.chart_data):
@@ -94,7 +94,7 @@ def run_app(path: Path, repeats: int) -> dict[str, float]:
     state: dict = {}
 
     def first_summary() -> None:
-        dataset = load_dataset(path)
+        dataset = open_dataset(path)  # as the CLI and the app open a file
         selection = query.initial_selection(dataset)
         query.results(dataset, selection, "bar", dataset.dimensions[0])
         state.update(dataset=dataset, selection=selection)
@@ -122,6 +122,8 @@ def run_app(path: Path, repeats: int) -> dict[str, float]:
         lambda: query.rows_page(dataset, filtered, middle, PAGE), repeats, clear
     )
     timings["peak_rss_mb"] = peak_rss_mb()
+    # the child that reads Parquet (tui.data.isolated): ru_maxrss, an upper bound (see peak_rss_mb)
+    timings["reader_child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return timings
 
 
@@ -192,13 +194,16 @@ def report(rows: int, app: dict, scan: dict, memory: dict) -> list[str]:
                 failures.append(f"{rows:,}: {step} {app[step]:.0f} ms > {STEP_TARGET_MS:.0f} ms")
             if ratio > RATIO_TARGET:
                 failures.append(f"{rows:,}: {step} {ratio:.2f}x bare polars > {RATIO_TARGET}x")
-    multiple = app["peak_rss_mb"] / memory["data_mb"]
+    app_total = app["peak_rss_mb"] + app["reader_child_rss_mb"]
+    multiple = app_total / memory["data_mb"]
     print(
         f"{'rows kept in memory (background, once)':<40}{app['rows kept in memory (background)']:>10.1f}"
     )
     print(
-        f"peak RSS: app {app['peak_rss_mb']:.0f} MB; data in memory {memory['data_mb']:.0f} MB "
-        f"(app/data {multiple:.2f}x); bare in-memory process {memory['peak_rss_mb']:.0f} MB"
+        f"peak RSS: app {app['peak_rss_mb']:.0f} MB + reading child {app['reader_child_rss_mb']:.0f}"
+        f" MB = {app_total:.0f} MB (summed, though they peak at different times); data in memory "
+        f"{memory['data_mb']:.0f} MB (app/data {multiple:.2f}x); bare in-memory process "
+        f"{memory['peak_rss_mb']:.0f} MB"
     )
     if multiple > MEMORY_TARGET:
         failures.append(f"{rows:,}: peak RSS {multiple:.2f}x data > {MEMORY_TARGET}x")

@@ -26,7 +26,8 @@ from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import ExportResult, export
 from tui.data.format import notes
-from tui.data.load import READ_ERRORS, load_dataset, repo_data_dir
+from tui.data.isolated import open_dataset
+from tui.data.load import READ_ERRORS, repo_data_dir
 from tui.data.query import (
     CHANGE,
     RATE,
@@ -430,7 +431,7 @@ class ExplorerApp(App[None]):
         """Load ``path`` in a worker; on failure say why and keep the current dataset."""
         self.call_from_thread(self.notify, f"Opening {path.name}…", timeout=2)
         try:
-            dataset = load_dataset(path)
+            dataset = open_dataset(path)
         except DataError as error:
             self.call_from_thread(
                 self.notify,

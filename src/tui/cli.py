@@ -17,7 +17,8 @@ from pathlib import Path
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, export, sha256_of
 from tui.data.format import recorded_note, summary_lines
-from tui.data.load import default_dataset_path, load_dataset
+from tui.data.isolated import open_dataset
+from tui.data.load import default_dataset_path
 from tui.data.query import (
     CHANGE,
     RATE,
@@ -230,7 +231,7 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
                 raise DataError(f"{path}: the view's dataset is missing; name the data file to use")
             path = None
     with native_stderr_silenced():
-        dataset = load_dataset(path)
+        dataset = open_dataset(path)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
         print(
             f"scwc: warning: {dataset.path.name} has changed since the view was recorded",

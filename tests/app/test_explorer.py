@@ -310,7 +310,14 @@ async def open_with_prompt(pilot, path: Path) -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["empty.csv", "truncated.parquet", "corrupt_pages.parquet", "missing.csv"]
+    "name",
+    [
+        "empty.csv",
+        "truncated.parquet",
+        "corrupt_pages.parquet",
+        "aborts_polars.parquet",
+        "missing.csv",
+    ],
 )
 async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, name: str) -> None:
     async with app.run_test(size=SIZE) as pilot:

@@ -78,18 +78,27 @@ def test_directory_and_missing_file(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err == "scwc: gone.csv: no such file\n"
 
 
-def test_a_file_that_makes_polars_panic_is_one_line_from_the_real_command() -> None:
+@pytest.mark.parametrize(
+    ("name", "reason"),
+    [
+        (
+            "panics_polars.parquet",
+            "cannot read: the file is damaged (its data could not be decoded)",
+        ),
+        ("aborts_polars.parquet", "the file is damaged (reading it crashed the Parquet reader)"),
+    ],
+)
+def test_files_that_break_polars_are_one_line_from_the_real_command(name: str, reason: str) -> None:
+    """A polars panic is caught; a polars abort happens in the child process that reads Parquet."""
     import subprocess
     import sys
 
     result = subprocess.run(
-        [sys.executable, "-m", "tui", "summary", str(FIXTURES / "panics_polars.parquet")],
+        [sys.executable, "-m", "tui", "summary", str(FIXTURES / name)],
         capture_output=True,
         text=True,
         timeout=60,
         check=False,
     )
     assert result.returncode == 2
-    assert result.stderr == (
-        "scwc: panics_polars.parquet: cannot read: the file is damaged (its data could not be decoded)\n"
-    )
+    assert result.stderr == f"scwc: {name}: {reason}\n"

@@ -1,0 +1,58 @@
+"""Open a Parquet file in a child process first, so a crash in native code cannot take us down.
+
+Polars can abort the whole process (not raise) on some damaged Parquet pages. The child reads every
+row, builds the dataset and sends it back pickled (the cube is small and the rows stay a lazy scan),
+so isolation costs little more than starting the child. If the child dies, the file is reported
+as damaged in one line; the app keeps its current data.
+
+    python -m tui.data.isolated PATH      # the child: pickled Dataset on stdout, or exit 2 + message
+"""
+
+from __future__ import annotations
+
+import pickle
+import subprocess
+import sys
+from pathlib import Path
+
+from tui.data.dataset import DataError, Dataset
+from tui.data.load import FORMATS, load_dataset
+
+EXIT_DATA_ERROR = 2
+
+
+def open_dataset(path: Path | str | None = None) -> Dataset:
+    """Load a dataset; Parquet files are read in a child process (see the module docstring)."""
+    if (
+        path is None
+        or FORMATS.get(Path(path).suffix.lower()) != "parquet"
+        or not Path(path).is_file()
+    ):
+        return load_dataset(path)
+    path = Path(path)
+    child = subprocess.run(
+        [sys.executable, "-m", "tui.data.isolated", str(path)],
+        capture_output=True,
+        check=False,
+    )
+    if child.returncode == 0:
+        dataset = pickle.loads(child.stdout)
+        assert isinstance(dataset, Dataset)
+        return dataset
+    if child.returncode == EXIT_DATA_ERROR:
+        raise DataError(child.stdout.decode("utf-8", errors="replace").strip())
+    raise DataError(f"{path.name}: the file is damaged (reading it crashed the Parquet reader)")
+
+
+def _child(argv: list[str]) -> int:
+    try:
+        dataset = load_dataset(Path(argv[0]))
+    except DataError as error:
+        sys.stdout.write(str(error))
+        return EXIT_DATA_ERROR
+    sys.stdout.buffer.write(pickle.dumps(dataset))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(_child(sys.argv[1:]))
