@@ -27,8 +27,9 @@ class RowStore:
     """
 
     def __init__(self, source: pl.LazyFrame, in_memory: bool) -> None:
-        self._source = source
         self._memory: pl.DataFrame | None = source.collect() if in_memory else None
+        # once collected, drop the plan: it holds the frame as first read, a second copy
+        self._source = self._memory.lazy() if self._memory is not None else source
 
     @property
     def in_memory(self) -> bool:
@@ -45,6 +46,7 @@ class RowStore:
             schema = self._source.collect_schema()
             text = [c for c, t in schema.items() if t == pl.String]
             self._memory = self._source.with_columns(pl.col(text).cast(pl.Categorical)).collect()
+            self._source = self._memory.lazy()
 
 
 @dataclass(frozen=True, eq=False)
