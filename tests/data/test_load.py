@@ -157,3 +157,20 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
     folder.mkdir()
     with pytest.raises(DataError, match="is a directory"):
         load_dataset(folder)
+
+
+def test_unknown_spellings_count_as_not_recorded(tmp_path: Path) -> None:
+    from tui.data.query import summary
+    from tui.data.selection import Selection
+
+    path = tmp_path / "unknowns.csv"
+    path.write_text(
+        "force,age_band,offences\nKent,0-11,2\nKent,12-15,6\nKent,Unknown,5\nKent,NOT KNOWN,1\nKent,,1\n"
+    )
+    dataset = load_dataset(path)
+    assert dataset.members("age_band") == ("0-11", "12-15", "Not recorded")
+    result = summary(dataset, Selection("age_band", "offences"))
+    assert result.recorded_total == 8
+    young = result.frame.filter(pl.col("age_band") == "0-11")["share_recorded"].item()
+    assert young == pytest.approx(2 / 8)
+    assert "read as 'Not recorded': 'NOT KNOWN', 'Unknown'" in dataset.notes

@@ -20,6 +20,7 @@ from tui.data.schema import (
     MEASURE,
     NOT_RECORDED,
     NSPCC_DIMENSIONS,
+    UNKNOWN_SPELLINGS,
     canonical_column,
     member_order,
 )
@@ -93,6 +94,18 @@ def load_dataset(
         )
         for d in dimensions
     }
+    read_as_unknown = sorted(
+        {
+            str(raw)
+            for pairs in spellings.values()
+            for raw, member in pairs.iter_rows()
+            if member == NOT_RECORDED
+            and raw is not None
+            and str(raw).strip() not in ("", NOT_RECORDED)
+        }
+    )
+    if read_as_unknown:
+        notes.append(f"read as '{NOT_RECORDED}': {', '.join(repr(v) for v in read_as_unknown)}")
     cube = _reaggregate(raw_cube.with_columns(_member(d) for d in dimensions), dimensions, measures)
     sources: dict[str, str] = {}
     geography = None
@@ -123,15 +136,13 @@ def load_dataset(
 
 
 def _member(dimension: str) -> pl.Expr:
-    """The member a raw value means: trimmed text, blanks and nulls as *Not recorded*."""
-    return (
-        pl.col(dimension)
-        .cast(pl.String)
-        .str.strip_chars()
-        .replace("", None)
-        .fill_null(NOT_RECORDED)
-        .alias(dimension)
+    """The member a raw value means: trimmed text; blanks, nulls and "Unknown"-like values as
+    *Not recorded* (see ``UNKNOWN_SPELLINGS``)."""
+    text = pl.col(dimension).cast(pl.String).str.strip_chars()
+    unknown = (
+        text.is_null() | (text == "") | text.str.to_lowercase().is_in(sorted(UNKNOWN_SPELLINGS))
     )
+    return pl.when(unknown).then(pl.lit(NOT_RECORDED)).otherwise(text).alias(dimension)
 
 
 def _reaggregate(cube: pl.DataFrame, dimensions: list[str], measures: list[str]) -> pl.DataFrame:

@@ -7,6 +7,11 @@ import re
 NOT_RECORDED = "Not recorded"
 """Member meaning "the police did not record this value"; excluded from *where recorded* shares."""
 
+UNKNOWN_SPELLINGS = frozenset(
+    {"not recorded", "unknown", "not known", "not stated", "not provided", "n/a", "na", "missing"}
+)
+"""Cell values (case-insensitive) read as *Not recorded*, so where-recorded shares exclude them."""
+
 MEASURE = "offences"
 YEAR = "year"
 FORCE = "force"
