@@ -15,6 +15,7 @@ import csv
 import math
 import random
 import sys
+import tempfile
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -438,30 +439,30 @@ def metadata() -> dict:
 
 
 def write(data_dir: Path) -> list[Path]:
-    """Build, check against the published figures, and write the dataset and its metadata."""
+    """Build, check against the published figures, then write the dataset and its metadata.
+
+    The check reads the files from a scratch folder; only a dataset that reproduces every published
+    figure is written into ``data_dir`` (each file atomically).
+    """
+    from tui.data.atomic import write_atomically
     from tui.data.load import load_dataset
     from tui.data.reconcile import reconcile
 
     frame = build_frame(read_forces(data_dir / "forces.csv"))
-    csv_path = data_dir / "offences.csv"
-    toml_path = data_dir / "offences.toml"
-    staged_csv = data_dir / ".offences.staged.csv"
-    staged_toml = data_dir / ".offences.staged.toml"
-    frame.write_csv(staged_csv, line_terminator="\n")
-    staged_toml.write_text(tomli_w.dumps(metadata()), encoding="utf-8")
-    try:
+    meta = tomli_w.dumps(metadata())
+    with tempfile.TemporaryDirectory() as scratch:
+        checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
+        frame.write_csv(checked_csv, line_terminator="\n")
+        checked_toml.write_text(meta, encoding="utf-8")
         dataset = load_dataset(
-            staged_csv, metadata_path=staged_toml, forces_path=data_dir / "forces.csv"
+            checked_csv, metadata_path=checked_toml, forces_path=data_dir / "forces.csv"
         )
         failures = [c for c in reconcile(dataset, data_dir / "published_figures.csv") if not c.ok]
-        if failures:
-            raise ValueError("; ".join(c.describe() for c in failures))
-    except Exception:
-        staged_csv.unlink(missing_ok=True)
-        staged_toml.unlink(missing_ok=True)
-        raise
-    staged_csv.replace(csv_path)
-    staged_toml.replace(toml_path)
+    if failures:
+        raise ValueError("; ".join(c.describe() for c in failures))
+    csv_path, toml_path = data_dir / "offences.csv", data_dir / "offences.toml"
+    write_atomically(csv_path, lambda staged: frame.write_csv(staged, line_terminator="\n"))
+    write_atomically(toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"))
     return [csv_path, toml_path]
 
 
