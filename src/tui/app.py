@@ -329,16 +329,20 @@ class ExplorerApp(App[None]):
         else:
             self.query_one(SummaryTable).focus()
 
-    def action_pick_group(self) -> None:
-        """Choose the dimension to group by."""
-        options = [(d, label(d)) for d in self.dataset.dimensions]
+    def _pick(
+        self, title: str, options: list[str], current: str, apply: Callable[[str], object]
+    ) -> None:
+        """Offer ``options`` (labelled) in a picker; ``apply`` the one chosen, if any."""
+        choices = [(option, label(option)) for option in options]
         self.push_screen(
-            PickerScreen("Group by", options, self.selection.group_by), self._group_picked
+            PickerScreen(title, choices, current), lambda chosen: apply(chosen) if chosen else None
         )
 
-    def _group_picked(self, dimension: str | None) -> None:
-        if dimension:
-            self.group_by(dimension)
+    def action_pick_group(self) -> None:
+        """Choose the dimension to group by."""
+        self._pick(
+            "Group by", list(self.dataset.dimensions), self.selection.group_by, self.group_by
+        )
 
     def group_by(self, dimension: str) -> None:
         """Group the table by ``dimension``."""
@@ -346,14 +350,11 @@ class ExplorerApp(App[None]):
 
     def action_pick_measure(self) -> None:
         """Choose the measure."""
-        options = [(m, label(m)) for m in self.dataset.measures]
-        self.push_screen(
-            PickerScreen("Measure", options, self.selection.measure), self._measure_picked
-        )
+        self._pick("Measure", list(self.dataset.measures), self.selection.measure, self.set_measure)
 
-    def _measure_picked(self, measure: str | None) -> None:
-        if measure:
-            self.selection = self.selection.with_measure(measure)
+    def set_measure(self, measure: str) -> None:
+        """Show ``measure``."""
+        self.selection = self.selection.with_measure(measure)
 
     def sort_columns(self) -> list[str | None]:
         """Sortable columns in the order ``s`` cycles through them (``None``: natural order)."""
@@ -613,7 +614,7 @@ class ExplorerApp(App[None]):
             for c in self.sort_columns()
         ]
         commands += [
-            (f"Measure: {label(m)}", partial(self._measure_picked, m), "m")
+            (f"Measure: {label(m)}", partial(self.set_measure, m), "m")
             for m in self.dataset.measures
         ]
         commands += [
