@@ -421,7 +421,7 @@ def _attach_geography(
     rename = pl.col(MEMBER).replace_strict(renames, return_dtype=pl.String)
     spellings[FORCE] = spellings[FORCE].with_columns(rename)
     added = [d for d in ("nation", "region") if d not in dimensions]
-    columns = [pl.col(FORCE).replace_strict(renames, return_dtype=pl.String)]
+    cube = cube.with_columns(pl.col(FORCE).replace_strict(renames, return_dtype=pl.String))
     for dimension in added:
         lookup = dict(zip(geography[FORCE], geography[dimension], strict=True))
         lookup[NOT_RECORDED] = NOT_RECORDED
@@ -429,16 +429,12 @@ def _attach_geography(
             pl.col(MEMBER).replace_strict(lookup, return_dtype=pl.String)
         )
         sources[dimension] = FORCE
-        columns.append(
-            pl.col(FORCE)
-            .replace_strict(renames, return_dtype=pl.String)
-            .replace_strict(lookup, return_dtype=pl.String)
-            .alias(dimension)
+        cube = cube.with_columns(
+            pl.col(FORCE).replace_strict(lookup, return_dtype=pl.String).alias(dimension)
         )
     order = [d for d in NSPCC_DIMENSIONS if d in [*dimensions, *added]]
     dimensions = order + [d for d in dimensions if d not in order]
-    cube = _reaggregate(cube.with_columns(columns), dimensions, measures)
-    return cube, dimensions, geography
+    return _reaggregate(cube, dimensions, measures), dimensions, geography
 
 
 def _as_enums(cube: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:

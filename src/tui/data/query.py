@@ -209,7 +209,8 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
     if key == YEAR and changes is not None:
         total_change = None
     populations, total_population = _population(dataset, selection)
-    years = 1 if key == YEAR else _year_count(dataset, selection)
+    total_years = _year_count(dataset, selection)
+    years = 1 if key == YEAR else total_years
     if populations is not None:
         frame = frame.join(populations, on=key, how="left")
     elif total_population:
@@ -220,7 +221,6 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         (pl.col(measure) / pl.col("population") / years * 100_000).alias(RATE)
     ).drop("population")
     frame = frame.select(key, measure, SHARE, SHARE_RECORDED, CHANGE, RATE)
-    total_years = _year_count(dataset, selection)
     totals: dict[str, float | int | None] = {
         measure: total,
         SHARE: 1.0 if total else None,
