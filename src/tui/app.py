@@ -7,7 +7,6 @@ computes everything from ``(dataset, selection)`` with the query engine; widgets
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -24,9 +23,7 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
-from tui.data.export import ExportResult, export
 from tui.data.format import notes
-from tui.data.isolated import open_dataset
 from tui.data.load import READ_ERRORS, repo_data_dir
 from tui.data.query import (
     CHANGE,
@@ -37,17 +34,19 @@ from tui.data.query import (
     initial_selection,
     results,
     rows_page,
-    validate,
 )
 from tui.data.reconcile import reconcile
 from tui.data.schema import label
 from tui.data.selection import Selection
-from tui.data.views import View, default_views_path, load_views, save_view
+from tui.data.views import default_views_path
+from tui.flows.export import ExportFlow
+from tui.flows.open_file import OpenFileFlow
+from tui.flows.views import ViewsFlow
+from tui.keys import bindings
 from tui.screens.about import AboutScreen
-from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
-from tui.screens.prompt import ConfirmScreen, TextPrompt
+from tui.screens.prompt import TextPrompt
 from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
@@ -66,10 +65,7 @@ from tui.widgets.summary_table import SummaryTable
 
 NARROW_WIDTH = 110
 LOADING_DELAY = 0.2
-PALETTE_MEMBERS_PER_DIMENSION = 500
 THEMES = ("textual-dark", "textual-light")
-
-PaletteCommand = tuple[str, Callable[[], object], str]
 
 
 class ExplorerApp(App[None]):
@@ -79,35 +75,7 @@ class ExplorerApp(App[None]):
     TITLE = "scwc"
     SUB_TITLE = "sexual communication with a child"
     COMMANDS = App.COMMANDS | {ExplorerCommands}
-    BINDINGS = [
-        Binding("f", "toggle_filters", "Filters", tooltip="Show or hide the filter panel"),
-        Binding("g", "pick_group", "Group", tooltip="Group the table by another dimension"),
-        Binding("s", "cycle_sort", "Sort", tooltip="Sort by the next column"),
-        Binding("S", "reverse_sort", "Reverse", show=False, tooltip="Reverse the sort direction"),
-        Binding("backspace,escape", "drill_up", "Up", tooltip="Back up one drill-down level"),
-        Binding("ctrl+o", "open_file", "Open", show=False, tooltip="Open another data file"),
-        Binding("x", "clear_filters", "Clear", tooltip="Clear every filter"),
-        Binding("c", "toggle_chart", "Chart", tooltip="Show or hide the chart"),
-        Binding(
-            "k", "cycle_chart", "Kind", tooltip="Next chart kind (bars, line over years, stacked)"
-        ),
-        Binding(
-            "r", "toggle_rows", "Rows", tooltip="Switch between the summary and the underlying rows"
-        ),
-        Binding(
-            "e", "export", "Export", tooltip="Export the summary or the rows, with a TOML sidecar"
-        ),
-        Binding("w", "save_view", "Save view", show=False, tooltip="Save the current view by name"),
-        Binding("v", "open_view", "Views", show=False, tooltip="Open a saved view"),
-        Binding("m", "pick_measure", "Measure", show=False, tooltip="Pick the measure"),
-        Binding(
-            "a", "about", "About", show=False, tooltip="About the data (metadata, modelled or not)"
-        ),
-        Binding("o", "sources", "Sources", show=False, tooltip="Published figures vs this dataset"),
-        Binding("t", "toggle_theme", "Theme", show=False, tooltip="Switch light/dark theme"),
-        Binding("question_mark", "help", "Help", tooltip="This help"),
-        Binding("q", "quit", "Quit", tooltip="Quit"),
-    ]
+    BINDINGS = bindings()
 
     selection: reactive[Selection] = reactive(
         Selection("year", "offences"), init=False, always_update=False
@@ -127,9 +95,10 @@ class ExplorerApp(App[None]):
         self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
         self.history: list[tuple[Selection, int]] = []
         self.chart_kind = chart
-        self.views_path = views_path or default_views_path()
         self.export_folder = export_folder or Path.cwd()
-        self.last_export: ExportResult | None = None
+        self.exports = ExportFlow(self)
+        self.views = ViewsFlow(self, views_path or default_views_path())
+        self.files = OpenFileFlow(self)
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self._pending_cursor = 0
@@ -418,30 +387,7 @@ class ExplorerApp(App[None]):
 
     def action_open_file(self) -> None:
         """Ask for a data file to open instead of the current one."""
-        self.push_screen(
-            TextPrompt("Open a data file (CSV, TSV, Parquet, JSON, NDJSON, Excel):"),
-            self._open_path,
-        )
-
-    def _open_path(self, text: str | None) -> None:
-        if text:
-            self.open_file(Path(text).expanduser())
-
-    @work(thread=True, exclusive=True, group="open")
-    def open_file(self, path: Path) -> None:
-        """Load ``path`` in a worker; on failure say why and keep the current dataset."""
-        self.call_from_thread(self.notify, f"Opening {path.name}…", timeout=2)
-        try:
-            dataset = open_dataset(path)
-        except DataError as error:
-            self.call_from_thread(
-                self.notify,
-                str(error),
-                title="Cannot open file (current data kept)",
-                severity="error",
-            )
-            return
-        self.call_from_thread(self.switch_dataset, dataset)
+        self.files.start()
 
     async def switch_dataset(self, dataset: Dataset) -> None:
         """Explore ``dataset`` from its starting selection."""
@@ -458,94 +404,21 @@ class ExplorerApp(App[None]):
 
     def action_export(self) -> None:
         """Open the export dialog for the current selection."""
-        self.push_screen(ExportScreen(self.selection, self.export_folder), self._export_requested)
-
-    def _export_requested(self, request: ExportRequest | None) -> None:
-        if request is None:
-            return
-        if request.path.exists():
-            question = f"{request.path.name} exists. Overwrite it (and its .toml sidecar)?"
-            self.push_screen(
-                ConfirmScreen(question),
-                lambda yes: self._run_export(request, overwrite=True) if yes else None,
-            )
-        else:
-            self._run_export(request, overwrite=False)
-
-    @work(thread=True, group="export")
-    def _run_export(self, request: ExportRequest, overwrite: bool) -> None:
-        """Write the export in a worker; the outcome arrives as a notification."""
-        self.call_from_thread(self.notify, f"Exporting to {request.path.name}…", timeout=2)
-        try:
-            result = export(
-                self.dataset,
-                self.selection,
-                request.path,
-                what=request.what,
-                fmt=request.fmt,
-                overwrite=overwrite,
-                chart=self.chart_kind,
-            )
-        except DataError as error:
-            self.call_from_thread(self.notify, str(error), title="Export failed", severity="error")
-            return
-        self.call_from_thread(self._exported, result)
-
-    def _exported(self, result: ExportResult) -> None:
-        self.last_export = result
-        self.notify(
-            f"Wrote {result.rows:,} rows to {result.path} and {result.sidecar.name}",
-            title="Exported",
-        )
+        self.exports.start()
 
     def action_save_view(self) -> None:
         """Save the current selection under a name."""
-        self.push_screen(TextPrompt(f"Save this view as (in {self.views_path}):"), self._save_view)
-
-    def _save_view(self, name: str | None) -> None:
-        if not name:
-            return
-        try:
-            save_view(self.views_path, View(name, self.selection, self.chart_kind))
-        except DataError as error:
-            self.notify(str(error), title="View not saved", severity="error")
-            return
-        self.notify(f"Saved view '{name}'")
-
-    def saved_views(self) -> dict[str, View]:
-        """The saved views, or none (with a notification) if the file is bad."""
-        try:
-            return load_views(self.views_path)
-        except DataError as error:
-            self.notify(str(error), title="Cannot read saved views", severity="error")
-            return {}
+        self.views.start_save()
 
     def action_open_view(self) -> None:
         """Pick a saved view to open."""
-        views = self.saved_views()
-        if not views:
-            self.notify(f"No saved views yet in {self.views_path} (w saves one)", timeout=4)
-            return
-        options = [
-            (name, f"{name}  ·  by {label(v.selection.group_by)}") for name, v in views.items()
-        ]
-        self.push_screen(PickerScreen("Open view", options), self._open_view_named)
+        self.views.start_open()
 
-    def _open_view_named(self, name: str | None) -> None:
-        view = self.saved_views().get(name or "")
-        if view is not None:
-            self.open_view(view)
-
-    def open_view(self, view: View) -> None:
-        """Show a saved view: its selection, drill path and chart."""
-        try:
-            validate(self.dataset, view.selection)
-        except DataError as error:
-            self.notify(f"View '{view.name}': {error}", title="Cannot open view", severity="error")
-            return
+    def show_fresh(self, selection: Selection, chart: str) -> None:
+        """Show ``selection`` with ``chart``, forgetting the back-navigation history."""
         self.history.clear()
-        self.chart_kind = view.chart
-        self.selection = view.selection
+        self.chart_kind = chart
+        self.selection = selection
 
     def action_about(self) -> None:
         """Show the dataset's metadata."""
@@ -583,56 +456,6 @@ class ExplorerApp(App[None]):
             )  # type: ignore[arg-type]
         )
 
-    # ---- command palette ----------------------------------------------------------------
-    def palette_commands(self, discover: bool = False) -> list[PaletteCommand]:
-        """Every action as (text, callback, help) for the command palette."""
-        commands: list[PaletteCommand] = [
-            ("Open file…", self.action_open_file, "ctrl+o"),
-            ("Export…", self.action_export, "e"),
-            ("Save view…", self.action_save_view, "w"),
-            ("Open view…", self.action_open_view, "v"),
-            ("Toggle filter panel", self.action_toggle_filters, "f"),
-            ("Clear all filters", self.action_clear_filters, "x"),
-            ("Drill up one level", self.action_drill_up, "Backspace"),
-            ("Toggle chart", self.action_toggle_chart, "c"),
-            ("Show rows / summary", self.action_toggle_rows, "r"),
-            ("Reverse sort", self.action_reverse_sort, "S"),
-            ("About data", self.action_about, "a"),
-            ("Sources: published figures vs dataset", self.action_sources, "o"),
-            ("Toggle light/dark theme", self.action_toggle_theme, "t"),
-            ("Help: keys", self.action_help, "?"),
-        ]
-        commands += [
-            (f"Group by {label(d)}", partial(self.group_by, d), "g")
-            for d in self.dataset.dimensions
-        ]
-        commands += [
-            (f"Chart: {k}", partial(self.set_chart, k), "k") for k in ("bar", "line", "stacked")
-        ]
-        commands += [
-            (f"Sort by {label(c) if c else 'natural order'}", partial(self.sort_by, c), "s")
-            for c in self.sort_columns()
-        ]
-        commands += [
-            (f"Measure: {label(m)}", partial(self.set_measure, m), "m")
-            for m in self.dataset.measures
-        ]
-        commands += [
-            (f"Open view: {name}", partial(self.open_view, view), "saved view")
-            for name, view in self.saved_views().items()
-        ]
-        if discover:
-            return commands
-        for dimension in self.dataset.dimensions:
-            for member in self.dataset.members(dimension)[:PALETTE_MEMBERS_PER_DIMENSION]:
-                commands.append(
-                    (
-                        f"Filter {label(dimension)} = {member}",
-                        partial(self._filter_to, dimension, member),
-                        "keep only this member",
-                    )
-                )
-        return commands
-
-    def _filter_to(self, dimension: str, member: str) -> None:
+    def filter_to(self, dimension: str, member: str) -> None:
+        """Keep only ``member`` of ``dimension``."""
         self.selection = self.selection.with_filter(dimension, (member,))

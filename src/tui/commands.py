@@ -1,34 +1,97 @@
-"""Command-palette provider: every app action, every grouping, every filter member."""
+"""The command palette: every key's action, every grouping, sort, measure, view and filter member.
+
+The palette depends on :class:`PaletteHost`, a small protocol the app satisfies; it never
+imports the app.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from functools import partial
-from typing import TYPE_CHECKING
+from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-if TYPE_CHECKING:
-    from tui.app import ExplorerApp
+from tui.data.query import CHART_KINDS
+from tui.data.schema import label
+from tui.flows.views import ViewsFlow
+from tui.host import Explorer
+from tui.keys import KEYS, key_label
+
+PALETTE_MEMBERS_PER_DIMENSION = 500
+
+PaletteCommand = tuple[str, Callable[[], object], str]
+"""(text shown, what it does, help: the key or a hint)."""
+
+
+class PaletteHost(Explorer, Protocol):
+    """What the palette asks of the app."""
+
+    views: ViewsFlow
+
+    def group_by(self, dimension: str) -> None: ...
+    def set_chart(self, kind: str) -> None: ...
+    def sort_columns(self) -> list[str | None]: ...
+    def sort_by(self, column: str | None, descending: bool | None = None) -> None: ...
+    def set_measure(self, measure: str) -> None: ...
+    def filter_to(self, dimension: str, member: str) -> None: ...
+
+
+def palette_commands(host: PaletteHost, discover: bool = False) -> list[PaletteCommand]:
+    """Every command; ``discover``: leave out the (many) single-member filters."""
+    dataset = host.dataset
+    commands: list[PaletteCommand] = [
+        (key.command, partial(host.run_action, key.action), key_label(key.keys))
+        for key in KEYS
+        if key.command
+    ]
+    commands += [
+        (f"Group by {label(d)}", partial(host.group_by, d), "g") for d in dataset.dimensions
+    ]
+    commands += [(f"Chart: {k}", partial(host.set_chart, k), "k") for k in CHART_KINDS]
+    commands += [
+        (f"Sort by {label(c) if c else 'natural order'}", partial(host.sort_by, c), "s")
+        for c in host.sort_columns()
+    ]
+    commands += [
+        (f"Measure: {label(m)}", partial(host.set_measure, m), "m") for m in dataset.measures
+    ]
+    commands += [
+        (f"Open view: {name}", partial(host.views.open, view), "saved view")
+        for name, view in host.views.saved().items()
+    ]
+    if discover:
+        return commands
+    for dimension in dataset.dimensions:
+        for member in dataset.members(dimension)[:PALETTE_MEMBERS_PER_DIMENSION]:
+            commands.append(
+                (
+                    f"Filter {label(dimension)} = {member}",
+                    partial(host.filter_to, dimension, member),
+                    "keep only this member",
+                )
+            )
+    return commands
 
 
 class ExplorerCommands(Provider):
     """Offers the explorer's commands ("Group by Force", "Filter Year = 2018/19", "Export…")."""
 
     @property
-    def explorer(self) -> ExplorerApp:
-        return self.app  # type: ignore[return-value]
+    def host(self) -> PaletteHost:
+        return cast(PaletteHost, self.app)
 
     async def startup(self) -> None:
         """Build the command list once per palette opening (it reads the saved views)."""
-        self.commands = self.explorer.palette_commands()
+        self.commands = palette_commands(self.host)
 
     async def discover(self) -> Hits:
-        for text, callback, help_text in self.explorer.palette_commands(discover=True):
-            yield DiscoveryHit(text, partial(callback), help=help_text)
+        for text, callback, help_text in palette_commands(self.host, discover=True):
+            yield DiscoveryHit(text, callback, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, callback, help_text in self.commands:
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), partial(callback), help=help_text)
+                yield Hit(score, matcher.highlight(text), callback, help=help_text)

@@ -203,6 +203,11 @@ async def test_command_palette_groups_and_filters(app: ExplorerApp) -> None:
         await press(pilot, "enter")
         assert app.selection.members("year") == ("2018/19",)
         assert row_for(app, "Total")[1] == "4,373"
+        await pilot.press("ctrl+p")
+        await pilot.press(*"toggle filter panel")
+        await pilot.pause(0.5)
+        await press(pilot, "enter")
+        assert app.query_one(FilterPanel).has_class("visible")
 
 
 async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> None:

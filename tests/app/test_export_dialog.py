@@ -36,7 +36,7 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         exported = pl.read_excel(tmp_path / "scwc_force.xlsx")
         assert exported.height == 44 and exported["offences"].to_list()[-1] == 7590
         assert (tmp_path / "scwc_force.xlsx.toml").is_file()
-        assert app.last_export is not None and app.last_export.rows == 44
+        assert app.exports.last is not None and app.exports.last.rows == 44
 
         # again: the file exists, so the app asks; "n" keeps the file untouched
         before = (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns
@@ -66,7 +66,7 @@ async def test_export_to_a_bad_folder_reports_and_keeps_going(dataset, tmp_path:
         await app.workers.wait_for_complete()
         await pilot.pause()
         assert any("does not exist" in n.message for n in app._notifications)
-        assert app.last_export is None
+        assert app.exports.last is None
         await press(pilot, "down", "enter")
         assert app.selection.group_by == "region"
 

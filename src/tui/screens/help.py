@@ -8,20 +8,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import DataTable, Static
 
-
-def key_label(binding: Binding) -> str:
-    """A binding's keys as a user types them."""
-    names = {
-        "question_mark": "?",
-        "slash": "/",
-        "less_than_sign": "<",
-        "greater_than_sign": ">",
-        "backspace": "Backspace",
-        "escape": "Esc",
-        "enter": "Enter",
-        "space": "Space",
-    }
-    return ", ".join(names.get(k.strip(), k.strip()) for k in binding.key.split(","))
+from tui.keys import key_label
 
 
 class HelpScreen(ModalScreen[None]):
@@ -49,5 +36,5 @@ class HelpScreen(ModalScreen[None]):
                 table: DataTable = DataTable(show_cursor=False, zebra_stripes=True)
                 table.add_columns("Key", "Action")
                 for binding in bindings:
-                    table.add_row(key_label(binding), binding.tooltip or binding.description)
+                    table.add_row(key_label(binding.key), binding.tooltip or binding.description)
                 yield table

@@ -1,0 +1,1 @@
+"""Flows: one module per multi-step user task (export, saved views, opening a file)."""

@@ -1,0 +1,70 @@
+"""The saved-views flow: save the current view by name, pick one to open, open one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tui.data.dataset import DataError
+from tui.data.query import validate
+from tui.data.schema import label
+from tui.data.views import View, load_views, save_view
+from tui.host import Explorer
+from tui.screens.picker import PickerScreen
+from tui.screens.prompt import TextPrompt
+
+
+class ViewsFlow:
+    """``w`` saves and ``v`` opens views kept in the TOML file at :attr:`path`."""
+
+    def __init__(self, app: Explorer, path: Path) -> None:
+        self.app = app
+        self.path = path
+
+    def start_save(self) -> None:
+        """Ask for a name, then save the current selection under it."""
+        self.app.push_screen(TextPrompt(f"Save this view as (in {self.path}):"), self._save)
+
+    def _save(self, name: str | None) -> None:
+        if not name:
+            return
+        try:
+            save_view(self.path, View(name, self.app.selection, self.app.chart_kind))
+        except DataError as error:
+            self.app.notify(str(error), title="View not saved", severity="error")
+            return
+        self.app.notify(f"Saved view '{name}'")
+
+    def saved(self) -> dict[str, View]:
+        """The saved views, or none (with a notification) if the file is bad."""
+        try:
+            return load_views(self.path)
+        except DataError as error:
+            self.app.notify(str(error), title="Cannot read saved views", severity="error")
+            return {}
+
+    def start_open(self) -> None:
+        """Pick a saved view to open."""
+        views = self.saved()
+        if not views:
+            self.app.notify(f"No saved views yet in {self.path} (w saves one)", timeout=4)
+            return
+        options = [
+            (name, f"{name}  ·  by {label(v.selection.group_by)}") for name, v in views.items()
+        ]
+        self.app.push_screen(PickerScreen("Open view", options), self._open_named)
+
+    def _open_named(self, name: str | None) -> None:
+        view = self.saved().get(name or "")
+        if view is not None:
+            self.open(view)
+
+    def open(self, view: View) -> None:
+        """Show a saved view: its selection, drill path and chart."""
+        try:
+            validate(self.app.dataset, view.selection)
+        except DataError as error:
+            self.app.notify(
+                f"View '{view.name}': {error}", title="Cannot open view", severity="error"
+            )
+            return
+        self.app.show_fresh(view.selection, view.chart)
