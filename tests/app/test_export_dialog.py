@@ -33,10 +33,10 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         await pilot.press("tab", "enter")  # focus the path, submit
         await app.workers.wait_for_complete()
         await pilot.pause()
-        exported = pl.read_excel(tmp_path / "scwc_force.xlsx")
-        assert exported.height == 44 and exported["offences"].to_list()[-1] == 7590
+        exported = pl.read_excel(tmp_path / "scwc_force.xlsx", table_name="selection")
+        assert exported.height == 43 and exported["Offences"].sum() == 7590
         assert (tmp_path / "scwc_force.xlsx.toml").is_file()
-        assert app.exports.last is not None and app.exports.last.rows == 44
+        assert app.exports.last is not None and app.exports.last.rows == 43
 
         # again: the file exists, so the app asks; "n" keeps the file untouched
         before = (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns

@@ -6,6 +6,7 @@ import os
 import tomllib
 from pathlib import Path
 
+import openpyxl
 import polars as pl
 import pytest
 from polars.testing import assert_frame_equal
@@ -13,6 +14,7 @@ from polars.testing import assert_frame_equal
 from tui.cli import main, open_start
 from tui.data.dataset import DataError
 from tui.data.export import EXPORT_FORMATS, WRITERS, default_name, export, export_frame
+from tui.data.load import load_dataset
 from tui.data.selection import Selection
 from tui.data.views import View, load_views, save_view
 
@@ -31,6 +33,9 @@ READERS = {
 }
 
 
+MACHINE_FORMATS = ["csv", "tsv", "parquet", "json", "ndjson"]
+
+
 @pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
 @pytest.mark.parametrize("what", ["summary", "rows"])
 def test_each_format_round_trips(dataset, tmp_path: Path, fmt: str, what: str) -> None:
@@ -38,18 +43,87 @@ def test_each_format_round_trips(dataset, tmp_path: Path, fmt: str, what: str) -
     result = export(dataset, SELECTION, path, what=what)
     expected = export_frame(dataset, SELECTION, what)
     back = READERS[fmt](path)
+    if fmt == "xlsx":  # readable headers in Excel; the total sits below the table
+        back = pl.read_excel(path, table_name="selection")
+        back.columns = expected.columns
     assert result.rows == expected.height == back.height
     assert_frame_equal(back, expected, check_dtypes=False, abs_tol=1e-9)
+    assert back["offences"].sum() == 73
     if what == "summary":
-        assert back.filter(pl.col("platform") == "Total")["offences"].item() == 73
         assert back.filter(pl.col("platform") == "Instagram")["offences"].item() == 10
+
+
+@pytest.mark.parametrize("fmt", MACHINE_FORMATS)
+def test_machine_formats_hold_members_only(dataset, tmp_path: Path, fmt: str, capsys) -> None:
+    path = tmp_path / f"wm{EXPORT_FORMATS[fmt]}"
+    args = ["export", "--by", "platform", "--where", "force=West Mercia", "--where", "year=2017/18"]
+    assert main([*args, "-o", str(path)]) == 0
+    assert "(10 rows)" in capsys.readouterr().out
+    back = READERS[fmt](path)
+    assert "Total" not in back["platform"].to_list() and back.height == 10
+    assert back["offences"].sum() == 73
+    assert back["share"].sum() == pytest.approx(1.0)
+    assert back["share_recorded"].sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+def test_every_format_reopens_in_scwc_with_the_same_total_and_marker(
+    dataset, tmp_path: Path, fmt: str, capsys
+) -> None:
+    path = tmp_path / f"wm{EXPORT_FORMATS[fmt]}"
+    export(dataset, SELECTION, path)
+    capsys.readouterr()
+    assert main(["summary", str(path), "--by", "platform"]) == 0
+    out = capsys.readouterr().out
+    total = next(line for line in out.splitlines() if line.startswith("Total"))
+    assert total.split()[1] == "73"
+    assert "MODELLED" in out
+
+
+def test_parquet_carries_its_record_without_the_sidecar(dataset, tmp_path: Path) -> None:
+    path = tmp_path / "wm.parquet"
+    export(dataset, SELECTION, path)
+    (tmp_path / "wm.parquet.toml").unlink()
+    record = tomllib.loads(pl.read_parquet_metadata(path)["scwc"])
+    assert record["modelled"] is True
+    assert record["selection"]["filters"]["force"] == ["West Mercia"]
+    assert set(record["columns"]) == set(pl.read_parquet(path).columns)
+    assert load_dataset(path).modelled
+
+
+def test_reopened_csv_export_finds_its_name_ext_sidecar(dataset, tmp_path: Path) -> None:
+    path = tmp_path / "all.csv"
+    export(dataset, SELECTION, path)
+    assert not (tmp_path / "all.toml").exists()
+    reopened = load_dataset(path)
+    assert reopened.modelled and reopened.name.startswith(dataset.name)
+
+
+def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
+    path = tmp_path / "wm.csv"
+    export(dataset, SELECTION.with_filter("year", ("2018/19",)), path)
+    record = tomllib.loads((tmp_path / "wm.csv.toml").read_text())
+    columns = record["columns"]
+    assert list(columns) == pl.read_csv(path).columns
+    assert columns["change"]["years_compared"] == "2018/19 vs 2017/18"
+    assert "per year" not in columns["rate_per_100k"]["unit"]
+    assert columns["rate_per_100k"]["unit"] == "per 100,000 residents"
+    assert columns["share"]["base"] == record["totals"]["offences"]
+    recorded = pl.read_csv(path).filter(pl.col("platform") != "Not recorded")["offences"].sum()
+    assert columns["share_recorded"]["base"] == recorded
+    assert "Not recorded" in columns["share_recorded"]["meaning"]
+    two_years = tmp_path / "two.csv"
+    export(dataset, Selection("platform", "offences"), two_years)
+    rate = tomllib.loads((tmp_path / "two.csv.toml").read_text())["columns"]["rate_per_100k"]
+    assert rate["unit"] == "per 100,000 residents per year"
 
 
 def test_sidecar_records_how_the_export_was_made(dataset, tmp_path: Path) -> None:
     path = tmp_path / "wm.csv"
     export(dataset, SELECTION, path)
     record = tomllib.loads((tmp_path / "wm.csv.toml").read_text())
-    assert record["export"]["rows"] == 11 and record["export"]["format"] == "csv"
+    assert record["export"]["rows"] == 10 and record["export"]["format"] == "csv"
+    assert record["totals"]["offences"] == 73
     assert record["export"]["what"] == "summary" and record["export"]["app_version"]
     assert record["export"]["created_utc"].endswith("Z")
     assert record["dataset"]["modelled"] is True and len(record["dataset"]["sha256"]) == 64
@@ -86,8 +160,39 @@ def test_cli_export_matches_the_issue_example(tmp_path: Path) -> None:
         ]
     )
     assert code == 0
-    frame = pl.read_excel(out)
-    assert frame["platform"].to_list()[-1] == "Total" and frame["offences"].to_list()[-1] == 73
+    frame = pl.read_excel(out, table_name="selection")
+    assert "Total" not in frame["Platform"].to_list() and frame["Offences"].sum() == 73
+
+
+def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
+    path = tmp_path / "wm.xlsx"
+    export(dataset, SELECTION, path)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["selection", "Notes"]
+    sheet = book["selection"]
+    assert sheet.freeze_panes == "A2"
+    table = sheet.tables["selection"]
+    assert table.ref == "A1:F11"  # header and 10 members; the total is not in the table
+    assert [c.value for c in sheet[1]] == [
+        "Platform",
+        "Offences",
+        "Share",
+        "Share where recorded",
+        "Change",
+        "Rate per 100k",
+    ]
+    assert sheet["A12"].value is None  # a blank row, then the total below the table
+    assert sheet["A13"].value == "Total" and sheet["B13"].value == 73
+    assert sheet["A13"].font.b and sheet["B13"].font.b
+    assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 12))
+    assert sheet["C2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEF"}
+    assert widths["C"] < 12  # "Share" and "20.5%", not 23 characters
+    assert widths["D"] >= len("Share where recorded")
+    notes = book["Notes"]
+    text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
+    assert "West Mercia" in text and "2017/18" in text and dataset.name in text
+    assert "Not recorded" in text and "MODELLED" in text.upper()
 
 
 def test_existing_file_needs_force(dataset, tmp_path: Path, capsys) -> None:
@@ -117,7 +222,7 @@ def test_unwritable_folder_and_unknown_format(tmp_path: Path, capsys) -> None:
 
 
 def test_a_failing_writer_leaves_nothing_behind(dataset, tmp_path: Path, monkeypatch) -> None:
-    def half_then_fail(frame: pl.DataFrame, path: Path) -> None:
+    def half_then_fail(content: object, path: Path) -> None:
         path.write_text("half a file")
         raise OSError(28, "No space left on device")
 
@@ -180,3 +285,42 @@ def test_view_naming_unknown_members_is_rejected(tmp_path: Path, capsys) -> None
     assert "year has no member '2031/32'" in capsys.readouterr().err
     assert main(["summary", "--view", "missing", "--views", str(path)]) == 2
     assert "no saved view 'missing'" in capsys.readouterr().err
+
+
+FORMULAS = ['=HYPERLINK("http://x","y")', "@SUM(1)", "+1", "-2", "'=quoted", "Café Chat"]
+
+
+@pytest.fixture
+def formula_dataset(tmp_path: Path):
+    """A user's own file whose platform names look like spreadsheet formulas."""
+    source = tmp_path / "src" / "own.parquet"
+    source.parent.mkdir()
+    pl.DataFrame(
+        {"platform": FORMULAS, "force": ["Kent"] * len(FORMULAS), "offences": [1, 2, 3, 4, 5, 6]}
+    ).write_parquet(source)
+    return load_dataset(source)
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_formula_like_text_is_escaped_in_csv_and_read_back_exactly(
+    formula_dataset, tmp_path: Path, fmt: str
+) -> None:
+    assert set(formula_dataset.members("platform")) == set(FORMULAS)
+    path = tmp_path / f"out{EXPORT_FORMATS[fmt]}"
+    export(formula_dataset, Selection("platform", "offences"), path, what="rows")
+    separator = "," if fmt == "csv" else "\t"
+    cells = set(pl.read_csv(path, separator=separator)["platform"])
+    assert cells >= {"'@SUM(1)", "'+1", "'-2", "''=quoted", "'=HYPERLINK(\"http://x\",\"y\")"}
+    assert not any(c.startswith(("=", "@", "+", "-")) for c in cells)
+    back = load_dataset(path)
+    assert set(back.members("platform")) == set(FORMULAS)
+    assert back.cube["offences"].sum() == 21
+
+
+def test_formula_like_text_is_a_string_cell_in_xlsx(formula_dataset, tmp_path: Path) -> None:
+    path = tmp_path / "out.xlsx"
+    export(formula_dataset, Selection("platform", "offences"), path)
+    sheet = openpyxl.load_workbook(path)["selection"]
+    cells = {sheet.cell(row, 1).value: sheet.cell(row, 1).data_type for row in range(2, 8)}
+    assert cells == dict.fromkeys(FORMULAS, "s")
+    assert set(load_dataset(path).members("platform")) == set(FORMULAS)

@@ -1,44 +1,114 @@
-"""Write a file so that it is either complete or absent: stage beside it, then rename."""
+"""Write files so that they are either complete or absent: stage beside them, then rename.
+
+Several files can be written as one unit (an export and its sidecar): either all are replaced or
+none is touched.
+"""
 
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from tui.data.dataset import DataError
 
+NEW_FILE_MODE = 0o644
+Writer = Callable[[Path], object]
 
-def write_atomically(path: Path, write: Callable[[Path], object], overwrite: bool = True) -> None:
+
+def write_atomically(path: Path, write: Writer, overwrite: bool = True) -> None:
     """Call ``write`` on a temporary file in ``path``'s folder, then rename it onto ``path``.
 
     Any failure removes the temporary file and becomes a one-line :class:`DataError`.
     """
-    folder = path.parent if str(path.parent) else Path(".")
+    write_together([(path, write)], overwrite=overwrite)
+
+
+def _target(path: Path) -> Path:
+    """Where writing ``path`` lands: through a symbolic link to the file it points at."""
+    return Path(os.path.realpath(path)) if path.is_symlink() else path
+
+
+def _check(path: Path, target: Path, overwrite: bool) -> None:
+    folder = target.parent if str(target.parent) else Path(".")
     if not folder.is_dir():
         raise DataError(f"{path}: folder {folder} does not exist")
-    if path.is_dir():
+    if target.is_dir():
         raise DataError(f"{path}: is a directory")
-    if path.exists() and not overwrite:
+    if target.exists() and not overwrite:
         raise DataError(f"{path}: already exists (use --force to overwrite)")
+
+
+def _reason(error: BaseException) -> str:
+    lines = str(error).splitlines()
+    return getattr(error, "strerror", None) or (lines[0] if lines else type(error).__name__)
+
+
+def _stage(path: Path, target: Path, write: Writer) -> Path:
+    """Write a complete copy next to ``target``, with the replaced file's permission bits."""
+    folder = target.parent if str(target.parent) else Path(".")
     try:
-        handle, staged_name = tempfile.mkstemp(
-            prefix=f".{path.name}.", suffix=".partial", dir=folder
-        )
+        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
     except OSError as error:
         raise DataError(f"{path}: cannot write in {folder}: {error.strerror}") from None
     os.close(handle)
-    staged = Path(staged_name)
+    staged = Path(name)
     try:
         write(staged)
-        os.chmod(staged, 0o644)
-        os.replace(staged, path)
+        mode = stat.S_IMODE(target.stat().st_mode) if target.exists() else NEW_FILE_MODE
+        os.chmod(staged, mode)
     except DataError:
         staged.unlink(missing_ok=True)
         raise
     except Exception as error:  # any writer failure leaves nothing behind and reads as one line
         staged.unlink(missing_ok=True)
-        lines = str(error).splitlines()
-        reason = getattr(error, "strerror", None) or (lines[0] if lines else type(error).__name__)
-        raise DataError(f"{path}: cannot write: {reason}") from None
+        raise DataError(f"{path}: cannot write: {_reason(error)}") from None
+    return staged
+
+
+def write_together(files: Sequence[tuple[Path, Writer]], overwrite: bool = False) -> None:
+    """Write each ``(path, write)`` as one unit: every file complete, or none changed.
+
+    Every file is staged first; then each replaced file is set aside, the staged ones renamed
+    into place, and on any failure the set-aside files are put back.
+    """
+    targets = [_target(path) for path, _ in files]
+    for (path, _), target in zip(files, targets, strict=True):
+        _check(path, target, overwrite)
+    staged: list[Path] = []
+    try:
+        for (path, write), target in zip(files, targets, strict=True):
+            staged.append(_stage(path, target, write))
+    except DataError:
+        for name in staged:
+            name.unlink(missing_ok=True)
+        raise
+    _commit(files, targets, staged)
+
+
+def _commit(files: Sequence[tuple[Path, Writer]], targets: list[Path], staged: list[Path]) -> None:
+    """Rename staged files onto their targets; undo every rename if one fails."""
+    done: list[tuple[Path, Path | None]] = []
+    try:
+        for target, name in zip(targets, staged, strict=True):
+            backup = None
+            if target.exists():
+                backup = name.with_suffix(".previous")
+                os.replace(target, backup)
+            done.append((target, backup))
+            os.replace(name, target)
+    except OSError as error:
+        for target, backup in reversed(done):
+            if backup is not None:
+                os.replace(backup, target)
+            elif target.exists():
+                target.unlink()
+        for name in staged:
+            name.unlink(missing_ok=True)
+        path = files[len(done) - 1][0] if done else files[0][0]
+        raise DataError(f"{path}: cannot write: {_reason(error)}") from None
+    for _, backup in done:
+        if backup is not None:
+            backup.unlink(missing_ok=True)

@@ -1,11 +1,19 @@
-"""Export exactly what the app shows (the summary or the filtered rows) with a TOML sidecar."""
+"""Export exactly what the app shows (the summary or the filtered rows) with a TOML sidecar.
+
+Machine formats (CSV, TSV, Parquet, JSON, NDJSON) hold members only: the total is in the
+sidecar's ``[totals]`` table, and in Excel below the table. The sidecar's ``[columns]`` table says
+what each column means; Parquet carries the same record in its key-value metadata.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import re
-from dataclasses import dataclass
+import shlex
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -14,10 +22,23 @@ import tomli_w
 import xlsxwriter
 
 from tui import __version__
-from tui.data.atomic import write_atomically
+from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
-from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, matching_rows, summary, validate
+from tui.data.format import cell, column_titles
+from tui.data.formula_escape import escape_text_cells
+from tui.data.query import (
+    CHANGE,
+    RATE,
+    SHARE,
+    SHARE_RECORDED,
+    Summary,
+    matching_rows,
+    summary,
+    validate,
+)
+from tui.data.schema import NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
+from tui.data.sidecar import PARQUET_KEY, sidecar_path
 from tui.data.views import selection_to_toml
 
 EXPORT_FORMATS = {
@@ -28,12 +49,21 @@ EXPORT_FORMATS = {
     "ndjson": ".ndjson",
     "xlsx": ".xlsx",
 }
-"""Export format name -> file extension."""
+"""Export format name -> its usual file extension."""
+EXTENSIONS = {**{ext: name for name, ext in EXPORT_FORMATS.items()}, ".jsonl": "ndjson"}
+"""Every file extension an export accepts -> its format."""
+FORMAT_ALIASES = {"excel": "xlsx", "jsonl": "ndjson"}
+TEXT_FORMATS = ("csv", "tsv")
+"""Formats whose text cells get the formula escape, and which ``excel`` (a byte-order mark) applies to."""
 WHAT = ("summary", "rows")
 TOTAL_LABEL = "Total"
 XLSX_CREATED = dt.datetime(2017, 4, 3)
 """Fixed workbook creation date, so the same selection gives the same bytes."""
+XLSX_MAX_ROWS = 1_048_575
+"""Rows an Excel sheet holds below its header."""
 XLSX_FORMATS = {SHARE: "0.0%", SHARE_RECORDED: "0.0%", CHANGE: "+0.0%;-0.0%;0.0%", RATE: "#,##0.00"}
+XLSX_TABLE = "selection"
+FRACTION = "fraction of 1 (0.25 = 25%)"
 
 
 @dataclass(frozen=True)
@@ -45,37 +75,75 @@ class ExportResult:
     rows: int
 
 
+@dataclass(frozen=True)
+class ExportContent:
+    """The table an export writes and everything said about it."""
+
+    frame: pl.DataFrame
+    """Members only (summary) or the filtered rows."""
+    totals: dict[str, Any] = field(default_factory=dict)
+    """The summary's total per column (empty for rows): Excel writes it below the table."""
+    titles: dict[str, str] = field(default_factory=dict)
+    """Readable header of each column (Excel)."""
+    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """What each column means: meaning, unit, base, years compared."""
+    about: list[tuple[str, str]] = field(default_factory=list)
+    """Source, filters and the like, as (label, text) lines for Excel's Notes sheet."""
+    excel: bool = False
+    """CSV/TSV with a UTF-8 byte-order mark, for Excel."""
+    metadata: str = ""
+    """The record (TOML) Parquet keeps in its key-value metadata."""
+
+
 def format_for(path: Path, requested: str | None = None) -> str:
-    """The export format: as requested, else from the file extension."""
-    if requested:
-        name = requested.lower().lstrip(".")
-        name = {"excel": "xlsx", "jsonl": "ndjson"}.get(name, name)
-        if name not in EXPORT_FORMATS:
+    """The export format: as requested (and agreeing with the extension), else from the extension."""
+    by_suffix = EXTENSIONS.get(path.suffix.lower())
+    if not requested:
+        if by_suffix is None:
             raise DataError(
-                f"unknown export format '{requested}' (known: {', '.join(EXPORT_FORMATS)})"
+                f"{path.name}: unknown export format '{path.suffix or '(none)'}' "
+                f"(known: {', '.join(EXTENSIONS)})"
             )
-        return name
-    by_suffix = {ext: name for name, ext in EXPORT_FORMATS.items()}
-    name = by_suffix.get(path.suffix.lower())
-    if name is None:
+        return by_suffix
+    name = requested.lower().lstrip(".")
+    name = FORMAT_ALIASES.get(name, name)
+    if name not in EXPORT_FORMATS:
+        raise DataError(f"unknown export format '{requested}' (known: {', '.join(EXPORT_FORMATS)})")
+    if by_suffix is not None and by_suffix != name:
+        fixed = path.with_suffix(EXPORT_FORMATS[name]).name
         raise DataError(
-            f"{path.name}: unknown export format '{path.suffix or '(none)'}' "
-            f"(known: {', '.join(EXPORT_FORMATS.values())})"
+            f"{path.name}: the extension {path.suffix} does not match --format {requested} "
+            f"(use -o {fixed}, or leave out --format)"
         )
     return name
 
 
-def export_frame(dataset: Dataset, selection: Selection, what: str) -> pl.DataFrame:
-    """The table an export writes: the summary with its totals row, or the filtered rows."""
-    validate(dataset, selection)
-    if what == "rows":
-        return matching_rows(dataset, selection)
-    if what != "summary":
-        raise DataError(f"unknown export content '{what}' (known: {', '.join(WHAT)})")
-    result = summary(dataset, selection)
-    frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
-    totals = pl.DataFrame([{result.key: TOTAL_LABEL, **result.totals}], schema=frame.schema)
-    return pl.concat([frame, totals])
+def resolve_output(
+    text: str, selection: Selection, what: str, requested: str | None
+) -> tuple[Path, str, str | None]:
+    """The file to write, its format and a note, from what the user typed as the output.
+
+    An existing folder (or a name ending in ``/``) gets the default file name inside it; a name
+    without a known extension gets the requested format's extension added (the note says so).
+    """
+    if not text.strip():
+        raise DataError("give a file name to export to")
+    path = Path(text).expanduser()
+    if text.endswith(("/", os.sep)) or path.is_dir():
+        if not path.is_dir():
+            raise DataError(f"{text}: no such folder (give a file name, e.g. out.csv)")
+        fmt = format_for(Path("x"), requested) if requested else "csv"
+        return path / default_name(selection, what, fmt), fmt, None
+    if requested and path.suffix.lower() not in EXTENSIONS:
+        fmt = format_for(Path("x"), requested)
+        named = path.with_name(path.name + EXPORT_FORMATS[fmt])
+        return named, fmt, f"added {EXPORT_FORMATS[fmt]} to the file name"
+    if not path.suffix:
+        raise DataError(
+            f"{text}: a file name with an extension is needed "
+            f"({', '.join(EXTENSIONS)}), or --format"
+        )
+    return path, format_for(path, requested), None
 
 
 def default_name(selection: Selection, what: str, fmt: str) -> str:
@@ -89,21 +157,273 @@ def default_name(selection: Selection, what: str, fmt: str) -> str:
     return stem[:100].rstrip("-_") + EXPORT_FORMATS[fmt]
 
 
-def _write_xlsx(frame: pl.DataFrame, path: Path) -> None:
-    workbook = xlsxwriter.Workbook(str(path))
+def export_frame(dataset: Dataset, selection: Selection, what: str) -> pl.DataFrame:
+    """The table an export writes: the summary's members (no total row), or the filtered rows."""
+    return export_content(dataset, selection, what).frame
+
+
+def export_content(
+    dataset: Dataset, selection: Selection, what: str, excel: bool = False
+) -> ExportContent:
+    """The table an export writes with its totals, headers and column notes."""
+    validate(dataset, selection)
+    if what not in WHAT:
+        raise DataError(f"unknown export content '{what}' (known: {', '.join(WHAT)})")
+    if what == "rows":
+        frame = matching_rows(dataset, selection)
+        titles = {c: label(c) for c in frame.columns}
+        columns = _row_columns(dataset, frame)
+        totals: dict[str, Any] = {}
+    else:
+        result = summary(dataset, selection)
+        frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
+        titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
+        columns = _summary_columns(dataset, selection, result, frame)
+        totals = {result.key: TOTAL_LABEL, **result.totals}
+    return ExportContent(
+        frame=frame,
+        totals=totals,
+        titles=titles,
+        columns=columns,
+        about=_about(dataset, selection, what),
+        excel=excel,
+    )
+
+
+def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in table.items() if v is not None}
+
+
+def _summary_columns(
+    dataset: Dataset, selection: Selection, result: Summary, frame: pl.DataFrame
+) -> dict[str, dict[str, Any]]:
+    """What each summary column means, for the sidecar and Excel's Notes sheet."""
+    key, measure = result.key, result.measure
+    total = result.totals.get(measure)
+    thing = label(key).lower()
+    if result.change_label:
+        years = result.change_label
+    elif key == YEAR:
+        years = "each year vs the year before"
+    else:
+        years = None
+    known: dict[str, dict[str, Any]] = {
+        key: {
+            "meaning": f"{label(key)}: one row per member in the selection "
+            f"(no total row; the total is in [totals])"
+        },
+        measure: {
+            "meaning": f"{label(measure)} in the selection",
+            "unit": _measure_unit(dataset, measure),
+        },
+        SHARE: {
+            "meaning": f"share of the selection's total {measure}",
+            "unit": FRACTION,
+            "base": total,
+        },
+        SHARE_RECORDED: {
+            "meaning": f"share of the {measure} whose {thing} was recorded "
+            f"('{NOT_RECORDED}' left out of the denominator, and empty on its own row)",
+            "unit": FRACTION,
+            "base": result.recorded_total,
+        },
+        CHANGE: {
+            "meaning": f"relative change in {measure} on the previous year"
+            if years
+            else "relative change on the previous year (none: no earlier year to compare)",
+            "unit": "fraction of 1 (+0.10 = +10%)",
+            "years_compared": years,
+        },
+        RATE: {
+            "meaning": f"{measure} per 100,000 residents of the selected forces"
+            if result.rate_label
+            else "rate per 100,000 residents (none: no population known for this grouping)",
+            "unit": result.rate_label,
+            "base": "approximate 2018 resident population (data/forces.csv)"
+            if result.rate_label
+            else None,
+        },
+    }
+    titles = column_titles(result)
+    columns = {}
+    for column in frame.columns:
+        note = known.get(column) or {"meaning": f"{label(column)}, as in the dataset"}
+        columns[column] = {"header": titles.get(column, label(column)), **_drop_none(note)}
+    return columns
+
+
+def _row_columns(dataset: Dataset, frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
+    """What each column of a rows export means."""
+    columns = {}
+    for column in frame.columns:
+        if column in dataset.measures:
+            note = {
+                "meaning": f"{label(column)} in this row of the dataset",
+                "unit": _measure_unit(dataset, column),
+            }
+        elif column in dataset.dimensions:
+            note = {"meaning": f"{label(column)} of this row (as read and cleaned by scwc)"}
+        else:
+            note = {"meaning": f"{label(column)}, as in the dataset"}
+        columns[column] = {"header": label(column), **note}
+    return columns
+
+
+def _measure_unit(dataset: Dataset, measure: str) -> str:
+    unit = dataset.metadata.get("unit")
+    return str(unit) if measure == dataset.measure and unit else f"count of {measure}"
+
+
+def _filters_text(selection: Selection) -> str:
+    return "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
+
+
+def _about(dataset: Dataset, selection: Selection, what: str) -> list[tuple[str, str]]:
+    """Source, selection and status of an export, as lines for Excel's Notes sheet."""
+    lines = [
+        ("Source", dataset.name),
+        ("Data file", dataset.path.name if dataset.path else "(embedded)"),
+        ("Data file SHA-256", sha256_of(dataset.path)),
+    ]
+    if dataset.modelled:
+        lines.append(
+            (
+                "MODELLED",
+                "published totals are exact; the breakdown below them is modelled, "
+                "not an official statistic",
+            )
+        )
+    lines += [
+        ("Content", "filtered rows" if what == "rows" else f"summary by {selection.group_by}"),
+        ("Measure", selection.measure),
+        ("Filters", _filters_text(selection)),
+        ("Drill path", " › ".join(f"{d} = {m}" for d, m in selection.drill_path) or "none"),
+        ("Made with", f"scwc {__version__}; the .toml sidecar beside this file reproduces it"),
+    ]
+    return lines
+
+
+def _write_delimited(content: ExportContent, path: Path, separator: str) -> None:
+    escape_text_cells(content.frame).write_csv(
+        path, separator=separator, line_terminator="\n", include_bom=content.excel
+    )
+
+
+def _write_xlsx(content: ExportContent, path: Path) -> None:
+    """One sheet with the table (frozen header, widths from the shown text, number formats), the
+    total below it in bold after a blank row, and a Notes sheet. Text is always a string cell."""
+    frame = content.frame
+    if frame.height > XLSX_MAX_ROWS:
+        raise DataError(
+            f"{frame.height:,} rows do not fit an Excel sheet ({XLSX_MAX_ROWS:,}); "
+            "export CSV or Parquet instead"
+        )
+    workbook = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
+    )
     workbook.set_properties({"created": XLSX_CREATED})
-    formats = {c: f for c, f in XLSX_FORMATS.items() if c in frame.columns}
-    formats.update({c: "#,##0" for c, t in frame.schema.items() if t.is_integer()})
-    frame.write_excel(workbook, worksheet="selection", column_formats=formats, autofit=True)
+    sheet = workbook.add_worksheet(XLSX_TABLE)
+    number_formats = {c: XLSX_FORMATS.get(c) for c in frame.columns}
+    number_formats.update({c: "#,##0" for c, t in frame.schema.items() if t.is_integer()})
+    plain = {
+        c: workbook.add_format({"num_format": f} if f else {}) for c, f in number_formats.items()
+    }
+    bold = {
+        c: workbook.add_format({"bold": True, **({"num_format": f} if f else {})})
+        for c, f in number_formats.items()
+    }
+    headers = _unique([content.titles.get(c, c) for c in frame.columns])
+    widths = [len(h) + 3 for h in headers]  # room for the filter button
+    for col, column in enumerate(frame.columns):
+        for row, value in enumerate(frame[column], start=1):
+            _write_cell(sheet, row, col, value, plain[column])
+            widths[col] = max(widths[col], len(_shown(column, value)) + 1)
+    last = max(frame.height, 1)
+    sheet.add_table(
+        0,
+        0,
+        last,
+        len(frame.columns) - 1,
+        {"name": XLSX_TABLE, "columns": [{"header": h} for h in headers]},
+    )
+    if content.totals:
+        total_row = last + 2
+        for col, column in enumerate(frame.columns):
+            value = content.totals.get(column)
+            _write_cell(sheet, total_row, col, value, bold[column])
+            widths[col] = max(widths[col], len(_shown(column, value)) + 1)
+    for col, width in enumerate(widths):
+        sheet.set_column(col, col, min(width, 60))
+    sheet.freeze_panes(1, 0)
+    _write_notes(workbook, content)
     workbook.close()
 
 
-WRITERS = {
-    "csv": lambda f, p: f.write_csv(p, line_terminator="\n"),
-    "tsv": lambda f, p: f.write_csv(p, separator="\t", line_terminator="\n"),
-    "parquet": lambda f, p: f.write_parquet(p),
-    "json": lambda f, p: f.write_json(p),
-    "ndjson": lambda f, p: f.write_ndjson(p),
+def _unique(headers: list[str]) -> list[str]:
+    """Headers made unique (an Excel table needs that) by numbering repeats."""
+    seen: dict[str, int] = {}
+    unique = []
+    for header in headers:
+        seen[header] = seen.get(header, 0) + 1
+        unique.append(header if seen[header] == 1 else f"{header} {seen[header]}")
+    return unique
+
+
+def _shown(column: str, value: object) -> str:
+    """The text Excel shows for a value with the column's number format."""
+    if value is None:
+        return ""
+    return cell(column, value) if isinstance(value, int | float) else str(value)
+
+
+def _write_cell(sheet: Any, row: int, col: int, value: object, fmt: Any) -> None:
+    if value is None:
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_boolean(row, col, value, fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    else:
+        sheet.write_string(row, col, str(value), fmt)
+
+
+def _write_notes(workbook: Any, content: ExportContent) -> None:
+    """The Notes sheet: source, selection, and what each column means."""
+    sheet = workbook.add_worksheet("Notes")
+    bold = workbook.add_format({"bold": True})
+    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
+    sheet.write_string(0, 0, "About this export", bold)
+    row = 1
+    for name, text in content.about:
+        sheet.write_string(row, 0, name, bold)
+        sheet.write_string(row, 1, text, wrap)
+        row += 1
+    row += 1
+    keys = ("header", "meaning", "unit", "base", "years_compared")
+    for col, title in enumerate(("Column", "Header", "Meaning", "Unit", "Base", "Years compared")):
+        sheet.write_string(row, col, title, bold)
+    for column, note in content.columns.items():
+        row += 1
+        sheet.write_string(row, 0, column)
+        for col, key in enumerate(keys, start=1):
+            value = note.get(key)
+            if value is not None:
+                _write_cell(sheet, row, col, value, wrap)
+    for col, width in enumerate((22, 26, 60, 30, 26, 22)):
+        sheet.set_column(col, col, width)
+
+
+def _write_parquet(content: ExportContent, path: Path) -> None:
+    content.frame.write_parquet(path, metadata={PARQUET_KEY: content.metadata})
+
+
+WRITERS: dict[str, Callable[[ExportContent, Path], None]] = {
+    "csv": lambda c, p: _write_delimited(c, p, ","),
+    "tsv": lambda c, p: _write_delimited(c, p, "\t"),
+    "parquet": _write_parquet,
+    "json": lambda c, p: c.frame.write_json(p),
+    "ndjson": lambda c, p: c.frame.write_ndjson(p),
     "xlsx": _write_xlsx,
 }
 
@@ -119,34 +439,68 @@ def sha256_of(path: Path | None) -> str:
     return digest.hexdigest()
 
 
-def sidecar_path(path: Path) -> Path:
-    """``out.csv`` -> ``out.csv.toml``."""
-    return path.with_name(path.name + ".toml")
+def dataset_path_from(side: Path, dataset_path: Path) -> str:
+    """The dataset's path as the sidecar records it: relative to the sidecar's folder if it can be."""
+    try:
+        return Path(os.path.relpath(dataset_path.resolve(), side.parent.resolve())).as_posix()
+    except ValueError:  # another drive (Windows): only an absolute path reaches it
+        return str(dataset_path.resolve())
 
 
-def sidecar(
-    dataset: Dataset, selection: Selection, what: str, fmt: str, path: Path, rows: int, chart: str
+def record(
+    dataset: Dataset, selection: Selection, what: str, fmt: str, content: ExportContent, chart: str
 ) -> dict[str, Any]:
-    """The record of how an export was made."""
-    return {
-        "export": {
-            "file": path.name,
-            "format": fmt,
-            "what": what,
-            "rows": rows,
-            "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-            "app": "scwc",
-            "app_version": __version__,
-            "reproduce": f"scwc export --view {sidecar_path(path).name} -o {path.name}",
-        },
+    """What the data file itself can carry: the same for the same selection (no time, no path)."""
+    export_table: dict[str, Any] = {"format": fmt, "what": what, "rows": content.frame.height}
+    if content.excel:
+        export_table["excel"] = True
+    content_text = "rows" if what == "rows" else f"{selection.measure} by {selection.group_by}"
+    document: dict[str, Any] = {
+        "title": f"{dataset.name} (export: {content_text}; filters: {_filters_text(selection)})",
+        "modelled": dataset.modelled,
+        "export": export_table,
         "dataset": {
             "name": dataset.name,
-            "path": str(dataset.path.resolve()) if dataset.path else "",
             "sha256": sha256_of(dataset.path),
             "modelled": dataset.modelled,
         },
         "selection": selection_to_toml(selection, chart),
     }
+    if content.totals:
+        document["totals"] = _drop_none(content.totals)
+    document["columns"] = content.columns
+    return document
+
+
+def sidecar(
+    dataset: Dataset,
+    selection: Selection,
+    what: str,
+    fmt: str,
+    path: Path,
+    content: ExportContent,
+    chart: str,
+) -> dict[str, Any]:
+    """The record of how an export was made, and the command that makes it again."""
+    document = record(dataset, selection, what, fmt, content, chart)
+    side = sidecar_path(path)
+    command = ["scwc", "export", "--view", side.name, "-o", path.name, "--force"]
+    document["export"] = {
+        "file": path.name,
+        **document["export"],
+        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "app": "scwc",
+        "app_version": __version__,
+        "reproduce": shlex.join(command),
+        "reproduce_in": "the folder holding this file",
+    }
+    if dataset.path:
+        document["dataset"]["path"] = dataset_path_from(side, dataset.path)
+    return document
+
+
+def _write_toml(document: dict[str, Any], staged: Path) -> None:
+    staged.write_text(tomli_w.dumps(document), encoding="utf-8")
 
 
 def export(
@@ -158,16 +512,22 @@ def export(
     fmt: str | None = None,
     overwrite: bool = False,
     chart: str = "bar",
+    excel: bool = False,
 ) -> ExportResult:
-    """Write the selection to ``path`` and its sidecar beside it; nothing partial on failure."""
+    """Write the selection to ``path`` and its sidecar beside it, as one unit: both or neither."""
     fmt = format_for(path, fmt)
-    frame = export_frame(dataset, selection, what)
-    if path.exists() and not overwrite:
-        raise DataError(f"{path}: already exists (use --force to overwrite)")
-    write_atomically(path, lambda staged: WRITERS[fmt](frame, staged))
-    record = sidecar(dataset, selection, what, fmt, path, frame.height, chart)
+    if excel and fmt not in TEXT_FORMATS:
+        raise DataError("--excel (a byte-order mark) applies to CSV and TSV only")
+    content = export_content(dataset, selection, what, excel)
+    core = record(dataset, selection, what, fmt, content, chart)
+    content = replace(content, metadata=tomli_w.dumps(core))
+    document = sidecar(dataset, selection, what, fmt, path, content, chart)
     side = sidecar_path(path)
-    write_atomically(
-        side, lambda staged: staged.write_text(tomli_w.dumps(record), encoding="utf-8")
+    write_together(
+        [
+            (path, lambda staged: WRITERS[fmt](content, staged)),
+            (side, lambda staged: _write_toml(document, staged)),
+        ],
+        overwrite=overwrite,
     )
-    return ExportResult(path, side, frame.height)
+    return ExportResult(path, side, content.frame.height)

@@ -11,9 +11,11 @@ import tomllib
 from pathlib import Path
 from typing import Any
 
+import fastexcel
 import polars as pl
 
 from tui.data.dataset import MEMBER, RAW, ROWS, DataError, Dataset, RowStore
+from tui.data.formula_escape import unescape_text
 from tui.data.schema import (
     FORCE,
     FORCE_NAME_ALIASES,
@@ -24,6 +26,7 @@ from tui.data.schema import (
     canonical_column,
     member_order,
 )
+from tui.data.sidecar import embedded_metadata, find_metadata
 
 FORMATS = {
     ".csv": "csv",
@@ -77,9 +80,8 @@ def load_dataset(
     """Read a file into a dataset; ``None`` opens the embedded dataset."""
     path = Path(path) if path is not None else default_dataset_path()
     if metadata_path is None:
-        sidecar = path.with_suffix(".toml")
-        metadata_path = sidecar if sidecar.is_file() else None
-    metadata = _read_metadata(metadata_path) if metadata_path else {}
+        metadata_path = find_metadata(path)
+    metadata = _read_metadata(metadata_path) if metadata_path else embedded_metadata(path)
     raw = read_table(path)
     try:
         rows, dimensions, measures, notes = normalise(raw, path.name)
@@ -210,13 +212,17 @@ def _read_delimited(path: Path, separator: str | None) -> pl.LazyFrame:
     if separator is None:
         header = text.split("\n", 1)[0]
         separator = max((",", ";", "\t", "|"), key=header.count)
-    return pl.read_csv(
-        io.StringIO(text),
-        separator=separator,
-        infer_schema_length=0,
-        truncate_ragged_lines=True,
-        null_values=[""],
-    ).lazy()
+    return (
+        pl.read_csv(
+            io.StringIO(text),
+            separator=separator,
+            infer_schema_length=0,
+            truncate_ragged_lines=True,
+            null_values=[""],
+        )
+        .lazy()
+        .with_columns(unescape_text(pl.all()))
+    )
 
 
 _READERS = {
@@ -225,8 +231,17 @@ _READERS = {
     "parquet": pl.scan_parquet,
     "json": lambda p: pl.read_json(p).lazy(),
     "ndjson": lambda p: pl.read_ndjson(p).lazy(),
-    "excel": lambda p: pl.read_excel(p, engine="calamine").lazy(),
+    "excel": lambda p: _read_excel(p).lazy(),
 }
+
+
+def _read_excel(path: Path) -> pl.DataFrame:
+    """The first Excel table object if the workbook has one (an export's total sits outside it),
+    else the first sheet."""
+    tables = fastexcel.read_excel(path).table_names()
+    if tables:
+        return pl.read_excel(path, table_name=tables[0])
+    return pl.read_excel(path, engine="calamine")
 
 
 def _row_label(index: int) -> str:
