@@ -51,7 +51,7 @@ from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
-from tui.widgets.filter_panel import FilterPanel, MemberList
+from tui.widgets.filter_panel import FilterPanel, MemberList, MemberSearch
 from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
 from tui.widgets.rows_view import (
     PAGE_ROWS,
@@ -291,12 +291,21 @@ class ExplorerApp(App[None]):
 
     def action_toggle_filters(self) -> None:
         """Show or hide the filter panel (focus moves into it when shown)."""
+        self.show_filters(not self.query_one(FilterPanel).has_class("visible"))
+
+    def show_filters(self, visible: bool) -> None:
+        """Show the filter panel with the focus in it, or hide it and focus the table."""
         panel = self.query_one(FilterPanel)
-        panel.toggle_class("visible")
-        if panel.has_class("visible"):
+        panel.set_class(visible, "visible")
+        if visible:
             panel.focus_dimensions()
+        elif self.rows_visible:
+            self.query_one(RowsTable).focus()
         else:
             self.query_one(SummaryTable).focus()
+
+    def on_filter_panel_close_requested(self) -> None:
+        self.show_filters(False)
 
     def _pick(
         self, title: str, options: list[str], current: str, apply: Callable[[str], object]
@@ -441,9 +450,11 @@ class ExplorerApp(App[None]):
         ]
         panel_keys = [
             Binding("tab", "", "Move between dimensions, search and members"),
-            Binding("enter", "", "Open a dimension's members / leave the search box"),
+            Binding("enter", "", "Open a dimension's members / in the search: tick the match"),
             Binding("space", "", "Tick or untick a member"),
             *MemberList.BINDINGS,
+            *FilterPanel.BINDINGS,
+            *MemberSearch.BINDINGS,
         ]
         self.push_screen(
             HelpScreen(

@@ -104,7 +104,7 @@ async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
         await pilot.pause()
         shown = [members.get_option_at_index(i).value for i in range(members.option_count)]
         assert shown == ["Avon and Somerset", "Merseyside", "West Mercia"]
-        await pilot.press("enter")
+        await pilot.press("tab")  # to the list
         await press(pilot, "n")
         kept = app.selection.members("force")
         assert kept is not None and len(kept) == 40 and "West Mercia" not in kept

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
+from textual.message import Message
 from textual.widgets import Input, OptionList, SelectionList, Static
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection as Choice
@@ -25,7 +26,6 @@ class MemberList(SelectionList[str]):
     BINDINGS = [
         Binding("a", "select_visible(True)", "All", tooltip="Keep every member listed"),
         Binding("n", "select_visible(False)", "None", tooltip="Drop every member listed"),
-        Binding("slash", "search", "Search", tooltip="Type to search the members"),
     ]
 
     def action_select_visible(self, keep: bool) -> None:
@@ -33,13 +33,35 @@ class MemberList(SelectionList[str]):
         panel = self.query_ancestor(FilterPanel)
         panel.set_visible(keep)
 
-    def action_search(self) -> None:
-        """Move to the search box."""
-        self.query_ancestor(FilterPanel).query_one("#filter-search", Input).focus()
+
+class MemberSearch(Input):
+    """Type to narrow the members; Up/Down choose a match, Enter ticks it."""
+
+    BINDINGS = [
+        Binding("down", "move(1)", "Next match", tooltip="Search: highlight the next match"),
+        Binding("up", "move(-1)", "Previous match", tooltip="Search: highlight the previous match"),
+    ]
+
+    def action_move(self, step: int) -> None:
+        """Move the member list's highlight (the match Enter ticks)."""
+        members = self.query_ancestor(FilterPanel).query_one(MemberList)
+        if members.option_count:
+            current = members.highlighted or 0
+            members.highlighted = min(max(current + step, 0), members.option_count - 1)
 
 
 class FilterPanel(Vertical):
     """Shows, for the current selection, each dimension's members and their counts."""
+
+    BINDINGS = [
+        Binding(
+            "slash", "search", "Search", tooltip="Search the members (from anywhere in the panel)"
+        ),
+        Binding("escape", "leave", "Back", tooltip="Leave the search box; again: close the panel"),
+    ]
+
+    class CloseRequested(Message):
+        """Esc outside the search box: the user is done with the panel."""
 
     DEFAULT_CSS = """
     FilterPanel {
@@ -64,9 +86,9 @@ class FilterPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Filters", id="filter-title")
         yield OptionList(*(Option(label(d), id=d) for d in self.dimensions), id="filter-dimensions")
-        yield Input(placeholder="search members (/)", id="filter-search")
+        yield MemberSearch(placeholder="/ search · ↑↓ · Enter ticks", id="filter-search")
         yield MemberList(id="filter-members")
-        yield Static("space tick · a all · n none\n/ search · tab next · f close", id="filter-hint")
+        yield Static("space tick · a all · n none\n/ search · Esc back · f close", id="filter-hint")
 
     def show(
         self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]
@@ -90,11 +112,11 @@ class FilterPanel(Vertical):
         needle = self.query_one("#filter-search", Input).value.strip().casefold()
         return [m for m in self._members if needle in m.casefold()]
 
-    def _render_members(self) -> None:
+    def _render_members(self, highlight: int | None = None) -> None:
         if self._selection is None:
             return
         member_list = self.query_one(MemberList)
-        highlighted = member_list.highlighted
+        highlighted = member_list.highlighted if highlight is None else highlight
         kept = self._selection.members(self.dimension)
         choices = []
         for member in self._visible_members():
@@ -123,14 +145,34 @@ class FilterPanel(Vertical):
         self.query_one(MemberList).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Type-to-search narrows the listed members."""
+        """Type-to-search narrows the listed members; the first match is highlighted."""
         event.stop()
-        self._render_members()
+        self._render_members(highlight=0)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the search box moves to the list."""
+        """Enter in the search box ticks the highlighted match and clears the box for the next."""
         event.stop()
-        self.query_one(MemberList).focus()
+        members = self.query_one(MemberList)
+        if self._selection is None or not event.value.strip() or members.highlighted is None:
+            return
+        match = members.get_option_at_index(members.highlighted).value
+        kept = self._selection.members(self.dimension)
+        chosen = {match} if kept is None else {*kept, match}
+        event.input.value = ""
+        self.post_message(
+            FilterChanged(self.dimension, tuple(m for m in self._members if m in chosen))
+        )
+
+    def action_search(self) -> None:
+        """Move to the search box."""
+        self.query_one(MemberSearch).focus()
+
+    def action_leave(self) -> None:
+        """Esc: from the search box to the member list; otherwise close the panel."""
+        if self.query_one(MemberSearch).has_focus:
+            self.query_one(MemberList).focus()
+        else:
+            self.post_message(self.CloseRequested())
 
     def on_selection_list_selection_toggled(self, event: SelectionList.SelectionToggled) -> None:
         """A member ticked or unticked."""
