@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import shlex
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tui.cli import main
@@ -80,3 +83,140 @@ def test_bad_file_from_the_real_command(tmp_path: Path) -> None:
     assert result.stderr == "scwc: bad.csv: column 'offences', row 2: negative count -1\n"
     result = run(str(bad))
     assert result.returncode == 2 and "Traceback" not in result.stderr
+
+
+WM = ["--by", "platform", "--where", "force=West Mercia", "--where", "year=2017/18"]
+
+
+def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
+    err = capsys.readouterr().err
+    assert err.startswith("scwc: ") and err.count("\n") == 1, err
+    return err
+
+
+def test_export_and_sidecar_are_one_unit(tmp_path: Path, capsys, monkeypatch) -> None:
+    (tmp_path / "side.csv.toml").mkdir()  # a folder has the sidecar's name
+    assert main(["export", "-o", str(tmp_path / "side.csv")]) == 2
+    assert "side.csv.toml: is a directory" in one_line_error(capsys)
+    assert not (tmp_path / "side.csv").exists()
+
+    import tui.data.export as export_module
+
+    def disk_full(document: object, staged: Path) -> None:
+        raise OSError(28, "No space left on device")
+
+    old = tmp_path / "old.csv"
+    old.write_text("the previous export\n")
+    monkeypatch.setattr(export_module, "_write_toml", disk_full)
+    assert main(["export", "-o", str(tmp_path / "new.csv")]) == 2
+    assert "No space left on device" in one_line_error(capsys)
+    assert main(["export", "-o", str(old), "--force"]) == 2
+    capsys.readouterr()
+    assert not (tmp_path / "new.csv").exists()
+    assert old.read_text() == "the previous export\n"
+    assert {p.name for p in tmp_path.iterdir()} <= {"old.csv", "side.csv.toml", "views.toml"}
+
+
+def test_existing_sidecar_needs_force(tmp_path: Path, capsys) -> None:
+    notes = tmp_path / "notes.csv.toml"
+    notes.write_text("# my own notes\n")
+    assert main(["export", "-o", str(tmp_path / "notes.csv")]) == 2
+    assert "notes.csv.toml: already exists (use --force" in one_line_error(capsys)
+    assert notes.read_text() == "# my own notes\n" and not (tmp_path / "notes.csv").exists()
+    assert main(["export", "-o", str(tmp_path / "notes.csv"), "--force"]) == 0
+    assert "[selection]" in notes.read_text()
+
+
+def test_force_keeps_permissions_and_writes_through_a_symlink(tmp_path: Path) -> None:
+    private = tmp_path / "private.csv"
+    private.write_text("old\n")
+    private.chmod(0o600)
+    assert main(["export", "-o", str(private), "--force"]) == 0
+    assert private.stat().st_mode & 0o777 == 0o600 and private.read_text().startswith("nation")
+
+    real = tmp_path / "shared" / "latest.csv"
+    real.parent.mkdir()
+    real.write_text("old\n")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    assert main(["export", "-o", str(link), "--force"]) == 0
+    assert link.is_symlink() and real.read_text().startswith("nation")
+
+
+@pytest.mark.parametrize(
+    ("output", "fmt", "message"),
+    [
+        ("out.csv", "parquet", "out.csv: the extension .csv does not match --format parquet"),
+        ("out.xlsx", "csv", "out.xlsx: the extension .xlsx does not match --format csv"),
+        ("out.json", "jsonl", "out.json: the extension .json does not match --format jsonl"),
+    ],
+)
+def test_extension_and_format_must_agree(
+    tmp_path: Path, output: str, fmt: str, message: str, capsys
+) -> None:
+    assert main(["export", "-o", str(tmp_path / output), "--format", fmt]) == 2
+    assert message in one_line_error(capsys)
+    assert not (tmp_path / output).exists()
+
+
+def test_jsonl_extension_and_added_extension(tmp_path: Path, capsys) -> None:
+    assert main(["export", *WM, "-o", str(tmp_path / "out.jsonl")]) == 0
+    assert pl.read_ndjson(tmp_path / "out.jsonl")["offences"].sum() == 73
+    assert main(["export", *WM, "-o", str(tmp_path / "plain"), "--format", "tsv"]) == 0
+    out = capsys.readouterr().out
+    assert (tmp_path / "plain.tsv").is_file() and "added .tsv" in out
+
+
+def test_output_folder_gets_a_default_name(tmp_path: Path, capsys) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    assert main(["export", *WM, "-o", str(folder)]) == 0
+    assert (folder / "scwc_platform_west-mercia_2017-18.csv").is_file()
+    assert main(["export", *WM, "-o", str(folder) + "/", "--format", "xlsx"]) == 0
+    assert (folder / "scwc_platform_west-mercia_2017-18.xlsx").is_file()
+    capsys.readouterr()
+    assert main(["export", "-o", str(tmp_path / "adir.csv") + "/"]) == 2
+    assert "adir.csv/: no such folder" in one_line_error(capsys)
+    assert not (tmp_path / "adir.csv").exists()
+    assert main(["export", "-o", str(tmp_path / "nothing")]) == 2
+    assert "a file name with an extension is needed" in one_line_error(capsys)
+
+
+def test_the_sidecar_reproduce_command_runs_as_written(tmp_path: Path) -> None:
+    assert main(["export", *WM, "--excel", "-o", str(tmp_path / "wm.csv")]) == 0
+    first = (tmp_path / "wm.csv").read_bytes()
+    assert first.startswith(b"\xef\xbb\xbfplatform,")  # UTF-8 byte-order mark for Excel
+    record = tomllib.loads((tmp_path / "wm.csv.toml").read_text())
+    command = shlex.split(record["export"]["reproduce"])
+    assert command[0] == "scwc"
+    result = subprocess.run(
+        [sys.executable, "-m", "tui", *command[1:]],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "wm.csv").read_bytes() == first
+
+
+def test_sidecar_finds_a_moved_dataset_relative_to_itself(tmp_path: Path, capsys) -> None:
+    project = tmp_path / "project"
+    (project / "out").mkdir(parents=True)
+    source = project / "mine.csv"
+    source.write_text("force,platform,offences\nKent,Snapchat,5\nKent,Instagram,3\nEssex,Kik,2\n")
+    assert main(["export", str(source), "--by", "force", "-o", str(project / "out" / "x.csv")]) == 0
+    record = tomllib.loads((project / "out" / "x.csv.toml").read_text())
+    assert record["dataset"]["path"] == "../mine.csv" and len(record["dataset"]["sha256"]) == 64
+    moved = tmp_path / "elsewhere"
+    project.rename(moved)
+    sidecar = moved / "out" / "x.csv.toml"
+    assert main(["export", "--view", str(sidecar), "-o", str(tmp_path / "again.csv")]) == 0
+    assert (tmp_path / "again.csv").read_bytes() == (moved / "out" / "x.csv").read_bytes()
+    assert "warning" not in capsys.readouterr().err
+
+
+def test_excel_option_is_for_text_formats_only(tmp_path: Path, capsys) -> None:
+    assert main(["export", "--excel", "-o", str(tmp_path / "x.parquet")]) == 2
+    assert "--excel" in one_line_error(capsys)

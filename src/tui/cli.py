@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
-from tui.data.export import EXPORT_FORMATS, export, sha256_of
+from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import recorded_note, summary_lines
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path
@@ -153,12 +153,28 @@ def _export_parser() -> argparse.ArgumentParser:
     )
     _add_selection_options(parser)
     _add_view_options(parser)
-    parser.add_argument("-o", "--output", type=Path, required=True, help="file to write")
-    parser.add_argument("--format", help=f"one of {', '.join(EXPORT_FORMATS)} (default: from -o)")
+    parser.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="FILE|FOLDER",
+        help="file to write; an existing folder gets a file named after the selection",
+    )
+    parser.add_argument(
+        "--format",
+        help=f"one of {', '.join(EXPORT_FORMATS)} (default: from -o; must agree with its extension)",
+    )
     parser.add_argument(
         "--rows", action="store_true", help="export the filtered rows, not the summary"
     )
-    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    parser.add_argument(
+        "--excel",
+        action="store_true",
+        help="CSV/TSV for Excel: UTF-8 with a byte-order mark, so accented names open right",
+    )
+    parser.add_argument(
+        "--force", action="store_true", help="overwrite an existing file and its sidecar"
+    )
     return parser
 
 
@@ -201,22 +217,38 @@ class Start:
     selection: Selection | None
     chart: str
     what: str | None
+    excel: bool = False
 
 
-def resolve_view(name: str | None, views_path: Path | None) -> tuple[Selection, str, dict] | None:
-    """A view by file path or by name in the views file: (selection, chart, document)."""
+def resolve_view(
+    name: str | None, views_path: Path | None
+) -> tuple[Selection, str, dict, Path] | None:
+    """A view by file path or by name in the views file: (selection, chart, document, folder of
+    the file it came from)."""
     if not name:
         return None
     as_file = Path(name)
     if as_file.suffix == ".toml" or as_file.is_file():
-        return read_view_file(as_file)
+        return (*read_view_file(as_file), as_file.parent)
     path = views_path or default_views_path()
     views = load_views(path)
     if name not in views:
         known = ", ".join(views) or "none saved yet"
         raise DataError(f"no saved view '{name}' in {path} (known: {known})")
     view: View = views[name]
-    return view.selection, view.chart, {}
+    return view.selection, view.chart, {}, path.parent
+
+
+def recorded_dataset(recorded: dict, folder: Path) -> Path | None:
+    """The data file a sidecar's ``[dataset]`` names: relative to the sidecar's folder first, else
+    as written; ``None`` for the embedded dataset when only its SHA-256 matches."""
+    written = Path(recorded["path"])
+    for candidate in (folder / written, written):
+        if candidate.is_file():
+            return candidate
+    if recorded.get("sha256") != sha256_of(default_dataset_path()):
+        raise DataError(f"{written}: the view's dataset is missing; name the data file to use")
+    return None
 
 
 def open_start(path: Path | None, view: str | None, views_path: Path | None) -> Start:
@@ -224,12 +256,8 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
     resolved = resolve_view(view, views_path)
     document = resolved[2] if resolved else {}
     recorded = document.get("dataset", {}) if isinstance(document.get("dataset"), dict) else {}
-    if path is None and recorded.get("path"):
-        path = Path(recorded["path"])
-        if not path.is_file():
-            if recorded.get("sha256") != sha256_of(default_dataset_path()):
-                raise DataError(f"{path}: the view's dataset is missing; name the data file to use")
-            path = None
+    if path is None and resolved and recorded.get("path"):
+        path = recorded_dataset(recorded, resolved[3])
     with native_stderr_silenced():
         dataset = open_dataset(path)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
@@ -241,7 +269,9 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
     if selection is not None:
         validate(dataset, selection)
     export_table = document.get("export", {}) if isinstance(document.get("export"), dict) else {}
-    return Start(dataset, selection, chart, export_table.get("what"))
+    return Start(
+        dataset, selection, chart, export_table.get("what"), export_table.get("excel") is True
+    )
 
 
 def run_export(argv: Sequence[str]) -> int:
@@ -252,16 +282,19 @@ def run_export(argv: Sequence[str]) -> int:
         start.dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
     )
     what = "rows" if args.rows else (start.what or "summary")
+    output, fmt, note = resolve_output(args.output, selection, what, args.format)
     result = export(
         start.dataset,
         selection,
-        args.output,
+        output,
         what=what,
-        fmt=args.format,
+        fmt=fmt,
         overwrite=args.force,
         chart=start.chart,
+        excel=args.excel or (start.excel and fmt in TEXT_FORMATS),
     )
-    print(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}")
+    added = f" ({note})" if note else ""
+    print(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}{added}")
     return 0
 
 

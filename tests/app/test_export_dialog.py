@@ -23,14 +23,14 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         assert isinstance(app.screen, ExportScreen)
         path_input = app.screen.query_one("#path")
         assert path_input.value == str(tmp_path / "scwc_force.csv")
-        # choose Excel: tab to the format radio set, move down to the last option, select it
-        await pilot.press("shift+tab")
+        # choose Excel: back past the "for Excel" box to the format radio set, down to the last
+        await pilot.press("shift+tab", "shift+tab")
         for _ in range(5):
             await pilot.press("down")
         await pilot.press("enter")
         await pilot.pause()
         assert path_input.value == str(tmp_path / "scwc_force.xlsx")
-        await pilot.press("tab", "enter")  # focus the path, submit
+        await pilot.press("tab", "tab", "enter")  # focus the path, submit
         await app.workers.wait_for_complete()
         await pilot.pause()
         exported = pl.read_excel(tmp_path / "scwc_force.xlsx", table_name="selection")
@@ -42,10 +42,10 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         before = (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns
         await pilot.press("e")
         await pilot.pause()
-        await pilot.press("shift+tab")
+        await pilot.press("shift+tab", "shift+tab")
         for _ in range(5):
             await pilot.press("down")
-        await pilot.press("enter", "tab", "enter")
+        await pilot.press("enter", "tab", "tab", "enter")
         await pilot.pause()
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
@@ -110,3 +110,40 @@ async def test_app_starts_on_a_view_from_the_cli(dataset, isolated_views: Path) 
         await settle(pilot)
         assert app.results is not None and app.results.chart.kind == "stacked"
         assert row_for(app, "Total")[1] == "73"  # published: West Mercia 2017/18
+
+
+async def test_excel_csv_option_and_a_folder_as_the_path(dataset, tmp_path: Path) -> None:
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        await pilot.press("shift+tab", "space")  # tick "for Excel"
+        await pilot.press("tab", "ctrl+u", *str(folder), "enter")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        written = folder / "scwc_nation.csv"
+        assert written.read_bytes().startswith(b"\xef\xbb\xbfnation,")
+        assert app.exports.last is not None and app.exports.last.path == written
+
+
+async def test_an_existing_sidecar_is_never_replaced_without_asking(
+    dataset, tmp_path: Path
+) -> None:
+    notes = tmp_path / "scwc_nation.csv.toml"
+    notes.write_text("# my notes\n")
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("n")
+        await app.workers.wait_for_complete()
+        assert notes.read_text() == "# my notes\n"
+        assert not (tmp_path / "scwc_nation.csv").exists()

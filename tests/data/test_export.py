@@ -310,7 +310,7 @@ def test_formula_like_text_is_escaped_in_csv_and_read_back_exactly(
     export(formula_dataset, Selection("platform", "offences"), path, what="rows")
     separator = "," if fmt == "csv" else "\t"
     cells = set(pl.read_csv(path, separator=separator)["platform"])
-    assert cells >= {"'@SUM(1)", "'+1", "'-2", "''=quoted", "'=HYPERLINK(\"http://x\",\"y\")"}
+    assert cells >= {"'@SUM(1)", "'+1", "'-2", "''=quoted", '\'=HYPERLINK("http://x","y")'}
     assert not any(c.startswith(("=", "@", "+", "-")) for c in cells)
     back = load_dataset(path)
     assert set(back.members("platform")) == set(FORMULAS)

@@ -9,6 +9,7 @@ from typing import Protocol
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import ExportResult, export
 from tui.data.selection import Selection
+from tui.data.sidecar import sidecar_path
 from tui.host import Explorer
 from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.prompt import ConfirmScreen
@@ -36,8 +37,10 @@ class ExportFlow:
     def _requested(self, request: ExportRequest | None) -> None:
         if request is None:
             return
-        if request.path.exists():
-            question = f"{request.path.name} exists. Overwrite it (and its .toml sidecar)?"
+        side = sidecar_path(request.path)
+        if request.path.exists() or side.exists():
+            existing = request.path if request.path.exists() else side
+            question = f"{existing.name} exists. Overwrite it (and its .toml sidecar)?"
             self.app.push_screen(
                 ConfirmScreen(question),
                 lambda yes: self._write(request, overwrite=True) if yes else None,
@@ -69,6 +72,7 @@ class ExportFlow:
                 fmt=request.fmt,
                 overwrite=overwrite,
                 chart=chart,
+                excel=request.excel,
             )
         except DataError as error:
             self.app.call_from_thread(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -9,9 +10,16 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
 
-from tui.data.export import EXPORT_FORMATS, default_name
+from tui.data.dataset import DataError
+from tui.data.export import (
+    EXPORT_FORMATS,
+    EXTENSIONS,
+    TEXT_FORMATS,
+    default_name,
+    resolve_output,
+)
 from tui.data.selection import Selection
 
 FORMAT_LABELS = {
@@ -31,6 +39,8 @@ class ExportRequest:
     what: str
     fmt: str
     path: Path
+    excel: bool = False
+    """CSV/TSV with a UTF-8 byte-order mark, so Excel opens accented names right."""
 
 
 class ExportScreen(ModalScreen[ExportRequest | None]):
@@ -62,7 +72,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 with RadioSet(id="format"):
                     for index, (fmt, text) in enumerate(FORMAT_LABELS.items()):
                         yield RadioButton(text, value=index == 0, id=fmt)
-            yield Label("File (a .toml sidecar is written beside it):")
+            yield Checkbox(
+                "CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True
+            )
+            yield Label("File or folder (a .toml sidecar is written beside it):")
             yield Input(id="path")
             with Horizontal(id="buttons"):
                 yield Button("Export", variant="primary", id="export")
@@ -108,6 +121,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self.dismiss(None)
 
     def _submit(self) -> None:
+        """Resolve what was typed (a file, or a folder for the default name) and close."""
         text = self.query_one("#path", Input).value.strip()
         if not text:
             self.notify("Give a file name", severity="warning")
@@ -115,4 +129,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = self.folder / path
-        self.dismiss(ExportRequest(self.what, self.fmt, path))
+        typed = str(path) + ("/" if text.endswith(("/", os.sep)) else "")
+        # an extension typed by hand wins over the format buttons
+        requested = None if path.suffix.lower() in EXTENSIONS else self.fmt
+        try:
+            output, fmt, _ = resolve_output(typed, self.selection, self.what, requested)
+        except DataError as error:
+            self.notify(str(error), title="Cannot export there", severity="error")
+            return
+        excel = self.query_one("#excel", Checkbox).value and fmt in TEXT_FORMATS
+        self.dismiss(ExportRequest(self.what, fmt, output, excel))
