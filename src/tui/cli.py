@@ -25,6 +25,7 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     initial_selection,
+    offence_caveat,
     summary,
     validate,
 )
@@ -104,8 +105,15 @@ def build_selection(
     return selection
 
 
-def _add_selection_options(parser: argparse.ArgumentParser) -> None:
+def _add_path_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
+    parser.add_argument(
+        "--sheet", metavar="NAME", help="spreadsheet sheet to read (default: found by its header)"
+    )
+
+
+def _add_selection_options(parser: argparse.ArgumentParser) -> None:
+    _add_path_options(parser)
     parser.add_argument("--by", help="dimension to group by (e.g. force, year, platform)")
     parser.add_argument(
         "--where",
@@ -184,7 +192,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description="Explore police-recorded offences of sexual communication with a child. "
         "Subcommands: 'scwc summary --help', 'scwc export --help'.",
     )
-    parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
+    _add_path_options(parser)
     _add_view_options(parser)
     return parser
 
@@ -251,7 +259,9 @@ def recorded_dataset(recorded: dict, folder: Path) -> Path | None:
     return None
 
 
-def open_start(path: Path | None, view: str | None, views_path: Path | None) -> Start:
+def open_start(
+    path: Path | None, view: str | None, views_path: Path | None, sheet: str | None = None
+) -> Start:
     """Load the dataset (from PATH, else the view's recorded dataset, else embedded) and the view."""
     resolved = resolve_view(view, views_path)
     document = resolved[2] if resolved else {}
@@ -259,7 +269,7 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
     if path is None and resolved and recorded.get("path"):
         path = recorded_dataset(recorded, resolved[3])
     with native_stderr_silenced():
-        dataset = open_dataset(path)
+        dataset = open_dataset(path, sheet=sheet)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
         print(
             f"scwc: warning: {dataset.path.name} has changed since the view was recorded",
@@ -277,7 +287,7 @@ def open_start(path: Path | None, view: str | None, views_path: Path | None) -> 
 def run_export(argv: Sequence[str]) -> int:
     """``scwc export``: write the selection and its sidecar."""
     args = _export_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views)
+    start = open_start(args.path, args.view, args.views, args.sheet)
     selection = build_selection(
         start.dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
     )
@@ -301,7 +311,7 @@ def run_export(argv: Sequence[str]) -> int:
 def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
     args = _summary_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views)
+    start = open_start(args.path, args.view, args.views, args.sheet)
     dataset = start.dataset
     selection = build_selection(
         dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
@@ -309,8 +319,13 @@ def run_summary(argv: Sequence[str]) -> int:
     result = summary(dataset, selection)
     filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
     print(f"{dataset.name}")
+    if dataset.notes:
+        print(f"Read: {'; '.join(dataset.notes)}")
     if dataset.modelled:
         print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
+    caveat = offence_caveat(dataset, selection)
+    if caveat:
+        print(caveat)
     print(f"Filters: {filters}")
     print()
     for line in summary_lines(result):
@@ -325,7 +340,7 @@ def run_summary(argv: Sequence[str]) -> int:
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = _app_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views)
+    start = open_start(args.path, args.view, args.views, args.sheet)
     from tui.app import ExplorerApp
 
     app = ExplorerApp(

@@ -78,6 +78,8 @@ class Dataset:
     """Per dimension, (raw, member) pairs: each raw value in ``rows`` and the member it means."""
     sources: dict[str, str] = field(default_factory=dict)
     """Per dimension, the ``rows`` column it is read from (region and nation come from force)."""
+    skipped_rows: int = 0
+    """Rows of the file left out as totals or footnote lines (see ``notes``)."""
 
     @property
     def row_count(self) -> int:

@@ -33,6 +33,7 @@ from tui.data.query import (
     SHARE_RECORDED,
     Summary,
     matching_rows,
+    offence_caveat,
     summary,
     validate,
 )
@@ -463,6 +464,7 @@ def record(
             "name": dataset.name,
             "sha256": sha256_of(dataset.path),
             "modelled": dataset.modelled,
+            **({"caveat": caveat} if (caveat := offence_caveat(dataset, selection)) else {}),
         },
         "selection": selection_to_toml(selection, chart),
     }

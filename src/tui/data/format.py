@@ -6,6 +6,8 @@ from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, Summary
 from tui.data.schema import label
 
 DASH = "–"
+NO_DATA = "no data"
+"""Shown for a change when the member has no value in one of the compared years."""
 
 
 def count(value: float | int | None) -> str:
@@ -63,12 +65,22 @@ def cell(column: str, value: object) -> str:
     return str(value)
 
 
+def member_cell(result: Summary, column: str, member: str, value: object) -> str:
+    """Format one value of a member's row: a change without data in a compared year is *no data*."""
+    if column == CHANGE and value is None and member in result.no_data:
+        return NO_DATA
+    return cell(column, value)
+
+
 def summary_lines(result: Summary) -> list[str]:
     """The summary as aligned text lines: header, rows, totals."""
     titles = column_titles(result)
     columns = list(titles)
     rows = [
-        [str(v) if i == 0 else cell(c, v) for i, (c, v) in enumerate(zip(columns, r, strict=True))]
+        [
+            str(v) if i == 0 else member_cell(result, c, str(r[0]), v)
+            for i, (c, v) in enumerate(zip(columns, r, strict=True))
+        ]
         for r in result.frame.iter_rows()
     ]
     totals = ["Total"] + [cell(c, result.totals.get(c)) for c in columns[1:]]

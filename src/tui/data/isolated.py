@@ -21,14 +21,14 @@ from tui.data.load import FORMATS, load_dataset
 EXIT_DATA_ERROR = 2
 
 
-def open_dataset(path: Path | str | None = None) -> Dataset:
+def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Dataset:
     """Load a dataset; Parquet files are read in a child process (see the module docstring)."""
     if (
         path is None
         or FORMATS.get(Path(path).suffix.lower()) != "parquet"
         or not Path(path).is_file()
     ):
-        return load_dataset(path)
+        return load_dataset(path, sheet=sheet)
     path = Path(path)
     child = subprocess.run(
         [sys.executable, "-m", "tui.data.isolated", str(path)],

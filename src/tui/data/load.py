@@ -1,61 +1,46 @@
 """Turn any supported file into a :class:`Dataset`, or fail with one clear :class:`DataError` line.
 
-Everything runs as one lazy polars pipeline: Parquet is scanned, never loaded whole; the rows are
-checked and aggregated into the dimension cube in a pass; the rows themselves stay lazy.
+The steps live in :mod:`tui.data.loading` (sniff → read → header → crosstab → numbers → names →
+totals → validate), each adding a line to a :class:`LoadReport` when it changed something. The
+rows are read in one lazy polars pass that aggregates them into the dimension cube (raw spellings,
+counts parsed); everything after that works on the small cube. The rows themselves stay lazy.
 """
 
 from __future__ import annotations
 
-import io
 import tomllib
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import fastexcel
 import polars as pl
 
 from tui.data.dataset import MEMBER, RAW, ROWS, DataError, Dataset, RowStore
-from tui.data.formula_escape import unescape_text
+from tui.data.loading.crosstab import unpivot_years
+from tui.data.loading.header import canonical_names, classify
+from tui.data.loading.names import ForceNames, member, member_spellings, tidy
+from tui.data.loading.numbers import Parsed, parse_count
+from tui.data.loading.read import FORMATS, READ_ERRORS, ROW, Table, first_line, read
+from tui.data.loading.report import LoadReport, shorten
+from tui.data.loading.totals import is_footnote, is_total_label
 from tui.data.schema import (
     FORCE,
-    FORCE_NAME_ALIASES,
+    HOME_OFFICE_OFFENCE_CODE,
     MEASURE,
     NOT_RECORDED,
     NSPCC_DIMENSIONS,
-    UNKNOWN_SPELLINGS,
+    PLATFORM_OWNERS,
+    YEAR,
     canonical_column,
     member_order,
 )
 from tui.data.sidecar import embedded_metadata, find_metadata
 
-FORMATS = {
-    ".csv": "csv",
-    ".txt": "csv",
-    ".tsv": "tsv",
-    ".tab": "tsv",
-    ".parquet": "parquet",
-    ".pq": "parquet",
-    ".json": "json",
-    ".ndjson": "ndjson",
-    ".jsonl": "ndjson",
-    ".xlsx": "excel",
-}
-"""File extensions the loader reads, and the reader each one uses."""
+__all__ = ["FORMATS", "READ_ERRORS", "default_dataset_path", "load_dataset", "repo_data_dir"]
 
-KNOWN_DIMENSIONS = frozenset(
-    (
-        *NSPCC_DIMENSIONS,
-        "financial_quarter",
-        "offence_description",
-        "offence_group",
-        "offence_subgroup",
-        "offence_code",
-    )
-)
-ROW_INDEX = "__row__"
-READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
-"""What reading a damaged file can raise: polars errors, polars panics (a ``BaseException``), I/O."""
-TEXT_TYPES = (pl.String, pl.Categorical)
+UNKNOWN_AREA = "–"
+"""Region, nation or owner of a force or platform the reference lists do not know."""
+STREAMING = "streaming"
 
 
 def repo_data_dir() -> Path:
@@ -76,380 +61,472 @@ def load_dataset(
     *,
     metadata_path: Path | None = None,
     forces_path: Path | None = None,
+    sheet: str | None = None,
 ) -> Dataset:
-    """Read a file into a dataset; ``None`` opens the embedded dataset."""
+    """Read a file into a dataset; ``None`` opens the embedded dataset; ``sheet`` picks a sheet."""
     path = Path(path) if path is not None else default_dataset_path()
     if metadata_path is None:
         metadata_path = find_metadata(path)
     metadata = _read_metadata(metadata_path) if metadata_path else embedded_metadata(path)
-    raw = read_table(path)
+    report = LoadReport(path.name)
+    table = read(path, report, sheet)
     try:
-        rows, dimensions, measures, notes = normalise(raw, path.name)
-        raw_cube = _aggregate(rows, dimensions, measures).collect()
+        return _build(path, table, report, metadata, forces_path or repo_data_dir() / "forces.csv")
     except READ_ERRORS as error:  # corrupt data surfaces only when read
-        raise DataError(f"{path.name}: cannot read: {_first_line(error)}") from None
+        raise DataError(f"{path.name}: cannot read: {first_line(error)}") from None
+
+
+@dataclass
+class _Layout:
+    """The frame with canonical names and what its columns are."""
+
+    frame: pl.LazyFrame
+    dimensions: list[str]
+    candidates: list[str]
+    original: dict[str, str]
+    """Canonical → original column name (for messages)."""
+    crosstab: bool
+    european: bool
+    file: str
+
+
+def _layout(table: Table, report: LoadReport) -> _Layout:
+    """Blank rows out, cross-tab unpivoted, canonical names, dimensions told from counts."""
+    frame = table.frame
+    columns = [c for c in frame.collect_schema().names() if c != ROW]
+    frame = frame.filter(~pl.all_horizontal(pl.col(columns).is_null()))
+    canonical = [canonical_column(c) for c in columns]
+    crosstab = False
+    if YEAR not in canonical and MEASURE not in canonical:
+        frame, kept = unpivot_years(frame, [ROW], report)
+        if kept:
+            crosstab = True
+            columns = [*kept, YEAR, MEASURE]
+    renamed = canonical_names(columns, report.file)
+    frame = frame.rename({k: v for k, v in renamed.items() if k != v})
+    names = list(renamed.values())
+    dimensions, candidates = classify(frame, names, table.european, report)
+    return _Layout(
+        frame,
+        dimensions,
+        candidates,
+        {v: k for k, v in renamed.items()},
+        crosstab,
+        table.european,
+        report.file,
+    )
+
+
+def _parsers(layout: _Layout, full: set[str]) -> dict[str, Parsed]:
+    schema = layout.frame.collect_schema()
+    return {
+        m: parse_count(m, schema[m], layout.european, full=m in full) for m in layout.candidates
+    }
+
+
+def _aggregate(layout: _Layout, parsers: dict[str, Parsed]) -> pl.DataFrame:
+    """The raw cube: per distinct combination of raw dimension values, per candidate measure, the
+    sum and number of values, the smallest value, and how many cells were bad, blank, suppressed
+    or footnoted."""
+    aggregations = [pl.len().alias(ROWS)]
+    for m, parsed in parsers.items():
+        aggregations += [
+            parsed.value.sum().alias(m),
+            parsed.value.count().alias(f"{m}:n"),
+            parsed.value.min().alias(f"{m}:min"),
+            parsed.bad.sum().alias(f"{m}:bad"),
+            parsed.blank.sum().alias(f"{m}:blank"),
+            parsed.suppressed.sum().alias(f"{m}:suppressed"),
+            parsed.footnoted.sum().alias(f"{m}:footnoted"),
+        ]
+    return layout.frame.group_by(layout.dimensions).agg(aggregations).collect(engine=STREAMING)
+
+
+def _build(
+    path: Path, table: Table, report: LoadReport, metadata: dict[str, Any], forces_path: Path
+) -> Dataset:
+    layout = _layout(table, report)
+    dimensions = layout.dimensions
+    parsers = _parsers(layout, set())
+    raw_cube = _aggregate(layout, parsers)
+    messy = {m for m in layout.candidates if raw_cube[f"{m}:bad"].sum()}
+    if messy:  # clean only the columns that need it
+        parsers = _parsers(layout, messy)
+        raw_cube = _aggregate(layout, parsers)
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
-    spellings = {
-        d: raw_cube.select(pl.col(d).alias(RAW), _member(d).alias(MEMBER)).unique(
-            maintain_order=True
-        )
-        for d in dimensions
-    }
-    read_as_unknown = sorted(
-        {
-            str(raw)
-            for pairs in spellings.values()
-            for raw, member in pairs.iter_rows()
-            if member == NOT_RECORDED
-            and raw is not None
-            and str(raw).strip() not in ("", NOT_RECORDED)
-        }
+    forces = _force_names(forces_path) if FORCE in dimensions else None
+    spellings = _spellings(raw_cube, dimensions, forces, path)
+    dropped = _non_data_cells(raw_cube, layout, spellings, report)
+    keep = ~_cells_predicate(dropped, dimensions) if dropped.height else pl.lit(True)
+    raw_cube = (
+        raw_cube.filter(~_cells_predicate(dropped, dimensions)) if dropped.height else raw_cube
     )
-    if read_as_unknown:
-        notes.append(f"read as '{NOT_RECORDED}': {', '.join(repr(v) for v in read_as_unknown)}")
-    cube = _reaggregate(raw_cube.with_columns(_member(d) for d in dimensions), dimensions, measures)
+    if raw_cube.height == 0:
+        raise DataError(f"{path.name}: no data rows")
+    measures = _validate(raw_cube, layout, parsers, keep, report)
+    _note_cells(raw_cube, measures, layout.crosstab, report)
+    _note_spellings(spellings, dimensions, layout.crosstab, report)
+    cube = _members_cube(raw_cube, spellings, dimensions, measures)
     sources: dict[str, str] = {}
     geography = None
-    if FORCE in dimensions:
-        cube, dimensions, geography = _attach_geography(
-            cube,
-            dimensions,
-            measures,
-            spellings,
-            sources,
-            forces_path or repo_data_dir() / "forces.csv",
-        )
+    if forces is not None:
+        geography = _attach_geography(cube, dimensions, spellings, sources, forces_path, report)
+        cube = geography[0]
+        geography = geography[1]
+    if "platform" in dimensions and "platform_owner" not in dimensions:
+        cube = _derive(cube, spellings, sources, "platform", "platform_owner", PLATFORM_OWNERS)
+    order = [d for d in NSPCC_DIMENSIONS if d in cube.columns]
+    dimensions = order + [d for d in dimensions if d not in order]
+    cube = _regroup(cube, dimensions, measures)
     if int(cube[ROWS].sum()) > cube.height:
-        notes.append("rows with the same dimension values are summed")
+        report.add("validate", "rows with the same dimension values are summed")
+    _note_offences(cube, dimensions, report)
+    rows = layout.frame.filter(keep).select(
+        *layout.dimensions, *(parsers[m].value.alias(m) for m in measures)
+    )
     return Dataset(
         cube=_as_enums(cube, dimensions),
-        rows=RowStore(rows, in_memory=FORMATS[path.suffix.lower()] != "parquet"),
+        rows=RowStore(rows, in_memory=table.in_memory),
         dimensions=tuple(dimensions),
         measures=tuple(measures),
         name=str(metadata.get("title") or path.name),
         path=path,
         metadata=metadata,
         geography=geography,
-        notes=tuple(notes),
+        notes=report.notes,
         spellings=spellings,
         sources=sources,
+        skipped_rows=report.skipped_rows,
     )
 
 
-def _member(dimension: str) -> pl.Expr:
-    """The member a raw value means: trimmed text; blanks, nulls and "Unknown"-like values as
-    *Not recorded* (see ``UNKNOWN_SPELLINGS``)."""
-    text = pl.col(dimension).cast(pl.String).str.strip_chars()
-    unknown = (
-        text.is_null() | (text == "") | text.str.to_lowercase().is_in(sorted(UNKNOWN_SPELLINGS))
+def _force_names(forces_path: Path) -> ForceNames | None:
+    if not forces_path.is_file():
+        return None
+    reference = pl.read_csv(forces_path)["force"].to_list()
+    return ForceNames(reference, forces_path.with_name("force_aliases.csv"))
+
+
+def _spellings(
+    raw_cube: pl.DataFrame, dimensions: list[str], forces: ForceNames | None, path: Path
+) -> dict[str, pl.DataFrame]:
+    """Per dimension, (raw, member) for each raw value in the file."""
+    table = member_spellings(repo_data_dir() / "member_spellings.csv")
+    spellings = {}
+    for dimension in dimensions:
+        raws = raw_cube.select(pl.col(dimension).alias(RAW)).unique(maintain_order=True)
+        members = [member(dimension, r, table, forces) for r in raws[RAW].to_list()]
+        spellings[dimension] = raws.with_columns(pl.Series(MEMBER, members, dtype=pl.String))
+    return spellings
+
+
+def _non_data_cells(
+    raw_cube: pl.DataFrame, layout: _Layout, spellings: dict[str, pl.DataFrame], report: LoadReport
+) -> pl.DataFrame:
+    """Cube cells holding total rows or footnote lines; reported with their row numbers."""
+    dimensions = layout.dimensions
+    main = layout.candidates[0]
+    areas = _area_names()
+    first = next((d for d in dimensions if d != YEAR), dimensions[0])
+    labels: dict[int, str] = {}
+    footnotes: list[str] = []
+    blank_key = [d for d in dimensions if d != YEAR]
+    recorded = raw_cube.with_row_index("_cell")
+    is_blank = pl.all_horizontal(
+        pl.col(d).cast(pl.String).str.strip_chars().fill_null("") == "" for d in blank_key
     )
-    return pl.when(unknown).then(pl.lit(NOT_RECORDED)).otherwise(text).alias(dimension)
-
-
-def _reaggregate(cube: pl.DataFrame, dimensions: list[str], measures: list[str]) -> pl.DataFrame:
-    """Merge cube cells whose dimension values became equal."""
-    return cube.group_by(dimensions).agg(*(pl.col(m).sum() for m in measures), pl.col(ROWS).sum())
-
-
-def _read_metadata(path: Path) -> dict[str, Any]:
-    try:
-        return tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
-        raise DataError(f"{path.name}: cannot read metadata: {_first_line(error)}") from None
-
-
-def _first_line(error: BaseException) -> str:
-    if isinstance(error, pl.exceptions.PanicException):
-        return "the file is damaged (its data could not be decoded)"
-    text = str(error).strip().splitlines()
-    return text[0] if text else type(error).__name__
-
-
-def read_table(path: Path) -> pl.LazyFrame:
-    """Open a file by its extension as a lazy frame; every failure is one :class:`DataError`."""
-    name = path.name
-    if not path.exists():
-        raise DataError(f"{name}: no such file")
-    if path.is_dir():
-        raise DataError(f"{name}: is a directory, not a data file")
-    kind = FORMATS.get(path.suffix.lower())
-    if kind is None:
-        known = ", ".join(sorted(FORMATS))
-        raise DataError(f"{name}: unknown file type '{path.suffix or '(none)'}' (known: {known})")
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise DataError(f"{name}: cannot read: {error.strerror}") from None
-    if size == 0:
-        raise DataError(f"{name}: file is empty")
-    try:
-        frame = _READERS[kind](path)
-        schema = frame.collect_schema()
-    except DataError:
-        raise
-    except PermissionError:
-        raise DataError(f"{name}: permission denied") from None
-    except (Exception, pl.exceptions.PanicException) as error:  # any failure means unreadable
-        raise DataError(f"{name}: cannot read as {kind}: {_first_line(error)}") from None
-    if not schema.names():
-        raise DataError(f"{name}: no columns")
-    return frame
-
-
-def _decode(path: Path) -> str:
-    data = path.read_bytes()
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
-def _read_delimited(path: Path, separator: str | None) -> pl.LazyFrame:
-    text = _decode(path)
-    if not text.strip():
-        raise DataError(f"{path.name}: file is empty")
-    if separator is None:
-        header = text.split("\n", 1)[0]
-        separator = max((",", ";", "\t", "|"), key=header.count)
-    return (
-        pl.read_csv(
-            io.StringIO(text),
-            separator=separator,
-            infer_schema_length=0,
-            truncate_ragged_lines=True,
-            null_values=[""],
+    for cell in recorded.iter_rows(named=True):
+        texts = {d: tidy(str(cell[d])) for d in dimensions if cell[d] is not None}
+        total = next(
+            (t for d, t in texts.items() if d != YEAR and is_total_label(d, t, areas)), None
         )
-        .lazy()
-        .with_columns(unescape_text(pl.all()))
+        if total is not None:
+            labels[cell["_cell"]] = total
+            continue
+        others_blank = all(cell[d] is None for d in dimensions if d not in (first, YEAR))
+        values = any(cell[f"{m}:n"] or cell[f"{m}:bad"] for m in layout.candidates)
+        lone = texts.get(first)
+        if lone and others_blank and is_footnote(lone, values):
+            labels[cell["_cell"]] = lone
+            footnotes.append(lone)
+    blank = recorded.filter(is_blank & ~pl.col("_cell").is_in(list(labels)))
+    for cell in blank.iter_rows(named=True):
+        same_year = pl.col(YEAR) == cell[YEAR] if YEAR in dimensions else pl.lit(True)
+        others = recorded.filter(same_year & ~pl.col("_cell").is_in([*labels, cell["_cell"]]))
+        if others.height and cell[main] == others[main].sum() and cell[main]:
+            labels[cell["_cell"]] = ""
+    if not labels:
+        return raw_cube.clear()
+    dropped = recorded.filter(pl.col("_cell").is_in(list(labels)))
+    rows = (
+        layout.frame.filter(_cells_predicate(dropped, dimensions))
+        .select(ROW, *dimensions)
+        .unique(ROW)
+        .sort(ROW)
+        .collect()
     )
+    cell_label = {
+        tuple(c[d] for d in dimensions): labels[c["_cell"]] for c in dropped.iter_rows(named=True)
+    }
+    total_rows, note_rows = [], []
+    for row in rows.iter_rows(named=True):
+        label = cell_label.get(tuple(row[d] for d in dimensions), "")
+        (note_rows if label in footnotes else total_rows).append((row[ROW], label))
+    report.skipped_rows += len(total_rows) + len(note_rows)
+    if total_rows:
+        count = len(total_rows)
+        numbers = ", ".join(str(r) for r, _ in total_rows[:6]) + (", ..." if count > 6 else "")
+        shown = ", ".join(f'"{t}"' for t in dict.fromkeys(t for _, t in total_rows))
+        plural = "s" if count > 1 else ""
+        report.add("totals", f"{count} total row{plural} skipped (row{plural} {numbers}: {shown})")
+    if note_rows:
+        texts = " | ".join(dict.fromkeys(t for _, t in note_rows))
+        report.add("totals", f"{len(note_rows)} footnote line(s) under the table skipped: {texts}")
+    return dropped.drop("_cell")
 
 
-_READERS = {
-    "csv": lambda p: _read_delimited(p, None),
-    "tsv": lambda p: _read_delimited(p, "\t"),
-    "parquet": pl.scan_parquet,
-    "json": lambda p: pl.read_json(p).lazy(),
-    "ndjson": lambda p: pl.read_ndjson(p).lazy(),
-    "excel": lambda p: _read_excel(p).lazy(),
-}
+def _area_names() -> frozenset[str]:
+    """Region and nation names that are not also force names (subtotals in a force column)."""
+    path = repo_data_dir() / "forces.csv"
+    if not path.is_file():
+        return frozenset()
+    reference = pl.read_csv(path)
+    forces = {f.lower() for f in reference["force"]}
+    areas = {a.lower() for a in [*reference["region"], *reference["nation"]]}
+    return frozenset(areas - forces)
 
 
-def _read_excel(path: Path) -> pl.DataFrame:
-    """The first Excel table object if the workbook has one (an export's total sits outside it),
-    else the first sheet."""
-    tables = fastexcel.read_excel(path).table_names()
-    if tables:
-        return pl.read_excel(path, table_name=tables[0])
-    return pl.read_excel(path, engine="calamine")
-
-
-def _row_label(index: int) -> str:
-    """Spreadsheet-style row number of a 0-based data row (the header is row 1)."""
-    return f"row {index + 2}"
-
-
-def _cleaned_text(column: str) -> pl.Expr:
-    """A text column with blanks, thousands separators and a trailing ``.0`` removed."""
-    text = (
-        pl.col(column)
-        .cast(pl.String)
-        .str.strip_chars()
-        .str.replace_all(r"[,\s_]", "")
-        .str.replace(r"\.0+$", "")
-    )
-    return pl.when(text == "").then(None).otherwise(text)
-
-
-def _count_expressions(column: str, dtype: pl.DataType) -> tuple[pl.Expr, pl.Expr]:
-    """(value as Int64, "this cell is not a whole number") for a would-be measure column."""
-    if dtype.is_integer():
-        return pl.col(column).cast(pl.Int64), pl.lit(False)
-    if dtype.is_float():
-        value = pl.col(column)
-        bad = value.is_not_null() & (value.is_nan() | (value != value.floor()))
-        return value.cast(pl.Int64, strict=False), bad
-    if dtype in TEXT_TYPES:
-        text = _cleaned_text(column)
-        value = text.cast(pl.Int64, strict=False)
-        return value, text.is_not_null() & value.is_null()
-    return pl.lit(None, pl.Int64), pl.col(column).is_not_null()
-
-
-def normalise(raw: pl.LazyFrame, name: str) -> tuple[pl.LazyFrame, list[str], list[str], list[str]]:
-    """Canonical column names, dimensions as read, validated Int64 measures; blank rows dropped.
-
-    Still lazy: nothing but the checks has read the data yet.
-    """
-    renamed: dict[str, str] = {}
-    for column in raw.collect_schema().names():
-        canonical = canonical_column(column)
-        if canonical in renamed.values():
-            original = next(k for k, v in renamed.items() if v == canonical)
-            raise DataError(f"{name}: columns '{original}' and '{column}' both mean '{canonical}'")
-        renamed[column] = canonical
-    renamed_frame = raw.rename(renamed)
-    blank = pl.all_horizontal(pl.all().is_null())
-    frame = renamed_frame.filter(~blank)
-    schema = frame.collect_schema()
-    columns = schema.names()
-    dimensions = _dimensions(frame, schema, columns)
-    candidates = [c for c in columns if c not in dimensions]
-    if MEASURE in candidates:
-        candidates.remove(MEASURE)
-        candidates.insert(0, MEASURE)
-    if not candidates:
-        raise DataError(
-            f"{name}: no measure column: need one column of whole-number counts such as 'offences'"
-        )
-    if not dimensions:
-        raise DataError(
-            f"{name}: no dimension column: need at least one text column such as 'force'"
-        )
-    measures, notes = _valid_measures(frame, renamed_frame, blank, schema, candidates, name)
-    rows = frame.select(
-        *dimensions, *(_count_expressions(m, schema[m])[0].alias(m) for m in measures)
-    )
-    return rows, dimensions, measures, notes
-
-
-def _dimensions(frame: pl.LazyFrame, schema: pl.Schema, columns: list[str]) -> list[str]:
-    """Known dimension names, non-numeric types, and text columns holding anything non-numeric."""
-    text = [
-        c for c in columns if c not in KNOWN_DIMENSIONS and c != MEASURE and schema[c] in TEXT_TYPES
-    ]
-    verdict: dict[str, bool] = {}
-    if text:
-        checks = frame.select(
-            *(
-                (
-                    (
-                        _cleaned_text(c).is_not_null()
-                        & _cleaned_text(c).cast(pl.Float64, strict=False).is_null()
-                    ).any()
-                    | _cleaned_text(c).is_null().all()
-                ).alias(c)
-                for c in text
+def _cells_predicate(cells: pl.DataFrame, dimensions: list[str]) -> pl.Expr:
+    """Rows whose raw dimension values are those of one of ``cells``."""
+    matches = []
+    for cell in cells.select(dimensions).iter_rows(named=True):
+        matches.append(
+            pl.all_horizontal(
+                pl.col(d).is_null() if v is None else (pl.col(d) == v).fill_null(False)
+                for d, v in cell.items()
             )
-        ).collect()
-        verdict = {c: bool(checks[c][0]) for c in text}
-    return [
-        c
-        for c in columns
-        if c != MEASURE
-        and (
-            c in KNOWN_DIMENSIONS
-            or verdict.get(c, False)
-            or (schema[c] not in TEXT_TYPES and not schema[c].is_numeric())
         )
-    ]
+    return pl.any_horizontal(matches)
 
 
-def _valid_measures(
-    frame: pl.LazyFrame,
-    unfiltered: pl.LazyFrame,
-    blank: pl.Expr,
-    schema: pl.Schema,
-    candidates: list[str],
-    name: str,
-) -> tuple[list[str], list[str]]:
-    """Measures whose every cell is a non-negative whole number; the first must be, others are noted."""
-    checks = []
-    for column in candidates:
-        value, bad = _count_expressions(column, schema[column])
-        checks += [
-            bad.any().alias(f"{column}:bad"),
-            (value.is_null() & ~bad).any().alias(f"{column}:missing"),
-            (value < 0).any().alias(f"{column}:negative"),
-        ]
-    verdicts = frame.select(checks).collect().row(0, named=True)
-    measures, notes = [], []
-    for index, column in enumerate(candidates):
-        problem = next(
-            (kind for kind in ("bad", "missing", "negative") if verdicts[f"{column}:{kind}"]), None
-        )
+def _validate(
+    raw_cube: pl.DataFrame,
+    layout: _Layout,
+    parsers: dict[str, Parsed],
+    keep: pl.Expr,
+    report: LoadReport,
+) -> list[str]:
+    """Measures whose every cell is a non-negative whole number (or missing, in a cross-tab or
+    as a suppression marker); the first must be, others are noted and left out."""
+    measures = []
+    for index, column in enumerate(layout.candidates):
+        parsed = parsers[column]
+        problems = {
+            "bad": (int(raw_cube[f"{column}:bad"].sum()), parsed.bad),
+            "missing": (
+                0 if layout.crosstab else int(raw_cube[f"{column}:blank"].sum()),
+                parsed.blank,
+            ),
+            "negative": (
+                int((raw_cube[f"{column}:min"] < 0).sum()),
+                parsed.value < 0,
+            ),
+        }
+        problem = next((kind for kind, (count, _) in problems.items() if count), None)
         if problem is None:
             measures.append(column)
         elif index == 0:
-            raise DataError(_describe_problem(unfiltered, blank, schema, column, problem, name))
+            raise DataError(_describe(layout, parsed, column, problem, problems[problem][1], keep))
         else:
-            notes.append(f"column '{column}' ignored: not whole-number counts")
-    return measures, notes
+            report.add(
+                "validate",
+                f"column '{layout.original.get(column, column)}' ignored: not whole-number counts",
+            )
+    return measures
 
 
-def _describe_problem(
-    unfiltered: pl.LazyFrame,
-    blank: pl.Expr,
-    schema: pl.Schema,
-    column: str,
-    problem: str,
-    name: str,
+def _describe(
+    layout: _Layout, parsed: Parsed, column: str, problem: str, condition: pl.Expr, keep: pl.Expr
 ) -> str:
-    """One line naming the file, the column and the first offending row (numbered as in the file)."""
-    value, bad = _count_expressions(column, schema[column])
-    condition = {"bad": bad, "missing": value.is_null() & ~bad, "negative": value < 0}[problem]
+    """One line naming the file's column and the first offending row (numbered as in the file)."""
     first = (
-        unfiltered.with_row_index(ROW_INDEX)
-        .filter(condition & ~blank)
-        .select(ROW_INDEX, pl.col(column).cast(pl.String).alias("raw"), value.alias("value"))
+        layout.frame.filter(condition & keep)
+        .select(ROW, pl.col(column).cast(pl.String).alias("raw"), parsed.value.alias("value"))
+        .sort(ROW)
         .head(1)
         .collect()
         .row(0, named=True)
     )
-    where = f"{name}: column '{column}', {_row_label(first[ROW_INDEX])}"
+    where = f"column '{layout.original.get(column, column)}', row {first[ROW]}"
+    if layout.crosstab and column == MEASURE:
+        where = f"row {first[ROW]}"
     if problem == "bad":
-        return f"{where}: '{first['raw']}' is not a whole-number count"
+        return f"{layout.file}: {where}: '{first['raw']}' is not a whole-number count"
     if problem == "missing":
-        return f"{where}: missing count"
-    return f"{where}: negative count {first['value']}"
+        return f"{layout.file}: {where}: missing count"
+    return f"{layout.file}: {where}: negative count {first['value']}"
 
 
-def _aggregate(rows: pl.LazyFrame, dimensions: list[str], measures: list[str]) -> pl.LazyFrame:
-    """The cube: measures summed per distinct combination of dimension members, with row counts."""
-    return rows.group_by(dimensions).agg(*(pl.col(m).sum() for m in measures), pl.len().alias(ROWS))
+def _note_cells(
+    raw_cube: pl.DataFrame, measures: list[str], crosstab: bool, report: LoadReport
+) -> None:
+    for column in measures:
+        suppressed = int(raw_cube[f"{column}:suppressed"].sum())
+        footnoted = int(raw_cube[f"{column}:footnoted"].sum())
+        blank = int(raw_cube[f"{column}:blank"].sum()) if crosstab else 0
+        if suppressed:
+            report.add(
+                "numbers",
+                f"{suppressed} suppressed cell(s) (*, .., [c], [x], -) read as missing, not zero",
+            )
+        if blank:
+            report.add("numbers", f"{blank} blank cell(s) read as missing, not zero")
+        if footnoted:
+            report.add(
+                "numbers",
+                f"{footnoted} count(s) carry a footnote marker (e.g. 102*): read as the number",
+            )
+
+
+def _note_spellings(
+    spellings: dict[str, pl.DataFrame], dimensions: list[str], crosstab: bool, report: LoadReport
+) -> None:
+    unknown: list[str] = []
+    merged: dict[str, list[str]] = {}
+    for dimension in dimensions:
+        for raw, meant in spellings[dimension].iter_rows():
+            if raw is None:
+                continue
+            text = str(raw).strip()
+            if meant == NOT_RECORDED:
+                if text not in ("", NOT_RECORDED):
+                    unknown.append(str(raw))
+            elif tidy(text) != meant and not (crosstab and dimension == YEAR):
+                merged.setdefault(meant, []).append(repr(text))
+    if unknown:
+        report.add(
+            "names", f"read as '{NOT_RECORDED}': {', '.join(repr(v) for v in sorted(set(unknown)))}"
+        )
+    if merged:
+        parts = [f"{', '.join(raws)} → {meant}" for meant, raws in merged.items()]
+        report.add("names", f"merged spellings: {shorten(parts, 8)}")
+
+
+def _members_cube(
+    raw_cube: pl.DataFrame,
+    spellings: dict[str, pl.DataFrame],
+    dimensions: list[str],
+    measures: list[str],
+) -> pl.DataFrame:
+    """The cube by member (raw spellings merged); a measure with no value in a cell is missing."""
+    cube = raw_cube.select(*dimensions, ROWS, *measures, *(pl.col(f"{m}:n") for m in measures))
+    for dimension in dimensions:
+        pairs = spellings[dimension]
+        cube = (
+            cube.join(
+                pairs.rename({RAW: dimension, MEMBER: f"_{dimension}"}),
+                on=dimension,
+                how="left",
+                nulls_equal=True,
+            )
+            .drop(dimension)
+            .rename({f"_{dimension}": dimension})
+        )
+    return _regroup(cube, dimensions, measures, counts=True)
+
+
+def _regroup(
+    cube: pl.DataFrame, dimensions: list[str], measures: list[str], counts: bool = False
+) -> pl.DataFrame:
+    """Merge cube cells whose dimension values became equal (missing stays missing)."""
+    if not counts:
+        cube = cube.with_columns(
+            pl.col(m).is_not_null().cast(pl.Int64).alias(f"{m}:n") for m in measures
+        )
+    merged = cube.group_by(dimensions).agg(
+        *(pl.col(m).sum() for m in measures),
+        *(pl.col(f"{m}:n").sum() for m in measures),
+        pl.col(ROWS).sum(),
+    )
+    return merged.select(
+        *dimensions,
+        *(pl.when(pl.col(f"{m}:n") > 0).then(pl.col(m)).alias(m) for m in measures),
+        ROWS,
+    )
 
 
 def _attach_geography(
     cube: pl.DataFrame,
     dimensions: list[str],
-    measures: list[str],
     spellings: dict[str, pl.DataFrame],
     sources: dict[str, str],
     forces_path: Path,
-) -> tuple[pl.DataFrame, list[str], pl.DataFrame | None]:
-    """Match force names to the reference list; add region/nation and populations where all match.
-
-    Updates ``spellings`` (and ``sources`` for the region/nation read from the force column).
-    """
-    if not forces_path.is_file():
-        return cube, dimensions, None
+    report: LoadReport,
+) -> tuple[pl.DataFrame, pl.DataFrame | None]:
+    """Region and nation for forces in the reference list; unknown forces keep their rows with
+    region/nation ``–`` and no population (so no rate), and are named in the report."""
     reference = pl.read_csv(forces_path, schema_overrides={"population_2018_approx": pl.Int64})
-    canonical = {name.lower(): name for name in reference["force"]}
-    canonical.update(FORCE_NAME_ALIASES)
-    renames = {v: canonical.get(v.lower(), v) for v in cube[FORCE].unique().to_list()}
-    names = set(renames.values()) - {NOT_RECORDED}
-    if not names or not names <= set(reference["force"]):
-        return cube, dimensions, None
+    names = set(cube[FORCE].unique().to_list()) - {NOT_RECORDED}
+    known = names & set(reference[FORCE])
+    unknown = sorted(names - known)
+    if unknown:
+        forces = _force_names(forces_path)
+        described = []
+        for name in unknown:
+            closest = forces.closest(name) if forces else None
+            described.append(repr(name) + (f" (closest: {closest})" if closest else ""))
+        report.add(
+            "names",
+            f"force(s) not recognised (no region, nation or rate for them): {shorten(described, 8)}",
+        )
+    if not known:
+        return cube, None
     geography = reference.rename({"population_2018_approx": "population"}).filter(
-        pl.col(FORCE).is_in(sorted(names))
+        pl.col(FORCE).is_in(sorted(known))
     )
-    rename = pl.col(MEMBER).replace_strict(renames, return_dtype=pl.String)
-    spellings[FORCE] = spellings[FORCE].with_columns(rename)
-    added = [d for d in ("nation", "region") if d not in dimensions]
-    cube = cube.with_columns(pl.col(FORCE).replace_strict(renames, return_dtype=pl.String))
-    for dimension in added:
+    for dimension in ("nation", "region"):
+        if dimension in dimensions:
+            continue
         lookup = dict(zip(geography[FORCE], geography[dimension], strict=True))
-        lookup[NOT_RECORDED] = NOT_RECORDED
-        spellings[dimension] = spellings[FORCE].with_columns(
-            pl.col(MEMBER).replace_strict(lookup, return_dtype=pl.String)
+        cube = _derive(cube, spellings, sources, FORCE, dimension, lookup)
+    return cube, geography
+
+
+def _derive(
+    cube: pl.DataFrame,
+    spellings: dict[str, pl.DataFrame],
+    sources: dict[str, str],
+    parent: str,
+    child: str,
+    lookup: dict[str, str],
+) -> pl.DataFrame:
+    """Add ``child`` (region from force, owner from platform) read through ``lookup``."""
+    mapping = {**lookup, NOT_RECORDED: NOT_RECORDED}
+    expression = pl.col(MEMBER).replace_strict(
+        mapping, default=UNKNOWN_AREA, return_dtype=pl.String
+    )
+    spellings[child] = spellings[parent].with_columns(expression)
+    sources[child] = sources.get(parent, parent)
+    return cube.with_columns(
+        pl.col(parent)
+        .replace_strict(mapping, default=UNKNOWN_AREA, return_dtype=pl.String)
+        .alias(child)
+    )
+
+
+def _note_offences(cube: pl.DataFrame, dimensions: list[str], report: LoadReport) -> None:
+    """A Home Office file without code 88A says which offences it holds."""
+    if "offence_code" not in dimensions:
+        return
+    codes = sorted(set(cube["offence_code"].to_list()))
+    if len(codes) > 1 and HOME_OFFICE_OFFENCE_CODE not in codes:
+        report.add(
+            "validate",
+            f"no offence code {HOME_OFFICE_OFFENCE_CODE} (sexual grooming, which counts sexual "
+            f"communication with a child) in this file; it holds {shorten(codes, 10)}: "
+            "grouped by offence code so you can pick one",
         )
-        sources[dimension] = FORCE
-        cube = cube.with_columns(
-            pl.col(FORCE).replace_strict(lookup, return_dtype=pl.String).alias(dimension)
-        )
-    order = [d for d in NSPCC_DIMENSIONS if d in [*dimensions, *added]]
-    dimensions = order + [d for d in dimensions if d not in order]
-    return _reaggregate(cube, dimensions, measures), dimensions, geography
 
 
 def _as_enums(cube: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
@@ -461,9 +538,15 @@ def _as_enums(cube: pl.DataFrame, dimensions: list[str]) -> pl.DataFrame:
         if fixed and set(present) <= set(fixed):
             members = [m for m in fixed if m in present]
         else:
-            members = sorted(m for m in present if m != NOT_RECORDED)
-            if NOT_RECORDED in present:
-                members.append(NOT_RECORDED)
+            members = sorted(m for m in present if m not in (NOT_RECORDED, UNKNOWN_AREA))
+            members += [m for m in (UNKNOWN_AREA, NOT_RECORDED) if m in present]
         casts.append(pl.col(dimension).cast(pl.Enum(members)))
     measures = [c for c in cube.columns if c not in dimensions]
     return cube.with_columns(casts).select(*dimensions, *measures).sort(dimensions)
+
+
+def _read_metadata(path: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
+        raise DataError(f"{path.name}: cannot read metadata: {first_line(error)}") from None

@@ -11,7 +11,14 @@ from functools import lru_cache
 import polars as pl
 
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.schema import FORCE, NOT_RECORDED, YEAR
+from tui.data.schema import (
+    FORCE,
+    HOME_OFFICE_CAVEAT,
+    HOME_OFFICE_OFFENCE_CODE,
+    NOT_RECORDED,
+    YEAR,
+    drill_order,
+)
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -23,6 +30,7 @@ OTHER = "Other"
 NATURALLY_ORDERED = frozenset({"year", "age_band", "platform", "financial_quarter"})
 """Dimensions whose summary reads best in their own order rather than largest first."""
 GEOGRAPHY = ("nation", "region", "force")
+OFFENCE_CODE = "offence_code"
 CACHE_SIZE = 256
 
 
@@ -79,6 +87,8 @@ class Summary:
     recorded_total: int
     """Sum of the measure over members other than *Not recorded* (the where-recorded base)."""
     has_not_recorded: bool
+    no_data: frozenset[str] = frozenset()
+    """Members with no value in one of the years ``change`` compares (shown as *no data*)."""
 
     @property
     def key(self) -> str:
@@ -108,16 +118,24 @@ def year_comparison(dataset: Dataset, selection: Selection) -> tuple[str, str] |
 
 def _change_columns(
     dataset: Dataset, selection: Selection
-) -> tuple[pl.DataFrame | None, str | None, float | None]:
-    """Year-on-year change per group and overall; the year filter is widened to the prior year."""
+) -> tuple[pl.DataFrame | None, str | None, float | None, frozenset[str]]:
+    """Year-on-year change per group and overall; the year filter is widened to the prior year.
+
+    A member without a value in one of the compared years (no rows, or only missing cells) has
+    no change and is listed as *no data*; an explicit zero is a value.
+    """
     if YEAR not in dataset.dimensions:
-        return None, None, None
+        return None, None, None, frozenset()
     key, measure = selection.group_by, selection.measure
     without_year = cells(dataset, selection, skip=frozenset({YEAR}))
     if key == YEAR:
-        by_year = without_year.group_by(YEAR).agg(pl.col(measure).sum()).collect().sort(YEAR)
+        by_year = without_year.group_by(YEAR).agg(_sum_or_missing(measure)).collect().sort(YEAR)
         years = dataset.members(YEAR)
-        present = dict(zip(by_year[YEAR].cast(pl.String), by_year[measure], strict=True))
+        present = {
+            y: v
+            for y, v in zip(by_year[YEAR].cast(pl.String), by_year[measure], strict=True)
+            if v is not None
+        }
         changes = []
         for year in years:
             index = years.index(year)
@@ -128,27 +146,49 @@ def _change_columns(
             {YEAR: pl.Series(years, dtype=dataset.dtype(YEAR)), CHANGE: changes},
             schema_overrides={CHANGE: pl.Float64},
         )
-        return frame, "vs previous year", None
+        no_data = frozenset(
+            str(y) for y in years if y not in present and selection_keeps(selection, YEAR, y)
+        )
+        return frame, "vs previous year", None, no_data
     compared = year_comparison(dataset, selection)
     if compared is None:
-        return None, None, None
+        return None, None, None, frozenset()
     previous, latest = compared
     window = without_year.filter(pl.col(YEAR).is_in([previous, latest]))
     sums = [
         pl.col(measure).filter(pl.col(YEAR) == latest).sum().alias("latest"),
         pl.col(measure).filter(pl.col(YEAR) == previous).sum().alias("previous"),
+        pl.col(measure).filter(pl.col(YEAR) == latest).count().alias("latest_n"),
+        pl.col(measure).filter(pl.col(YEAR) == previous).count().alias("previous_n"),
     ]
-    per_group = window.group_by(key).agg(sums).collect()
+    members = cells(dataset, selection).select(key).unique().collect()
+    per_group = members.join(window.group_by(key).agg(sums).collect(), on=key, how="left")
     overall = window.select(sums).collect()
+    missing = (pl.col("latest_n").fill_null(0) == 0) | (pl.col("previous_n").fill_null(0) == 0)
     frame = per_group.select(
         key,
-        pl.when(pl.col("previous") > 0)
+        pl.when(~missing & (pl.col("previous") > 0))
         .then(pl.col("latest") / pl.col("previous") - 1)
         .otherwise(None)
         .alias(CHANGE),
+        missing.alias("_no_data"),
     )
-    total_change = _ratio_change(overall["latest"][0], overall["previous"][0])
-    return frame, f"{latest} vs {previous}", total_change
+    no_data = frozenset(str(m) for m in frame.filter("_no_data")[key].to_list())
+    total_change = None
+    if overall["latest_n"][0] and overall["previous_n"][0]:
+        total_change = _ratio_change(overall["latest"][0], overall["previous"][0])
+    return frame.drop("_no_data"), f"{latest} vs {previous}", total_change, no_data
+
+
+def selection_keeps(selection: Selection, dimension: str, member: str) -> bool:
+    """Whether the selection's filter on ``dimension`` (if any) keeps ``member``."""
+    kept = selection.members(dimension)
+    return kept is None or member in kept
+
+
+def _sum_or_missing(measure: str) -> pl.Expr:
+    """The measure's sum, or missing when no cell holds a value (missing is not zero)."""
+    return pl.when(pl.col(measure).count() > 0).then(pl.col(measure).sum()).alias(measure)
 
 
 def _ratio_change(current: int | None, previous: int | None) -> float | None:
@@ -168,7 +208,18 @@ def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | 
         if d in GEOGRAPHY and d in geography.columns
     ]
     forces = geography.filter(pl.all_horizontal(geo_filters)) if geo_filters else geography
+    selected = cells(dataset, selection).select(pl.col(FORCE).cast(pl.String)).unique().collect()
+    outside = set(selected[FORCE].to_list()) - set(geography[FORCE].to_list()) - {NOT_RECORDED}
     key = selection.group_by
+    if outside:  # forces without a population: no rate for the whole selection
+        if key in GEOGRAPHY and key in geography.columns:
+            frame = (
+                forces.group_by(key)
+                .agg(pl.col("population").sum())
+                .with_columns(pl.col(key).cast(dataset.dtype(key)))
+            )
+            return frame, None
+        return None, None
     if key in GEOGRAPHY and key in geography.columns:
         frame = (
             forces.group_by(key)
@@ -190,7 +241,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
     """Grouped totals with shares, shares where recorded, year-on-year change and rate per 100k."""
     validate(dataset, selection)
     key, measure = selection.group_by, selection.measure
-    grouped = cells(dataset, selection).group_by(key).agg(pl.col(measure).sum()).collect()
+    grouped = cells(dataset, selection).group_by(key).agg(_sum_or_missing(measure)).collect()
     total = int(grouped[measure].sum())
     recorded_total = int(grouped.filter(pl.col(key) != NOT_RECORDED)[measure].sum())
     has_not_recorded = bool((grouped[key] == NOT_RECORDED).any())
@@ -201,7 +252,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         .otherwise(None)
         .alias(SHARE_RECORDED),
     )
-    changes, change_label, total_change = _change_columns(dataset, selection)
+    changes, change_label, total_change, no_data = _change_columns(dataset, selection)
     if changes is not None:
         frame = frame.join(changes, on=key, how="left")
     else:
@@ -240,6 +291,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         rate_label=rate_label,
         recorded_total=recorded_total,
         has_not_recorded=has_not_recorded,
+        no_data=no_data,
     )
 
 
@@ -262,7 +314,7 @@ def top_n(summary_frame: pl.DataFrame, n: int) -> pl.DataFrame:
     Up to ``n`` rows keep the summary's own order.
     """
     key, measure = summary_frame.columns[:2]
-    plain = summary_frame.select(pl.col(key).cast(pl.String), measure)
+    plain = summary_frame.select(pl.col(key).cast(pl.String), pl.col(measure).fill_null(0))
     if plain.height <= n:
         return plain
     ranked = plain.sort([measure, key], descending=[True, False])
@@ -393,19 +445,38 @@ def _crosstab(
 def initial_selection(dataset: Dataset) -> Selection:
     """Where the app starts: grouped by the first dimension in drill order, nothing filtered.
 
-    A Home Office open-data file holding several offences starts filtered to code 71 (sexual
-    communication with a child).
+    A Home Office open-data file holding several offences starts filtered to code 88A (sexual
+    grooming, which counts sexual communication with a child); without 88A it starts grouped by
+    offence code, so the user sees the offences it holds and picks one.
     """
-    from tui.data.schema import SEXUAL_COMMUNICATION_OFFENCE_CODE, drill_order
-
     selection = Selection(
         group_by=drill_order(list(dataset.dimensions))[0], measure=dataset.measure
     )
-    if "offence_code" in dataset.dimensions:
-        codes = dataset.members("offence_code")
-        if len(codes) > 1 and SEXUAL_COMMUNICATION_OFFENCE_CODE in codes:
-            selection = selection.with_filter("offence_code", (SEXUAL_COMMUNICATION_OFFENCE_CODE,))
+    if OFFENCE_CODE in dataset.dimensions:
+        codes = dataset.members(OFFENCE_CODE)
+        if len(codes) > 1 and HOME_OFFICE_OFFENCE_CODE in codes:
+            selection = selection.with_filter(OFFENCE_CODE, (HOME_OFFICE_OFFENCE_CODE,))
+        elif len(codes) > 1:
+            selection = selection.grouped_by(OFFENCE_CODE)
     return selection
+
+
+def cleared(dataset: Dataset, selection: Selection) -> Selection:
+    """Filters and drill path cleared, except the offence code: clearing never sums unrelated
+    offences together."""
+    kept = selection.members(OFFENCE_CODE)
+    fresh = selection.cleared()
+    if kept is not None and OFFENCE_CODE in dataset.dimensions:
+        fresh = fresh.with_filter(OFFENCE_CODE, kept)
+    return fresh
+
+
+def offence_caveat(dataset: Dataset, selection: Selection) -> str | None:
+    """What 88A counts, when the selection includes it (shown on screen and in sidecars)."""
+    if OFFENCE_CODE not in dataset.dimensions:
+        return None
+    codes = selection.members(OFFENCE_CODE) or dataset.members(OFFENCE_CODE)
+    return HOME_OFFICE_CAVEAT if HOME_OFFICE_OFFENCE_CODE in codes else None
 
 
 @dataclass(frozen=True)

@@ -108,17 +108,14 @@ ALIASES = {
     "offencecode": "offence_code",
 }
 
-FORCE_NAME_ALIASES = {
-    "london, city of": "City of London",
-    "city of london police": "City of London",
-    "metropolitan police service": "Metropolitan Police",
-    "avon & somerset": "Avon and Somerset",
-    "devon & cornwall": "Devon and Cornwall",
-}
-"""Spellings of force names seen in published tables, mapped to the reference list's name."""
-
-SEXUAL_COMMUNICATION_OFFENCE_CODE = "71"
-"""Home Office offence code of *sexual communication with a child*."""
+HOME_OFFICE_OFFENCE_CODE = "88A"
+"""Home Office offence code that counts sexual communication with a child: 88A "Sexual grooming"
+(s.15A together with s.14 arranging and s.15 meeting a child following grooming). Code 71 is a
+different offence ("Abuse of children through sexual exploitation")."""
+HOME_OFFICE_CAVEAT = (
+    "Offence code 88A (sexual grooming) is broader than s.15A sexual communication with a child: "
+    "it also counts s.14 arranging and s.15 meeting a child following sexual grooming."
+)
 
 
 def squash(name: str) -> str:

@@ -48,7 +48,7 @@ class SummaryTable(DataTable):
         for values in result.frame.head(MAX_ROWS).iter_rows():
             member = str(values[0])
             cells = [
-                Text(fmt.cell(c, v), justify="right")
+                Text(fmt.member_cell(result, c, member, v), justify="right")
                 for c, v in zip(columns[1:], values[1:], strict=True)
             ]
             self.add_row(member, *cells, key=member)

@@ -1,0 +1,214 @@
+"""Read a file into a lazy frame of its columns as written, plus each row's number in the file.
+
+CSV is read by polars straight from the file (lazily); files in a legacy encoding (cp1252, UTF-16)
+are transcoded in memory first. Spreadsheets (``.xlsx``, ``.ods``) are read by fastexcel: the
+sheet(s) whose header the loader recognises, title rows above it skipped, same-layout sheets
+concatenated.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+import fastexcel
+import polars as pl
+
+from tui.data.dataset import DataError
+from tui.data.loading.header import looks_like_header_cell
+from tui.data.loading.report import LoadReport, shorten
+from tui.data.loading.sniff import MAX_COLUMNS, TITLE_LINES, sniff
+from tui.data.schema import canonical_column
+
+FORMATS = {
+    ".csv": "csv",
+    ".txt": "csv",
+    ".tsv": "tsv",
+    ".tab": "tsv",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".json": "json",
+    ".ndjson": "ndjson",
+    ".jsonl": "ndjson",
+    ".xlsx": "excel",
+    ".xlsm": "excel",
+    ".xls": "excel",
+    ".ods": "excel",
+}
+"""File extensions the loader reads, and the reader each one uses."""
+ROW = "__row__"
+"""Internal column: the row's number as a spreadsheet program would show it."""
+WRAPPER_KEYS = ("data", "rows", "records", "results")
+READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
+"""What reading a damaged file can raise: polars errors, polars panics (a ``BaseException``), I/O."""
+
+
+@dataclass(frozen=True)
+class Table:
+    """What was read: a lazy frame (original column names + :data:`ROW`) and how to read it on."""
+
+    frame: pl.LazyFrame
+    european: bool = False
+    in_memory: bool = True
+    """Whether the frame is already in memory (else it re-reads the file)."""
+
+
+def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
+    """Open ``path`` by its extension; every failure is one :class:`DataError` line."""
+    name = path.name
+    if not path.exists():
+        raise DataError(f"{name}: no such file")
+    if path.is_dir():
+        raise DataError(f"{name}: is a directory, not a data file")
+    kind = FORMATS.get(path.suffix.lower())
+    if kind is None:
+        known = ", ".join(sorted(FORMATS))
+        raise DataError(f"{name}: unknown file type '{path.suffix or '(none)'}' (known: {known})")
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        raise DataError(f"{name}: cannot read: {error.strerror}") from None
+    if size == 0:
+        raise DataError(f"{name}: file is empty")
+    if sheet is not None and kind != "excel":
+        raise DataError(f"{name}: --sheet applies to spreadsheets (.xlsx, .ods) only")
+    try:
+        if kind in ("csv", "tsv"):
+            table = _read_delimited(path, "\t" if kind == "tsv" else None, report)
+        elif kind == "excel":
+            table = _read_workbook(path, sheet, report)
+        elif kind == "parquet":
+            table = Table(pl.scan_parquet(path).with_row_index(ROW, offset=2), in_memory=False)
+        elif kind == "json":
+            table = Table(_unwrap(pl.read_json(path), report).with_row_index(ROW, offset=1).lazy())
+        else:
+            table = Table(pl.read_ndjson(path).with_row_index(ROW, offset=1).lazy())
+        schema = table.frame.collect_schema()
+    except DataError:
+        raise
+    except PermissionError:
+        raise DataError(f"{name}: permission denied") from None
+    except (Exception, pl.exceptions.PanicException) as error:  # any failure means unreadable
+        raise DataError(f"{name}: cannot read as {kind}: {first_line(error)}") from None
+    if len(schema) <= 1:
+        raise DataError(f"{name}: no columns")
+    if len(schema) > MAX_COLUMNS:
+        raise DataError(f"{name}: {len(schema) - 1:,} columns; at most {MAX_COLUMNS:,} are read")
+    return table
+
+
+def first_line(error: BaseException) -> str:
+    """The first line of an error's message."""
+    if isinstance(error, pl.exceptions.PanicException):
+        return "the file is damaged (its data could not be decoded)"
+    text = str(error).strip().splitlines()
+    return text[0] if text else type(error).__name__
+
+
+def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Table:
+    sniffed = sniff(path, separator)
+    options = dict(
+        separator=sniffed.separator,
+        skip_rows=sniffed.header_line,
+        infer_schema=False,
+        truncate_ragged_lines=True,
+        raise_if_empty=False,
+        row_index_name=ROW,
+        row_index_offset=sniffed.header_line + 2,
+    )
+    if sniffed.header_line:
+        report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
+    if sniffed.encoding == "utf-8":
+        frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
+        return Table(frame, european=sniffed.european, in_memory=False)
+    text = path.read_bytes().decode(sniffed.encoding, errors="replace").lstrip("\ufeff")
+    report.add("read", f"read as {sniffed.encoding}")
+    frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options).lazy()  # type: ignore[arg-type]
+    return Table(frame, european=sniffed.european)
+
+
+def _unwrap(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
+    """``{"data": [...]}`` (or ``rows``, ``records``, ``results``) as the records inside."""
+    if frame.width == 1 and frame.height == 1 and frame.columns[0] in WRAPPER_KEYS:
+        column = frame.columns[0]
+        dtype = frame.schema[column]
+        if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
+            report.add("read", f"records read from the '{column}' list")
+            return frame.explode(column).unnest(column)
+    return frame
+
+
+def _header_row(rows: pl.DataFrame) -> int | None:
+    """The first of the top rows that holds at least two cells, one a known column name or year."""
+    for index, row in enumerate(rows.head(TITLE_LINES).iter_rows()):
+        cells = [c for c in row if c is not None and str(c).strip()]
+        if len(cells) >= 2 and any(looks_like_header_cell(c) for c in cells):
+            return index
+    return None
+
+
+def _sheet_table(reader: fastexcel.ExcelReader, sheet: str, forced: bool) -> pl.DataFrame | None:
+    """A sheet's data under its header (columns named by it), or ``None`` if it has no header."""
+    cells = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
+    if cells.height == 0 or cells.width == 0:
+        return None
+    header = _header_row(cells)
+    if header is None:
+        if not forced:
+            return None
+        header = 0
+    names: list[str] = []
+    keep: list[str] = []
+    for column, value in zip(cells.columns, cells.row(header), strict=True):
+        text = " ".join(str(value).split()) if value is not None else ""
+        if not text:
+            if cells[column].slice(header + 1).null_count() == cells.height - header - 1:
+                continue  # an empty column beside the table
+            text = f"column {len(names) + 1}"
+        while text in names:
+            text += "_"
+        names.append(text)
+        keep.append(column)
+    body = cells.select(keep).slice(header + 1).rename(dict(zip(keep, names, strict=True)))
+    return body.with_row_index(ROW, offset=header + 2)
+
+
+def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
+    reader = fastexcel.read_excel(path)
+    sheets = reader.sheet_names
+    if sheet is None and reader.table_names():  # an Excel table object (what exports write)
+        name = reader.table_names()[0]
+        frame = reader.load_table(name, header_row=0, dtypes="string").to_polars()
+        report.add("read", f"Excel table '{name}' read")
+        return Table(frame.with_row_index(ROW, offset=2).lazy())
+    if sheet is not None and sheet not in sheets:
+        raise DataError(f"{path.name}: no sheet '{sheet}' (sheets: {shorten(sheets, 10)})")
+    tables = {}
+    for name in [sheet] if sheet else sheets:
+        table = _sheet_table(reader, name, forced=sheet is not None)
+        if table is not None and table.height:
+            tables[name] = table
+    if not tables:
+        first = _sheet_table(reader, sheets[0], forced=True) if sheets else None
+        if first is None:
+            raise DataError(f"{path.name}: no sheet holds a table")
+        tables = {sheets[0]: first}
+    layouts = {n: tuple(canonical_column(c) for c in t.columns) for n, t in tables.items()}
+    first_name = next(iter(tables))
+    same = [n for n in tables if layouts[n] == layouts[first_name]]
+    others = [n for n in tables if n not in same]
+    frames = [
+        tables[n].rename(dict(zip(tables[n].columns, tables[first_name].columns, strict=True)))
+        for n in same
+    ]
+    note = f"sheet{'s' if len(same) > 1 else ''} read: {shorten(same, 8)}"
+    if len(same) > 1:
+        note += " (same layout, concatenated)"
+    skipped = [n for n in sheets if n not in same]
+    if skipped:
+        note += f"; not read: {shorten(skipped, 8)}"
+        if others:
+            note += " (use --sheet NAME to choose)"
+    report.add("read", note)
+    return Table(pl.concat(frames, how="vertical").lazy())

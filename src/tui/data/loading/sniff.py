@@ -1,0 +1,87 @@
+"""Sniff a delimited text file from a sample: encoding, delimiter, the header line, number style.
+
+Reads at most :data:`SAMPLE_BYTES` (more only to find the end of the first line, up to
+:data:`MAX_LINE_BYTES`), so a pathological file fails within milliseconds.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from tui.data.dataset import DataError
+
+SAMPLE_BYTES = 256 * 1024
+MAX_LINE_BYTES = 1024 * 1024
+MAX_COLUMNS = 5_000
+SEPARATORS = (",", ";", "\t", "|")
+TITLE_LINES = 30
+"""How far down a header line is looked for (title lines above it are skipped)."""
+
+
+@dataclass(frozen=True)
+class Sniffed:
+    """How to read a delimited file."""
+
+    encoding: str
+    """``utf-8`` (read by polars straight from the file) or a legacy encoding to transcode."""
+    separator: str
+    header_line: int
+    """0-based line of the header (lines above it are titles)."""
+    european: bool
+    """Numbers written ``1.234`` (dot groups thousands, as in ``;``-separated files)."""
+
+
+def _encoding(sample: bytes) -> str:
+    if sample.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 3:  # not just a character cut at the sample's end
+            return "cp1252"
+    return "utf-8"
+
+
+def sniff(path: Path, separator: str | None = None) -> Sniffed:
+    """Look at the start of ``path``; refuse files no table could be read from."""
+    with path.open("rb") as handle:
+        sample = handle.read(SAMPLE_BYTES)
+        if b"\n" not in sample and b"\r" not in sample and len(sample) == SAMPLE_BYTES:
+            sample += handle.read(MAX_LINE_BYTES - SAMPLE_BYTES)
+            if b"\n" not in sample and b"\r" not in sample and len(sample) == MAX_LINE_BYTES:
+                fields = max(sample.count(s.encode()) for s in SEPARATORS) + 1
+                if fields > MAX_COLUMNS:
+                    raise DataError(
+                        f"{path.name}: more than {MAX_COLUMNS:,} columns in line 1 "
+                        "(not a table of counts)"
+                    )
+                raise DataError(
+                    f"{path.name}: line 1 is longer than {MAX_LINE_BYTES // 1024 // 1024} MB "
+                    "(not a table of counts)"
+                )
+    encoding = _encoding(sample)
+    text = sample.decode(encoding, errors="replace").lstrip("\ufeff")
+    lines = text.splitlines()[:TITLE_LINES]
+    if len(sample) >= SAMPLE_BYTES and len(lines) > 1:
+        lines = lines[:-1]  # the last line may be cut short
+    if not any(line.strip() for line in lines):
+        raise DataError(f"{path.name}: file is empty")
+    chosen = separator or max(
+        SEPARATORS,
+        key=lambda s: (sum(s in line for line in lines), max(line.count(s) for line in lines)),
+    )
+    header_line = 0
+    for number, line in enumerate(lines):
+        cells = [c for c in next(csv.reader(io.StringIO(line), delimiter=chosen), []) if c.strip()]
+        if len(cells) >= 2:  # title lines above the header hold one cell at most
+            header_line = number
+            break
+    columns = lines[header_line].count(chosen) + 1 if lines else 0
+    if columns > MAX_COLUMNS:
+        raise DataError(
+            f"{path.name}: {columns:,} columns in the header; at most {MAX_COLUMNS:,} are read"
+        )
+    return Sniffed(encoding, chosen, header_line, european=chosen == ";")
