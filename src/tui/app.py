@@ -31,12 +31,14 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Results,
+    cleared,
     initial_selection,
+    offence_caveat,
     results,
     rows_page,
 )
 from tui.data.reconcile import reconcile
-from tui.data.schema import label
+from tui.data.schema import SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
 from tui.flows.export import ExportFlow
@@ -200,7 +202,9 @@ class ExplorerApp(App[None]):
             computed.summary, selection.sort_column, selection.descending, self._pending_cursor
         )
         self._pending_cursor = 0
-        self.query_one("#note", Static).update(notes(computed.summary))
+        caveat = offence_caveat(self.dataset, selection)
+        note = " · ".join(filter(None, [notes(computed.summary), caveat and SHORT_CAVEAT]))
+        self.query_one("#note", Static).update(note)
         self.chart_kind = computed.chart.kind
         self.query_one(Chart).show(computed.chart)
         self.query_one(FilterChips).show(selection)
@@ -285,9 +289,12 @@ class ExplorerApp(App[None]):
         self.selection = parent
 
     def action_clear_filters(self) -> None:
-        """Remove every filter and the drill path."""
+        """Remove every filter and the drill path (the offence code filter stays)."""
         self.history.clear()
-        self.selection = self.selection.cleared()
+        self.selection = cleared(self.dataset, self.selection)
+        kept = self.selection.members("offence_code")
+        if kept:
+            self.notify(f"Offence code filter kept ({', '.join(kept)}): pick another in filters")
 
     def action_toggle_filters(self) -> None:
         """Show or hide the filter panel (focus moves into it when shown)."""
@@ -409,7 +416,8 @@ class ExplorerApp(App[None]):
         await self.mount(FilterPanel(dataset.dimensions, id="filters"), before="#views")
         self.selection = initial_selection(dataset)
         self.refresh_results()
-        self.notify(f"Opened {dataset.name}: {dataset.row_count:,} rows")
+        read = f"\n{'; '.join(dataset.notes)[:400]} (a: About)" if dataset.notes else ""
+        self.notify(f"Opened {dataset.name}: {dataset.row_count:,} rows{read}", timeout=10)
 
     def action_export(self) -> None:
         """Open the export dialog for the current selection."""

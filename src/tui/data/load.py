@@ -156,7 +156,7 @@ def _build(
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
     forces = _force_names(forces_path) if FORCE in dimensions else None
-    spellings = _spellings(raw_cube, dimensions, forces, path)
+    spellings = _spellings(raw_cube, dimensions, forces, table.escaped)
     dropped = _non_data_cells(raw_cube, layout, spellings, report)
     keep = ~_cells_predicate(dropped, dimensions) if dropped.height else pl.lit(True)
     raw_cube = (
@@ -209,14 +209,14 @@ def _force_names(forces_path: Path) -> ForceNames | None:
 
 
 def _spellings(
-    raw_cube: pl.DataFrame, dimensions: list[str], forces: ForceNames | None, path: Path
+    raw_cube: pl.DataFrame, dimensions: list[str], forces: ForceNames | None, escaped: bool
 ) -> dict[str, pl.DataFrame]:
     """Per dimension, (raw, member) for each raw value in the file."""
     table = member_spellings(repo_data_dir() / "member_spellings.csv")
     spellings = {}
     for dimension in dimensions:
         raws = raw_cube.select(pl.col(dimension).alias(RAW)).unique(maintain_order=True)
-        members = [member(dimension, r, table, forces) for r in raws[RAW].to_list()]
+        members = [member(dimension, r, table, forces, escaped) for r in raws[RAW].to_list()]
         spellings[dimension] = raws.with_columns(pl.Series(MEMBER, members, dtype=pl.String))
     return spellings
 

@@ -116,6 +116,8 @@ HOME_OFFICE_CAVEAT = (
     "Offence code 88A (sexual grooming) is broader than s.15A sexual communication with a child: "
     "it also counts s.14 arranging and s.15 meeting a child following sexual grooming."
 )
+SHORT_CAVEAT = "88A is broader than s.15A (also s.14, s.15)"
+"""The caveat as the app's note line shows it (the full text is in About and every sidecar)."""
 
 
 def squash(name: str) -> str:

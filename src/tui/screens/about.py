@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.data.dataset import Dataset
+from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE
 
 
 def about_text(dataset: Dataset) -> str:
@@ -26,7 +27,12 @@ def about_text(dataset: Dataset) -> str:
         f"Dimensions: {', '.join(dataset.dimensions)}",
         f"Measures: {', '.join(dataset.measures)}",
     ]
-    lines += [f"Note: {note}" for note in dataset.notes]
+    if dataset.notes:
+        lines += ["", "How the file was read:", *(f"  - {note}" for note in dataset.notes)]
+    if "offence_code" in dataset.dimensions and HOME_OFFICE_OFFENCE_CODE in dataset.members(
+        "offence_code"
+    ):
+        lines += ["", HOME_OFFICE_CAVEAT]
     if dataset.metadata:
         lines += ["", "Metadata:", "", tomli_w.dumps(dataset.metadata)]
     else:

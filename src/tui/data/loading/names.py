@@ -81,10 +81,16 @@ class ForceNames:
 
 
 def member(
-    dimension: str, raw: object, spellings: dict[str, dict[str, str]], forces: ForceNames | None
+    dimension: str,
+    raw: object,
+    spellings: dict[str, dict[str, str]],
+    forces: ForceNames | None,
+    escaped: bool = False,
 ) -> str:
-    """The member a raw cell value means."""
-    text = unescape_formula(tidy(str(raw))) if raw is not None else ""
+    """The member a raw cell value means (``escaped``: undo a CSV export's formula escape)."""
+    text = tidy(str(raw)) if raw is not None else ""
+    if escaped:
+        text = unescape_formula(text)
     if not text or text.lower() in UNKNOWN_SPELLINGS:
         return NOT_RECORDED
     if dimension == YEAR:

@@ -52,6 +52,9 @@ class Table:
     european: bool = False
     in_memory: bool = True
     """Whether the frame is already in memory (else it re-reads the file)."""
+    escaped: bool = False
+    """Text cells may carry the formula-injection escape of a CSV/TSV export (see
+    ``tui.data.formula_escape``); it is undone on the members, never on the rows."""
 
 
 def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
@@ -121,11 +124,11 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
     if sniffed.encoding == "utf-8":
         frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
-        return Table(frame, european=sniffed.european, in_memory=False)
+        return Table(frame, european=sniffed.european, in_memory=False, escaped=True)
     text = path.read_bytes().decode(sniffed.encoding, errors="replace").lstrip("\ufeff")
     report.add("read", f"read as {sniffed.encoding}")
     frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options).lazy()  # type: ignore[arg-type]
-    return Table(frame, european=sniffed.european)
+    return Table(frame, european=sniffed.european, escaped=True)
 
 
 def _unwrap(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
@@ -179,7 +182,7 @@ def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
     sheets = reader.sheet_names
     if sheet is None and reader.table_names():  # an Excel table object (what exports write)
         name = reader.table_names()[0]
-        frame = reader.load_table(name, header_row=0, dtypes="string").to_polars()
+        frame = reader.load_table(name, dtypes="string").to_polars()
         report.add("read", f"Excel table '{name}' read")
         return Table(frame.with_row_index(ROW, offset=2).lazy())
     if sheet is not None and sheet not in sheets:
