@@ -180,8 +180,9 @@ def _sheet_table(reader: fastexcel.ExcelReader, sheet: str, forced: bool) -> pl.
 def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
     reader = fastexcel.read_excel(path)
     sheets = reader.sheet_names
-    if sheet is None and reader.table_names():  # an Excel table object (what exports write)
-        name = reader.table_names()[0]
+    tables = reader.table_names() if path.suffix.lower() == ".xlsx" else []
+    if sheet is None and tables:  # an Excel table object (what exports write)
+        name = tables[0]
         frame = reader.load_table(name, dtypes="string").to_polars()
         report.add("read", f"Excel table '{name}' read")
         return Table(frame.with_row_index(ROW, offset=2).lazy())
