@@ -210,8 +210,8 @@ def _summary_columns(
         years = None
     known: dict[str, dict[str, Any]] = {
         key: {
-            "meaning": f"{label(key)}: one row per member in the selection "
-            f"(no total row; the total is in [totals])"
+            "meaning": f"{label(key)}: one row per member in the selection (no total row: "
+            f"the total is in the sidecar's [totals] and, in Excel, below the table)"
         },
         measure: {
             "meaning": f"{label(measure)} in the selection",
