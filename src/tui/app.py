@@ -27,6 +27,7 @@ from tui.data.format import notes
 from tui.data.load import READ_ERRORS, repo_data_dir
 from tui.data.query import (
     CHANGE,
+    CHART_KINDS,
     RATE,
     SHARE,
     SHARE_RECORDED,
@@ -205,7 +206,6 @@ class ExplorerApp(App[None]):
         caveat = offence_caveat(self.dataset, selection)
         note = " · ".join(filter(None, [notes(computed.summary), caveat and SHORT_CAVEAT]))
         self.query_one("#note", Static).update(note)
-        self.chart_kind = computed.chart.kind
         self.query_one(Chart).show(computed.chart)
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
@@ -375,10 +375,9 @@ class ExplorerApp(App[None]):
         self.query_one(Chart).toggle_class("hidden")
 
     def action_cycle_chart(self) -> None:
-        """Next chart kind that makes sense for the selection."""
-        kinds = self.results.chart_kinds if self.results else ("bar",)
-        current = kinds.index(self.chart_kind) if self.chart_kind in kinds else -1
-        self.set_chart(kinds[(current + 1) % len(kinds)])
+        """Next chart kind (one the selection cannot draw shows bars and says why)."""
+        current = CHART_KINDS.index(self.chart_kind) if self.chart_kind in CHART_KINDS else -1
+        self.set_chart(CHART_KINDS[(current + 1) % len(CHART_KINDS)])
 
     def set_chart(self, kind: str) -> None:
         """Draw the chart as ``kind`` (bar, line, stacked)."""

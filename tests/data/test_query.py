@@ -14,12 +14,10 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     chart_data,
-    chart_kinds,
     matched,
     member_counts,
     rows_page,
     summary,
-    top_n,
 )
 from tui.data.selection import Selection
 
@@ -96,27 +94,57 @@ def test_sorting(small) -> None:
     assert summary(small, by_change).frame["force"].cast(pl.String).to_list() == ["Kent", "Essex"]
 
 
-def test_top_n_sums_the_rest_as_other(dataset) -> None:
-    frame = summary(dataset, Selection("force", "offences")).frame
-    top = top_n(frame, 5)
-    assert top.height == 6 and top["force"][-1] == "Other (38)"
-    assert top["offences"].sum() == 7590
-
-
 def test_charts(small, dataset) -> None:
     selection = Selection("force", "offences")
-    assert chart_kinds(small, selection) == ("bar", "line", "stacked")
     line = chart_data(small, selection, "line")
-    assert line.categories == ("2017/18", "2018/19")
+    assert line.kind == "line" and line.categories == ("2017/18", "2018/19")
     assert dict(line.series)["Kent"] == (15.0, 35.0)
     stacked = chart_data(small, selection, "stacked")
     assert dict(stacked.series)["Not recorded"] == (20.0, 10.0)
-    one_year = selection.with_filter("year", ("2017/18",))
-    assert "line" not in chart_kinds(small, one_year)
     assert chart_data(dataset, Selection("year", "offences"), "line").series[0][1] == (
         3217.0,
         4373.0,
     )
+
+
+def test_a_line_over_one_year_says_why_it_shows_bars(small) -> None:
+    one_year = Selection("force", "offences").with_filter("year", ("2017/18",))
+    chart = chart_data(small, one_year, "line")
+    assert chart.kind == "bar"
+    assert "two or more years" in chart.note
+
+
+def test_bars_follow_the_table_rows_and_order_with_no_other_bucket(dataset) -> None:
+    for selection in (
+        Selection("force", "offences"),
+        Selection("force", "offences").with_sort("force", descending=False),
+        Selection("platform", "offences"),
+    ):
+        table = summary(dataset, selection).frame
+        chart = chart_data(dataset, selection, "bar")
+        assert list(chart.categories) == table[selection.group_by].cast(pl.String).to_list()
+        assert list(chart.series[0][1]) == [float(v) for v in table["offences"]]
+        assert not any(c.startswith("Other (") for c in chart.categories)
+        assert chart.not_shown == 0
+
+
+def test_stacked_bars_from_any_grouping(dataset) -> None:
+    for dimension in dataset.dimensions:
+        chart = chart_data(dataset, Selection(dimension, "offences"), "stacked")
+        assert chart.kind == "stacked", dimension
+        table = summary(dataset, Selection(dimension, "offences")).frame
+        assert list(chart.categories) == table[dimension].cast(pl.String).to_list()
+        totals = [sum(values) for values in zip(*(v for _, v in chart.series), strict=True)]
+        assert totals == [float(v) for v in table["offences"]]
+
+
+def test_a_line_by_group_follows_the_table_order_and_counts_the_rest(dataset) -> None:
+    selection = Selection("force", "offences")
+    line = chart_data(dataset, selection, "line")
+    table = summary(dataset, selection).frame["force"].cast(pl.String).to_list()
+    names = [name for name, _ in line.series]
+    assert names == table[: len(names)]
+    assert line.not_shown == len(table) - len(names) > 0
 
 
 def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
@@ -163,3 +191,14 @@ def test_up_undoes_a_drill_step_without_history(dataset) -> None:
     assert force.up() == region
     assert force.up().up() == start
     assert start.up() is None
+
+
+def test_shortened_names_stay_distinct() -> None:
+    from tui.data.format import shorten
+
+    names = ["Avon and Somerset", "Avon and Somerville", "Kent", "Metropolitan Police"]
+    short = shorten(names, 12)
+    assert all(len(s) <= 12 for s in short)
+    assert len(set(short)) == len(short)
+    assert short[2] == "Kent" and short[3] == "Metropolita…"
+    assert short[0].endswith("erset") and "…" in short[0]

@@ -8,6 +8,26 @@ from tui.data.schema import label
 DASH = "–"
 NO_DATA = "no data"
 """Shown for a change when the member has no value in one of the compared years."""
+ELLIPSIS = "…"
+
+
+def shorten(names: list[str], width: int) -> list[str]:
+    """Names cut to ``width`` with ``…``, kept distinct.
+
+    Where two cut names would read the same, both keep their ends as well
+    (``Avon and…merset``), so no two labels on screen look alike.
+    """
+    width = max(width, 3)
+    cut = [n if len(n) <= width else n[: width - 1] + ELLIPSIS for n in names]
+    seen: dict[str, int] = {}
+    for short in cut:
+        seen[short] = seen.get(short, 0) + 1
+    tail = (width - 1) // 2
+    head = width - 1 - tail
+    return [
+        n[:head] + ELLIPSIS + n[len(n) - tail :] if seen[short] > 1 and short != n else short
+        for n, short in zip(names, cut, strict=True)
+    ]
 
 
 def count(value: float | int | None) -> str:

@@ -18,6 +18,7 @@ from tui.data.schema import (
     NOT_RECORDED,
     YEAR,
     drill_order,
+    label,
 )
 from tui.data.selection import Selection
 
@@ -25,7 +26,6 @@ SHARE = "share"
 SHARE_RECORDED = "share_recorded"
 CHANGE = "change"
 RATE = "rate_per_100k"
-OTHER = "Other"
 
 NATURALLY_ORDERED = frozenset({"year", "age_band", "platform", "financial_quarter"})
 """Dimensions whose summary reads best in their own order rather than largest first."""
@@ -308,24 +308,6 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     return frame.sort([column, key], descending=[selection.descending, False], nulls_last=True)
 
 
-def top_n(summary_frame: pl.DataFrame, n: int) -> pl.DataFrame:
-    """Key and measure of the summary; past ``n`` rows, the largest ``n`` and the rest as ``Other (k)``.
-
-    Up to ``n`` rows keep the summary's own order.
-    """
-    key, measure = summary_frame.columns[:2]
-    plain = summary_frame.select(pl.col(key).cast(pl.String), pl.col(measure).fill_null(0))
-    if plain.height <= n:
-        return plain
-    ranked = plain.sort([measure, key], descending=[True, False])
-    head, tail = ranked.head(n), ranked.tail(ranked.height - n)
-    other = pl.DataFrame(
-        {key: [f"{OTHER} ({tail.height})"], measure: [tail[measure].sum()]},
-        schema=head.schema,
-    )
-    return pl.concat([head, other])
-
-
 @lru_cache(maxsize=CACHE_SIZE)
 def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dict[str, int]:
     """The measure per member of ``dimension`` under every filter except that dimension's own."""
@@ -357,27 +339,24 @@ def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -
 
 @dataclass(frozen=True)
 class ChartData:
-    """What a chart draws: categories along x and one or more named series of values."""
+    """What a chart draws: categories in the table's order and one or more named series."""
 
     kind: str
     title: str
     categories: tuple[str, ...]
     series: tuple[tuple[str, tuple[float, ...]], ...]
+    not_shown: int = 0
+    """Table rows (or lines) left out of this data; the widget adds those it has no room for."""
+    note: str = ""
+    """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
 
 
 CHART_KINDS = ("bar", "line", "stacked")
 STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
-CHART_TOP = 8
-
-
-def chart_kinds(dataset: Dataset, selection: Selection) -> tuple[str, ...]:
-    """The chart kinds that make sense for this selection."""
-    kinds = ["bar"]
-    if YEAR in dataset.dimensions and len(selection.members(YEAR) or dataset.members(YEAR)) > 1:
-        kinds.append("line")
-    if _stack_dimension(dataset, selection):
-        kinds.append("stacked")
-    return tuple(kinds)
+CHART_ROWS = 100
+"""Bars prepared at most: more than any screen can show one per line."""
+LINE_SERIES = 6
+"""Lines drawn at most when a line chart compares groups."""
 
 
 def _stack_dimension(dataset: Dataset, selection: Selection) -> str | None:
@@ -389,40 +368,63 @@ def _stack_dimension(dataset: Dataset, selection: Selection) -> str | None:
     return None
 
 
+def _kept_members(dataset: Dataset, selection: Selection, dimension: str) -> list[str]:
+    kept = selection.members(dimension) or dataset.members(dimension)
+    return [m for m in dataset.members(dimension) if m in kept]
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
-    """Series for a bar chart (by group), a line over years, or bars stacked by age or platform."""
+    """Bars by group, a line over years, or bars stacked by age band or platform.
+
+    Bars follow the summary table's rows and order; a kind that cannot be drawn for the
+    selection falls back to bars and says why in :attr:`ChartData.note`.
+    """
     key, measure = selection.group_by, selection.measure
-    bars = top_n(summary(dataset, selection).frame, CHART_TOP)
-    groups = tuple(bars[key].to_list())
-    if kind == "line" and "line" in chart_kinds(dataset, selection):
-        years = [
-            y
-            for y in dataset.members(YEAR)
-            if y in (selection.members(YEAR) or dataset.members(YEAR))
-        ]
-        if key == YEAR:
-            values = summary(dataset, selection).frame.sort(YEAR)
-            by_year = dict(zip(values[YEAR].cast(pl.String), values[measure], strict=True))
-            series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
-        else:
-            top = [g for g in groups if not g.startswith(f"{OTHER} (")][:5]
-            pivot = _crosstab(dataset, selection, key, YEAR, top)
-            series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
-        return ChartData("line", f"{measure} by year", tuple(years), series)
-    stack = _stack_dimension(dataset, selection)
-    if kind == "stacked" and stack:
-        top = [g for g in groups if not g.startswith(f"{OTHER} (")]
-        stacks = [
-            m
-            for m in dataset.members(stack)
-            if m in (selection.members(stack) or dataset.members(stack))
-        ]
-        pivot = _crosstab(dataset, selection, key, stack, top)
-        series = tuple((s, tuple(float(pivot.get((g, s), 0)) for g in top)) for s in stacks)
-        return ChartData("stacked", f"{measure} by {key} and {stack}", tuple(top), series)
+    table = summary(dataset, selection).frame
+    groups = table[key].cast(pl.String).to_list()
+    measured = table[measure].fill_null(0)
+    measure_name = label(measure)
+    note = ""
+    if kind == "line":
+        years = _kept_members(dataset, selection, YEAR) if YEAR in dataset.dimensions else []
+        if len(years) >= 2:
+            if key == YEAR:
+                by_year = dict(zip(groups, measured, strict=True))
+                series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
+                shown = 1
+            else:
+                top = groups[:LINE_SERIES]
+                pivot = _crosstab(dataset, selection, key, YEAR, top)
+                series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
+                shown = len(top)
+            title = f"{measure_name} by year" + (f" and {label(key).lower()}" if shown > 1 else "")
+            return ChartData("line", title, tuple(years), series, len(groups) - shown)
+        note = (
+            "A line over years needs two or more years: showing bars"
+            if YEAR in dataset.dimensions
+            else "This data has no year to draw a line over: showing bars"
+        )
+    elif kind == "stacked":
+        stack = _stack_dimension(dataset, selection)
+        if stack:
+            top = groups[:CHART_ROWS]
+            pivot = _crosstab(dataset, selection, key, stack, top)
+            series = tuple(
+                (s, tuple(float(pivot.get((g, s), 0)) for g in top))
+                for s in _kept_members(dataset, selection, stack)
+            )
+            title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
+            return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
+        note = "Nothing to stack by (no age band or platform with two members): showing bars"
+    values = tuple(float(v) for v in measured.head(CHART_ROWS))
     return ChartData(
-        "bar", f"{measure} by {key}", groups, ((measure, tuple(float(v) for v in bars[measure])),)
+        "bar",
+        f"{measure_name} by {label(key).lower()}",
+        tuple(groups[:CHART_ROWS]),
+        ((measure, values),),
+        max(len(groups) - CHART_ROWS, 0),
+        note,
     )
 
 
@@ -486,7 +488,6 @@ class Results:
     selection: Selection
     summary: Summary
     chart: ChartData
-    chart_kinds: tuple[str, ...]
     counts: dict[str, int]
     """Measure per member of ``counts_dimension`` (for the filter panel)."""
     counts_dimension: str
@@ -498,13 +499,11 @@ def results(
     dataset: Dataset, selection: Selection, chart_kind: str, counts_dimension: str
 ) -> Results:
     """Compute the summary, chart, filter counts and matched totals for a selection."""
-    kinds = chart_kinds(dataset, selection)
     rows, total = matched(dataset, selection)
     return Results(
         selection=selection,
         summary=summary(dataset, selection),
-        chart=chart_data(dataset, selection, chart_kind if chart_kind in kinds else "bar"),
-        chart_kinds=kinds,
+        chart=chart_data(dataset, selection, chart_kind),
         counts=member_counts(dataset, selection, counts_dimension),
         counts_dimension=counts_dimension,
         rows=rows,

@@ -1,55 +1,197 @@
-"""The inline chart (textual-plotext): bars by group, a line over years, or stacked bars."""
+"""The inline chart (textual-plotext): bars by group, a line over years, or stacked bars.
+
+Plotext draws the bars, lines, axes and the values. This widget decides the layout plotext
+cannot: it sizes the plot so each bar sits on its own terminal line (plotext spreads bars over
+the plot's full height, and at uneven heights neighbouring bars bleed into each other's rows),
+keeps the table's order, says how many rows had no room, and draws the title and legend above
+the plot so they never cover data.
+"""
 
 from __future__ import annotations
 
+from math import ceil, floor, log10
+
+from rich.console import RenderableType
+from rich.text import Text
 from textual_plotext import PlotextPlot
 
+from tui.data.format import shorten
 from tui.data.query import ChartData
 
-LABEL_WIDTH = 14
-BAR_WIDTH = 0.4
-"""Thin bars keep each label on its own bar when the chart has few lines (plotext quantises)."""
+COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)
+"""Series colours (xterm 256-colour numbers, which plotext and Rich both understand)."""
+BAR_WIDTH = 0.3
+"""Bar thickness in category units: with one or two lines per bar, each bar is one line."""
+MAX_LABEL = 20
+PLOT_FRAME = 3
+"""Lines plotext adds around the plot's canvas: top and bottom of the frame, x tick labels."""
 
 
-def short(label: str, width: int = LABEL_WIDTH) -> str:
-    """A category label cut to fit the chart."""
-    return label if len(label) <= width else label[: width - 1] + "…"
+def nice_ticks(top: float, most: int, whole: bool = True) -> list[float]:
+    """Ticks from 0 in round steps (1, 2, 2.5, 5 x 10^n) covering ``top``, at most ``most``.
+
+    ``whole``: counts get whole-number steps only.
+    """
+    if top <= 0:
+        return [0.0]
+    raw = top / max(most - 1, 1)
+    magnitude = 10 ** floor(log10(raw))
+    step = 10 * magnitude
+    for factor in (1, 2, 2.5, 5, 10):
+        candidate = factor * magnitude
+        if candidate >= raw and (not whole or candidate == int(candidate)):
+            step = candidate
+            break
+    if whole:
+        step = max(float(ceil(step)), 1.0)
+    return [i * step for i in range(int(top / step + 1e-9) + 1)]
+
+
+def tick_label(value: float, step: float) -> str:
+    """A tick as people write it: ``2,000``, ``2.5``."""
+    if step >= 1 and value == int(value):
+        return f"{int(value):,}"
+    decimals = max(0, -floor(log10(step)) + (1 if step * 10 ** -floor(log10(step)) % 1 else 0))
+    return f"{value:,.{decimals}f}"
+
+
+def value_label(value: float) -> str:
+    """A bar's value: a count with thousands separators, or a rounded rate."""
+    return f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
 
 
 class Chart(PlotextPlot):
-    """Draws a :class:`ChartData`; redrawn whenever the app passes new data."""
+    """Draws a :class:`ChartData`; laid out again whenever its size changes."""
 
     DEFAULT_CSS = """
-    Chart { height: 1fr; min-height: 10; }
+    Chart { height: 1fr; min-height: 8; }
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.data: ChartData | None = None
+        self.shown = 0
+        """Categories (bars) or lines drawn at the last render."""
+
     def show(self, data: ChartData) -> None:
-        """Replace the plot with ``data``."""
+        """Replace the chart with ``data``."""
+        self.data = data
+        self.refresh()
+
+    def render(self) -> RenderableType:
+        """The title and legend lines, then the plot sized for the space left."""
+        data, width, height = self.data, self.size.width, self.size.height
+        if data is None or width < 20 or height < 4:
+            return Text("")
+        header = Text(data.title, style="bold", no_wrap=True, overflow="ellipsis")
         plt = self.plt
         plt.clear_figure()
-        plt.title(data.title.replace("_", " "))
-        categories = [short(c) for c in data.categories]
-        if not categories:
-            plt.title("Nothing to chart: no rows match")
-        elif data.kind == "line":
-            positions = list(range(1, len(categories) + 1))
-            for name, values in data.series:
-                plt.plot(positions, list(values), label=short(name), marker="braille")
-            plt.xticks(positions, categories)
-        elif data.kind == "stacked":
+        if not data.categories:
+            return header + Text("\nNothing to chart: no rows match")
+        if data.kind == "line":
+            legend, plot_height, more = self._draw_line(data, width, height)
+        else:
+            legend, plot_height, more = self._draw_bars(data, width, height)
+        notes = " · ".join(n for n in (data.note, f"{more:,} more not shown" if more else "") if n)
+        if notes and len(data.title) + 3 + len(notes) <= width:
+            header.append(" · " + notes, style="italic")
+            notes = ""
+        if legend:
+            header.append("\n").append_text(legend)
+        if notes:
+            header.append("\n" + notes, style="italic")
+        # As textual-plotext's own render does, but for the height the bars need.
+        self._plot.plotsize(width, plot_height)
+        self._plot._set_size(width, plot_height)
+        self._plot.theme(self._get_plotext_theme_name(self.app.theme))
+        return header + Text("\n") + Text.from_ansi(plt.build())
+
+    @staticmethod
+    def _header_lines(data: ChartData, width: int, legend: bool, more: bool) -> int:
+        """Title (with the notes when they fit beside it), legend, notes on their own line."""
+        notes = " · ".join(n for n in (data.note, "9,999 more not shown" if more else "") if n)
+        return 1 + legend + bool(notes and len(data.title) + 3 + len(notes) > width)
+
+    def _legend(self, names: list[str], width: int) -> Text:
+        legend = Text(no_wrap=True, overflow="ellipsis")
+        for index, name in enumerate(names):
+            legend.append("■ ", style=f"color({COLOURS[index % len(COLOURS)]})")
+            legend.append(name + "  ")
+        legend.truncate(width, overflow="ellipsis")
+        return legend
+
+    def _draw_bars(self, data: ChartData, width: int, height: int) -> tuple[Text | None, int, int]:
+        """Horizontal bars, one per line, top to bottom in the table's order, values at the ends."""
+        plt = self.plt
+        stacked = data.kind == "stacked"
+        total = len(data.categories) + data.not_shown
+        header = self._header_lines(data, width, stacked, more=False)
+        room = height - header - PLOT_FRAME
+        if len(data.categories) > room:  # the note line takes a bar's place
+            header = self._header_lines(data, width, stacked, more=True)
+            room = height - header - PLOT_FRAME
+        shown = max(min(len(data.categories), room), 0)
+        self.shown = shown
+        if shown == 0:
+            return None, 1, total
+        names = shorten(list(data.categories[:shown]), min(MAX_LABEL, max(width // 3, 8)))
+        values = [list(v[:shown]) for _, v in data.series]
+        sums = [sum(column) for column in zip(*values, strict=True)]
+        # two lines per bar leave a gap between bars when there is room; plotext puts the first
+        # and last category exactly on the canvas' first and last line, so every bar is one line
+        lines = 2 * shown - 1 if 2 * shown - 1 <= room else shown
+        positions = list(range(shown, 0, -1))
+        canvas = width - max(len(n) for n in names) - 2
+        widest = max(len(value_label(v)) for v in sums)
+        top = max(max(sums), 1)
+        right = top * (canvas - 1) / max(canvas - 3 - widest, 1)
+        if stacked:
             plt.stacked_bar(
-                categories[::-1],
-                [list(values)[::-1] for _, values in data.series],
-                labels=[short(name) for name, _ in data.series],
+                positions,
+                values,
                 orientation="horizontal",
                 width=BAR_WIDTH,
+                color=[COLOURS[i % len(COLOURS)] for i in range(len(values))],
             )
         else:
-            # plotext draws horizontal bars bottom-up: reverse so the chart reads like the table
             plt.bar(
-                categories[::-1],
-                list(data.series[0][1])[::-1],
-                orientation="horizontal",
-                width=BAR_WIDTH,
+                positions, values[0], orientation="horizontal", width=BAR_WIDTH, color=COLOURS[0]
             )
-        self.refresh()
+        for position, value in zip(positions, sums, strict=True):
+            plt.text(
+                value_label(value), x=value + right / (canvas - 1), y=position, alignment="left"
+            )
+        ticks = nice_ticks(right, max(canvas // 10, 3), whole=all(v == int(v) for v in sums))
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+        plt.xticks(ticks, [tick_label(t, step) for t in ticks])
+        plt.yticks(positions, names)
+        plt.xlim(0, right)
+        if shown == 1:
+            plt.ylim(0, 2)
+            lines = 3
+        else:
+            plt.ylim(1, shown)
+        legend = self._legend([n for n, _ in data.series], width) if stacked else None
+        return legend, lines + PLOT_FRAME, total - shown
+
+    def _draw_line(self, data: ChartData, width: int, height: int) -> tuple[Text | None, int, int]:
+        """One line per series over the years; the legend is a line of text above the plot."""
+        plt = self.plt
+        several = len(data.series) > 1
+        header = self._header_lines(data, width, several, bool(data.not_shown))
+        positions = list(range(1, len(data.categories) + 1))
+        values = [v for _, series in data.series for v in series]
+        top = max(max(values), 1)
+        ticks = nice_ticks(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
+        if ticks[-1] < top:
+            ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else 1))
+        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+        for index, (_, series) in enumerate(data.series):
+            plt.plot(positions, list(series), color=COLOURS[index % len(COLOURS)], marker="braille")
+        plt.xticks(positions, list(data.categories))
+        plt.yticks(ticks, [tick_label(t, step) for t in ticks])
+        plt.ylim(0, ticks[-1])
+        self.shown = len(data.series)
+        names = shorten([n for n, _ in data.series], MAX_LABEL)
+        legend = self._legend(names, width) if several else None
+        return legend, max(height - header, PLOT_FRAME + 2), data.not_shown
