@@ -67,11 +67,12 @@ def test_machine_formats_hold_members_only(dataset, tmp_path: Path, fmt: str, ca
 
 
 @pytest.mark.parametrize("fmt", list(EXPORT_FORMATS))
+@pytest.mark.parametrize("what", ["summary", "rows"])
 def test_every_format_reopens_in_scwc_with_the_same_total_and_marker(
-    dataset, tmp_path: Path, fmt: str, capsys
+    dataset, tmp_path: Path, fmt: str, what: str, capsys
 ) -> None:
     path = tmp_path / f"wm{EXPORT_FORMATS[fmt]}"
-    export(dataset, SELECTION, path)
+    export(dataset, SELECTION, path, what=what)
     capsys.readouterr()
     assert main(["summary", str(path), "--by", "platform"]) == 0
     out = capsys.readouterr().out
