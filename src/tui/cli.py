@@ -16,7 +16,7 @@ from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
-from tui.data.format import recorded_note, summary_lines
+from tui.data.format import recorded_note, summary_lines, uncertainty_note
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path
 from tui.data.query import (
@@ -330,10 +330,9 @@ def run_summary(argv: Sequence[str]) -> int:
     print()
     for line in summary_lines(result):
         print(line)
-    note = recorded_note(result)
-    if note:
-        print()
-        print(note)
+    notes = [n for n in (recorded_note(result), uncertainty_note(result)) if n]
+    print()
+    print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0
 
 

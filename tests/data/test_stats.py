@@ -120,3 +120,21 @@ def test_funnel_narrows_towards_the_target_as_population_grows():
     half = 1.96 * (target / 50_000_000) ** 0.5
     assert low == pytest.approx(target - half, rel=2e-3)
     assert high == pytest.approx(target + half, rel=2e-3)
+
+
+def test_huge_counts_stay_finite_and_fast():
+    for count in (10_001, 10**9, 10**18):
+        lower, upper = stats.poisson_interval(count)
+        assert lower < count < upper
+        assert upper - lower == pytest.approx(2 * 1.959964 * count**0.5, rel=1e-3, abs=2)
+    assert stats.change_p_value(10**12 + 10**7, 10**12) < 1e-10
+    assert stats.change_p_value(10**12 + 10, 10**12) > 0.9
+    low, high = stats.funnel_limits(1e-4, 1e12).limits[0.95]
+    assert low < 1e-4 < high
+
+
+def test_approximation_meets_the_exact_method_at_the_switch():
+    exact = stats.poisson_interval(stats.EXACT_UP_TO)
+    approximate = stats.poisson_interval(stats.EXACT_UP_TO + 1)
+    assert approximate[0] - exact[0] == pytest.approx(1, abs=0.01)
+    assert approximate[1] - exact[1] == pytest.approx(1, abs=0.01)

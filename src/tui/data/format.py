@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from tui.data.query import CHANGE, RATE, SHARE, SHARE_RECORDED, Summary
+from tui.data.query import (
+    CHANGE,
+    CHANGE_SIGNIFICANT,
+    HIGH,
+    LOW,
+    RATE,
+    SHARE,
+    SHARE_RECORDED,
+    Summary,
+)
 from tui.data.schema import label
 
 DASH = "–"
@@ -30,6 +39,13 @@ def shorten(names: list[str], width: int) -> list[str]:
     ]
 
 
+NOT_SIGNIFICANT = "~"
+"""Marks a change that is not statistically distinguishable from no change."""
+NOT_SIGNIFICANT_LEGEND = (
+    "~ change not distinguishable from chance (exact conditional test of the two counts, p ≥ 0.05)"
+)
+
+
 def count(value: float | int | None) -> str:
     """Whole number with thousands separators."""
     return DASH if value is None else f"{int(value):,}"
@@ -43,6 +59,17 @@ def percent(value: float | None) -> str:
 def change(value: float | None) -> str:
     """A relative change with its sign."""
     return DASH if value is None else f"{value * 100:+.1f}%"
+
+
+def marked_change(value: float | None, significant: bool | None) -> str:
+    """A change, with :data:`NOT_SIGNIFICANT` in front when it may be chance."""
+    text = change(value)
+    return NOT_SIGNIFICANT + text if value is not None and significant is False else text
+
+
+def bound(value: float | None) -> str:
+    """An interval limit of a count, with one decimal."""
+    return DASH if value is None else f"{value:,.1f}"
 
 
 def rate(value: float | None) -> str:
@@ -64,6 +91,8 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     return {
         result.key: label(result.key),
         result.measure: label(result.measure),
+        LOW: "95% low",
+        HIGH: "95% high",
         SHARE: "Share",
         SHARE_RECORDED: "Share where recorded",
         CHANGE: f"Change {result.change_label}" if result.change_label else "Change",
@@ -72,7 +101,14 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     }
 
 
-FORMATTERS = {SHARE: percent, SHARE_RECORDED: percent, CHANGE: change, RATE: rate}
+FORMATTERS = {
+    SHARE: percent,
+    SHARE_RECORDED: percent,
+    CHANGE: change,
+    RATE: rate,
+    LOW: bound,
+    HIGH: bound,
+}
 
 
 def cell(column: str, value: object) -> str:
@@ -92,18 +128,22 @@ def member_cell(result: Summary, column: str, member: str, value: object) -> str
     return cell(column, value)
 
 
+def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
+    """Format one column of a named summary row (or the totals); a chance change gets its mark."""
+    if column == CHANGE and row.get(CHANGE) is not None:
+        return marked_change(row[CHANGE], row.get(CHANGE_SIGNIFICANT))  # type: ignore[arg-type]
+    return member_cell(result, column, str(row.get(result.key, "")), row.get(column))
+
+
 def summary_lines(result: Summary) -> list[str]:
     """The summary as aligned text lines: header, rows, totals."""
     titles = column_titles(result)
     columns = list(titles)
     rows = [
-        [
-            str(v) if i == 0 else member_cell(result, c, str(r[0]), v)
-            for i, (c, v) in enumerate(zip(columns, r, strict=True))
-        ]
-        for r in result.frame.iter_rows()
+        [str(r[result.key])] + [row_cell(result, c, r) for c in columns[1:]]
+        for r in result.frame.iter_rows(named=True)
     ]
-    totals = ["Total"] + [cell(c, result.totals.get(c)) for c in columns[1:]]
+    totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
     table = [[titles[c] for c in columns], *rows, totals]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
 
@@ -136,3 +176,9 @@ def recorded_note(result: Summary) -> str | None:
         f"Share where recorded excludes 'Not recorded' from the denominator "
         f"(base {count(result.recorded_total)})."
     )
+
+
+def uncertainty_note(result: Summary) -> str | None:
+    """The legend of the change mark, when some change in the summary may be chance."""
+    flags = [*result.frame[CHANGE_SIGNIFICANT].to_list(), result.totals.get(CHANGE_SIGNIFICANT)]
+    return NOT_SIGNIFICANT_LEGEND if False in flags else None

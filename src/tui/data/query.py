@@ -10,6 +10,7 @@ from functools import lru_cache
 
 import polars as pl
 
+from tui.data import stats
 from tui.data.dataset import ROWS, DataError, Dataset
 from tui.data.schema import (
     FORCE,
@@ -26,6 +27,11 @@ SHARE = "share"
 SHARE_RECORDED = "share_recorded"
 CHANGE = "change"
 RATE = "rate_per_100k"
+LOW = "low"
+HIGH = "high"
+RATE_LOW = "rate_low"
+RATE_HIGH = "rate_high"
+CHANGE_SIGNIFICANT = "change_significant"
 
 NATURALLY_ORDERED = frozenset({"year", "age_band", "platform", "financial_quarter"})
 """Dimensions whose summary reads best in their own order rather than largest first."""
@@ -78,8 +84,9 @@ class Summary:
     """The grouped table: one row per member plus the totals, with what the columns mean."""
 
     frame: pl.DataFrame
-    """Columns: the grouped dimension, the measure, share, share_recorded, change, rate_per_100k."""
-    totals: dict[str, float | int | None]
+    """Columns: the grouped dimension, the measure, low, high (its exact 95% interval), share,
+    share_recorded, change, change_significant, rate_per_100k, rate_low, rate_high."""
+    totals: dict[str, float | int | bool | None]
     change_label: str | None
     """What ``change`` compares, e.g. ``2018/19 vs 2017/18``; ``None`` when there is no year."""
     rate_label: str | None
@@ -118,14 +125,15 @@ def year_comparison(dataset: Dataset, selection: Selection) -> tuple[str, str] |
 
 def _change_columns(
     dataset: Dataset, selection: Selection
-) -> tuple[pl.DataFrame | None, str | None, float | None, frozenset[str]]:
-    """Year-on-year change per group and overall; the year filter is widened to the prior year.
+) -> tuple[pl.DataFrame | None, str | None, float | None, frozenset[str], bool | None]:
+    """Year-on-year change per group and overall (and whether each is more than chance, see
+    :func:`stats.change_significant`); the year filter is widened to the prior year.
 
     A member without a value in one of the compared years (no rows, or only missing cells) has
     no change and is listed as *no data*; an explicit zero is a value.
     """
     if YEAR not in dataset.dimensions:
-        return None, None, None, frozenset()
+        return None, None, None, frozenset(), None
     key, measure = selection.group_by, selection.measure
     without_year = cells(dataset, selection, skip=frozenset({YEAR}))
     if key == YEAR:
@@ -136,23 +144,28 @@ def _change_columns(
             for y, v in zip(by_year[YEAR].cast(pl.String), by_year[measure], strict=True)
             if v is not None
         }
-        changes = []
+        changes, significant = [], []
         for year in years:
             index = years.index(year)
             previous = present.get(years[index - 1]) if index else None
             current = present.get(year)
             changes.append(_ratio_change(current, previous))
+            significant.append(_significant(current, previous))
         frame = pl.DataFrame(
-            {YEAR: pl.Series(years, dtype=dataset.dtype(YEAR)), CHANGE: changes},
-            schema_overrides={CHANGE: pl.Float64},
+            {
+                YEAR: pl.Series(years, dtype=dataset.dtype(YEAR)),
+                CHANGE: changes,
+                CHANGE_SIGNIFICANT: significant,
+            },
+            schema_overrides={CHANGE: pl.Float64, CHANGE_SIGNIFICANT: pl.Boolean},
         )
         no_data = frozenset(
             str(y) for y in years if y not in present and selection_keeps(selection, YEAR, y)
         )
-        return frame, "vs previous year", None, no_data
+        return frame, "vs previous year", None, no_data, None
     compared = year_comparison(dataset, selection)
     if compared is None:
-        return None, None, None, frozenset()
+        return None, None, None, frozenset(), None
     previous, latest = compared
     window = without_year.filter(pl.col(YEAR).is_in([previous, latest]))
     sums = [
@@ -173,11 +186,30 @@ def _change_columns(
         .alias(CHANGE),
         missing.alias("_no_data"),
     )
+    frame = frame.with_columns(
+        pl.Series(
+            CHANGE_SIGNIFICANT,
+            [
+                None if absent else _significant(current, before)
+                for current, before, absent in zip(
+                    per_group["latest"], per_group["previous"], frame["_no_data"], strict=True
+                )
+            ],
+            dtype=pl.Boolean,
+        )
+    )
     no_data = frozenset(str(m) for m in frame.filter("_no_data")[key].to_list())
-    total_change = None
+    total_change = total_significant = None
     if overall["latest_n"][0] and overall["previous_n"][0]:
         total_change = _ratio_change(overall["latest"][0], overall["previous"][0])
-    return frame.drop("_no_data"), f"{latest} vs {previous}", total_change, no_data
+        total_significant = _significant(overall["latest"][0], overall["previous"][0])
+    return (
+        frame.drop("_no_data"),
+        f"{latest} vs {previous}",
+        total_change,
+        no_data,
+        total_significant,
+    )
 
 
 def selection_keeps(selection: Selection, dimension: str, member: str) -> bool:
@@ -195,6 +227,17 @@ def _ratio_change(current: int | None, previous: int | None) -> float | None:
     if current is None or not previous:
         return None
     return current / previous - 1
+
+
+def _significant(current: int | None, previous: int | None) -> bool | None:
+    """Whether a change is more than chance; ``None`` where no change is shown."""
+    if current is None or not previous:
+        return None
+    return stats.change_significant(current, previous)
+
+
+def _interval(count: int | None) -> tuple[float | None, float | None]:
+    return (None, None) if count is None else stats.poisson_interval(int(count))
 
 
 def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | None, int | None]:
@@ -252,13 +295,23 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         .otherwise(None)
         .alias(SHARE_RECORDED),
     )
-    changes, change_label, total_change, no_data = _change_columns(dataset, selection)
+    bounds = [_interval(v) for v in frame[measure]]
+    frame = frame.with_columns(
+        pl.Series(LOW, [b[0] for b in bounds], dtype=pl.Float64),
+        pl.Series(HIGH, [b[1] for b in bounds], dtype=pl.Float64),
+    )
+    changes, change_label, total_change, no_data, total_significant = _change_columns(
+        dataset, selection
+    )
     if changes is not None:
         frame = frame.join(changes, on=key, how="left")
     else:
-        frame = frame.with_columns(pl.lit(None, pl.Float64).alias(CHANGE))
+        frame = frame.with_columns(
+            pl.lit(None, pl.Float64).alias(CHANGE),
+            pl.lit(None, pl.Boolean).alias(CHANGE_SIGNIFICANT),
+        )
     if key == YEAR and changes is not None:
-        total_change = None
+        total_change = total_significant = None
     populations, total_population = _population(dataset, selection)
     total_years = _year_count(dataset, selection)
     years = 1 if key == YEAR else total_years
@@ -268,16 +321,38 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         frame = frame.with_columns(pl.lit(total_population).alias("population"))
     else:
         frame = frame.with_columns(pl.lit(None, pl.Int64).alias("population"))
+    per_resident = 100_000 / pl.col("population") / years
     frame = frame.with_columns(
-        (pl.col(measure) / pl.col("population") / years * 100_000).alias(RATE)
+        (pl.col(measure) * per_resident).alias(RATE),
+        (pl.col(LOW) * per_resident).alias(RATE_LOW),
+        (pl.col(HIGH) * per_resident).alias(RATE_HIGH),
     ).drop("population")
-    frame = frame.select(key, measure, SHARE, SHARE_RECORDED, CHANGE, RATE)
-    totals: dict[str, float | int | None] = {
+    frame = frame.select(
+        key,
+        measure,
+        LOW,
+        HIGH,
+        SHARE,
+        SHARE_RECORDED,
+        CHANGE,
+        CHANGE_SIGNIFICANT,
+        RATE,
+        RATE_LOW,
+        RATE_HIGH,
+    )
+    total_low, total_high = _interval(total)
+    scale = 100_000 / total_population / total_years if total_population else None
+    totals: dict[str, float | int | bool | None] = {
         measure: total,
+        LOW: total_low,
+        HIGH: total_high,
         SHARE: 1.0 if total else None,
         SHARE_RECORDED: 1.0 if recorded_total else None,
         CHANGE: total_change,
-        RATE: total / total_population / total_years * 100_000 if total_population else None,
+        CHANGE_SIGNIFICANT: total_significant,
+        RATE: total * scale if scale else None,
+        RATE_LOW: total_low * scale if scale and total_low is not None else None,
+        RATE_HIGH: total_high * scale if scale and total_high is not None else None,
     }
     rate_label = None
     if total_population:

@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
+from statistics import NormalDist
 
 LEVEL = 0.95
 """Confidence level of the intervals shown."""
@@ -22,6 +24,10 @@ SIGNIFICANCE = 0.05
 FUNNEL_LEVELS = (0.95, 0.998)
 """Funnel control limits: about 2 and 3 standard deviations (Spiegelhalter 2005)."""
 PER = 100_000
+EXACT_UP_TO = 10_000
+"""Above this count (or expected count) the exact methods give way to approximations that agree
+with them to better than 1 part in 10 million (Wilson-Hilferty for Garwood limits, the normal
+approximation for the binomial test and funnel limits), so huge files stay fast and finite."""
 _EPSILON = 1e-15
 _TINY = 1e-300
 
@@ -114,6 +120,7 @@ def _solve_decreasing(function, target: float, low: float, high: float) -> float
     return (low + high) / 2
 
 
+@lru_cache(maxsize=4096)
 def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
     """Garwood's exact interval for the mean of a Poisson count.
 
@@ -124,6 +131,8 @@ def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
     if count < 0:
         raise ValueError(f"a count cannot be negative: {count}")
     tail = (1 - level) / 2
+    if count > EXACT_UP_TO:
+        return _wilson_hilferty(count, level)
     span = 10 * math.sqrt(count + 1) + 10
     upper = _solve_decreasing(lambda m: poisson_cdf(count, m), tail, 0.0, count + span)
     if count == 0:
@@ -131,6 +140,15 @@ def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
     lower = _solve_decreasing(
         lambda m: 1 - poisson_sf(count, m), 1 - tail, max(0.0, count - span), count
     )
+    return lower, upper
+
+
+def _wilson_hilferty(count: int, level: float) -> tuple[float, float]:
+    """Garwood's limits through the Wilson-Hilferty cube-root approximation of chi-squared."""
+    z = NormalDist().inv_cdf((1 + level) / 2)
+    following = count + 1
+    lower = count * (1 - 1 / (9 * count) - z / (3 * math.sqrt(count))) ** 3
+    upper = following * (1 - 1 / (9 * following) + z / (3 * math.sqrt(following))) ** 3
     return lower, upper
 
 
@@ -159,6 +177,9 @@ def change_p_value(current: int, previous: int) -> float:
     smaller = min(current, previous)
     if n == 0 or 2 * smaller == n:
         return 1.0
+    if n > 100 * EXACT_UP_TO:
+        z = (n / 2 - smaller - 0.5) / (math.sqrt(n) / 2)
+        return min(1.0, 2 * NormalDist().cdf(-z))
     # the tail P(X <= smaller), summed downwards from its largest term
     term = math.exp(_log_binomial_half(n, smaller))
     tail = 0.0
@@ -211,6 +232,8 @@ def funnel_limit(p: float, target_rate: float, exposure: float) -> float:
     mean = target_rate * exposure
     if mean <= 0:
         return 0.0
+    if mean > 10 * EXACT_UP_TO:
+        return max(0.0, target_rate + NormalDist().inv_cdf(p) * math.sqrt(target_rate / exposure))
     r = poisson_quantile(p, mean)
     at, below = poisson_cdf(r, mean), poisson_cdf(r - 1, mean)
     alpha = (at - p) / (at - below) if at > below else 0.0

@@ -45,7 +45,7 @@ class SummaryTable(DataTable):
                 key=EMPTY_KEY,
             )
             return
-        for values in result.frame.head(MAX_ROWS).iter_rows():
+        for values in result.frame.head(MAX_ROWS).select(columns).iter_rows():
             member = str(values[0])
             cells = [
                 Text(fmt.member_cell(result, c, member, v), justify="right")
