@@ -173,23 +173,29 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     sheet = book["selection"]
     assert sheet.freeze_panes == "A2"
     table = sheet.tables["selection"]
-    assert table.ref == "A1:F11"  # header and 10 members; the total is not in the table
+    assert table.ref == "A1:K11"  # header and 10 members; the total is not in the table
     assert [c.value for c in sheet[1]] == [
         "Platform",
         "Offences",
+        "95% low",
+        "95% high",
         "Share",
         "Share where recorded",
         "Change",
+        "Change significant",
         "Rate per 100k",
+        "Rate low",
+        "Rate high",
     ]
     assert sheet["A12"].value is None  # a blank row, then the total below the table
     assert sheet["A13"].value == "Total" and sheet["B13"].value == 73
     assert sheet["A13"].font.b and sheet["B13"].font.b
     assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 12))
-    assert sheet["C2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
+    assert sheet["E2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
+    assert sheet["C2"].number_format == "#,##0.0"
     widths = {c: sheet.column_dimensions[c].width for c in "ABCDEF"}
-    assert widths["C"] < 12  # "Share" and "20.5%", not 23 characters
-    assert widths["D"] >= len("Share where recorded")
+    assert widths["E"] < 12  # "Share" and "20.5%", not 23 characters
+    assert widths["F"] >= len("Share where recorded")
     notes = book["Notes"]
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "West Mercia" in text and "2017/18" in text and dataset.name in text

@@ -22,13 +22,19 @@ import tomli_w
 import xlsxwriter
 
 from tui import __version__
+from tui.data import stats
 from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import cell, column_titles
 from tui.data.formula_escape import escape_text_cells
 from tui.data.query import (
     CHANGE,
+    CHANGE_SIGNIFICANT,
+    HIGH,
+    LOW,
     RATE,
+    RATE_HIGH,
+    RATE_LOW,
     SHARE,
     SHARE_RECORDED,
     Summary,
@@ -62,7 +68,16 @@ XLSX_CREATED = dt.datetime(2017, 4, 3)
 """Fixed workbook creation date, so the same selection gives the same bytes."""
 XLSX_MAX_ROWS = 1_048_575
 """Rows an Excel sheet holds below its header."""
-XLSX_FORMATS = {SHARE: "0.0%", SHARE_RECORDED: "0.0%", CHANGE: "+0.0%;-0.0%;0.0%", RATE: "#,##0.00"}
+XLSX_FORMATS = {
+    SHARE: "0.0%",
+    SHARE_RECORDED: "0.0%",
+    CHANGE: "+0.0%;-0.0%;0.0%",
+    RATE: "#,##0.00",
+    LOW: "#,##0.0",
+    HIGH: "#,##0.0",
+    RATE_LOW: "#,##0.00",
+    RATE_HIGH: "#,##0.00",
+}
 XLSX_TABLE = "selection"
 FRACTION = "fraction of 1 (0.25 = 25%)"
 
@@ -245,12 +260,30 @@ def _summary_columns(
             else None,
         },
     }
+    known.update(_uncertainty_columns(measure))
     titles = column_titles(result)
     columns = {}
     for column in frame.columns:
         note = known.get(column) or {"meaning": f"{label(column)}, as in the dataset"}
         columns[column] = {"header": titles.get(column, label(column)), **_drop_none(note)}
     return columns
+
+
+def _uncertainty_columns(measure: str) -> dict[str, dict[str, Any]]:
+    """What the interval and significance columns mean, naming their methods."""
+    interval = {"level": stats.LEVEL, "method": stats.INTERVAL_METHOD}
+    return {
+        LOW: {"meaning": f"lower limit of the 95% interval of {measure}", **interval},
+        HIGH: {"meaning": f"upper limit of the 95% interval of {measure}", **interval},
+        RATE_LOW: {"meaning": "lower limit of the 95% interval of the rate per 100k", **interval},
+        RATE_HIGH: {"meaning": "upper limit of the 95% interval of the rate per 100k", **interval},
+        CHANGE_SIGNIFICANT: {
+            "meaning": "whether the change is statistically distinguishable from no change "
+            "(empty where no change is shown)",
+            "method": stats.CHANGE_METHOD,
+            "significance": stats.SIGNIFICANCE,
+        },
+    }
 
 
 def _row_columns(dataset: Dataset, frame: pl.DataFrame) -> dict[str, dict[str, Any]]:
