@@ -147,3 +147,16 @@ async def test_an_existing_sidecar_is_never_replaced_without_asking(
         await app.workers.wait_for_complete()
         assert notes.read_text() == "# my notes\n"
         assert not (tmp_path / "scwc_nation.csv").exists()
+
+
+async def test_excel_box_only_for_text_formats(dataset, tmp_path: Path) -> None:
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        box = app.screen.query_one("#excel")
+        assert not box.disabled
+        await pilot.press("shift+tab", "shift+tab", "down", "down", "enter")  # Parquet
+        await pilot.pause()
+        assert box.disabled and app.screen.query_one("#path").value.endswith(".parquet")

@@ -101,9 +101,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         suggested = str(self.folder / default_name(self.selection, self.what, self.fmt))
         if path_input.value in ("", self._suggested):
             path_input.value = suggested
-        elif Path(path_input.value).suffix.lower() in EXPORT_FORMATS.values():
+        elif Path(path_input.value).suffix.lower() in EXTENSIONS:
             path_input.value = str(Path(path_input.value).with_suffix(EXPORT_FORMATS[self.fmt]))
         self._suggested = suggested
+        self.query_one("#excel", Checkbox).disabled = self.fmt not in TEXT_FORMATS
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
