@@ -200,6 +200,9 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "West Mercia" in text and "2017/18" in text and dataset.name in text
     assert "Not recorded" in text and "MODELLED" in text.upper()
+    record = tomllib.loads((tmp_path / "wm.xlsx.toml").read_text())
+    for note in record["columns"].values():  # every key of the sidecar's [columns] is shown
+        assert all(str(value) in text for value in note.values())
 
 
 def test_existing_file_needs_force(dataset, tmp_path: Path, capsys) -> None:

@@ -435,7 +435,8 @@ def _write_notes(workbook: Any, content: ExportContent) -> None:
         row += 1
     row += 1
     keys = ("header", "meaning", "unit", "base", "years_compared")
-    for col, title in enumerate(("Column", "Header", "Meaning", "Unit", "Base", "Years compared")):
+    titles = ("Column", "Header", "Meaning", "Unit", "Base", "Years compared", "Details")
+    for col, title in enumerate(titles):
         sheet.write_string(row, col, title, bold)
     for column, note in content.columns.items():
         row += 1
@@ -444,7 +445,10 @@ def _write_notes(workbook: Any, content: ExportContent) -> None:
             value = note.get(key)
             if value is not None:
                 _write_cell(sheet, row, col, value, wrap)
-    for col, width in enumerate((22, 26, 60, 30, 26, 22)):
+        details = "; ".join(f"{k}: {v}" for k, v in note.items() if k not in keys)
+        if details:
+            sheet.write_string(row, len(keys) + 1, details, wrap)
+    for col, width in enumerate((22, 26, 60, 30, 26, 22, 40)):
         sheet.set_column(col, col, width)
 
 
