@@ -29,6 +29,7 @@ from tui.data.query import (
     summary,
     validate,
 )
+from tui.data.quote import quote
 from tui.data.schema import canonical_column
 from tui.data.selection import Selection
 from tui.data.views import View, default_views_path, load_views, read_view_file
@@ -153,6 +154,17 @@ def _summary_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _quote_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scwc quote",
+        description="Print the selection's total as one sentence to quote, worded for where the "
+        "number comes from and whether its change on the previous year is more than chance.",
+    )
+    _add_selection_options(parser)
+    _add_view_options(parser)
+    return parser
+
+
 def _export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc export",
@@ -190,7 +202,7 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc",
         description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help', 'scwc export --help'.",
+        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc quote --help'.",
     )
     _add_path_options(parser)
     _add_view_options(parser)
@@ -336,6 +348,17 @@ def run_summary(argv: Sequence[str]) -> int:
     return 0
 
 
+def run_quote(argv: Sequence[str]) -> int:
+    """``scwc quote``: print the selection as a sentence."""
+    args = _quote_parser().parse_args(argv)
+    start = open_start(args.path, args.view, args.views, args.sheet)
+    selection = build_selection(
+        start.dataset, args.by, args.where, args.measure, None, False, start.selection
+    )
+    print(quote(start.dataset, selection))
+    return 0
+
+
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = _app_parser().parse_args(argv)
@@ -355,7 +378,7 @@ def run_app(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scwc`` console script and ``python -m tui``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"summary": run_summary, "export": run_export}
+    commands = {"summary": run_summary, "export": run_export, "quote": run_quote}
     command = commands.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
