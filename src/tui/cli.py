@@ -33,6 +33,7 @@ from tui.data.quote import quote
 from tui.data.schema import canonical_column
 from tui.data.selection import Selection
 from tui.data.views import View, default_views_path, load_views, read_view_file
+from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 
 EXIT_BAD_INPUT = 2
 SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
@@ -165,6 +166,25 @@ def _quote_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _serve_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scwc serve",
+        description="Serve the explorer to a web browser (textual-serve). Binds to this computer "
+        "only unless --host says otherwise; there is no authentication.",
+    )
+    parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})"
+    )
+    parser.add_argument(
+        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
+    )
+    parser.add_argument(
+        "--public-url", help="address browsers use, when behind a proxy or bound to 0.0.0.0"
+    )
+    return parser
+
+
 def _export_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc export",
@@ -202,7 +222,7 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc",
         description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc quote --help'.",
+        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc quote --help', 'scwc serve --help'.",
     )
     _add_path_options(parser)
     _add_view_options(parser)
@@ -359,6 +379,22 @@ def run_quote(argv: Sequence[str]) -> int:
     return 0
 
 
+def run_serve(argv: Sequence[str]) -> int:
+    """``scwc serve``: check the data opens, then serve the explorer to browsers."""
+    args = _serve_parser().parse_args(argv)
+    if not 0 < args.port < 65536:
+        raise DataError(f"--port {args.port}: expected 1-65535")
+    with native_stderr_silenced():
+        open_dataset(args.path)
+    try:
+        serve(args.path, args.host, args.port, args.public_url)
+    except OSError as error:
+        raise DataError(
+            f"cannot serve on {args.host}:{args.port}: {error.strerror or error}"
+        ) from None
+    return 0
+
+
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = _app_parser().parse_args(argv)
@@ -378,7 +414,12 @@ def run_app(argv: Sequence[str]) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``scwc`` console script and ``python -m tui``."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {"summary": run_summary, "export": run_export, "quote": run_quote}
+    commands = {
+        "summary": run_summary,
+        "export": run_export,
+        "quote": run_quote,
+        "serve": run_serve,
+    }
     command = commands.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
