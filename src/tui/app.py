@@ -67,6 +67,8 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import SummaryTable
 
 NARROW_WIDTH = 110
+WIDE_WIDTH = 160
+"""From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
 THEMES = ("textual-dark", "textual-light")
 
@@ -137,6 +139,7 @@ class ExplorerApp(App[None]):
 
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_WIDTH, "narrow")
+        self.screen.set_class(width >= WIDE_WIDTH, "wide")
 
     # ---- the one data flow --------------------------------------------------------------
     def watch_selection(self) -> None:
@@ -229,6 +232,10 @@ class ExplorerApp(App[None]):
             self._rows_cursor = 0
 
     # ---- messages from widgets ----------------------------------------------------------
+    def on_data_table_row_highlighted(self, event: SummaryTable.RowHighlighted) -> None:
+        if isinstance(event.data_table, SummaryTable):
+            self.query_one(StatusBar).show_member(event.data_table.current_member)
+
     def on_filter_changed(self, message: FilterChanged) -> None:
         self.selection = self.selection.with_filter(message.dimension, message.members)
 
@@ -304,6 +311,7 @@ class ExplorerApp(App[None]):
         """Show the filter panel with the focus in it, or hide it and focus the table."""
         panel = self.query_one(FilterPanel)
         panel.set_class(visible, "visible")
+        self.screen.set_class(visible, "filters-open")
         if visible:
             panel.focus_dimensions()
         elif self.rows_visible:

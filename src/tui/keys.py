@@ -1,6 +1,7 @@
 """Every app-wide key in one place: its binding, footer label, help line and palette command.
 
-To add a key: add a :class:`Key` to :data:`KEYS` and an ``action_<name>`` method to the app (or
+To add a key: add a :class:`Key` to :data:`KEYS` (the footer shows them in this order and
+cuts from the right on narrow screens, so ``f``, ``e``, ``?`` and ``q`` come first) and an ``action_<name>`` method to the app (or
 have it call a flow). The footer, the help screen and the command palette all read this table.
 """
 
@@ -46,6 +47,15 @@ class Key:
 
 KEYS: tuple[Key, ...] = (
     Key("f", "toggle_filters", "Filters", "Show or hide the filter panel", "Toggle filter panel"),
+    Key(
+        "e",
+        "export",
+        "Export",
+        "Export the summary or the rows, with a TOML sidecar",
+        "Export…",
+    ),
+    Key("question_mark", "help", "Help", "This help", "Help: keys"),
+    Key("q", "quit", "Quit", "Quit"),
     Key("g", "pick_group", "Group", "Group the table by another dimension"),
     Key("s", "cycle_sort", "Sort", "Sort by the next column"),
     Key("S", "reverse_sort", "Reverse", "Reverse the sort direction", "Reverse sort", False),
@@ -60,13 +70,6 @@ KEYS: tuple[Key, ...] = (
         "Rows",
         "Switch between the summary and the underlying rows",
         "Show rows / summary",
-    ),
-    Key(
-        "e",
-        "export",
-        "Export",
-        "Export the summary or the rows, with a TOML sidecar",
-        "Export…",
     ),
     Key("w", "save_view", "Save view", "Save the current view by name", "Save view…", False),
     Key("v", "open_view", "Views", "Open a saved view", "Open view…", False),
@@ -88,8 +91,6 @@ KEYS: tuple[Key, ...] = (
         False,
     ),
     Key("t", "toggle_theme", "Theme", "Switch light/dark theme", "Toggle light/dark theme", False),
-    Key("question_mark", "help", "Help", "This help", "Help: keys"),
-    Key("q", "quit", "Quit", "Quit"),
 )
 
 

@@ -1,33 +1,60 @@
-"""SVG snapshots of the main screens (pytest-textual-snapshot); update with --snapshot-update."""
+"""SVG snapshots at 120x40 and 80x24 (pytest-textual-snapshot); update with --snapshot-update."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
 from textual.pilot import Pilot
 
-from tests.app.helpers import SIZE, press, settle
+from tests.app.helpers import press, settle
 from tui.app import ExplorerApp
 
+SIZES = [(120, 40), (80, 24)]
+sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")
 
-def test_main_screen(snap_compare, dataset) -> None:
-    assert snap_compare(ExplorerApp(dataset), terminal_size=SIZE, run_before=settle)
+
+@sizes
+def test_main_screen(snap_compare, dataset, size) -> None:
+    async def by_force(pilot: Pilot) -> None:
+        await settle(pilot)
+        pilot.app.group_by("force")  # type: ignore[attr-defined]
+        await settle(pilot)
+
+    assert snap_compare(ExplorerApp(dataset), terminal_size=size, run_before=by_force)
 
 
-def test_drilled_down_with_chart(snap_compare, dataset) -> None:
+@sizes
+@pytest.mark.parametrize("kind", ["bar", "line", "stacked"])
+def test_chart_kinds(snap_compare, dataset, size, kind) -> None:
     async def drill(pilot: Pilot) -> None:
         await settle(pilot)
         await press(pilot, "enter")  # England -> regions
-        await press(pilot, "k")  # line over years
-
-    assert snap_compare(ExplorerApp(dataset), terminal_size=SIZE, run_before=drill)
-
-
-def test_filter_panel(snap_compare, dataset) -> None:
-    async def open_panel(pilot: Pilot) -> None:
-        await settle(pilot)
-        await pilot.press("f", "end", "enter")  # platform members
+        pilot.app.set_chart(kind)  # type: ignore[attr-defined]
         await settle(pilot)
 
-    assert snap_compare(ExplorerApp(dataset), terminal_size=SIZE, run_before=open_panel)
+    assert snap_compare(ExplorerApp(dataset), terminal_size=size, run_before=drill)
+
+
+@sizes
+def test_filter_panel_with_search(snap_compare, dataset, size) -> None:
+    async def search(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("f", "home", "down", "down", "down", "slash", *"mer")
+        await settle(pilot)
+
+    assert snap_compare(ExplorerApp(dataset), terminal_size=size, run_before=search)
+
+
+@sizes
+def test_export_dialog(snap_compare, dataset, size) -> None:
+    async def export(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+
+    app = ExplorerApp(dataset, export_folder=Path("/exports"))
+    assert snap_compare(app, terminal_size=size, run_before=export)
 
 
 def test_help(snap_compare, dataset) -> None:
@@ -35,4 +62,4 @@ def test_help(snap_compare, dataset) -> None:
         await settle(pilot)
         await pilot.press("question_mark")
 
-    assert snap_compare(ExplorerApp(dataset), terminal_size=SIZE, run_before=open_help)
+    assert snap_compare(ExplorerApp(dataset), terminal_size=(120, 40), run_before=open_help)

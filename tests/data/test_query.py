@@ -202,3 +202,21 @@ def test_shortened_names_stay_distinct() -> None:
     assert len(set(short)) == len(short)
     assert short[2] == "Kent" and short[3] == "Metropolita…"
     assert short[0].endswith("erset") and "…" in short[0]
+
+
+def test_sort_by_name_ignores_case(tmp_path: Path) -> None:
+    path = tmp_path / "names.csv"
+    pl.DataFrame(
+        {"force": ["dyfed", "Avon", "Cleveland", "bedford"], "offences": [1, 2, 3, 4]}
+    ).write_csv(path)
+    names = load_dataset(path)
+    by_name = Selection("force", "offences").with_sort("force", descending=False)
+    sorted_names = summary(names, by_name).frame["force"].cast(pl.String).to_list()
+    assert sorted_names == ["Avon", "bedford", "Cleveland", "dyfed"]
+
+
+def test_the_default_order_is_marked_on_a_column() -> None:
+    from tui.data.query import natural_sort
+
+    assert natural_sort("year", "offences") == ("year", False)
+    assert natural_sort("force", "offences") == ("offences", True)

@@ -370,8 +370,16 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
     )
 
 
+def natural_sort(key: str, measure: str) -> tuple[str, bool]:
+    """(column, descending) of the default order: ordered dimensions by name, others largest first."""
+    return (key, False) if key in NATURALLY_ORDERED else (measure, True)
+
+
 def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
-    """Order summary rows as the selection asks; ties broken by the dimension's own order."""
+    """Order summary rows as the selection asks; ties broken by the dimension's own order.
+
+    Names sort alphabetically whatever their case (``de Vere`` between ``Dale`` and ``Dyfed``).
+    """
     key, measure = selection.group_by, selection.measure
     column = selection.sort_column
     if column is None:
@@ -379,7 +387,9 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
             return frame.sort(key)
         return frame.sort([measure, key], descending=[True, False])
     if column == key:
-        return frame.sort(key, descending=selection.descending)
+        return frame.sort(
+            pl.col(key).cast(pl.String).str.to_lowercase(), key, descending=selection.descending
+        )
     return frame.sort([column, key], descending=[selection.descending, False], nulls_last=True)
 
 

@@ -10,7 +10,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Button, Checkbox, Input, Label, RadioButton, RadioSet
+from textual.widgets import Button, Input, Label, RadioSet
 
 from tui.data.dataset import DataError
 from tui.data.export import (
@@ -21,6 +21,7 @@ from tui.data.export import (
     resolve_output,
 )
 from tui.data.selection import Selection
+from tui.widgets.toggles import Radio, Tick
 
 FORMAT_LABELS = {
     "csv": "CSV",
@@ -67,14 +68,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Label("Export the current selection", classes="title")
             with Horizontal(id="choices"):
                 with RadioSet(id="what"):
-                    yield RadioButton("Summary table as shown", value=True, id="summary")
-                    yield RadioButton("Filtered rows", id="rows")
+                    yield Radio("Summary table as shown", value=True, id="summary")
+                    yield Radio("Filtered rows", id="rows")
                 with RadioSet(id="format"):
                     for index, (fmt, text) in enumerate(FORMAT_LABELS.items()):
-                        yield RadioButton(text, value=index == 0, id=fmt)
-            yield Checkbox(
-                "CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True
-            )
+                        yield Radio(text, value=index == 0, id=fmt)
+            yield Tick("CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True)
             yield Label("File or folder (a .toml sidecar is written beside it):")
             yield Input(id="path")
             with Horizontal(id="buttons"):
@@ -138,5 +137,5 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         except DataError as error:
             self.notify(str(error), title="Cannot export there", severity="error")
             return
-        excel = self.query_one("#excel", Checkbox).value and fmt in TEXT_FORMATS
+        excel = self.query_one("#excel", Tick).value and fmt in TEXT_FORMATS
         self.dismiss(ExportRequest(self.what, fmt, output, excel))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.widgets import Static
 
 from tui.data.schema import label
@@ -16,7 +17,11 @@ class Breadcrumb(Static):
     """
 
     def show(self, selection: Selection) -> None:
-        """Render the drill path of ``selection``."""
-        steps = ["All", *(member for _, member in selection.drill_path)]
+        """Render the drill path of ``selection``; a level named like its parent is said once."""
+        steps = ["All"]
+        for _, member in selection.drill_path:
+            if member != steps[-1]:
+                steps.append(member)
         back = "  (Backspace: up)" if selection.drill_path else ""
-        self.update(f"{' › '.join(steps)}  ·  by {label(selection.group_by)}{back}")
+        text = f"{' › '.join(steps)}  ·  by {label(selection.group_by)}{back}"
+        self.update(Text(text, no_wrap=True, overflow="ellipsis"))

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.data.schema import label
+from tui.data.schema import drill_order, label
 from tui.data.selection import Selection
 
 MEMBERS_SHOWN = 3
@@ -14,7 +14,8 @@ MEMBERS_SHOWN = 3
 def describe_filters(selection: Selection) -> str:
     """``Force: West Mercia · Year: 2017/18, 2018/19`` or ``No filters``."""
     parts = []
-    for dimension, members in selection.filters:
+    order = drill_order([d for d, _ in selection.filters])
+    for dimension, members in sorted(selection.filters, key=lambda f: order.index(f[0])):
         shown = ", ".join(members[:MEMBERS_SHOWN]) if members else "(none)"
         more = f" +{len(members) - MEMBERS_SHOWN}" if len(members) > MEMBERS_SHOWN else ""
         parts.append(f"{label(dimension)}: {shown}{more}")
@@ -30,7 +31,7 @@ class FilterChips(Static):
 
     def show(self, selection: Selection) -> None:
         """Render the filters of ``selection``."""
-        text = Text("Filters  ", style="bold")
+        text = Text("Filters  ", style="bold", no_wrap=True, overflow="ellipsis")
         text.append(describe_filters(selection))
         if selection.filters:
             text.append("   (x clears)", style="dim")

@@ -2,19 +2,23 @@
 
 from __future__ import annotations
 
+from rich.segment import Segment
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.message import Message
+from textual.strip import Strip
 from textual.widgets import Input, OptionList, SelectionList, Static
+from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection as Choice
 
-from tui.data.format import count
+from tui.data.format import count, shorten
 from tui.data.schema import label
 from tui.data.selection import Selection
 from tui.widgets.messages import FilterChanged, FilterDimensionShown
+from tui.widgets.toggles import TICKED, UNTICKED
 
 NAME_WIDTH = 15
 COUNT_WIDTH = 6
@@ -24,8 +28,10 @@ class MemberList(SelectionList[str]):
     """The members of one dimension with their counts; space ticks, a/n select all/none."""
 
     BINDINGS = [
-        Binding("a", "select_visible(True)", "All", tooltip="Keep every member listed"),
-        Binding("n", "select_visible(False)", "None", tooltip="Drop every member listed"),
+        Binding("a", "select_visible(True)", "All", show=False, tooltip="Keep every member listed"),
+        Binding(
+            "n", "select_visible(False)", "None", show=False, tooltip="Drop every member listed"
+        ),
     ]
 
     def action_select_visible(self, keep: bool) -> None:
@@ -33,13 +39,32 @@ class MemberList(SelectionList[str]):
         panel = self.query_ancestor(FilterPanel)
         panel.set_visible(keep)
 
+    def render_line(self, y: int) -> Strip:
+        """Each member's box as ``[x]`` or ``[ ]`` (SelectionList's ``▐X▌`` differs by colour only)."""
+        segments = list(super().render_line(y))
+        button = segments[1:2]
+        index = button[0].style.meta.get("option") if button and button[0].style else None
+        if index is None or segments[0].text != ToggleButton.BUTTON_LEFT:
+            return Strip(segments)
+        ticked = self.get_option_at_index(index).value in self.selected
+        box = Segment(TICKED if ticked else UNTICKED, segments[3].style)
+        return Strip([box, *segments[3:]])
+
 
 class MemberSearch(Input):
     """Type to narrow the members; Up/Down choose a match, Enter ticks it."""
 
     BINDINGS = [
-        Binding("down", "move(1)", "Next match", tooltip="Search: highlight the next match"),
-        Binding("up", "move(-1)", "Previous match", tooltip="Search: highlight the previous match"),
+        Binding(
+            "down", "move(1)", "Next match", show=False, tooltip="Search: highlight the next match"
+        ),
+        Binding(
+            "up",
+            "move(-1)",
+            "Previous match",
+            show=False,
+            tooltip="Search: highlight the previous match",
+        ),
     ]
 
     def action_move(self, step: int) -> None:
@@ -55,9 +80,19 @@ class FilterPanel(Vertical):
 
     BINDINGS = [
         Binding(
-            "slash", "search", "Search", tooltip="Search the members (from anywhere in the panel)"
+            "slash",
+            "search",
+            "Search",
+            show=False,
+            tooltip="Search the members (from anywhere in the panel)",
         ),
-        Binding("escape", "leave", "Back", tooltip="Leave the search box; again: close the panel"),
+        Binding(
+            "escape",
+            "leave",
+            "Back",
+            show=False,
+            tooltip="Leave the search box; again: close the panel",
+        ),
     ]
 
     class CloseRequested(Message):
@@ -86,7 +121,7 @@ class FilterPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Filters", id="filter-title")
         yield OptionList(*(Option(label(d), id=d) for d in self.dimensions), id="filter-dimensions")
-        yield MemberSearch(placeholder="/ search · ↑↓ · Enter ticks", id="filter-search")
+        yield MemberSearch(placeholder="/ search · Enter ticks", id="filter-search")
         yield MemberList(id="filter-members")
         yield Static("space tick · a all · n none\n/ search · Esc back · f close", id="filter-hint")
 
@@ -119,8 +154,8 @@ class FilterPanel(Vertical):
         highlighted = member_list.highlighted if highlight is None else highlight
         kept = self._selection.members(self.dimension)
         choices = []
-        for member in self._visible_members():
-            name = member if len(member) <= NAME_WIDTH else member[: NAME_WIDTH - 1] + "…"
+        visible = self._visible_members()
+        for member, name in zip(visible, shorten(visible, NAME_WIDTH), strict=True):
             prompt = Text(name.ljust(NAME_WIDTH + 1))
             prompt.append(f"{count(self._counts.get(member, 0)):>{COUNT_WIDTH}}", style="dim")
             choices.append(Choice(prompt, member, kept is None or member in kept))

@@ -15,14 +15,34 @@ class StatusBar(Static):
     StatusBar { height: 1; padding: 0 1; background: $panel; }
     """
 
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self._parts: tuple[str, int, int, int, str, bool] | None = None
+        self._member: str | None = None
+
     def show(
         self, name: str, rows: int, total_rows: int, total: int, measure: str, modelled: bool
     ) -> None:
         """Render the status line."""
-        text = Text()
+        self._parts = (name, rows, total_rows, total, measure, modelled)
+        self._render_line()
+
+    def show_member(self, member: str | None) -> None:
+        """Name the highlighted row in full (the table may have cut it)."""
+        self._member = member
+        self._render_line()
+
+    def _render_line(self) -> None:
+        if self._parts is None:
+            return
+        name, rows, total_rows, total, measure, modelled = self._parts
+        text = Text(no_wrap=True, overflow="ellipsis")
         if modelled:
             text.append(" MODELLED DATA ", style="bold black on yellow")
             text.append(" ")
+        if self._member:
+            text.append(f"▸ {self._member}", style="bold")
+            text.append(" · ")
         text.append(f"{count(rows)} of {count(total_rows)} rows · {count(total)} {measure} · ")
         text.append(name, style="dim")
         self.update(text)

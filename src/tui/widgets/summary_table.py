@@ -3,68 +3,161 @@
 from __future__ import annotations
 
 from rich.text import Text
+from textual.binding import Binding
 from textual.widgets import DataTable
 
 from tui.data import format as fmt
-from tui.data.query import Summary
+from tui.data.query import Summary, natural_sort
 from tui.widgets.messages import DrillRequested
 
 TOTAL_KEY = "__total__"
 EMPTY_KEY = "__empty__"
 MAX_ROWS = 2_000
 """Rows shown at most; a larger grouping is summarised by a note (the export has them all)."""
+NAME_WIDTH, NARROW_NAME_WIDTH = 24, 16
+"""Names longer than this are cut with … (kept distinct); the status line has the full name."""
+WIDE_TABLE = 80
+CELL_PADDING = 2
+"""DataTable pads each cell by one on either side."""
+SCROLLBAR = 2
+MARKER = 3
+"""Room kept for the › column that says more columns are to the right."""
 
 
 class SummaryTable(DataTable):
-    """Shows a :class:`Summary`; numbers right-aligned with thousands separators."""
+    """Shows a :class:`Summary`; numbers right-aligned with thousands separators.
 
+    Only whole columns are shown: when they do not all fit, Left/Right move along them
+    (the header marks the hidden side with ‹ or ›), so no header is ever cut mid-word.
+    """
+
+    BINDINGS = [
+        Binding(
+            "right",
+            "shift_columns(1)",
+            "Next column",
+            show=False,
+            tooltip="Show the columns to the right (when not all fit)",
+        ),
+        Binding(
+            "left",
+            "shift_columns(-1)",
+            "Previous column",
+            show=False,
+            tooltip="Show the columns to the left",
+        ),
+    ]
     DEFAULT_CSS = """
     SummaryTable { height: 1fr; }
     """
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(cursor_type="row", zebra_stripes=True, **kwargs)  # type: ignore[arg-type]
-        self.sort_column: str | None = None
-        self.descending = True
+        self._shown: tuple[Summary, str, bool] | None = None
+        self.first_column = 0
+        """Index of the first value column shown (the name column is always shown)."""
+        self.hidden_columns = 0
 
     def show(
         self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0
     ) -> None:
-        """Replace the contents with ``result``, marking the sorted column in its header."""
-        self.clear(columns=True)
+        """Replace the contents with ``result``, marking the sorted column in its header.
+
+        ``sort_column`` ``None`` is the natural order: the name column for ordered dimensions
+        (years, age bands), otherwise the measure, largest first.
+        """
+        if sort_column is None:
+            sort_column, descending = natural_sort(result.key, result.measure)
+        self._shown = (result, sort_column, descending)
+        self._render(cursor)
+
+    def on_resize(self) -> None:
+        if self._shown is not None:
+            self._render(self.cursor_row)
+
+    def action_shift_columns(self, step: int) -> None:
+        """Show the next (or previous) value column when they do not all fit."""
+        if self._shown is None or (step > 0 and not self.hidden_columns):
+            return
+        first = max(self.first_column + step, 0)
+        if first != self.first_column:
+            self.first_column = first
+            self._render(self.cursor_row)
+
+    def _render(self, cursor: int) -> None:
+        assert self._shown is not None
+        result, sort_column, descending = self._shown
         titles = fmt.column_titles(result, compact=True)
-        for column, title in titles.items():
-            arrow = (" ▼" if descending else " ▲") if column == sort_column else ""
-            justify = "left" if column == result.key else "right"
-            self.add_column(Text(title + arrow, justify=justify), key=column)
         columns = list(titles)
-        if result.frame.height == 0:
+        headers = {
+            c: t + ((" ▼" if descending else " ▲") if c == sort_column else "")
+            for c, t in titles.items()
+        }
+        frame = result.frame.head(MAX_ROWS)
+        members = [str(v) for v in frame[result.key]]
+        width = self.size.width
+        names = fmt.shorten(members, NAME_WIDTH if width >= WIDE_TABLE else NARROW_NAME_WIDTH)
+        cells = {
+            c: [fmt.member_cell(result, c, m, v) for m, v in zip(members, frame[c], strict=True)]
+            for c in columns[1:]
+        }
+        totals = {c: fmt.cell(c, result.totals.get(c)) for c in columns[1:]}
+        widths = {
+            c: max(len(headers[c]), len(totals[c]), *(len(v) for v in cells[c])) + CELL_PADDING
+            for c in columns[1:]
+        }
+        name_width = max(len(headers[result.key]) + 2, *(len(n) for n in names), 5) + CELL_PADDING
+        shown = self._fit(columns[1:], widths, width - name_width - SCROLLBAR - MARKER)
+        self.hidden_columns = len(columns) - 1 - len(shown)
+        self.clear(columns=True)
+        left = "‹ " if self.first_column else ""
+        self.add_column(Text(left + headers[result.key]), key=result.key)
+        for column in shown:
+            self.add_column(Text(headers[column], justify="right"), key=column)
+        more = columns.index(shown[-1]) < len(columns) - 1 if shown else False
+        if more:
+            self.add_column(Text("›", style="bold"), key="__more_columns__")
+        blanks = [""] * (len(shown) + more)
+        if frame.height == 0:
             self.add_row(
                 Text("Nothing matches these filters: press x to clear them", style="italic"),
-                *[""] * (len(columns) - 1),
+                *blanks,
                 key=EMPTY_KEY,
             )
             return
-        for values in result.frame.head(MAX_ROWS).select(columns).iter_rows():
-            member = str(values[0])
-            cells = [
-                Text(fmt.member_cell(result, c, member, v), justify="right")
-                for c, v in zip(columns[1:], values[1:], strict=True)
-            ]
-            self.add_row(member, *cells, key=member)
+        for index, (member, name) in enumerate(zip(members, names, strict=True)):
+            values = [Text(cells[c][index], justify="right") for c in shown]
+            self.add_row(name, *values, *([""] if more else []), key=member)
         if result.frame.height > MAX_ROWS:
             hidden = result.frame.height - MAX_ROWS
             self.add_row(
                 Text(f"… {hidden:,} more rows (export to see all)", style="italic"),
-                *[""] * (len(columns) - 1),
+                *blanks,
                 key="__more__",
             )
-        totals = [
-            Text(fmt.cell(c, result.totals.get(c)), justify="right", style="bold")
-            for c in columns[1:]
-        ]
-        self.add_row(Text("Total", style="bold"), *totals, key=TOTAL_KEY)
+        total_cells = [Text(totals[c], justify="right", style="bold") for c in shown]
+        self.add_row(
+            Text("Total", style="bold"), *total_cells, *([""] if more else []), key=TOTAL_KEY
+        )
         self.move_cursor(row=min(cursor, self.row_count - 1))
+
+    def _fit(self, columns: list[str], widths: dict[str, int], room: int) -> list[str]:
+        """The value columns from :attr:`first_column` on that fit whole in ``room`` cells."""
+        self.first_column = min(self.first_column, max(len(columns) - 1, 0))
+        while True:
+            shown: list[str] = []
+            used = 0
+            for column in columns[self.first_column :]:
+                if used + widths[column] > room and shown:
+                    break
+                shown.append(column)
+                used += widths[column]
+            # at the right end: show as many columns as fit, ending with the last one
+            earlier = columns[self.first_column - 1] if self.first_column else None
+            if shown and shown[-1] == columns[-1] and earlier and used + widths[earlier] <= room:
+                self.first_column -= 1
+                continue
+            return shown
 
     @property
     def current_member(self) -> str | None:

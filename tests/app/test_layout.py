@@ -1,0 +1,151 @@
+"""Layout at 80x24 and 120x40: the footer's keys, whole columns, distinct names, clear state."""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import Footer
+
+from tests.app.helpers import SIZE, press, settle, text_of
+from tui.app import ExplorerApp
+from tui.screens.export import ExportScreen
+from tui.widgets.filter_panel import MemberList
+from tui.widgets.summary_table import SummaryTable
+
+SIZES = [SIZE, (80, 24)]
+
+
+def screen_text(app: ExplorerApp) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(
+        "".join(segment.text for segment in line)
+        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
+    )
+
+
+def footer_keys(app: ExplorerApp) -> list[str]:
+    """The keys the footer shows, left to right, as far as they fit."""
+    footer = app.query_one(Footer)
+    width = footer.region.right
+    return [
+        key.key_display or key.key
+        for key in footer.query("FooterKey")
+        if key.region.width and key.region.right <= width
+    ]
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_the_footer_always_shows_help_quit_filters_export(dataset, size) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        for keys in ([], ["f"], ["f", "enter"]):
+            await pilot.press(*keys)
+            await settle(pilot)
+            shown = footer_keys(app)
+            for key in ("?", "q", "f", "e"):
+                assert key in shown, (keys, shown)
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_opening_the_filter_panel_never_cuts_a_column(dataset, size) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        table = app.query_one(SummaryTable)
+        assert table.virtual_size.width <= table.scrollable_content_region.width
+        if size == SIZE:  # the chart made room: every column is there
+            assert table.hidden_columns == 0
+        else:  # fewer whole columns, the rest to the right
+            assert str(table.ordered_columns[-1].label) == "›"
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_every_table_column_is_reachable(dataset, size) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        table = app.query_one(SummaryTable)
+        table.focus()
+        seen: set[str] = set()
+        for _ in range(8):
+            seen |= {str(c.label).split(" ")[0] for c in table.ordered_columns}
+            await press(pilot, "right")
+        assert {"Force", "Offences", "Share", "Sh.", "YoY", "Per"} <= seen
+
+
+async def test_member_boxes_read_without_colour(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "home", "enter")
+        await press(pilot, "space")  # untick the first year
+        members = app.query_one(MemberList)
+        lines = ["".join(s.text for s in members.render_line(y)) for y in range(2)]
+        assert lines[0].startswith("[ ]") and lines[1].startswith("[x]")
+
+
+async def test_export_radio_buttons_show_which_is_chosen(dataset, tmp_path) -> None:
+    app = ExplorerApp(dataset, export_folder=tmp_path)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, ExportScreen)
+        summary = str(app.screen.query_one("#summary").render())
+        rows = str(app.screen.query_one("#rows").render())
+        assert summary.startswith("(•)") and rows.startswith("( )")
+
+
+async def test_long_names_stay_distinct_and_the_status_line_has_the_full_name(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        await pilot.press("f")  # the panel takes room: names are cut
+        await settle(pilot)
+        table = app.query_one(SummaryTable)
+        table.focus()
+        names = [
+            str(getattr(table.get_row_at(i)[0], "plain", table.get_row_at(i)[0]))
+            for i in range(table.row_count)
+        ]
+        assert len(set(names)) == len(names)
+        assert all(len(n) <= 16 for n in names)
+        long = next(i for i, n in enumerate(names) if n.endswith("…"))
+        for _ in range(long):
+            await pilot.press("down")
+        await pilot.pause()
+        member = table.current_member
+        assert member is not None and member in text_of(app, "#status")
+
+
+async def test_breadcrumb_never_repeats_a_level(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(
+            pilot, "down", "enter", "enter"
+        )  # Wales -> its one region, also Wales -> forces
+        crumb = text_of(app, "#breadcrumb")
+        assert "Wales › Wales" not in crumb
+
+
+async def test_the_default_sort_is_marked(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        headers = [str(c.label) for c in app.query_one(SummaryTable).ordered_columns]
+        assert headers[1].endswith("▼")  # by nation: largest first
+        app.group_by("year")
+        await settle(pilot)
+        headers = [str(c.label) for c in app.query_one(SummaryTable).ordered_columns]
+        assert headers[0].endswith("▲")  # years in order
