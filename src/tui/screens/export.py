@@ -103,7 +103,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         elif Path(path_input.value).suffix.lower() in EXTENSIONS:
             path_input.value = str(Path(path_input.value).with_suffix(EXPORT_FORMATS[self.fmt]))
         self._suggested = suggested
-        self.query_one("#excel", Checkbox).disabled = self.fmt not in TEXT_FORMATS
+        self.query_one("#excel", Tick).disabled = self.fmt not in TEXT_FORMATS
 
     def on_radio_set_changed(self, event: RadioSet.Changed) -> None:
         event.stop()
