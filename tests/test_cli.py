@@ -220,3 +220,12 @@ def test_sidecar_finds_a_moved_dataset_relative_to_itself(tmp_path: Path, capsys
 def test_excel_option_is_for_text_formats_only(tmp_path: Path, capsys) -> None:
     assert main(["export", "--excel", "-o", str(tmp_path / "x.parquet")]) == 2
     assert "--excel" in one_line_error(capsys)
+
+
+def test_export_never_replaces_the_data_it_reads(tmp_path: Path, capsys) -> None:
+    source = tmp_path / "mine.csv"
+    source.write_text("force,offences\nKent,5\nEssex,2\n")
+    before = source.read_bytes()
+    assert main(["export", str(source), "--rows", "-o", str(source), "--force"]) == 2
+    assert "is the data file being exported" in one_line_error(capsys)
+    assert source.read_bytes() == before

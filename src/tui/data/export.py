@@ -555,6 +555,8 @@ def export(
 ) -> ExportResult:
     """Write the selection to ``path`` and its sidecar beside it, as one unit: both or neither."""
     fmt = format_for(path, fmt)
+    if dataset.path and os.path.realpath(path) == os.path.realpath(dataset.path):
+        raise DataError(f"{path}: is the data file being exported; choose another name")
     if excel and fmt not in TEXT_FORMATS:
         raise DataError("--excel (a byte-order mark) applies to CSV and TSV only")
     content = export_content(dataset, selection, what, excel)
