@@ -2,6 +2,13 @@
 
     python benchmarks/bench.py                 # 1M and 10M rows, 5 repeats
     python benchmarks/bench.py --rows 1000000 --repeats 3
+    python benchmarks/bench.py --whole-only    # only the whole-process table (CSV, Parquet, Excel)
+
+First, the whole process per input format: ``scwc summary FILE`` against a bare polars script
+that reads the same file and groups it (``scan_csv``/``scan_parquet``/``read_excel`` +
+``group_by``), each a fresh process, run alternately; median wall time and peak RSS, and their
+ratios. Excel is measured at 1M rows only: a sheet holds at most 1,048,576 rows, so a 10M-row
+workbook does not exist.
 
 Generates (once, seeded) Parquet files with the dataset's columns, one row per offence, drawn from
 the embedded dataset's distribution, under ``benchmarks/_data/``. Then, each in a fresh process so
@@ -53,6 +60,107 @@ def generate(rows: int, path: Path) -> None:
     frame = cells.select(DIMENSIONS)[picks].with_columns(pl.lit(1, pl.Int64).alias("offences"))
     path.parent.mkdir(parents=True, exist_ok=True)
     frame.write_parquet(path)
+
+
+EXCEL_MAX_ROWS = 1_048_575
+"""Data rows an Excel sheet can hold under its header."""
+WHOLE_TARGET = 3.0
+BARE = """
+import sys, polars as pl
+path = sys.argv[1]
+if path.endswith(".csv"):
+    frame = pl.scan_csv(path)
+elif path.endswith(".parquet"):
+    frame = pl.scan_parquet(path)
+else:
+    frame = pl.read_excel(path).lazy()
+print(frame.group_by("nation").agg(pl.col("offences").sum()).collect())
+"""
+
+
+def derived_file(parquet: Path, suffix: str) -> Path:
+    """The same records as CSV or Excel (written once, beside the Parquet file)."""
+    path = parquet.with_suffix(suffix)
+    if not path.exists():
+        print(f"writing {path} ...", flush=True)
+        frame = pl.read_parquet(parquet)
+        staged = path.with_name("_" + path.name)
+        if suffix == ".csv":
+            frame.write_csv(staged)
+        else:
+            write_xlsx(frame, staged)
+        staged.rename(path)
+    return path
+
+
+def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
+    """A plain one-sheet workbook, written row by row in xlsxwriter's constant-memory mode."""
+    import xlsxwriter
+
+    workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = workbook.add_worksheet("data")
+    sheet.write_row(0, 0, frame.columns)
+    for number, row in enumerate(frame.iter_rows(), start=1):
+        sheet.write_row(number, 0, row)
+    workbook.close()
+
+
+def timed_process(command: list[str]) -> tuple[float, float]:
+    """(wall seconds, peak RSS MB) of one process and the children it waited for."""
+    import os
+
+    start = time.perf_counter()
+    child = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(child.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"failed: {' '.join(command)}: {child.stderr.read().decode()}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def whole_process(path: Path, repeats: int) -> dict[str, float]:
+    """Medians of ``scwc summary`` and bare polars on ``path``, run alternately."""
+    scwc = [sys.executable, "-m", "tui", "summary", str(path)]
+    bare = [sys.executable, "-c", BARE, str(path)]
+    runs: dict[str, list[tuple[float, float]]] = {"app": [], "bare": []}
+    for _ in range(repeats):
+        runs["app"].append(timed_process(scwc))
+        runs["bare"].append(timed_process(bare))
+    return {
+        f"{who}_{what}": statistics.median(r[index] for r in results)
+        for who, results in runs.items()
+        for index, what in enumerate(("s", "mb"))
+    }
+
+
+def whole_report(rows_list: list[int], repeats: int) -> list[str]:
+    """The whole-process table for CSV, Parquet and Excel; return the ratios over the target."""
+    failures = []
+    print(f"\nwhole process: scwc summary FILE vs bare polars (median of {repeats}, alternating)")
+    print(
+        f"{'format':<9}{'rows':>12}{'scwc s':>9}{'bare s':>9}{'time x':>8}"
+        f"{'scwc MB':>9}{'bare MB':>9}{'mem x':>7}"
+    )
+    for rows in rows_list:
+        parquet = DATA / f"records_{rows}.parquet"
+        for suffix in (".csv", ".parquet", ".xlsx"):
+            if suffix == ".xlsx" and rows > EXCEL_MAX_ROWS:
+                print(f"{'excel':<9}{rows:>12,}  (more rows than an Excel sheet holds: not run)")
+                continue
+            path = parquet if suffix == ".parquet" else derived_file(parquet, suffix)
+            result = whole_process(path, repeats)
+            time_x = result["app_s"] / result["bare_s"]
+            memory_x = result["app_mb"] / result["bare_mb"]
+            kind = suffix.lstrip(".").replace("xlsx", "excel")
+            print(
+                f"{kind:<9}{rows:>12,}{result['app_s']:>9.2f}{result['bare_s']:>9.2f}"
+                f"{time_x:>8.2f}{result['app_mb']:>9.0f}{result['bare_mb']:>9.0f}{memory_x:>7.2f}",
+                flush=True,
+            )
+            for what, ratio in (("time", time_x), ("peak memory", memory_x)):
+                if ratio > WHOLE_TARGET:
+                    failures.append(f"{kind} {rows:,}: {what} {ratio:.2f}x bare > {WHOLE_TARGET}x")
+    return failures
 
 
 def median_ms(
@@ -223,6 +331,9 @@ def main() -> int:
     parser.add_argument("--rows", type=int, action="append", help="rows per file (repeatable)")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument(
+        "--whole-only", action="store_true", help="only the whole-process table per format"
+    )
+    parser.add_argument(
         "--child", choices=["app", "scan", "memory", "generate"], help=argparse.SUPPRESS
     )
     parser.add_argument("--file", type=Path, help=argparse.SUPPRESS)
@@ -236,17 +347,26 @@ def main() -> int:
         }[args.child]
         print(json.dumps(measure()))
         return 0
-    failures = []
-    print(f"median of {args.repeats} runs; app caches cleared before each run")
-    for rows in args.rows or [1_000_000, 10_000_000]:
+    sizes = args.rows or [1_000_000, 10_000_000]
+    for rows in sizes:
         path = DATA / f"records_{rows}.parquet"
         if not path.exists():
             print(f"generating {path} ...", flush=True)
             in_child("generate", path, rows)
+    failures = whole_report(sizes, min(args.repeats, 3))
+    if args.whole_only:
+        return _verdict(failures)
+    print(f"\nmedian of {args.repeats} runs; app caches cleared before each run")
+    for rows in sizes:
+        path = DATA / f"records_{rows}.parquet"
         app, scan, memory = (
             in_child(mode, path, args.repeats) for mode in ("app", "scan", "memory")
         )
         failures += report(rows, app, scan, memory)
+    return _verdict(failures)
+
+
+def _verdict(failures: list[str]) -> int:
     print(
         "\n"
         + ("all targets met" if not failures else "targets missed:\n  " + "\n  ".join(failures))

@@ -53,6 +53,17 @@ def test_blank_keyed_row_not_equal_to_the_sum_is_kept(tmp_path: Path) -> None:
     assert "Not recorded" in dataset.members("force")
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["Force,Offences\nKent,1\n,1\n", "Force,Offences\n,200\nKent,100\nEssex,100\n"],
+    ids=["one-row-above", "blank-row-first"],
+)
+def test_blank_keyed_row_is_a_total_only_under_the_rows_it_sums(tmp_path: Path, text: str) -> None:
+    dataset = load_dataset(csv(tmp_path, text))
+    assert "Not recorded" in dataset.members("force")
+    assert dataset.skipped_rows == 0
+
+
 def test_total_in_another_dimension(tmp_path: Path) -> None:
     path = csv(
         tmp_path,

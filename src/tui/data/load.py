@@ -8,6 +8,7 @@ counts parsed); everything after that works on the small cube. The rows themselv
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,11 +70,18 @@ def load_dataset(
         metadata_path = find_metadata(path)
     metadata = _read_metadata(metadata_path) if metadata_path else embedded_metadata(path)
     report = LoadReport(path.name)
-    table = read(path, report, sheet)
     try:
+        table = read(path, report, sheet)
         return _build(path, table, report, metadata, forces_path or repo_data_dir() / "forces.csv")
     except READ_ERRORS as error:  # corrupt data surfaces only when read
-        raise DataError(f"{path.name}: cannot read: {first_line(error)}") from None
+        raise DataError(one_line(f"{path.name}: cannot read: {first_line(error)}")) from None
+    except DataError as error:  # cell values quoted in a message may hold line breaks
+        raise DataError(one_line(str(error))) from None
+
+
+def one_line(text: str) -> str:
+    """Control characters (line breaks, tabs...) shown as escapes, so a message stays one line."""
+    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", lambda m: repr(m.group())[1:-1], text)
 
 
 @dataclass
@@ -81,6 +89,8 @@ class _Layout:
     """The frame with canonical names and what its columns are."""
 
     frame: pl.LazyFrame
+    numbered: pl.LazyFrame
+    """The same with each row's number in the file (:data:`ROW`), for messages."""
     dimensions: list[str]
     candidates: list[str]
     original: dict[str, str]
@@ -90,24 +100,32 @@ class _Layout:
     file: str
 
 
-def _layout(table: Table, report: LoadReport) -> _Layout:
-    """Blank rows out, cross-tab unpivoted, canonical names, dimensions told from counts."""
-    frame = table.frame
-    columns = [c for c in frame.collect_schema().names() if c != ROW]
+def _shape(frame: pl.LazyFrame, report: LoadReport) -> tuple[pl.LazyFrame, dict[str, str], bool]:
+    """Blank rows out, a cross-tab unpivoted, canonical names: (frame, original → canonical,
+    whether it was a cross-tab). :data:`ROW`, if present, is carried along."""
+    schema = frame.collect_schema().names()
+    keep = [ROW] if ROW in schema else []
+    columns = [c for c in schema if c != ROW]
     frame = frame.filter(~pl.all_horizontal(pl.col(columns).is_null()))
     canonical = [canonical_column(c) for c in columns]
     crosstab = False
     if YEAR not in canonical and MEASURE not in canonical:
-        frame, kept = unpivot_years(frame, [ROW], report)
+        frame, kept = unpivot_years(frame, keep, report)
         if kept:
             crosstab = True
             columns = [*kept, YEAR, MEASURE]
     renamed = canonical_names(columns, report.file)
-    frame = frame.rename({k: v for k, v in renamed.items() if k != v})
-    names = list(renamed.values())
-    dimensions, candidates = classify(frame, names, table.european, report)
+    return frame.rename({k: v for k, v in renamed.items() if k != v}), renamed, crosstab
+
+
+def _layout(table: Table, report: LoadReport) -> _Layout:
+    """The shaped frame (and its numbered twin), dimensions told from counts."""
+    frame, renamed, crosstab = _shape(table.frame, report)
+    numbered, _, _ = _shape(table.numbered, LoadReport(report.file))
+    dimensions, candidates = classify(frame, list(renamed.values()), table.european, report)
     return _Layout(
         frame,
+        numbered,
         dimensions,
         candidates,
         {v: k for k, v in renamed.items()},
@@ -124,22 +142,35 @@ def _parsers(layout: _Layout, full: set[str]) -> dict[str, Parsed]:
     }
 
 
-def _aggregate(layout: _Layout, parsers: dict[str, Parsed]) -> pl.DataFrame:
+def _aggregate(layout: _Layout, parsers: dict[str, Parsed], full: set[str]) -> pl.DataFrame:
     """The raw cube: per distinct combination of raw dimension values, per candidate measure, the
     sum and number of values, the smallest value, and how many cells were bad, blank, suppressed
-    or footnoted."""
+    or footnoted (on the fast path for plain integers, bad and blank come from counts alone)."""
     aggregations = [pl.len().alias(ROWS)]
+    derived = []
     for m, parsed in parsers.items():
         aggregations += [
             parsed.value.sum().alias(m),
             parsed.value.count().alias(f"{m}:n"),
             parsed.value.min().alias(f"{m}:min"),
-            parsed.bad.sum().alias(f"{m}:bad"),
-            parsed.blank.sum().alias(f"{m}:blank"),
-            parsed.suppressed.sum().alias(f"{m}:suppressed"),
-            parsed.footnoted.sum().alias(f"{m}:footnoted"),
         ]
-    return layout.frame.group_by(layout.dimensions).agg(aggregations).collect(engine=STREAMING)
+        if m in full:
+            aggregations += [
+                parsed.bad.sum().alias(f"{m}:bad"),
+                parsed.blank.sum().alias(f"{m}:blank"),
+                parsed.suppressed.sum().alias(f"{m}:suppressed"),
+                parsed.footnoted.sum().alias(f"{m}:footnoted"),
+            ]
+        else:  # a cell is blank (null) or a plain integer, or else bad
+            aggregations.append(pl.col(m).count().alias(f"{m}:cells"))
+            derived += [
+                (pl.col(f"{m}:cells") - pl.col(f"{m}:n")).cast(pl.UInt32).alias(f"{m}:bad"),
+                (pl.col(ROWS) - pl.col(f"{m}:cells")).cast(pl.UInt32).alias(f"{m}:blank"),
+                pl.lit(0, pl.UInt32).alias(f"{m}:suppressed"),
+                pl.lit(0, pl.UInt32).alias(f"{m}:footnoted"),
+            ]
+    cube = layout.frame.group_by(layout.dimensions).agg(aggregations).collect(engine=STREAMING)
+    return cube.with_columns(derived) if derived else cube
 
 
 def _build(
@@ -148,11 +179,11 @@ def _build(
     layout = _layout(table, report)
     dimensions = layout.dimensions
     parsers = _parsers(layout, set())
-    raw_cube = _aggregate(layout, parsers)
+    raw_cube = _aggregate(layout, parsers, set())
     messy = {m for m in layout.candidates if raw_cube[f"{m}:bad"].sum()}
     if messy:  # clean only the columns that need it
         parsers = _parsers(layout, messy)
-        raw_cube = _aggregate(layout, parsers)
+        raw_cube = _aggregate(layout, parsers, messy)
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
     forces = _force_names(forces_path) if FORCE in dimensions else None
@@ -254,13 +285,20 @@ def _non_data_cells(
     for cell in blank.iter_rows(named=True):
         same_year = pl.col(YEAR) == cell[YEAR] if YEAR in dimensions else pl.lit(True)
         others = recorded.filter(same_year & ~pl.col("_cell").is_in([*labels, cell["_cell"]]))
-        if others.height and cell[main] == others[main].sum() and cell[main]:
-            labels[cell["_cell"]] = ""
+        if others[ROWS].sum() < 2 or not cell[main] or cell[main] != others[main].sum():
+            continue
+        this = _cells_predicate(recorded.filter(pl.col("_cell") == cell["_cell"]), dimensions)
+        above = layout.numbered.filter(same_year).select(
+            pl.col(ROW).filter(this).min().alias("total"), pl.col(ROW).filter(~this).max()
+        )
+        positions = above.collect().row(0)
+        if cell[ROWS] == 1 and positions[0] is not None and positions[0] > (positions[1] or 0):
+            labels[cell["_cell"]] = ""  # one blank-keyed row under the rows it sums
     if not labels:
         return raw_cube.clear()
     dropped = recorded.filter(pl.col("_cell").is_in(list(labels)))
     rows = (
-        layout.frame.filter(_cells_predicate(dropped, dimensions))
+        layout.numbered.filter(_cells_predicate(dropped, dimensions))
         .select(ROW, *dimensions)
         .unique(ROW)
         .sort(ROW)
@@ -351,7 +389,7 @@ def _describe(
 ) -> str:
     """One line naming the file's column and the first offending row (numbered as in the file)."""
     first = (
-        layout.frame.filter(condition & keep)
+        layout.numbered.filter(condition & keep)
         .select(ROW, pl.col(column).cast(pl.String).alias("raw"), parsed.value.alias("value"))
         .sort(ROW)
         .head(1)

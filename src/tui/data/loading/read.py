@@ -46,9 +46,11 @@ READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
 
 @dataclass(frozen=True)
 class Table:
-    """What was read: a lazy frame (original column names + :data:`ROW`) and how to read it on."""
+    """What was read: lazy frames of the original columns, and how to read them on."""
 
     frame: pl.LazyFrame
+    numbered: pl.LazyFrame
+    """The same with :data:`ROW` (slower to scan: read only to name rows in messages)."""
     european: bool = False
     in_memory: bool = True
     """Whether the frame is already in memory (else it re-reads the file)."""
@@ -82,11 +84,12 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
         elif kind == "excel":
             table = _read_workbook(path, sheet, report)
         elif kind == "parquet":
-            table = Table(pl.scan_parquet(path).with_row_index(ROW, offset=2), in_memory=False)
+            scan = pl.scan_parquet(path)
+            table = Table(scan, scan.with_row_index(ROW, offset=2), in_memory=False)
         elif kind == "json":
-            table = Table(_unwrap(pl.read_json(path), report).with_row_index(ROW, offset=1).lazy())
+            table = _in_memory(_unwrap(pl.read_json(path), report), offset=1)
         else:
-            table = Table(pl.read_ndjson(path).with_row_index(ROW, offset=1).lazy())
+            table = _in_memory(pl.read_ndjson(path), offset=1)
         schema = table.frame.collect_schema()
     except DataError:
         raise
@@ -94,11 +97,16 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
         raise DataError(f"{name}: permission denied") from None
     except (Exception, pl.exceptions.PanicException) as error:  # any failure means unreadable
         raise DataError(f"{name}: cannot read as {kind}: {first_line(error)}") from None
-    if len(schema) <= 1:
+    if len(schema) == 0:
         raise DataError(f"{name}: no columns")
     if len(schema) > MAX_COLUMNS:
-        raise DataError(f"{name}: {len(schema) - 1:,} columns; at most {MAX_COLUMNS:,} are read")
+        raise DataError(f"{name}: {len(schema):,} columns; at most {MAX_COLUMNS:,} are read")
     return table
+
+
+def _in_memory(frame: pl.DataFrame, offset: int, **options: bool) -> Table:
+    numbered = frame.with_row_index(ROW, offset=offset).lazy()
+    return Table(numbered.drop(ROW), numbered, **options)
 
 
 def first_line(error: BaseException) -> str:
@@ -117,18 +125,23 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
         infer_schema=False,
         truncate_ragged_lines=True,
         raise_if_empty=False,
-        row_index_name=ROW,
-        row_index_offset=sniffed.header_line + 2,
     )
+    offset = sniffed.header_line + 2
     if sniffed.header_line:
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
     if sniffed.encoding == "utf-8":
         frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
-        return Table(frame, european=sniffed.european, in_memory=False, escaped=True)
+        return Table(
+            frame,
+            frame.with_row_index(ROW, offset=offset),
+            european=sniffed.european,
+            in_memory=False,
+            escaped=True,
+        )
     text = path.read_bytes().decode(sniffed.encoding, errors="replace").lstrip("\ufeff")
     report.add("read", f"read as {sniffed.encoding}")
-    frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options).lazy()  # type: ignore[arg-type]
-    return Table(frame, european=sniffed.european, escaped=True)
+    frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
+    return _in_memory(frame, offset, european=sniffed.european, escaped=True)
 
 
 def _unwrap(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
@@ -185,7 +198,7 @@ def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
         name = tables[0]
         frame = reader.load_table(name, dtypes="string").to_polars()
         report.add("read", f"Excel table '{name}' read")
-        return Table(frame.with_row_index(ROW, offset=2).lazy())
+        return _in_memory(frame, offset=2)
     if sheet is not None and sheet not in sheets:
         raise DataError(f"{path.name}: no sheet '{sheet}' (sheets: {shorten(sheets, 10)})")
     tables = {}
@@ -215,4 +228,5 @@ def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
         if others:
             note += " (use --sheet NAME to choose)"
     report.add("read", note)
-    return Table(pl.concat(frames, how="vertical").lazy())
+    numbered = pl.concat(frames, how="vertical").lazy()
+    return Table(numbered.drop(ROW), numbered)
