@@ -229,3 +229,15 @@ def test_export_never_replaces_the_data_it_reads(tmp_path: Path, capsys) -> None
     assert main(["export", str(source), "--rows", "-o", str(source), "--force"]) == 2
     assert "is the data file being exported" in one_line_error(capsys)
     assert source.read_bytes() == before
+
+
+def test_version(capsys) -> None:
+    import pytest as _pytest
+
+    from tui import __version__
+    from tui.cli import main
+
+    with _pytest.raises(SystemExit) as exit_info:
+        main(["--version"])
+    assert exit_info.value.code == 0
+    assert capsys.readouterr().out.strip() == f"scwc {__version__}"

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import recorded_note, summary_lines, uncertainty_note
@@ -224,6 +225,7 @@ def _app_parser() -> argparse.ArgumentParser:
         description="Explore police-recorded offences of sexual communication with a child. "
         "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc quote --help', 'scwc serve --help'.",
     )
+    parser.add_argument("--version", action="version", version=f"scwc {__version__}")
     _add_path_options(parser)
     _add_view_options(parser)
     return parser

@@ -10,7 +10,7 @@ from tui.data.schema import label
 from tui.data.views import View, load_views, save_view
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
-from tui.screens.prompt import TextPrompt
+from tui.screens.prompt import ConfirmScreen, TextPrompt
 
 
 class ViewsFlow:
@@ -22,17 +22,55 @@ class ViewsFlow:
 
     def start_save(self) -> None:
         """Ask for a name, then save the current selection under it."""
-        self.app.push_screen(TextPrompt(f"Save this view as (in {self.path}):"), self._save)
+        self.app.push_screen(TextPrompt(f"Save this view as (in {self.path}):"), self._named)
 
-    def _save(self, name: str | None) -> None:
-        if not name:
+    def _named(self, name: str | None) -> None:
+        if name is None:  # Esc
             return
+        if not name:
+            self.app.notify("A view needs a name: nothing saved", severity="warning")
+            return
+        try:
+            existing = load_views(self.path)
+        except DataError as error:
+            fresh = self._fresh_path()
+            question = (
+                f"{error}\nSave '{name}' to a new file, {fresh.name}, instead? "
+                "The old file is left as it is."
+            )
+            self.app.push_screen(
+                ConfirmScreen(question), lambda yes: self._save_to(fresh, name) if yes else None
+            )
+            return
+        if name in existing:
+            self.app.push_screen(
+                ConfirmScreen(f"A view named '{name}' exists. Replace it?"),
+                lambda yes: self._save(name) if yes else self.app.notify("Nothing saved"),
+            )
+            return
+        self._save(name)
+
+    def _fresh_path(self) -> Path:
+        """The first ``views-N.toml`` beside the views file that does not exist yet."""
+        number = 2
+        while (
+            fresh := self.path.with_name(f"{self.path.stem}-{number}{self.path.suffix}")
+        ).exists():
+            number += 1
+        return fresh
+
+    def _save_to(self, path: Path, name: str) -> None:
+        """Save to ``path`` from now on (the broken file is kept for the user to mend)."""
+        self.path = path
+        self._save(name)
+
+    def _save(self, name: str) -> None:
         try:
             save_view(self.path, View(name, self.app.selection, self.app.chart_kind))
         except DataError as error:
             self.app.notify(str(error), title="View not saved", severity="error")
             return
-        self.app.notify(f"Saved view '{name}'")
+        self.app.notify(f"Saved view '{name}' in {self.path}")
 
     def saved(self) -> dict[str, View]:
         """The saved views, or none (with a notification) if the file is bad."""

@@ -40,7 +40,7 @@ class ConfirmScreen(ModalScreen[bool]):
 
 
 class TextPrompt(ModalScreen[str | None]):
-    """Asks for one line of text; Enter accepts, Esc cancels."""
+    """Asks for one line of text; Enter gives it (stripped, maybe empty), Esc gives ``None``."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = PROMPT_CSS.format(name="TextPrompt")
@@ -57,4 +57,4 @@ class TextPrompt(ModalScreen[str | None]):
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.dismiss(event.value.strip() or None)
+        self.dismiss(event.value.strip())
