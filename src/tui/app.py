@@ -24,7 +24,7 @@ from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
-from tui.data.load import READ_ERRORS, repo_data_dir
+from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -449,9 +449,18 @@ class ExplorerApp(App[None]):
         self.push_screen(AboutScreen(self.dataset))
 
     def action_sources(self) -> None:
-        """Show every published figure beside this dataset's value."""
+        """Show every published figure beside this dataset's value (none for a user's file)."""
+        path = self.dataset.path
+        if path is None or path.resolve() != default_dataset_path().resolve():
+            self.push_screen(SourcesScreen([], {}, own_file=self.dataset.name))
+            return
         figures = repo_data_dir() / "published_figures.csv"
-        self.push_screen(SourcesScreen(reconcile(self.dataset, figures)))
+        titles = {
+            str(source.get("file")): str(source.get("title", source.get("file")))
+            for source in (self.dataset.metadata or {}).get("sources", [])
+            if isinstance(source, dict)
+        }
+        self.push_screen(SourcesScreen(reconcile(self.dataset, figures), titles))
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

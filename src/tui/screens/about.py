@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import tomli_w
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -10,34 +10,75 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.data.dataset import Dataset
-from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE
+from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE, label
+
+Section = tuple[str, list[str]]
 
 
-def about_text(dataset: Dataset) -> str:
-    """Plain-text description of the dataset."""
-    lines = [dataset.name, ""]
+def _listed(value: object) -> list[str]:
+    """A metadata value as lines: a list item by item, anything else as one line."""
+    if isinstance(value, list):
+        return [f"  • {item}" for item in value]
+    return [f"  {value}"] if value not in (None, "") else []
+
+
+def about_sections(dataset: Dataset) -> list[Section]:
+    """The dataset described for a reader: what it is, where it comes from, what is modelled."""
+    meta = dataset.metadata or {}
+    sections: list[Section] = []
+    intro = [str(meta["description"])] if meta.get("description") else []
     if dataset.modelled:
-        lines += [
-            "MODELLED DATA: published totals are exact; the breakdown below them is modelled.",
+        intro += [
             "",
+            "MODELLED DATA: published totals are exact; the breakdown below them is modelled.",
         ]
-    lines += [
-        f"File: {dataset.path}",
-        f"Rows: {dataset.row_count:,}",
-        f"Dimensions: {', '.join(dataset.dimensions)}",
-        f"Measures: {', '.join(dataset.measures)}",
+    sections.append((str(meta.get("title") or dataset.name), intro))
+    sources = [
+        f"  • {source.get('title', source.get('file', '?'))}"
+        + (f" ({source['figures']})" if source.get("figures") else "")
+        for source in meta.get("sources", [])
+        if isinstance(source, dict)
     ]
-    if dataset.notes:
-        lines += ["", "How the file was read:", *(f"  - {note}" for note in dataset.notes)]
+    if sources:
+        sections.append(("Sources", sources))
+    columns = meta.get("columns", {}) if isinstance(meta.get("columns"), dict) else {}
+    modelled = (
+        [f"  Published: {', '.join(columns['published'])}"] if columns.get("published") else []
+    )
+    if columns.get("modelled"):
+        modelled.append(f"  Modelled: {', '.join(columns['modelled'])}")
+    if columns.get("notes"):
+        modelled.append(f"  {columns['notes']}")
+    if meta.get("simplifications"):
+        modelled += ["", "  Assumptions:", *_listed(meta["simplifications"])]
+    if modelled:
+        sections.append(("What is modelled", modelled))
+    described = [
+        f"  {label(d)} ({d}): {len(dataset.members(d)):,} values" for d in dataset.dimensions
+    ]
+    described += [f"  {label(m)} ({m}): the count summed" for m in dataset.measures]
+    if meta.get("unit"):
+        described.append(f"  Unit: {meta['unit']}")
+    if meta.get("years"):
+        described.append(f"  Years: {', '.join(map(str, meta['years']))}")
+    sections.append(("Columns", described))
+    read = [f"  File: {dataset.path}", f"  Rows: {dataset.row_count:,}"]
+    read += [f"  • {note}" for note in dataset.notes]
     if "offence_code" in dataset.dimensions and HOME_OFFICE_OFFENCE_CODE in dataset.members(
         "offence_code"
     ):
-        lines += ["", HOME_OFFICE_CAVEAT]
-    if dataset.metadata:
-        lines += ["", "Metadata:", "", tomli_w.dumps(dataset.metadata)]
-    else:
-        lines += ["", "No metadata file (a .toml beside the data file) was found."]
-    return "\n".join(lines)
+        read += ["", f"  {HOME_OFFICE_CAVEAT}"]
+    if not dataset.metadata:
+        read.append("  No metadata file (a .toml beside the data file) was found.")
+    sections.append(("This file", read))
+    if meta.get("licence"):
+        sections.append(("Licence", _listed(meta["licence"])))
+    return sections
+
+
+def about_text(dataset: Dataset) -> str:
+    """:func:`about_sections` as plain text."""
+    return "\n\n".join("\n".join([title, *lines]) for title, lines in about_sections(dataset))
 
 
 class AboutScreen(ModalScreen[None]):
@@ -55,4 +96,10 @@ class AboutScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
-            yield Static(about_text(self.dataset), markup=False)
+            text = Text()
+            for index, (title, lines) in enumerate(about_sections(self.dataset)):
+                text.append(("\n\n" if index else "") + title, style="bold")
+                for line in lines:
+                    style = "bold black on yellow" if line.startswith("MODELLED") else ""
+                    text.append("\n").append(line, style=style)
+            yield Static(text)

@@ -13,9 +13,12 @@ from tui.data.reconcile import Check
 
 
 def _value(value: float | None, unit: str) -> str:
+    """A count with thousands separators, a share as a percentage."""
     if value is None:
         return "n/a"
-    return f"{value:,.0f}" if unit == "count" else f"{value:.3f}"
+    if unit == "share":
+        return f"{value * 100:.1f}%"
+    return f"{value:,.0f}" if unit in ("count", "lower_bound") else f"{value:,.2f}"
 
 
 SCOPE_WIDTH = 24
@@ -35,16 +38,29 @@ class SourcesScreen(ModalScreen[None]):
     SourcesScreen DataTable { height: 1fr; }
     """
 
-    def __init__(self, checks: list[Check]) -> None:
+    def __init__(
+        self, checks: list[Check], titles: dict[str, str], own_file: str | None = None
+    ) -> None:
+        """``titles``: source file name -> title; ``own_file``: a user's file has no figures."""
         super().__init__()
         self.checks = checks
+        self.titles = titles
+        self.own_file = own_file
 
     def compose(self) -> ComposeResult:
         matched = sum(c.ok for c in self.checks)
         with Vertical():
+            if self.own_file is not None:
+                yield Static(
+                    f"There are no published figures to compare with {self.own_file}: it is your "
+                    "own file. This screen checks the embedded dataset against the figures its "
+                    "sources publish.\n\nEsc closes.",
+                    markup=False,
+                )
+                return
             yield Static(
                 f"Published figures: {matched} of {len(self.checks)} reproduced by this dataset. "
-                "Shares are of instances/victims where the value was recorded.",
+                "Shares are of instances/victims where the value was recorded; > a lower bound.",
                 markup=False,
             )
             table: DataTable = DataTable(zebra_stripes=True, cursor_type="row")
@@ -62,6 +78,6 @@ class SourcesScreen(ModalScreen[None]):
                     figure.year,
                     _short(figure.scope),
                     figure.measure.replace("_", " "),
-                    figure.source,
+                    self.titles.get(figure.source, figure.source),
                 )
             yield table

@@ -1,0 +1,57 @@
+"""About and Sources as a reader sees them."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Static
+
+from tests.app.helpers import SIZE, settle
+from tests.conftest import FIXTURES
+from tui.app import ExplorerApp
+from tui.data.load import load_dataset
+from tui.screens.about import AboutScreen, about_text
+from tui.screens.sources import SourcesScreen
+
+
+async def test_about_is_formatted_text_not_toml(dataset) -> None:
+    text = about_text(dataset)
+    for heading in ("Sources", "What is modelled", "Columns", "This file"):
+        assert f"\n{heading}\n" in text
+    assert "[[sources]]" not in text and '= "' not in text
+    title = dataset.metadata["sources"][0]["title"]
+    assert title in text
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, AboutScreen)
+
+
+async def test_sources_show_titles_and_percentages(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        table = app.screen.query_one(DataTable)
+        rows = [
+            [str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
+            for i in range(table.row_count)
+        ]
+        titles = {s["title"] for s in dataset.metadata["sources"]}
+        assert all(row[-1] in titles for row in rows)
+        shares = [row for row in rows if "share" in row[5]]
+        assert shares and all(row[1].endswith("%") and row[2].endswith("%") for row in shares)
+
+
+async def test_sources_for_a_users_file_say_there_is_nothing_to_compare() -> None:
+    app = ExplorerApp(load_dataset(FIXTURES / "bom.csv"))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        assert isinstance(app.screen, SourcesScreen)
+        message = str(app.screen.query_one(Static).render())
+        assert "no published figures to compare" in message and "bom.csv" in message
+        assert not app.screen.query(DataTable)
