@@ -1,0 +1,135 @@
+"""Funnel plot of force rates (Spiegelhalter 2005): each force's rate per 100k against its
+population, around the national rate, with 95% and 99.8% exact Poisson control limits.
+
+A force outside the 99.8% funnel differs from the national rate by more than chance would
+plausibly explain; one inside the 95% funnel is indistinguishable from it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from tui.data import stats
+from tui.data.dataset import Dataset
+from tui.data.query import GEOGRAPHY, summary
+from tui.data.schema import FORCE, YEAR
+from tui.data.selection import Selection
+
+PER = stats.PER
+CURVE_POINTS = 48
+INSIDE, ABOVE, BELOW = "inside", "above", "below"
+
+
+@dataclass(frozen=True)
+class FunnelPoint:
+    """One force: its population, count and rate, and where it falls against the limits."""
+
+    force: str
+    population: int
+    count: int
+    rate: float
+    """Per 100,000 residents per year."""
+    beyond_95: str
+    """``inside``, ``above`` or ``below`` the 95% limits."""
+    beyond_998: str
+    """``inside``, ``above`` or ``below`` the 99.8% limits."""
+    selected: bool
+    """Whether the selection's geographic filters keep this force."""
+
+
+@dataclass(frozen=True)
+class Funnel:
+    """The points, the national rate and the limit curves (rates per 100k per year)."""
+
+    points: tuple[FunnelPoint, ...]
+    national_rate: float
+    populations: tuple[float, ...]
+    """Populations along the curves' x axis."""
+    limits: dict[float, tuple[tuple[float, ...], tuple[float, ...]]]
+    """Per level (0.95, 0.998): the lower and upper limit at each of :attr:`populations`."""
+    years: int
+    measure: str
+
+    @property
+    def outliers(self) -> tuple[FunnelPoint, ...]:
+        """Forces outside the 99.8% limits."""
+        return tuple(p for p in self.points if p.beyond_998 != INSIDE)
+
+
+def _position(rate: float, low: float, high: float) -> str:
+    return ABOVE if rate > high else BELOW if rate < low else INSIDE
+
+
+def _limits(national: float, population: float, years: int, level: float) -> tuple[float, float]:
+    """Control limits of a rate per 100k per year for a force of ``population``."""
+    per_person_year = national / PER
+    exposure = population * years
+    low, high = stats.funnel_limits(per_person_year, exposure, (level,)).limits[level]
+    return low * PER, high * PER
+
+
+def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
+    """The funnel of every force under the selection's non-geographic filters (``None`` without
+    force populations or offences)."""
+    geography = dataset.geography
+    if geography is None or FORCE not in dataset.dimensions:
+        return None
+    everywhere = selection
+    for dimension in GEOGRAPHY:
+        everywhere = everywhere.with_filter(dimension, None)
+    result = summary(dataset, everywhere.grouped_by(FORCE))
+    years = (
+        len(selection.members(YEAR) or dataset.members(YEAR)) if YEAR in dataset.dimensions else 1
+    )
+    populations = dict(
+        zip(geography[FORCE].to_list(), geography["population"].to_list(), strict=True)
+    )
+    counts = {
+        str(force): int(value)
+        for force, value in zip(result.frame[FORCE], result.frame[result.measure], strict=True)
+        if value is not None and str(force) in populations
+    }
+    total_population = sum(populations[f] for f in counts)
+    if not counts or not total_population:
+        return None
+    national = sum(counts.values()) / (total_population * years) * PER
+    kept = _kept_forces(dataset, selection)
+    points = []
+    for force, count in sorted(counts.items()):
+        population = int(populations[force])
+        rate = count / (population * years) * PER
+        low95, high95 = _limits(national, population, years, 0.95)
+        low998, high998 = _limits(national, population, years, 0.998)
+        points.append(
+            FunnelPoint(
+                force,
+                population,
+                count,
+                rate,
+                _position(rate, low95, high95),
+                _position(rate, low998, high998),
+                force in kept,
+            )
+        )
+    smallest = min(p.population for p in points) * 0.8
+    largest = max(p.population for p in points) * 1.1
+    step = math.log(largest / smallest) / (CURVE_POINTS - 1)
+    xs = tuple(smallest * math.exp(i * step) for i in range(CURVE_POINTS))
+    limits = {}
+    for level in stats.FUNNEL_LEVELS:
+        pairs = [_limits(national, x, years, level) for x in xs]
+        limits[level] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
+    return Funnel(tuple(points), national, xs, limits, years, result.measure)
+
+
+def _kept_forces(dataset: Dataset, selection: Selection) -> set[str]:
+    """Forces the selection's geographic filters keep."""
+    geography = dataset.geography
+    assert geography is not None
+    kept = geography
+    for dimension in GEOGRAPHY:
+        members = selection.members(dimension)
+        if members and dimension in kept.columns:
+            kept = kept.filter(kept[dimension].is_in(list(members)))
+    return set(kept[FORCE].to_list())

@@ -1,0 +1,94 @@
+"""Map tiles and funnel points, computed from a file whose counts we know."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tui.data import stats
+from tui.data.force_map import band_of, class_breaks, force_map, neighbour
+from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel
+from tui.data.load import load_dataset
+from tui.data.query import initial_selection
+
+COUNTS = {"Kent": 400, "Essex": 90, "Surrey": 60, "Dyfed-Powys": 25, "Cumbria": 0}
+
+
+@pytest.fixture(scope="module")
+def known(tmp_path_factory: pytest.TempPathFactory):
+    path: Path = tmp_path_factory.mktemp("funnel") / "forces.csv"
+    rows = ["force,year,offences"] + [f"{f},2023/24,{n}" for f, n in COUNTS.items()]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return load_dataset(path)
+
+
+def test_class_breaks_are_quantiles_without_repeats():
+    assert class_breaks([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]) == (3, 5, 7, 9)
+    assert class_breaks([5, 5, 5]) == ()
+    assert class_breaks([1, 1, 1, 1, 9]) == (1,)
+    assert [band_of(v, (3, 5)) for v in (0, 3, 4, 5, 6)] == [0, 0, 1, 1, 2]
+
+
+def test_map_has_every_force_and_tells_no_data_from_zero(known):
+    selection = initial_selection(known)
+    result = force_map(known, selection)
+    assert result is not None and len(result.tiles) == 43
+    assert result.measure == "rate"
+    cumbria, kent, devon = (result.tile(f) for f in ("Cumbria", "Kent", "Devon and Cornwall"))
+    assert cumbria.count == 0 and cumbria.value == 0 and cumbria.band == 0
+    assert devon.count is None and devon.value is None and devon.band is None
+    assert kent.band == max(t.band for t in result.tiles if t.band is not None)
+    assert (kent.low, kent.high) == pytest.approx(stats.poisson_interval(400))
+    assert result.breaks == tuple(sorted(result.breaks))
+
+
+def test_map_measure_and_force_filter(known):
+    selection = initial_selection(known).with_filter("force", ("Kent", "Essex"))
+    counts = force_map(known, selection, "count")
+    assert counts.measure == "count" and counts.tile("Kent").value == 400
+    assert counts.tile("Kent").selected and not counts.tile("Surrey").selected
+    assert counts.tile("Surrey").count == 60  # faded, but its figure is still known
+    # one year only: no change to map, so the map falls back to counts rather than "no data"
+    assert force_map(known, selection, "change").measure == "count"
+
+
+def test_arrow_keys_move_to_geographic_neighbours(known):
+    tiles = force_map(known, initial_selection(known)).tiles
+    by_name = {t.force: t for t in tiles}
+    met = by_name["Metropolitan Police"]
+    assert neighbour(tiles, met, "right").force == "City of London"
+    assert neighbour(tiles, met, "up").force == "Hertfordshire"
+    assert neighbour(tiles, met, "down").force == "Sussex"
+    assert neighbour(tiles, by_name["Northumbria"], "up").force == "Northumbria"
+    assert neighbour(tiles, by_name["Gwent"], "left").force == "South Wales"
+
+
+def test_funnel_national_rate_limits_and_outliers(known):
+    result = funnel(known, initial_selection(known))
+    assert result is not None
+    population = {f: p for f, p in known.geography.select("force", "population").iter_rows()}
+    shown = [f for f in COUNTS]
+    national = sum(COUNTS.values()) / sum(population[f] for f in shown) * 100_000
+    assert result.national_rate == pytest.approx(national)
+    points = {p.force: p for p in result.points}
+    assert points["Kent"].rate == pytest.approx(400 / population["Kent"] * 100_000)
+    _, high = stats.funnel_limits(national / 100_000, population["Kent"]).limits[0.998]
+    expected = ABOVE if points["Kent"].rate > high * 100_000 else INSIDE
+    assert points["Kent"].beyond_998 == expected == ABOVE
+    assert points["Cumbria"].beyond_998 == BELOW
+    assert set(result.outliers) >= {points["Kent"], points["Cumbria"]}
+    lows, highs = result.limits[0.95]
+    outer_lows, outer_highs = result.limits[0.998]
+    assert all(a <= b for a, b in zip(outer_lows, lows, strict=True))
+    assert all(a >= b for a, b in zip(outer_highs, highs, strict=True))
+    # the funnel narrows as population grows
+    assert highs[0] - lows[0] > highs[-1] - lows[-1]
+
+
+def test_funnel_needs_populations(tmp_path: Path):
+    path = tmp_path / "no_forces.csv"
+    path.write_text("platform,offences\nSnapchat,5\n", encoding="utf-8")
+    dataset = load_dataset(path)
+    assert funnel(dataset, initial_selection(dataset)) is None
+    assert force_map(dataset, initial_selection(dataset)) is None
