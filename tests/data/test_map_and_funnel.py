@@ -92,3 +92,19 @@ def test_funnel_needs_populations(tmp_path: Path):
     dataset = load_dataset(path)
     assert funnel(dataset, initial_selection(dataset)) is None
     assert force_map(dataset, initial_selection(dataset)) is None
+
+
+def test_funnel_is_a_chart_kind_of_the_one_engine(known, tmp_path: Path):
+    from tui.data.funnel import FUNNEL_SERIES
+    from tui.data.query import chart_data
+
+    chart = chart_data(known, initial_selection(known), "funnel")
+    assert chart.kind == "funnel" and [n for n, _ in chart.series] == list(FUNNEL_SERIES)
+    populations = dict(chart.series)["population"]
+    assert list(populations) == sorted(populations)
+    assert "outside 99.8%" in chart.note
+    path = tmp_path / "platforms.csv"
+    path.write_text("platform,offences\nSnapchat,5\n", encoding="utf-8")
+    plain = load_dataset(path)
+    fallback = chart_data(plain, initial_selection(plain), "funnel")
+    assert fallback.kind == "bar" and "populations" in fallback.note

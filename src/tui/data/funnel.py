@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.data import stats
 from tui.data.dataset import Dataset
-from tui.data.query import GEOGRAPHY, summary
+from tui.data.query import GEOGRAPHY, ChartData, summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
 
@@ -133,3 +133,35 @@ def _kept_forces(dataset: Dataset, selection: Selection) -> set[str]:
         if members and dimension in kept.columns:
             kept = kept.filter(kept[dimension].is_in(list(members)))
     return set(kept[FORCE].to_list())
+
+
+FUNNEL_SERIES = ("population", "rate", "national", "95% low", "95% high", "99.8% low", "99.8% high")
+"""The series of a funnel :class:`ChartData`, one value per force in order of population."""
+
+
+def funnel_chart(dataset: Dataset, selection: Selection) -> ChartData | None:
+    """The funnel as chart data: forces by population, their rates and the limits at each."""
+    result = funnel(dataset, selection)
+    if result is None:
+        return None
+    points = sorted(result.points, key=lambda p: (p.population, p.force))
+    columns: dict[str, list[float]] = {name: [] for name in FUNNEL_SERIES}
+    for point in points:
+        low95, high95 = _limits(result.national_rate, point.population, result.years, 0.95)
+        low998, high998 = _limits(result.national_rate, point.population, result.years, 0.998)
+        for name, value in zip(
+            FUNNEL_SERIES,
+            (point.population, point.rate, result.national_rate, low95, high95, low998, high998),
+            strict=True,
+        ):
+            columns[name].append(float(value))
+    outside = len(result.outliers)
+    note = f"{outside} of {len(points)} outside 99.8%" if outside else "all within 99.8%"
+    per_year = "/yr" if result.years > 1 else ""
+    return ChartData(
+        "funnel",
+        f"Funnel: rate per 100k{per_year} by population",
+        tuple(p.force for p in points),
+        tuple((name, tuple(values)) for name, values in columns.items()),
+        note=note,
+    )

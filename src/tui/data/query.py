@@ -436,7 +436,7 @@ class ChartData:
     """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
 
 
-CHART_KINDS = ("bar", "line", "stacked")
+CHART_KINDS = ("bar", "line", "stacked", "funnel")
 STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
 CHART_ROWS = 100
 """Bars prepared at most: more than any screen can show one per line."""
@@ -460,7 +460,8 @@ def _kept_members(dataset: Dataset, selection: Selection, dimension: str) -> lis
 
 @lru_cache(maxsize=CACHE_SIZE)
 def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
-    """Bars by group, a line over years, or bars stacked by age band or platform.
+    """Bars by group, a line over years, bars stacked by age band or platform, or a funnel plot
+    of force rates (:mod:`tui.data.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
     selection falls back to bars and says why in :attr:`ChartData.note`.
@@ -502,6 +503,13 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
             title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
             return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
         note = "Nothing to stack by (no age band or platform with two members): showing bars"
+    elif kind == "funnel":
+        from tui.data.funnel import funnel_chart  # funnel builds on this module's summary
+
+        funnel = funnel_chart(dataset, selection)
+        if funnel is not None:
+            return funnel
+        note = "A funnel plot needs forces with known populations: showing bars"
     values = tuple(float(v) for v in measured.head(CHART_ROWS))
     return ChartData(
         "bar",

@@ -17,6 +17,7 @@ from textual_plotext import PlotextPlot
 
 from tui.data.format import shorten
 from tui.data.query import ChartData
+from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)
 """Series colours (xterm 256-colour numbers, which plotext and Rich both understand)."""
@@ -90,6 +91,8 @@ class Chart(PlotextPlot):
             return header + Text("\nNothing to chart: no rows match")
         if data.kind == "line":
             legend, plot_height, more = self._draw_line(data, width, height)
+        elif data.kind == "funnel":
+            legend, plot_height, more = draw_funnel(plt, data, width, height)
         else:
             legend, plot_height, more = self._draw_bars(data, width, height)
         notes = " · ".join(n for n in (data.note, f"{more:,} more not shown" if more else "") if n)

@@ -1,0 +1,61 @@
+"""Drawing a funnel plot with plotext (for :class:`tui.widgets.chart.Chart`): force rates as points
+against population on a log axis, the national rate, and the 95% and 99.8% control limits."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from rich.text import Text
+
+from tui.data.query import ChartData
+
+NATIONAL, INNER, OUTER = 250, 39, 208
+"""Line colours (xterm 256): national rate, 95% limits, 99.8% limits."""
+INSIDE_POINT, OUTSIDE_POINT = 41, 196
+PLOT_FRAME = 3
+
+
+def _population_tick(value: float) -> str:
+    return f"{value / 1e6:g}m" if value >= 1e6 else f"{value / 1e3:g}k"
+
+
+def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Text, int, int]:
+    """Draw ``data`` (series as in :data:`tui.data.funnel.FUNNEL_SERIES`) on ``plt``.
+
+    Returns the legend line, the plot height and 0 (every force is drawn).
+    """
+    series = dict(data.series)
+    population = list(series["population"])
+    rate = series["rate"]
+    inner = list(zip(series["95% low"], series["95% high"], strict=True))
+    outer = list(zip(series["99.8% low"], series["99.8% high"], strict=True))
+    outside = [r < lo or r > hi for r, (lo, hi) in zip(rate, outer, strict=True)]
+    plt.xscale("log")
+    plt.plot(population, list(series["national"]), color=NATIONAL, marker="braille")
+    for limits, colour in ((inner, INNER), (outer, OUTER)):
+        plt.plot(population, [lo for lo, _ in limits], color=colour, marker="braille")
+        plt.plot(population, [hi for _, hi in limits], color=colour, marker="braille")
+    for flag, colour in ((False, INSIDE_POINT), (True, OUTSIDE_POINT)):
+        xs = [x for x, o in zip(population, outside, strict=True) if o is flag]
+        ys = [y for y, o in zip(rate, outside, strict=True) if o is flag]
+        if xs:
+            plt.scatter(xs, ys, color=colour, marker="●")
+    top = max(max(rate), max(hi for _, hi in inner)) * 1.05
+    plt.ylim(0, top)
+    low, high = min(population), max(population)
+    ticks = [10**e for e in range(math.floor(math.log10(low)), math.ceil(math.log10(high)) + 1)]
+    ticks = [t for t in ticks if low / 10 < t < high * 10]
+    plt.xticks(ticks, [_population_tick(t) for t in ticks])
+    legend = Text(no_wrap=True, overflow="ellipsis")
+    for name, colour in (
+        ("national", NATIONAL),
+        ("95%", INNER),
+        ("99.8%", OUTER),
+        ("force", INSIDE_POINT),
+        ("outside 99.8%", OUTSIDE_POINT),
+    ):
+        legend.append("■ ", style=f"color({colour})").append(name + "  ")
+    legend.truncate(width, overflow="ellipsis")
+    header = 2 + (len(data.title) + 3 + len(data.note) > width)
+    return legend, max(height - header, PLOT_FRAME + 4), 0
