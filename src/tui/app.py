@@ -42,7 +42,9 @@ from tui.data.reconcile import reconcile
 from tui.data.schema import SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
+from tui.flows.copy import CopyFlow
 from tui.flows.export import ExportFlow
+from tui.flows.force_map import MapFlow
 from tui.flows.open_file import OpenFileFlow
 from tui.flows.views import ViewsFlow
 from tui.keys import bindings
@@ -104,6 +106,8 @@ class ExplorerApp(App[None]):
         self.exports = ExportFlow(self)
         self.views = ViewsFlow(self, views_path or default_views_path())
         self.files = OpenFileFlow(self)
+        self.maps = MapFlow(self)
+        self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder)
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self._pending_cursor = 0
@@ -275,9 +279,13 @@ class ExplorerApp(App[None]):
         if deeper is None:
             self.notify("Already at the finest level", timeout=3)
             return
+        self.navigate(deeper)
+
+    def navigate(self, selection: Selection) -> None:
+        """Show ``selection``, remembering the current one for back-navigation."""
         self.history.append((self.selection, self.query_one(SummaryTable).cursor_row))
         self._pending_cursor = 0
-        self.selection = deeper
+        self.selection = selection
 
     def action_drill_up(self) -> None:
         """Back up one drill-down level, restoring the view and cursor exactly."""
@@ -425,6 +433,22 @@ class ExplorerApp(App[None]):
         self.refresh_results()
         read = f"\n{'; '.join(dataset.notes)[:400]} (a: About)" if dataset.notes else ""
         self.notify(f"Opened {dataset.name}: {dataset.row_count:,} rows{read}", timeout=10)
+
+    def action_show_map(self) -> None:
+        """Show the map of the forces for the current selection."""
+        self.maps.start()
+
+    def action_copy_sentence(self) -> None:
+        """Copy the highlighted row as a sentence to quote."""
+        self.copies.sentence(self.query_one(SummaryTable).current_member)
+
+    def action_copy_table(self) -> None:
+        """Copy the table as shown, as Markdown or TSV."""
+        self.copies.table()
+
+    def action_save_copied(self) -> None:
+        """Write the last copied text to a file."""
+        self.copies.save()
 
     def action_export(self) -> None:
         """Open the export dialog for the current selection."""

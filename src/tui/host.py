@@ -48,6 +48,10 @@ class Explorer(Host, Protocol):
         """Run an app action by name (as a key binding would)."""
         ...
 
+    def navigate(self, selection: Selection) -> None:
+        """Show ``selection``, remembering the current one for back-navigation."""
+        ...
+
     def show_fresh(self, selection: Selection, chart: str) -> None:
         """Show ``selection`` with ``chart``, forgetting the back-navigation history."""
         ...

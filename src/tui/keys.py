@@ -63,7 +63,16 @@ KEYS: tuple[Key, ...] = (
     Key("ctrl+o", "open_file", "Open", "Open another data file", "Open file…", False),
     Key("x", "clear_filters", "Clear", "Clear every filter", "Clear all filters"),
     Key("c", "toggle_chart", "Chart", "Show or hide the chart", "Toggle chart"),
-    Key("k", "cycle_chart", "Kind", "Next chart kind (bars, line over years, stacked)"),
+    Key(
+        "k", "cycle_chart", "Kind", "Next chart kind (bars, line over years, stacked, funnel plot)"
+    ),
+    Key(
+        "M",
+        "show_map",
+        "Map",
+        "Map of the forces (arrows move, Enter drills, m: rate / count / change)",
+        "Force map",
+    ),
     Key(
         "r",
         "toggle_rows",
@@ -74,6 +83,23 @@ KEYS: tuple[Key, ...] = (
     Key("w", "save_view", "Save view", "Save the current view by name", "Save view…", False),
     Key("v", "open_view", "Views", "Open a saved view", "Open view…", False),
     Key("m", "pick_measure", "Measure", "Pick the measure", footer=False),
+    Key(
+        "y",
+        "copy_sentence",
+        "Copy",
+        "Copy the highlighted row as a sentence to quote",
+        "Copy row as a sentence",
+        False,
+    ),
+    Key("Y", "copy_table", "Copy table", "Copy the table as Markdown or TSV", "Copy table…", False),
+    Key(
+        "ctrl+y",
+        "save_copied",
+        "Save copied",
+        "Write the last copied text to a file (terminals without OSC 52)",
+        "Write copied text to a file…",
+        False,
+    ),
     Key(
         "a",
         "about",

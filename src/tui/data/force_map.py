@@ -18,6 +18,7 @@ from tui.data.load import repo_data_dir
 from tui.data.query import (
     CHANGE,
     CHANGE_SIGNIFICANT,
+    GEOGRAPHY,
     HIGH,
     LOW,
     RATE,
@@ -85,6 +86,19 @@ def load_grid(path: Path | None = None) -> pl.DataFrame:
     return pl.read_csv(path or repo_data_dir() / GRID_FILE)
 
 
+def kept_forces(dataset: Dataset, selection: Selection) -> set[str]:
+    """The forces the selection's geographic filters (force, region, nation) keep."""
+    kept = set(selection.members(FORCE) or dataset.members(FORCE))
+    geography = dataset.geography
+    if geography is not None:
+        for dimension in GEOGRAPHY[:-1]:
+            members = selection.members(dimension)
+            if members and dimension in geography.columns:
+                inside = geography.filter(geography[dimension].is_in(list(members)))
+                kept &= set(inside[FORCE].to_list())
+    return kept
+
+
 def class_breaks(values: list[float], classes: int = CLASSES) -> tuple[float, ...]:
     """Quantile class breaks (values of the data, nearest rank), without repeats, for the legend."""
     ordered = sorted(values)
@@ -109,9 +123,13 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
         return None
     if measure not in MAP_MEASURES:
         raise ValueError(f"map measure must be one of {', '.join(MAP_MEASURES)}")
-    kept = selection.members(FORCE)
-    # the map shows every force the other filters keep; a force filter only fades the rest
-    result = summary(dataset, selection.with_filter(FORCE, None).grouped_by(FORCE))
+    # every force is drawn with its figures under the other filters; forces the geographic
+    # filters leave out are faded rather than shown as having no data
+    everywhere = selection
+    for dimension in GEOGRAPHY:
+        everywhere = everywhere.with_filter(dimension, None)
+    result = summary(dataset, everywhere.grouped_by(FORCE))
+    kept = kept_forces(dataset, selection)
     rows = {str(r[FORCE]): r for r in result.frame.iter_rows(named=True)}
     if (measure == "rate" and result.rate_label is None) or (
         measure == "change" and result.change_label is None
@@ -124,7 +142,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
         "force", "abbreviation", "col", "row"
     ).iter_rows():
         figures = rows.get(force)
-        selected = kept is None or force in kept
+        selected = force in kept
         if figures is None or figures[result.measure] is None:
             tiles.append(Tile(force, abbreviation, col, row, selected))
             continue

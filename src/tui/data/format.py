@@ -165,6 +165,8 @@ def notes(result: Summary) -> str:
         parts.append(f"Sh. recorded: 'Not recorded' excluded (base {count(result.recorded_total)})")
     if result.rate_label:
         parts.append(f"Per 100k: {result.rate_label}")
+    if uncertainty_note(result):
+        parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
     return " · ".join(parts)
 
 
@@ -182,3 +184,26 @@ def uncertainty_note(result: Summary) -> str | None:
     """The legend of the change mark, when some change in the summary may be chance."""
     flags = [*result.frame[CHANGE_SIGNIFICANT].to_list(), result.totals.get(CHANGE_SIGNIFICANT)]
     return NOT_SIGNIFICANT_LEGEND if False in flags else None
+
+
+def shown_table(result: Summary, separator: str = "\t", markdown: bool = False) -> str:
+    """The summary as the app shows it (compact columns, formatted cells, the totals row), as
+    Markdown or as separated text (TSV), followed by what the headers mean."""
+    titles = column_titles(result, compact=True)
+    columns = list(titles)
+    rows = [
+        [str(row[result.key])] + [row_cell(result, c, row) for c in columns[1:]]
+        for row in result.frame.iter_rows(named=True)
+    ]
+    rows.append(["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]])
+    header = [titles[c] for c in columns]
+    if markdown:
+        escape = str.maketrans({"|": "\\|"})
+        lines = [
+            "| " + " | ".join(v.translate(escape) for v in line) + " |" for line in [header, *rows]
+        ]
+        lines.insert(1, "| --- | " + " | ".join(["---:"] * (len(columns) - 1)) + " |")
+    else:
+        lines = [separator.join(line) for line in [header, *rows]]
+    explained = notes(result)
+    return "\n".join([*lines, "", explained] if explained else lines) + "\n"

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from tui.data import stats
 from tui.data.dataset import Dataset
+from tui.data.force_map import kept_forces
 from tui.data.query import GEOGRAPHY, ChartData, summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
@@ -94,7 +95,7 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
     if not counts or not total_population:
         return None
     national = sum(counts.values()) / (total_population * years) * PER
-    kept = _kept_forces(dataset, selection)
+    kept = kept_forces(dataset, selection)
     points = []
     for force, count in sorted(counts.items()):
         population = int(populations[force])
@@ -121,18 +122,6 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
         pairs = [_limits(national, x, years, level) for x in xs]
         limits[level] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
     return Funnel(tuple(points), national, xs, limits, years, result.measure)
-
-
-def _kept_forces(dataset: Dataset, selection: Selection) -> set[str]:
-    """Forces the selection's geographic filters keep."""
-    geography = dataset.geography
-    assert geography is not None
-    kept = geography
-    for dimension in GEOGRAPHY:
-        members = selection.members(dimension)
-        if members and dimension in kept.columns:
-            kept = kept.filter(kept[dimension].is_in(list(members)))
-    return set(kept[FORCE].to_list())
 
 
 FUNNEL_SERIES = ("population", "rate", "national", "95% low", "95% high", "99.8% low", "99.8% high")

@@ -97,11 +97,9 @@ class SummaryTable(DataTable):
         members = [str(v) for v in frame[result.key]]
         width = self.size.width
         names = fmt.shorten(members, NAME_WIDTH if width >= WIDE_TABLE else NARROW_NAME_WIDTH)
-        cells = {
-            c: [fmt.member_cell(result, c, m, v) for m, v in zip(members, frame[c], strict=True)]
-            for c in columns[1:]
-        }
-        totals = {c: fmt.cell(c, result.totals.get(c)) for c in columns[1:]}
+        rows = list(frame.iter_rows(named=True))
+        cells = {c: [fmt.row_cell(result, c, row) for row in rows] for c in columns[1:]}
+        totals = {c: fmt.row_cell(result, c, result.totals) for c in columns[1:]}
         widths = {
             c: max(len(headers[c]), len(totals[c]), *(len(v) for v in cells[c])) + CELL_PADDING
             for c in columns[1:]

@@ -1,0 +1,80 @@
+"""The copy flow: ``y`` copies the highlighted row as a sentence to quote, ``Y`` the table as
+shown (Markdown or TSV), through the terminal's clipboard (OSC 52); ``ctrl+y`` writes the last
+copied text to a file for terminals that do not take OSC 52."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from tui.data.atomic import write_atomically
+from tui.data.dataset import DataError
+from tui.data.format import shown_table
+from tui.data.query import summary
+from tui.data.quote import quote
+from tui.host import Explorer
+from tui.screens.picker import PickerScreen
+from tui.screens.prompt import TextPrompt
+
+TABLE_FORMATS = (("markdown", "Markdown (documents, chat)"), ("tsv", "TSV (spreadsheets)"))
+
+
+class CopyFlow:
+    """Builds the text from the query engine and hands it to the clipboard."""
+
+    def __init__(self, app: Explorer, copy: Callable[[str], None], folder: Path) -> None:
+        self.app = app
+        self.copy = copy
+        self.folder = folder
+        self.last: str | None = None
+
+    def sentence(self, member: str | None) -> None:
+        """Copy ``member``'s row (the whole selection for the totals row) as a sentence."""
+        selection = self.app.selection
+        if member is not None:
+            selection = selection.with_filter(selection.group_by, (member,))
+        self._copied(quote(self.app.dataset, selection), "sentence")
+
+    def table(self) -> None:
+        """Ask Markdown or TSV, then copy the table as shown."""
+        self.app.push_screen(
+            PickerScreen("Copy the table as", list(TABLE_FORMATS), "markdown"), self._table
+        )
+
+    def _table(self, kind: str | None) -> None:
+        if kind is None:
+            return
+        result = summary(self.app.dataset, self.app.selection)
+        text = shown_table(result, markdown=kind == "markdown")
+        self._copied(text, f"table as {'Markdown' if kind == 'markdown' else 'TSV'}")
+
+    def _copied(self, text: str, what: str) -> None:
+        self.last = text
+        self.copy(text)
+        preview = text if len(text) <= 300 else text[:300] + "…"
+        self.app.notify(
+            f"{preview}\n\n(ctrl+y writes it to a file if your terminal does not take OSC 52)",
+            title=f"Copied {what}",
+            timeout=8,
+        )
+
+    def save(self) -> None:
+        """Ask for a file name and write the last copied text there."""
+        if self.last is None:
+            self.app.notify("Nothing copied yet: y copies a row, Y the table", severity="warning")
+            return
+        self.app.push_screen(
+            TextPrompt(f"Write the copied text to (in {self.folder}):"), self._save
+        )
+
+    def _save(self, name: str | None) -> None:
+        if not name or self.last is None:
+            return
+        path = (self.folder / name).expanduser()
+        text = self.last
+        try:
+            write_atomically(path, lambda staged: staged.write_text(text, encoding="utf-8"))
+        except DataError as error:
+            self.app.notify(str(error), title="Not written", severity="error")
+            return
+        self.app.notify(f"Wrote {path}")
