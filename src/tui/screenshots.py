@@ -56,12 +56,28 @@ async def _help(pilot: Pilot) -> None:
     await pilot.pause()
 
 
+async def _force_map(pilot: Pilot) -> None:
+    await pilot.press("M")
+    await pilot.pause()
+    await pilot.press("left", "down")
+    await pilot.pause()
+
+
+async def _funnel(pilot: Pilot) -> None:
+    pilot.app.group_by("force")  # type: ignore[attr-defined]
+    await settle(pilot)
+    pilot.app.set_chart("funnel")  # type: ignore[attr-defined]
+    await settle(pilot)
+
+
 SHOTS: dict[str, Steps] = {
     "main": _main_screen,
     "drilled_down_chart": _drilled,
     "filter_panel": _filters,
     "export_dialog": _export,
     "help": _help,
+    "force_map": _force_map,
+    "funnel_plot": _funnel,
 }
 
 
