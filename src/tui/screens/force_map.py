@@ -23,8 +23,9 @@ def tile_status(data: ForceMap, tile: Tile) -> str:
         f"{tile.force}: {fmt.count(tile.count)} (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
     ]
     if tile.rate is not None:
+        per = "per 100k/yr" if data.rate_label and "year" in data.rate_label else "per 100k"
         parts.append(
-            f"{fmt.rate(tile.rate)} per 100k ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
+            f"{fmt.rate(tile.rate)} {per} ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
         )
     if tile.change is not None and data.change_label:
         parts.append(f"{fmt.marked_change(tile.change, tile.significant)} {data.change_label}")
