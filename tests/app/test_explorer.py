@@ -164,6 +164,8 @@ async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> N
         assert app.results.chart.kind == "stacked"
         assert app.results.chart.series[0][0] == "0-11"
         await press(pilot, "k")
+        assert app.results.chart.kind == "funnel"
+        await press(pilot, "k")
         assert app.results.chart.kind == "bar"
         await pilot.press("c")
         assert app.query_one(Chart).has_class("hidden")
