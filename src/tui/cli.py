@@ -17,7 +17,7 @@ from pathlib import Path
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
-from tui.data.format import recorded_note, summary_lines, uncertainty_note
+from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path
 from tui.data.query import (
@@ -364,7 +364,9 @@ def run_summary(argv: Sequence[str]) -> int:
     print()
     for line in summary_lines(result):
         print(line)
-    notes = [n for n in (recorded_note(result), uncertainty_note(result)) if n]
+    notes = [
+        n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
+    ]
     print()
     print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0

@@ -133,6 +133,7 @@ def test_member_without_data_in_a_compared_year_has_no_change(
     assert change["Kent"] is None and "Kent" in result.no_data
     assert change["Essex"] == pytest.approx(0.2)
     assert change["Surrey"] == pytest.approx(-1.0) and "Surrey" not in result.no_data
+    assert result.totals["change"] is None  # Kent's missing year would make the total jump
     assert main(["summary", str(path), "--by", "force"]) == 0
     kent = next(line for line in capsys.readouterr().out.splitlines() if line.startswith("Kent"))
     assert "no data" in kent and "-100" not in kent
@@ -147,6 +148,8 @@ def test_suppressed_cells_are_missing_not_zero(tmp_path: Path) -> None:
     assert change["Kent"] == pytest.approx(0.2)
     assert total(dataset) == 27
     assert any("suppressed" in note for note in dataset.notes)
+    by_year = summary(dataset, Selection("year", "offences"))
+    assert by_year.frame["change"].to_list() == [None, None] and "2018/19" in by_year.no_data
 
 
 # --- forces outside the reference list --------------------------------------------------------

@@ -167,7 +167,19 @@ def notes(result: Summary) -> str:
         parts.append(f"Per 100k: {result.rate_label}")
     if uncertainty_note(result):
         parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
+    if result.no_data:
+        parts.append(NO_DATA_NOTE)
     return " · ".join(parts)
+
+
+NO_DATA_NOTE = (
+    "no data: a compared year has no value or a missing (suppressed) cell; missing is not zero"
+)
+
+
+def no_data_note(result: Summary) -> str | None:
+    """What *no data* in the change column means, when some member has it."""
+    return NO_DATA_NOTE if result.no_data else None
 
 
 def recorded_note(result: Summary) -> str | None:

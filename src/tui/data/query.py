@@ -137,12 +137,17 @@ def _change_columns(
     key, measure = selection.group_by, selection.measure
     without_year = cells(dataset, selection, skip=frozenset({YEAR}))
     if key == YEAR:
-        by_year = without_year.group_by(YEAR).agg(_sum_or_missing(measure)).collect().sort(YEAR)
+        by_year = (
+            without_year.group_by(YEAR)
+            .agg(_sum_or_missing(measure), pl.col(measure).is_null().any().alias("_gaps"))
+            .collect()
+            .sort(YEAR)
+        )
         years = dataset.members(YEAR)
-        present = {
+        present = {  # a year with missing (suppressed, blank) cells has an incomplete total
             y: v
-            for y, v in zip(by_year[YEAR].cast(pl.String), by_year[measure], strict=True)
-            if v is not None
+            for y, v, gaps in by_year.select(pl.col(YEAR).cast(pl.String), measure, "_gaps").rows()
+            if v is not None and not gaps
         }
         changes, significant = [], []
         for year in years:
@@ -160,7 +165,11 @@ def _change_columns(
             schema_overrides={CHANGE: pl.Float64, CHANGE_SIGNIFICANT: pl.Boolean},
         )
         no_data = frozenset(
-            str(y) for y in years if y not in present and selection_keeps(selection, YEAR, y)
+            str(y)
+            for i, y in enumerate(years)
+            if i
+            and (y not in present or years[i - 1] not in present)
+            and selection_keeps(selection, YEAR, y)
         )
         return frame, "vs previous year", None, no_data, None
     compared = year_comparison(dataset, selection)
@@ -173,11 +182,16 @@ def _change_columns(
         pl.col(measure).filter(pl.col(YEAR) == previous).sum().alias("previous"),
         pl.col(measure).filter(pl.col(YEAR) == latest).count().alias("latest_n"),
         pl.col(measure).filter(pl.col(YEAR) == previous).count().alias("previous_n"),
+        pl.col(measure).is_null().any().alias("gaps"),
     ]
     members = cells(dataset, selection).select(key).unique().collect()
     per_group = members.join(window.group_by(key).agg(sums).collect(), on=key, how="left")
     overall = window.select(sums).collect()
-    missing = (pl.col("latest_n").fill_null(0) == 0) | (pl.col("previous_n").fill_null(0) == 0)
+    missing = (
+        (pl.col("latest_n").fill_null(0) == 0)
+        | (pl.col("previous_n").fill_null(0) == 0)
+        | pl.col("gaps").fill_null(False)  # a suppressed cell leaves a year's sum incomplete
+    )
     frame = per_group.select(
         key,
         pl.when(~missing & (pl.col("previous") > 0))
@@ -200,7 +214,7 @@ def _change_columns(
     )
     no_data = frozenset(str(m) for m in frame.filter("_no_data")[key].to_list())
     total_change = total_significant = None
-    if overall["latest_n"][0] and overall["previous_n"][0]:
+    if overall["latest_n"][0] and overall["previous_n"][0] and not no_data:
         total_change = _ratio_change(overall["latest"][0], overall["previous"][0])
         total_significant = _significant(overall["latest"][0], overall["previous"][0])
     return (

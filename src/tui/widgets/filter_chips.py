@@ -33,6 +33,9 @@ class FilterChips(Static):
         """Render the filters of ``selection``."""
         text = Text("Filters  ", style="bold", no_wrap=True, overflow="ellipsis")
         text.append(describe_filters(selection))
-        if selection.filters:
+        others = [d for d, _ in selection.filters if d != "offence_code"]
+        if others:
             text.append("   (x clears)", style="dim")
+        elif selection.filters:
+            text.append("   (offence kept by x)", style="dim")
         self.update(text)
