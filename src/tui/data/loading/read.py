@@ -109,6 +109,16 @@ def _in_memory(frame: pl.DataFrame, offset: int, **options: bool) -> Table:
     return Table(numbered.drop(ROW), numbered, **options)
 
 
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheet names of a spreadsheet (empty for other files or an unreadable workbook)."""
+    if FORMATS.get(path.suffix.lower()) != "excel" or not path.is_file():
+        return []
+    try:
+        return list(fastexcel.read_excel(path).sheet_names)
+    except Exception:  # unreadable: the loader will say why
+        return []
+
+
 def first_line(error: BaseException) -> str:
     """The first line of an error's message."""
     if isinstance(error, pl.exceptions.PanicException):
