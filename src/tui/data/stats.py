@@ -105,19 +105,27 @@ def poisson_sf(k: int, mean: float) -> float:
     return 1.0 - _gamma_fraction(k, mean)
 
 
-def _solve_decreasing(function, target: float, low: float, high: float) -> float:
-    """The x in [low, high] where a decreasing ``function`` equals ``target`` (bisection)."""
-    while function(high) > target:
-        high *= 2
-    for _ in range(200):
-        middle = (low + high) / 2
-        if function(middle) > target:
-            low = middle
+def _pmf(k: int, mean: float) -> float:
+    return math.exp(-mean + k * math.log(mean) - math.lgamma(k + 1)) if mean > 0 else float(k == 0)
+
+
+def _solve_cdf(k: int, target: float, guess: float, low: float, high: float) -> float:
+    """The mean m in [low, high] with P(X <= k | m) = target: Newton steps from ``guess`` (the
+    slope is -P(X = k | m)), kept inside a shrinking bracket, bisecting when a step leaves it."""
+    m = min(max(guess, low), high)
+    for _ in range(100):
+        excess = poisson_cdf(k, m) - target
+        if excess > 0:
+            low = m
         else:
-            high = middle
-        if high - low <= 1e-12 * max(1.0, high):
-            break
-    return (low + high) / 2
+            high = m
+        slope = _pmf(k, m)
+        step = m + excess / slope if slope > 0 else (low + high) / 2
+        following = step if low < step < high else (low + high) / 2
+        if abs(following - m) <= 1e-13 * max(1.0, m) or high - low <= 1e-13 * max(1.0, high):
+            return following
+        m = following
+    return m
 
 
 @lru_cache(maxsize=4096)
@@ -133,13 +141,12 @@ def poisson_interval(count: int, level: float = LEVEL) -> tuple[float, float]:
     tail = (1 - level) / 2
     if count > EXACT_UP_TO:
         return _wilson_hilferty(count, level)
-    span = 10 * math.sqrt(count + 1) + 10
-    upper = _solve_decreasing(lambda m: poisson_cdf(count, m), tail, 0.0, count + span)
+    guess_low, guess_high = _wilson_hilferty(max(count, 1), level)
+    span = 20 * math.sqrt(count + 1) + 20
+    upper = _solve_cdf(count, tail, guess_high, float(count), count + span)
     if count == 0:
         return 0.0, upper
-    lower = _solve_decreasing(
-        lambda m: 1 - poisson_sf(count, m), 1 - tail, max(0.0, count - span), count
-    )
+    lower = _solve_cdf(count - 1, 1 - tail, guess_low, 0.0, float(count))
     return lower, upper
 
 
