@@ -222,7 +222,9 @@ class ExplorerApp(App[None]):
             self.dataset.members(computed.counts_dimension),
             computed.counts,
         )
-        self.query_one(StatusBar).show(
+        status = self.query_one(StatusBar)
+        status.show_member(table.current_member)
+        status.show(
             self.dataset.name,
             computed.rows,
             self.dataset.row_count,

@@ -1,4 +1,4 @@
-"""Regenerate ``screenshots/*.svg`` by driving the app with Pilot at 120x40.
+"""Regenerate ``screenshots/*.svg`` by driving the app with Pilot at 120x40 and 80x24.
 
 python -m tui.screenshots [FOLDER]
 """
@@ -42,7 +42,15 @@ async def _drilled(pilot: Pilot) -> None:
 
 
 async def _filters(pilot: Pilot) -> None:
-    await pilot.press("f", "end", "up", "up", "up", "enter")
+    force = pilot.app.dataset.dimensions.index("force")  # type: ignore[attr-defined]
+    await pilot.press("f", "home", *["down"] * force, "slash", *"mer")
+    await settle(pilot)
+
+
+async def _stacked(pilot: Pilot) -> None:
+    pilot.app.group_by("force")  # type: ignore[attr-defined]
+    await settle(pilot)
+    pilot.app.set_chart("stacked")  # type: ignore[attr-defined]
     await settle(pilot)
 
 
@@ -70,21 +78,25 @@ async def _funnel(pilot: Pilot) -> None:
     await settle(pilot)
 
 
-SHOTS: dict[str, Steps] = {
-    "main": _main_screen,
-    "drilled_down_chart": _drilled,
-    "filter_panel": _filters,
-    "export_dialog": _export,
-    "help": _help,
-    "force_map": _force_map,
-    "funnel_plot": _funnel,
+SMALL = (80, 24)
+SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
+    "main": (_main_screen, SIZE),
+    "drilled_down_chart": (_drilled, SIZE),
+    "filter_panel": (_filters, SIZE),
+    "export_dialog": (_export, SIZE),
+    "help": (_help, SIZE),
+    "force_map": (_force_map, SIZE),
+    "funnel_plot": (_funnel, SIZE),
+    "main_80x24": (_main_screen, SMALL),
+    "filter_panel_80x24": (_filters, SMALL),
+    "stacked_80x24": (_stacked, SMALL),
 }
 
 
-async def take(name: str, steps: Steps, folder: Path) -> Path:
-    """Run the app, perform ``steps``, save the screen as ``folder/name.svg``."""
+async def take(name: str, steps: Steps, folder: Path, size: tuple[int, int] = SIZE) -> Path:
+    """Run the app at ``size``, perform ``steps``, save the screen as ``folder/name.svg``."""
     app = ExplorerApp(load_dataset(), export_folder=Path("."))
-    async with app.run_test(size=SIZE) as pilot:
+    async with app.run_test(size=size) as pilot:
         await settle(pilot)
         await steps(pilot)
         await pilot.pause()
@@ -96,8 +108,8 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     folder = Path(args[0]) if args else Path(__file__).resolve().parents[2] / "screenshots"
     folder.mkdir(parents=True, exist_ok=True)
-    for name, steps in SHOTS.items():
-        print(f"wrote {asyncio.run(take(name, steps, folder))}")
+    for name, (steps, size) in SHOTS.items():
+        print(f"wrote {asyncio.run(take(name, steps, folder, size))}")
     return 0
 
 

@@ -118,8 +118,10 @@ class Chart(PlotextPlot):
     def _legend(self, names: list[str], width: int) -> Text:
         legend = Text(no_wrap=True, overflow="ellipsis")
         for index, name in enumerate(names):
-            legend.append("■ ", style=f"color({COLOURS[index % len(COLOURS)]})")
-            legend.append(name + "  ")
+            legend.append(
+                ("  " if index else "") + "■ ", style=f"color({COLOURS[index % len(COLOURS)]})"
+            )
+            legend.append(name)
         legend.truncate(width, overflow="ellipsis")
         return legend
 
