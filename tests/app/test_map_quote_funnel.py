@@ -9,11 +9,14 @@ import pytest
 from tests.app.helpers import SIZE, press, settle, table_rows
 from tui.app import ExplorerApp
 from tui.data.query import CHANGE_SIGNIFICANT, summary
+from tui.data.quote import quote
+from tui.data.schema import label
 from tui.screens.force_map import ForceMapScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import TextPrompt
 from tui.widgets.chart import Chart
 from tui.widgets.force_map import ForceMapView
+from tui.widgets.summary_table import SummaryTable
 
 
 @pytest.fixture
@@ -29,6 +32,7 @@ def _map(app: ExplorerApp) -> ForceMapView:
 async def test_map_moves_between_neighbours_and_enter_drills_into_the_force(app) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
+        start = app.selection
         await press(pilot, "M")
         view = _map(app)
         highest = max((t for t in view.data.tiles if t.value is not None), key=lambda t: t.value)
@@ -49,8 +53,7 @@ async def test_map_moves_between_neighbours_and_enter_drills_into_the_force(app)
         assert not isinstance(app.screen, ForceMapScreen)
         assert app.selection.members("force") == ("Hertfordshire",)
         await press(pilot, "backspace")
-        assert app.selection.members("force") is None
-        assert app.selection.group_by == "nation"
+        assert app.selection == start
 
 
 async def test_map_follows_the_filters_and_closes_with_escape(app) -> None:
@@ -122,14 +125,20 @@ async def test_y_copies_the_row_as_a_sentence_and_Y_the_table(app, tmp_path: Pat
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await press(pilot, "down", "y")
-        assert app.clipboard.startswith("Police in Wales recorded an estimated 323 offences")
+        member = app.query_one(SummaryTable).current_member
+        selection = app.selection.with_filter(app.selection.group_by, (member,))
+        count = summary(app.dataset, selection).totals[app.selection.measure]
+        assert app.clipboard == quote(app.dataset, selection)
+        assert f" {count:,} offences of sexual communication with a child" in app.clipboard
         await press(pilot, "Y")
         assert isinstance(app.screen, PickerScreen)
         await press(pilot, "enter")
-        assert app.clipboard.startswith("| Nation | Offences |")
-        assert "| Total | 7,590 |" in app.clipboard
+        key = label(app.selection.group_by)
+        total = summary(app.dataset, app.selection).totals[app.selection.measure]
+        assert app.clipboard.startswith(f"| {key} | Offences |")
+        assert f"| Total | {total:,} |" in app.clipboard
         await press(pilot, "Y", "down", "enter")
-        assert app.clipboard.splitlines()[0].split("\t")[:2] == ["Nation", "Offences"]
+        assert app.clipboard.splitlines()[0].split("\t")[:2] == [key, "Offences"]
         await press(pilot, "ctrl+y")
         assert isinstance(app.screen, TextPrompt)
         await pilot.press(*"table.tsv", "enter")
