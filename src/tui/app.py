@@ -120,7 +120,7 @@ class ExplorerApp(App[None]):
         yield Header()
         yield FilterChips(id="chips")
         yield Breadcrumb(id="breadcrumb")
-        yield FilterPanel(self.dataset.dimensions, id="filters")
+        yield self._filter_panel(self.dataset)
         with ContentSwitcher(initial="body", id="views"):
             with Vertical(id="body"):
                 with Vertical(id="summary-pane"):
@@ -130,6 +130,11 @@ class ExplorerApp(App[None]):
             yield RowsView(id="rows")
         yield StatusBar(id="status")
         yield Footer()
+
+    @staticmethod
+    def _filter_panel(dataset: Dataset) -> FilterPanel:
+        members = {d: dataset.members(d) for d in dataset.dimensions}
+        return FilterPanel(dataset.dimensions, members, id="filters")
 
     def on_mount(self) -> None:
         self.title = f"scwc {__version__}"
@@ -430,7 +435,7 @@ class ExplorerApp(App[None]):
         self.filter_dimension = dataset.dimensions[0]
         self.sub_title = dataset.name
         await self.query_one(FilterPanel).remove()
-        await self.mount(FilterPanel(dataset.dimensions, id="filters"), before="#views")
+        await self.mount(self._filter_panel(dataset), before="#views")
         self.selection = initial_selection(dataset)
         self.refresh_results()
         read = f"\n{'; '.join(dataset.notes)[:400]} (a: About)" if dataset.notes else ""

@@ -146,3 +146,15 @@ async def test_text_prompts_and_the_export_path_take_every_letter(dataset) -> No
         await pilot.press("escape")
         await settle(pilot)
         assert app.selection == before and app.chart_kind == "bar"
+
+
+async def test_a_search_finds_members_of_another_dimension(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *"kent")  # the panel opens on Year
+        await settle(pilot)
+        assert app.query_one(FilterPanel).dimension == "force"
+        assert listed(app) == ["Kent"]
+        await press(pilot, "enter")
+        assert app.selection.members("force") == ("Kent",)

@@ -110,9 +110,16 @@ class FilterPanel(Vertical):
     FilterPanel #filter-hint { color: $text-muted; height: 2; }
     """
 
-    def __init__(self, dimensions: tuple[str, ...], **kwargs: object) -> None:
+    def __init__(
+        self,
+        dimensions: tuple[str, ...],
+        all_members: dict[str, tuple[str, ...]] | None = None,
+        **kwargs: object,
+    ) -> None:
+        """``all_members``: every dimension's members, so a search can find another dimension's."""
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.dimensions = dimensions
+        self.all_members = all_members or {}
         self.dimension = dimensions[0]
         self._members: tuple[str, ...] = ()
         self._selection: Selection | None = None
@@ -180,9 +187,34 @@ class FilterPanel(Vertical):
         self.query_one(MemberList).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Type-to-search narrows the listed members; the first match is highlighted."""
+        """Type-to-search narrows the listed members; the first match is highlighted.
+
+        When nothing in this dimension matches, the search moves to the first dimension where
+        something does (``kent`` typed while Year is shown lists the force Kent).
+        """
         event.stop()
+        needle = event.value.strip().casefold()
+        if needle and not self._visible_members():
+            found = next(
+                (
+                    d
+                    for d in self.dimensions
+                    if any(needle in m.casefold() for m in self.all_members.get(d, ()))
+                ),
+                None,
+            )
+            if found and found != self.dimension:
+                self._switch_to(found)
         self._render_members(highlight=0)
+
+    def _switch_to(self, dimension: str) -> None:
+        """List ``dimension``'s members, keeping the search (the app sends the counts)."""
+        self.dimension = dimension
+        self._members, self._counts = self.all_members[dimension], {}
+        options = self.query_one("#filter-dimensions", OptionList)
+        with options.prevent(OptionList.OptionHighlighted):
+            options.highlighted = self.dimensions.index(dimension)
+        self.post_message(FilterDimensionShown(dimension))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter in the search box ticks the highlighted match and clears the box for the next."""
