@@ -19,6 +19,8 @@ def financial_year(text: str) -> str | None:
         return None
     start, end = int(match.group(1)), match.group(2)
     following = int(end) if len(end) == 4 else (start // 100) * 100 + int(end)
+    if len(end) == 2 and following < start:  # 1999/00
+        following += 100
     if following != start + 1 or not 1990 <= start <= 2100:
         return None
     return f"{start}/{following % 100:02d}"
