@@ -14,7 +14,12 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+import polars as pl
+
+from tui.data.dataset import MEMBER, RAW
 from tui.data.formula_escape import UNESCAPED
+from tui.data.loading.paths import repo_data_dir
+from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.years import financial_year
 from tui.data.schema import AGE_BANDS, FORCE, NOT_RECORDED, PLATFORMS, UNKNOWN_SPELLINGS, YEAR
 
@@ -101,3 +106,47 @@ def member(
     if known:
         return known.get(loose(text), text)
     return text
+
+
+def force_names(forces_path: Path) -> ForceNames | None:
+    if not forces_path.is_file():
+        return None
+    reference = pl.read_csv(forces_path)["force"].to_list()
+    return ForceNames(reference, forces_path.with_name("force_aliases.csv"))
+
+
+def spellings_of(
+    raw_cube: pl.DataFrame, dimensions: list[str], forces: ForceNames | None, escaped: bool
+) -> dict[str, pl.DataFrame]:
+    """Per dimension, (raw, member) for each raw value in the file."""
+    table = member_spellings(repo_data_dir() / "member_spellings.csv")
+    spellings = {}
+    for dimension in dimensions:
+        raws = raw_cube.select(pl.col(dimension).alias(RAW)).unique(maintain_order=True)
+        members = [member(dimension, r, table, forces, escaped) for r in raws[RAW].to_list()]
+        spellings[dimension] = raws.with_columns(pl.Series(MEMBER, members, dtype=pl.String))
+    return spellings
+
+
+def note_spellings(
+    spellings: dict[str, pl.DataFrame], dimensions: list[str], crosstab: bool, report: LoadReport
+) -> None:
+    unknown: list[str] = []
+    merged: dict[str, list[str]] = {}
+    for dimension in dimensions:
+        for raw, meant in spellings[dimension].iter_rows():
+            if raw is None:
+                continue
+            text = str(raw).strip()
+            if meant == NOT_RECORDED:
+                if text not in ("", NOT_RECORDED):
+                    unknown.append(str(raw))
+            elif tidy(text) != meant and not (crosstab and dimension == YEAR):
+                merged.setdefault(meant, []).append(repr(text))
+    if unknown:
+        report.add(
+            "names", f"read as '{NOT_RECORDED}': {', '.join(repr(v) for v in sorted(set(unknown)))}"
+        )
+    if merged:
+        parts = [f"{', '.join(raws)} → {meant}" for meant, raws in merged.items()]
+        report.add("names", f"merged spellings: {shorten(parts, 8)}")

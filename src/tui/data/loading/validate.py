@@ -1,0 +1,92 @@
+"""Validation: every kept cell of the measure is a non-negative whole number (or missing where a
+file may leave it so); the first offending cell is named by its column and row."""
+
+from __future__ import annotations
+
+import polars as pl
+
+from tui.data.dataset import DataError
+from tui.data.loading.layout import Layout
+from tui.data.loading.numbers import Parsed
+from tui.data.loading.read import ROW
+from tui.data.loading.report import LoadReport
+from tui.data.schema import MEASURE
+
+
+def validate(
+    raw_cube: pl.DataFrame,
+    layout: Layout,
+    parsers: dict[str, Parsed],
+    keep: pl.Expr,
+    report: LoadReport,
+) -> list[str]:
+    """Measures whose every cell is a non-negative whole number (or missing, in a cross-tab or
+    as a suppression marker); the first must be, others are noted and left out."""
+    measures = []
+    for index, column in enumerate(layout.candidates):
+        parsed = parsers[column]
+        problems = {
+            "bad": (int(raw_cube[f"{column}:bad"].sum()), parsed.bad),
+            "missing": (
+                0 if layout.crosstab else int(raw_cube[f"{column}:blank"].sum()),
+                parsed.blank,
+            ),
+            "negative": (
+                int((raw_cube[f"{column}:min"] < 0).sum()),
+                parsed.value < 0,
+            ),
+        }
+        problem = next((kind for kind, (count, _) in problems.items() if count), None)
+        if problem is None:
+            measures.append(column)
+        elif index == 0:
+            raise DataError(describe(layout, parsed, column, problem, problems[problem][1], keep))
+        else:
+            report.add(
+                "validate",
+                f"column '{layout.original.get(column, column)}' ignored: not whole-number counts",
+            )
+    return measures
+
+
+def describe(
+    layout: Layout, parsed: Parsed, column: str, problem: str, condition: pl.Expr, keep: pl.Expr
+) -> str:
+    """One line naming the file's column and the first offending row (numbered as in the file)."""
+    first = (
+        layout.numbered.filter(condition & keep)
+        .select(ROW, pl.col(column).cast(pl.String).alias("raw"), parsed.value.alias("value"))
+        .sort(ROW)
+        .head(1)
+        .collect()
+        .row(0, named=True)
+    )
+    where = f"column '{layout.original.get(column, column)}', row {first[ROW]}"
+    if layout.crosstab and column == MEASURE:
+        where = f"row {first[ROW]}"
+    if problem == "bad":
+        return f"{layout.file}: {where}: '{first['raw']}' is not a whole-number count"
+    if problem == "missing":
+        return f"{layout.file}: {where}: missing count"
+    return f"{layout.file}: {where}: negative count {first['value']}"
+
+
+def note_cells(
+    raw_cube: pl.DataFrame, measures: list[str], crosstab: bool, report: LoadReport
+) -> None:
+    for column in measures:
+        suppressed = int(raw_cube[f"{column}:suppressed"].sum())
+        footnoted = int(raw_cube[f"{column}:footnoted"].sum())
+        blank = int(raw_cube[f"{column}:blank"].sum()) if crosstab else 0
+        if suppressed:
+            report.add(
+                "numbers",
+                f"{suppressed} suppressed cell(s) (*, .., [c], [x], -) read as missing, not zero",
+            )
+        if blank:
+            report.add("numbers", f"{blank} blank cell(s) read as missing, not zero")
+        if footnoted:
+            report.add(
+                "numbers",
+                f"{footnoted} count(s) carry a footnote marker (e.g. 102*): read as the number",
+            )
