@@ -10,7 +10,9 @@ from __future__ import annotations
 import asyncio
 import base64
 import json
+import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import time
@@ -59,7 +61,10 @@ class Browser:
     """One headless Chromium with a fresh profile, and one page driven over DevTools."""
 
     def __init__(self, executable: str, width: int = 1280, height: int = 800) -> None:
-        self.profile = tempfile.TemporaryDirectory(prefix="scwc-chromium-")
+        # Chromium's helper processes may still write to the profile while it is removed
+        self.profile = tempfile.TemporaryDirectory(
+            prefix="scwc-chromium-", ignore_cleanup_errors=True
+        )
         self.process = subprocess.Popen(
             [
                 executable,
@@ -70,6 +75,7 @@ class Browser:
             ],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,
         )
         self.width, self.height = width, height
         self._next_id = 0
@@ -150,10 +156,14 @@ class Browser:
             await self._socket.close()
         if self._session is not None:
             await self._session.close()
-        self.process.terminate()
-        try:
-            self.process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait()
+        for sig, wait in ((signal.SIGTERM, 10), (signal.SIGKILL, None)):
+            try:
+                os.killpg(self.process.pid, sig)  # the browser and its helper processes
+            except ProcessLookupError:
+                break
+            try:
+                self.process.wait(timeout=wait)
+                break
+            except subprocess.TimeoutExpired:
+                continue
         self.profile.cleanup()
