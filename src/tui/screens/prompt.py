@@ -12,6 +12,7 @@ PROMPT_CSS = """
 {name} {{ align: center middle; }}
 {name} > Vertical {{ width: 64; height: auto; border: thick $warning; background: $surface; padding: 0 1; }}
 {name} Horizontal {{ height: auto; align-horizontal: right; }}
+{name} Label {{ width: 1fr; }}
 """
 
 
