@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from tui.data import stats
 from tui.data.dataset import Dataset
-from tui.data.force_map import kept_forces
+from tui.data.force_map import kept_forces, load_grid
 from tui.data.query import GEOGRAPHY, ChartData, summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
@@ -71,8 +71,8 @@ def _limits(national: float, population: float, years: int, level: float) -> tup
 
 
 def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
-    """The funnel of every force under the selection's non-geographic filters (``None`` without
-    force populations or offences)."""
+    """The funnel of every force of England and Wales under the selection's non-geographic
+    filters (``None`` without force populations or offences)."""
     geography = dataset.geography
     if geography is None or FORCE not in dataset.dimensions:
         return None
@@ -86,10 +86,13 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
     populations = dict(
         zip(geography[FORCE].to_list(), geography["population"].to_list(), strict=True)
     )
+    # England and Wales only (the forces on the map): Scotland and Northern Ireland count
+    # other offences, so they belong in no national rate with these
+    mapped = set(load_grid()["force"].to_list())
     counts = {
         str(force): int(value)
         for force, value in zip(result.frame[FORCE], result.frame[result.measure], strict=True)
-        if value is not None and str(force) in populations
+        if value is not None and str(force) in populations and str(force) in mapped
     }
     total_population = sum(populations[f] for f in counts)
     if not counts or not total_population:
