@@ -502,6 +502,7 @@ class ExplorerApp(App[None]):
         table_keys = [
             Binding("enter", "", "Drill down into the row (filter to it, next level)"),
             Binding("up,down,pageup,pagedown", "", "Move the cursor"),
+            *SummaryTable.BINDINGS,
         ]
         panel_keys = [
             Binding("tab", "", "Move between dimensions, search and members"),
