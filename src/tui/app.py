@@ -142,6 +142,13 @@ class ExplorerApp(App[None]):
         self._apply_width(self.size.width)
         self.query_one(SummaryTable).focus()
         self.refresh_results()
+        if self.dataset.path != default_dataset_path() and self.dataset.notes:
+            self._say_how_read(self.dataset)
+
+    def _say_how_read(self, dataset: Dataset, opened: str = "") -> None:
+        """A notification with what the loader did (totals skipped, names not recognised...)."""
+        read = f"{'; '.join(dataset.notes)[:400]} (a: About)" if dataset.notes else ""
+        self.notify("\n".join(filter(None, [opened, read])), timeout=10)
 
     def on_resize(self, event: Resize) -> None:
         self._apply_width(event.size.width)
@@ -438,8 +445,7 @@ class ExplorerApp(App[None]):
         await self.mount(self._filter_panel(dataset), before="#views")
         self.selection = initial_selection(dataset)
         self.refresh_results()
-        read = f"\n{'; '.join(dataset.notes)[:400]} (a: About)" if dataset.notes else ""
-        self.notify(f"Opened {dataset.name}: {dataset.row_count:,} rows{read}", timeout=10)
+        self._say_how_read(dataset, f"Opened {dataset.name}: {dataset.row_count:,} rows")
 
     def action_show_map(self) -> None:
         """Show the map of the forces for the current selection."""

@@ -61,3 +61,15 @@ async def test_opening_a_file_says_how_it_was_read(dataset, tmp_path: Path) -> N
         assert row_for(app, "Total")[1] == "300"
         shown = " ".join(str(n.message) for n in app._notifications)
         assert '1 total row skipped (row 5: "Total")' in shown
+
+
+async def test_a_file_opened_from_the_command_line_says_how_it_was_read(tmp_path: Path) -> None:
+    lines = [line for line in HOME_OFFICE.splitlines() if ",88A," not in line]
+    path = tmp_path / "prc.csv"
+    path.write_text("\n".join(lines) + "\n")
+    app = ExplorerApp(load_dataset(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        shown = " ".join(str(n.message) for n in app._notifications)
+        assert "no offence code 88A" in shown and "19C" in shown
+        assert app.selection.group_by == "offence_code"
