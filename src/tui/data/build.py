@@ -1,11 +1,17 @@
 """Deterministic builder of the embedded dataset (``python -m tui.data.build``).
 
-The published figures (``data/published_figures.csv``) pin down a handful of totals and shares.
-Everything else is *modelled*: the builder spreads the remaining totals over forces, age bands and
-platforms by population weight and documented, seeded assumptions (see ``ASSUMPTIONS``), using
-largest-remainder apportionment so that every pinned total is hit exactly. Running it twice gives
-byte-identical files. It then checks every published figure through the app's query engine and
-refuses to write a dataset that misses one.
+Four visible steps, each testable alone:
+
+1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv`` and
+   ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
+2. **fit** (:func:`force_totals`, :func:`age_split`, :func:`sex_split`, :func:`platform_split`):
+   integer counts per force and year, then per age band, sex and platform, each step as close as
+   it can be to a documented seed while every target figure holds;
+3. **provenance**: the published and derived figures the dataset reproduces are recorded in the
+   metadata; everything else is modelled and says so (:mod:`tui.data.provenance`);
+4. **write**: the tidy table and its metadata, only after the reconciliation finds 0 mismatches.
+
+Running it twice gives byte-identical files.
 """
 
 from __future__ import annotations
@@ -13,89 +19,127 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import random
 import sys
 import tempfile
-from collections.abc import Callable, Iterable, Sequence
+from collections import defaultdict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 import tomli_w
 
-from tui.data.schema import AGE_BANDS, NOT_RECORDED, PLATFORM_OWNERS, PLATFORMS
+from tui.data.fit import Problem, add_figure
+from tui.data.schema import NOT_RECORDED, NOT_SPLIT, PLATFORM_OWNERS, PLATFORMS
+from tui.data.targets import (
+    EW,
+    NI,
+    NI_FORCE,
+    OFFENCES,
+    SCOTLAND,
+    SCOTLAND_FORCE,
+    TARGET,
+    YEARS,
+    Figure,
+    read_targets,
+)
 
-SEED = 20170403
-"""Seed of every random choice: the date the offence came into force."""
+MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
+"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
+row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
-YEARS = ("2017/18", "2018/19")
-NATIONAL_TOTALS = {"2017/18": 3217, "2018/19": 4373}
-WEST_MIDLANDS_GROUP = ("West Midlands", "Staffordshire", "West Mercia", "Warwickshire")
-WEST_MIDLANDS_GROUP_TOTALS = {"2017/18": 194, "2018/19": 260}
-PINNED_FORCE_TOTALS = {("West Mercia", "2017/18"): 73, ("Dyfed-Powys", "2017/18"): 19}
-PINNED_AGES = {("West Mercia", "2017/18"): {"0-11": 8, "12-15": 38}}
-FACEBOOK_SNAPCHAT_INSTAGRAM = ("Facebook", "Snapchat", "Instagram")
-PINNED_FSI = {("West Mercia", "2017/18"): 37, ("Dyfed-Powys", "2017/18"): 11}
-META_OR_SNAP = ("Facebook", "Messenger", "Instagram", "WhatsApp", "Snapchat")
-PINNED_TWO_YEAR_SHARES = {
-    # force: (share Meta-or-Snapchat where recorded, share Instagram where recorded)
-    "West Mercia": (0.68, 0.25),
-    "Staffordshire": (0.67, 0.16),
-    "West Midlands": (0.83, 0.33),
-    "Warwickshire": (0.73, 0.33),
+CARRIED_FORWARD = {(SCOTLAND, "2024/25"): "2023/24", (NI, "2023/24"): "2022/23",
+                   (NI, "2024/25"): "2022/23"}
+"""Jurisdiction-years with no published total: the last published year's total, carried forward."""
+
+AGE_BANDS_BY_JURISDICTION = {
+    EW: ("0-11", "12-15", NOT_RECORDED),
+    NI: ("0-11", "12-15", NOT_RECORDED),
+    SCOTLAND: ("Under 13", "13-15"),
 }
-NATIONAL_SHARE_AGE_0_11 = 0.20
+"""Scotland publishes under-13 (its offence has separate sections for children under 13)."""
+AGE_SEED = {"0-11": 0.14, "12-15": 0.57, NOT_RECORDED: 0.29, "Under 13": 0.53, "13-15": 0.47}
+SEXES = ("Girls", "Boys", NOT_RECORDED)
+SEX_SEED = {"Girls": 0.74, "Boys": 0.16, NOT_RECORDED: 0.10}
+SEXES_BY_JURISDICTION = {EW: SEXES, SCOTLAND: SEXES, NI: ("Girls", "Boys")}
 
-RECORDED_PLATFORM_PROFILE = {
-    "2017/18": {
-        "Facebook": 0.19,
-        "Messenger": 0.07,
-        "Instagram": 0.09,
-        "WhatsApp": 0.05,
-        "Snapchat": 0.24,
-        "Kik": 0.08,
-        "Twitter": 0.03,
-        "YouTube": 0.02,
-        "Other": 0.23,
-    },
-    "2018/19": {
-        "Facebook": 0.15,
-        "Messenger": 0.06,
-        "Instagram": 0.19,
-        "WhatsApp": 0.05,
-        "Snapchat": 0.24,
-        "Kik": 0.06,
-        "Twitter": 0.03,
-        "YouTube": 0.02,
-        "Other": 0.20,
-    },
+RECORDED_INSTANCES_PER_OFFENCE = {
+    "2017/18": 0.66, "2018/19": 0.58, "2019/20": 0.50, "2020/21": 0.45,
+    "2021/22": 0.38, "2022/23": 0.32, "2023/24": 0.26, "2024/25": 0.29,
 }
-"""Modelled national mix of platforms among offences whose platform was recorded."""
-
-AGE_NOT_RECORDED_RATE = 0.28
-PLATFORM_NOT_RECORDED_RATE = 0.35
-FORCE_RATE_SPREAD = 0.25
-FORCE_GROWTH_SPREAD = 0.15
-FORCE_RECORDING_SPREAD = 0.08
-FORCE_YOUNG_SPREAD = 0.04
+"""Seed: instances with a known platform per offence (published 2017/18, 2018/19 and the UK
+2023/24 and 2024/25 counts; the years between interpolated)."""
+UNRECORDED_INSTANCES_PER_OFFENCE = 0.35
+PLATFORM_MIX = {
+    #          Facebook Messenger Instagram WhatsApp Snapchat Kik Twitter YouTube Other
+    "2017/18": (0.29, 0.05, 0.20, 0.04, 0.20, 0.06, 0.03, 0.02, 0.11),
+    "2018/19": (0.20, 0.05, 0.34, 0.04, 0.16, 0.04, 0.03, 0.02, 0.12),
+    "2019/20": (0.15, 0.05, 0.33, 0.05, 0.22, 0.03, 0.02, 0.02, 0.13),
+    "2020/21": (0.10, 0.03, 0.32, 0.05, 0.25, 0.03, 0.02, 0.02, 0.18),
+    "2021/22": (0.10, 0.04, 0.18, 0.06, 0.33, 0.03, 0.02, 0.02, 0.22),
+    "2022/23": (0.08, 0.04, 0.12, 0.07, 0.40, 0.04, 0.02, 0.02, 0.21),
+    "2023/24": (0.06, 0.04, 0.06, 0.12, 0.48, 0.05, 0.01, 0.02, 0.16),
+    "2024/25": (0.05, 0.03, 0.04, 0.09, 0.40, 0.04, 0.01, 0.02, 0.32),
+}
+"""Seed: share of each platform among instances with a known platform (from the published
+national shares, rounded; the fit then meets every published share)."""
+MODEL_PLATFORMS = tuple(p for p in PLATFORMS if p != NOT_SPLIT)
+RECORDED_PLATFORMS = tuple(p for p in MODEL_PLATFORMS if p != NOT_RECORDED)
 
 ASSUMPTIONS = [
-    "Each offence has one main platform, so platform instances equal offences.",
-    "Offences per resident vary by force around the population weight by a seeded log-normal "
-    f"factor (sigma {FORCE_RATE_SPREAD}); growth 2017/18 to 2018/19 varies likewise "
-    f"(sigma {FORCE_GROWTH_SPREAD}); force totals are then apportioned (largest remainder) so "
-    "that the national, West Midlands group and pinned force totals are exact.",
-    f"Age band not recorded for about {AGE_NOT_RECORDED_RATE:.0%} of offences and platform not "
-    f"recorded for about {PLATFORM_NOT_RECORDED_RATE:.0%}, varying by force (seeded, sigma "
-    f"{FORCE_RECORDING_SPREAD}).",
-    "Where age was recorded, the national count aged 0-11 is 20% over both years (published); it "
-    f"is spread over forces with a seeded force factor (sigma {FORCE_YOUNG_SPREAD}).",
-    "Among recorded platforms, a modelled national mix per year (RECORDED_PLATFORM_PROFILE in "
-    "tui/data/build.py) in which Instagram roughly doubles its share; forces with published "
-    "platform shares are fitted to them exactly.",
-    "Within a force and year, age band and platform are independent: the age-by-platform table is "
-    "filled to match both margins.",
+    "Force-year totals: the published figure where there is one; otherwise the force's own share "
+    "of the national total in its published years (or its population share if it has none), "
+    "fitted so that every published national, regional, force and multi-year figure holds.",
+    "England and Wales totals are derived: the published UK total minus Scotland and Northern "
+    "Ireland. Where Scotland (2024/25) or Northern Ireland (2023/24, 2024/25) published no total, "
+    "the last published year is carried forward, so those E&W totals are modelled too.",
+    "Hampshire 2021/22 and Lincolnshire 2024/25 have no figure (the forces did not provide one): "
+    "they are absent, not zero.",
+    "Age band, victim sex and platform are modelled below each force-year total, fitted to every "
+    "published share and count; age band and sex are independent within a force and year.",
+    "Scotland publishes under-13 and 13-15 (its offence has separate sections by age) and records "
+    "every age; Northern Ireland's age bands are modelled like England and Wales's, and every "
+    "Northern Ireland victim's sex is taken as recorded (its one published share is of all "
+    "victims).",
+    "Platforms are counted in instances: one offence can involve several apps, and offences with "
+    "no app recorded have instances under 'Not recorded'. Instances are never added to offences. "
+    "Where a release counts offences with a platform identified, they are taken as instances.",
 ]
+
+
+@dataclass(frozen=True)
+class Force:
+    """A police force from the reference list, with its jurisdiction."""
+
+    name: str
+    region: str
+    nation: str
+    population: int
+
+    @property
+    def jurisdiction(self) -> str:
+        """England and Wales, Scotland or Northern Ireland."""
+        return self.nation if self.nation in (SCOTLAND, NI) else EW
+
+
+Cell = tuple[str, str]  # (force, year)
+
+
+def read_forces(path: Path) -> list[Force]:
+    """The forces of ``forces.csv`` in file order (43 in England and Wales, then Scotland, NI)."""
+    with path.open(newline="", encoding="utf-8") as handle:
+        return [
+            Force(row["force"], row["region"], row["nation"], int(row["population_2018_approx"]))
+            for row in csv.DictReader(handle)
+        ]
+
+
+def forces_by_region(forces: list[Force]) -> dict[str, list[str]]:
+    """Region name -> its forces, in file order."""
+    regions: dict[str, list[str]] = defaultdict(list)
+    for force in forces:
+        regions[force.region].append(force.name)
+    return dict(regions)
 
 
 def apportion(total: int, weights: Sequence[float]) -> list[int]:
@@ -129,327 +173,281 @@ def fill_table(row_totals: Sequence[int], column_totals: Sequence[int]) -> list[
     return table
 
 
-@dataclass(frozen=True)
-class Force:
-    """A police force from the reference list."""
+class Grid:
+    """The force-years of the dataset and the targets that constrain them."""
 
-    name: str
-    region: str
-    nation: str
-    population: int
+    def __init__(self, forces: list[Force], figures: list[Figure]) -> None:
+        self.forces = forces
+        self.by_name = {f.name: f for f in forces}
+        self.targets = [f for f in figures if f.status == TARGET and f.spec is not None]
+        self.cells: list[Cell] = [
+            (f.name, y) for y in YEARS for f in forces if (f.name, y) not in MISSING_FORCE_YEARS
+        ]
 
+    def jurisdiction(self, cell: Cell) -> str:
+        """The jurisdiction of a force-year."""
+        return self.by_name[cell[0]].jurisdiction
 
-def read_forces(path: Path) -> list[Force]:
-    """The 43 forces of ``forces.csv`` in file order."""
-    with path.open(newline="", encoding="utf-8") as handle:
+    def covered(self, figure: Figure) -> list[Cell]:
+        """The force-years a figure adds up."""
+        spec = figure.spec
+        assert spec is not None
         return [
-            Force(row["force"], row["region"], row["nation"], int(row["population_2018_approx"]))
-            for row in csv.DictReader(handle)
+            c
+            for c in self.cells
+            if c[1] in spec.years
+            and self.jurisdiction(c) in spec.jurisdictions
+            and (spec.forces is None or c[0] in spec.forces)
+        ]
+
+    def targets_of(self, measure: str, dimension: str | None) -> list[Figure]:
+        """Target figures on one measure, broken down by ``dimension`` (``None``: totals)."""
+        return [
+            f
+            for f in self.targets
+            if f.spec is not None and f.spec.measure == measure and f.spec.dimension == dimension
         ]
 
 
-class Model:
-    """The seeded force factors every later step uses."""
-
-    def __init__(self, forces: list[Force]) -> None:
-        rng = random.Random(SEED)
-        self.forces = forces
-        self.rate = {f.name: math.exp(rng.gauss(0, FORCE_RATE_SPREAD)) for f in forces}
-        self.growth = {f.name: math.exp(rng.gauss(0, FORCE_GROWTH_SPREAD)) for f in forces}
-        self.age_missing = {
-            f.name: _clamp(AGE_NOT_RECORDED_RATE + rng.gauss(0, FORCE_RECORDING_SPREAD), 0.05, 0.6)
-            for f in forces
-        }
-        self.platform_missing = {
-            f.name: _clamp(
-                PLATFORM_NOT_RECORDED_RATE + rng.gauss(0, FORCE_RECORDING_SPREAD), 0.05, 0.7
-            )
-            for f in forces
-        }
-        self.young = {
-            f.name: _clamp(NATIONAL_SHARE_AGE_0_11 + rng.gauss(0, FORCE_YOUNG_SPREAD), 0.05, 0.5)
-            for f in forces
-        }
-
-    def weight(self, force: Force, year: str) -> float:
-        """Expected offences weight of a force in a year (population times seeded factors)."""
-        growth = self.growth[force.name] if year == YEARS[1] else 1.0
-        return force.population * self.rate[force.name] * growth
-
-
-def _clamp(value: float, low: float, high: float) -> float:
-    return max(low, min(high, value))
-
-
-Cell = tuple[str, str]  # (force, year)
-
-
-def force_totals(model: Model) -> dict[Cell, int]:
-    """Offences per force and year, exact on every published total."""
-    totals: dict[Cell, int] = dict(PINNED_FORCE_TOTALS)
+def _jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
+    """Published totals per jurisdiction and year (UK minus the others for E&W), carried forward
+    where none was published."""
+    totals: dict[tuple[str, str], int] = {}
+    uk: dict[str, int] = {}
+    for figure in grid.targets_of("offences", None):
+        spec = figure.spec
+        assert spec is not None
+        if spec.forces is None and len(spec.years) == 1 and figure.unit == "count":
+            if len(spec.jurisdictions) == 3:
+                uk[spec.years[0]] = int(figure.value)
+            elif spec.jurisdictions[0] != EW:
+                totals[(spec.jurisdictions[0], spec.years[0])] = int(figure.value)
+    for (jurisdiction, year), source_year in CARRIED_FORWARD.items():
+        totals[(jurisdiction, year)] = totals[(jurisdiction, source_year)]
     for year in YEARS:
-        group = [f for f in model.forces if f.name in WEST_MIDLANDS_GROUP]
-        free_group = [f for f in group if (f.name, year) not in totals]
-        group_left = WEST_MIDLANDS_GROUP_TOTALS[year] - sum(
-            totals.get((f.name, year), 0) for f in group
-        )
-        rest = [f for f in model.forces if f.name not in WEST_MIDLANDS_GROUP]
-        free_rest = [f for f in rest if (f.name, year) not in totals]
-        rest_left = (
-            NATIONAL_TOTALS[year]
-            - WEST_MIDLANDS_GROUP_TOTALS[year]
-            - sum(totals.get((f.name, year), 0) for f in rest)
-        )
-        for forces, left in ((free_group, group_left), (free_rest, rest_left)):
-            parts = apportion(left, [model.weight(f, year) for f in forces])
-            totals.update({(f.name, year): n for f, n in zip(forces, parts, strict=True)})
+        totals[(EW, year)] = uk[year] - totals[(SCOTLAND, year)] - totals[(NI, year)]
     return totals
 
 
-def age_margins(model: Model, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
-    """Offences per age band in each force and year; national 0-11 share where recorded exact."""
-    missing = {
-        cell: round(n * model.age_missing[cell[0]])
-        for cell, n in totals.items()
-        if cell not in PINNED_AGES
+def force_totals(grid: Grid) -> dict[Cell, int]:
+    """Offences per force-year: every published total, the rest fitted near its seed."""
+    national = _jurisdiction_totals(grid)
+    published: dict[Cell, float] = {}
+    for figure in grid.targets_of("offences", None):
+        cells = grid.covered(figure)
+        if len(cells) == 1 and figure.unit == "count":
+            published[cells[0]] = figure.value
+    ew_forces = [f for f in grid.forces if f.jurisdiction == EW]
+    population = sum(f.population for f in ew_forces)
+    share = {}
+    for force in ew_forces:
+        own = [published[(force.name, y)] / national[(EW, y)] for y in YEARS
+               if (force.name, y) in published]
+        share[force.name] = sum(own) / len(own) if own else force.population / population
+    problem = Problem()
+    for cell in grid.cells:
+        jurisdiction = grid.jurisdiction(cell)
+        if jurisdiction == EW:
+            seed = share[cell[0]] * national[(EW, cell[1])]
+        else:
+            seed = national[(jurisdiction, cell[1])]
+        problem.variable(cell, seed)
+    for (jurisdiction, year), total in sorted(national.items()):
+        terms = {problem.index[c]: 1.0 for c in grid.cells
+                 if c[1] == year and grid.jurisdiction(c) == jurisdiction}
+        problem.constrain(terms, total, total, f"{jurisdiction} {year} total {total}")
+    for figure in grid.targets_of("offences", None):
+        add_figure(problem, figure, lambda f: ([problem.index[c] for c in grid.covered(f)], []))
+    return problem.solve()
+
+
+def _split(
+    grid: Grid,
+    totals: dict[Cell, int],
+    dimension: str,
+    members_of: dict[str, tuple[str, ...]],
+    seed: dict[str, float],
+) -> dict[Cell, dict[str, int]]:
+    """Offences per member of ``dimension`` in each force-year, fitted to its published figures."""
+    problem = Problem()
+    for cell in grid.cells:
+        members = members_of[grid.jurisdiction(cell)]
+        weight = sum(seed[m] for m in members)
+        for member in members:
+            problem.variable((cell, member), totals[cell] * seed[member] / weight)
+        terms = {problem.index[(cell, m)]: 1.0 for m in members}
+        problem.constrain(terms, totals[cell], totals[cell], f"{cell} total")
+
+    def variables(figure: Figure) -> tuple[list[int], list[int]]:
+        spec = figure.spec
+        assert spec is not None
+        counted, base = [], []
+        for cell in grid.covered(figure):
+            for member in members_of[grid.jurisdiction(cell)]:
+                i = problem.index[(cell, member)]
+                if member != NOT_RECORDED:
+                    base.append(i)
+                if member in spec.members or (spec.recorded_only and member != NOT_RECORDED):
+                    counted.append(i)
+        return counted, base
+
+    for figure in grid.targets_of("offences", dimension):
+        add_figure(problem, figure, variables)
+    solution = problem.solve()
+    return {
+        cell: {m: solution[(cell, m)] for m in members_of[grid.jurisdiction(cell)]}
+        for cell in grid.cells
     }
-    recorded = {cell: totals[cell] - m for cell, m in missing.items()}
-    pinned_recorded = sum(sum(ages.values()) for ages in PINNED_AGES.values())
-    pinned_young = sum(ages["0-11"] for ages in PINNED_AGES.values())
-    all_recorded = sum(recorded.values()) + pinned_recorded
-    young_left = round(NATIONAL_SHARE_AGE_0_11 * all_recorded) - pinned_young
-    cells = sorted(recorded)
-    young = apportion(young_left, [recorded[c] * model.young[c[0]] for c in cells])
-    margins: dict[Cell, dict[str, int]] = {}
-    for cell, n_young in zip(cells, young, strict=True):
-        if n_young > recorded[cell]:
-            raise ValueError(f"modelled 0-11 count exceeds recorded ages in {cell}")
-        margins[cell] = {
-            "0-11": n_young,
-            "12-15": recorded[cell] - n_young,
-            NOT_RECORDED: missing[cell],
-        }
-    for cell, ages in PINNED_AGES.items():
-        margins[cell] = {**ages, NOT_RECORDED: totals[cell] - sum(ages.values())}
-    return margins
 
 
-RECORDED = tuple(p for p in PLATFORMS if p != NOT_RECORDED)
+def age_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
+    """Offences per age band in each force-year."""
+    return _split(grid, totals, "age_band", AGE_BANDS_BY_JURISDICTION, AGE_SEED)
 
 
-def _spread(total: int, platforms: Iterable[str], year: str) -> dict[str, int]:
-    names = list(platforms)
-    parts = apportion(total, [RECORDED_PLATFORM_PROFILE[year][p] for p in names])
-    return dict(zip(names, parts, strict=True))
+def sex_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
+    """Offences per victim sex in each force-year."""
+    return _split(grid, totals, "sex", SEXES_BY_JURISDICTION, SEX_SEED)
 
 
-def _platforms_from_groups(groups: list[tuple[tuple[str, ...], int]], year: str) -> dict[str, int]:
-    """Platform counts from disjoint platform groups with known totals, split by the profile."""
-    counts = dict.fromkeys(PLATFORMS, 0)
-    for members, total in groups:
-        if total < 0:
-            raise ValueError(f"negative platform group total {members}={total}")
-        if members == (NOT_RECORDED,):
-            counts[NOT_RECORDED] = total
+def platform_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
+    """Platform instances in each force-year, fitted to every published platform figure."""
+    problem = Problem()
+    for cell in grid.cells:
+        recorded = totals[cell] * RECORDED_INSTANCES_PER_OFFENCE[cell[1]]
+        for platform, share in zip(RECORDED_PLATFORMS, PLATFORM_MIX[cell[1]], strict=True):
+            problem.variable((cell, platform), recorded * share)
+        problem.variable((cell, NOT_RECORDED), totals[cell] * UNRECORDED_INSTANCES_PER_OFFENCE)
+
+    def variables(figure: Figure, years: tuple[str, ...] | None = None) -> tuple[list, list]:
+        spec = figure.spec
+        assert spec is not None
+        counted, base = [], []
+        for cell in grid.covered(figure):
+            if years is not None and cell[1] not in years:
+                continue
+            for platform in MODEL_PLATFORMS:
+                i = problem.index[(cell, platform)]
+                if platform != NOT_RECORDED:
+                    base.append(i)
+                if platform in spec.members or (spec.recorded_only and platform != NOT_RECORDED):
+                    counted.append(i)
+        return counted, base
+
+    for figure in grid.targets_of("instances", "platform"):
+        if figure.measure.startswith("ratio_"):
+            _add_ratio(problem, grid, figure, variables)
         else:
-            counts.update(_spread(total, members, year))
-    return counts
+            add_figure(problem, figure, variables)
+    solution = problem.solve()
+    return {cell: {p: solution[(cell, p)] for p in MODEL_PLATFORMS} for cell in grid.cells}
 
 
-def _within(count: int, base: int, share: float) -> bool:
-    return base > 0 and abs(count / base - share) <= 0.0045
+def _add_ratio(problem: Problem, grid: Grid, figure: Figure, variables: Callable) -> None:
+    """A year's count more than ``value`` times the year before ("more than double")."""
+    spec = figure.spec
+    assert spec is not None
+    year = spec.years[0]
+    previous = YEARS[YEARS.index(year) - 1]
+    shifted = Figure(**{**figure.__dict__, "spec": spec.__class__(
+        spec.jurisdictions, spec.forces, (previous, year), spec.measure, spec.dimension,
+        spec.members)})
+    now, _ = variables(shifted, (year,))
+    before, _ = variables(shifted, (previous,))
+    terms = {i: 1.0 for i in now}
+    for i in before:
+        terms[i] = terms.get(i, 0.0) - figure.value
+    problem.constrain(terms, 1.0, float("inf"), f"{figure.id} {figure.measure}")
 
 
-def _fitted_force_platforms(
-    model: Model, force: str, totals: dict[Cell, int]
-) -> dict[str, dict[str, int]] | None:
-    """Per-year platform counts of a force whose two-year platform shares are published."""
-    meta_snap_share, instagram_share = PINNED_TWO_YEAR_SHARES[force]
-    year_totals = [totals[(force, y)] for y in YEARS]
-    starts = [round(t * model.platform_missing[force]) for t in year_totals]
-    pairs = sorted(
-        ((a, b) for a in range(year_totals[0] + 1) for b in range(year_totals[1] + 1)),
-        key=lambda p: (abs(p[0] - starts[0]) + abs(p[1] - starts[1]), p),
+def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
+    """The tidy table: offences by age band and sex, and platform instances, per force-year."""
+    grid = Grid(forces, figures)
+    totals = force_totals(grid)
+    ages, sexes, platforms = (
+        age_split(grid, totals), sex_split(grid, totals), platform_split(grid, totals)
     )
-    for missing in pairs:
-        recorded = [t - m for t, m in zip(year_totals, missing, strict=True)]
-        base = sum(recorded)
-        instagram = round(instagram_share * base)
-        meta_snap = round(meta_snap_share * base)
-        if not (
-            _within(instagram, base, instagram_share) and _within(meta_snap, base, meta_snap_share)
-        ):
-            continue
-        others = tuple(p for p in META_OR_SNAP if p != "Instagram")
-        insta_by_year = apportion(
-            instagram,
-            [
-                r * RECORDED_PLATFORM_PROFILE[y]["Instagram"]
-                for r, y in zip(recorded, YEARS, strict=True)
-            ],
-        )
-        others_by_year = apportion(
-            meta_snap - instagram,
-            [
-                r * sum(RECORDED_PLATFORM_PROFILE[y][p] for p in others)
-                for r, y in zip(recorded, YEARS, strict=True)
-            ],
-        )
-        result = {}
-        for i, year in enumerate(YEARS):
-            rest = recorded[i] - insta_by_year[i] - others_by_year[i]
-            groups: list[tuple[tuple[str, ...], int]] = [
-                ((NOT_RECORDED,), missing[i]),
-                (("Instagram",), insta_by_year[i]),
-                (tuple(p for p in RECORDED if p not in META_OR_SNAP), rest),
-            ]
-            pinned = PINNED_FSI.get((force, year))
-            if pinned is None:
-                groups.append((others, others_by_year[i]))
-            else:
-                facebook_snap = pinned - insta_by_year[i]
-                groups.append((("Facebook", "Snapchat"), facebook_snap))
-                groups.append((("Messenger", "WhatsApp"), others_by_year[i] - facebook_snap))
-            if any(total < 0 for _, total in groups):
-                break
-            result[year] = _platforms_from_groups(groups, year)
-        else:
-            return result
-    return None
-
-
-def platform_margins(model: Model, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
-    """Offences per platform in each force and year, fitted to every published platform figure."""
-    margins: dict[Cell, dict[str, int]] = {}
-    for force in PINNED_TWO_YEAR_SHARES:
-        fitted = _fitted_force_platforms(model, force, totals)
-        if fitted is None:
-            raise ValueError(f"no platform split of {force} matches its published shares")
-        margins.update({(force, year): counts for year, counts in fitted.items()})
-    for (force, year), total in sorted(totals.items()):
-        if (force, year) in margins:
-            continue
-        missing = round(total * model.platform_missing[force])
-        pinned = PINNED_FSI.get((force, year))
-        if pinned is None:
-            groups = [((NOT_RECORDED,), missing), (RECORDED, total - missing)]
-        else:
-            missing = min(missing, total - pinned)
-            rest = tuple(p for p in RECORDED if p not in FACEBOOK_SNAPCHAT_INSTAGRAM)
-            groups = [
-                ((NOT_RECORDED,), missing),
-                (FACEBOOK_SNAPCHAT_INSTAGRAM, pinned),
-                (rest, total - missing - pinned),
-            ]
-        margins[(force, year)] = _platforms_from_groups(groups, year)
-    return margins
-
-
-def build_frame(forces: list[Force]) -> pl.DataFrame:
-    """The tidy table: one row per (year, force, age band, platform), zeros included."""
-    model = Model(forces)
-    totals = force_totals(model)
-    ages = age_margins(model, totals)
-    platforms = platform_margins(model, totals)
     rows = []
-    for year in YEARS:
-        for force in forces:
-            cell = (force.name, year)
-            table = fill_table(
-                [ages[cell][a] for a in AGE_BANDS], [platforms[cell][p] for p in PLATFORMS]
+    for cell in grid.cells:
+        force = grid.by_name[cell[0]]
+        head = (force.jurisdiction, OFFENCES[force.jurisdiction], cell[1], force.nation,
+                force.region, force.name)
+        age_counts, sex_counts = ages[cell], sexes[cell]
+        table = fill_table(list(age_counts.values()), list(sex_counts.values()))
+        for age, counts in zip(age_counts, table, strict=True):
+            for sex, n in zip(sex_counts, counts, strict=True):
+                rows.append((*head, age, sex, NOT_SPLIT, NOT_SPLIT, n, None))
+        for platform, n in platforms[cell].items():
+            rows.append(
+                (*head, NOT_SPLIT, NOT_SPLIT, PLATFORM_OWNERS[platform], platform, None, n)
             )
-            for age, counts in zip(AGE_BANDS, table, strict=True):
-                for platform, n in zip(PLATFORMS, counts, strict=True):
-                    rows.append(
-                        (
-                            year,
-                            force.nation,
-                            force.region,
-                            force.name,
-                            age,
-                            PLATFORM_OWNERS[platform],
-                            platform,
-                            n,
-                        )
-                    )
     return pl.DataFrame(
         rows,
         schema={
+            "jurisdiction": pl.String,
+            "offence": pl.String,
             "year": pl.String,
             "nation": pl.String,
             "region": pl.String,
             "force": pl.String,
             "age_band": pl.String,
+            "sex": pl.String,
             "platform_owner": pl.String,
             "platform": pl.String,
             "offences": pl.Int64,
+            "instances": pl.Int64,
         },
         orient="row",
     )
 
 
-def metadata() -> dict:
+def metadata(figures: list[Figure]) -> dict:
     """The contents of ``data/offences.toml``."""
+    used = sorted({(f.source_title, f.published, f.source_url) for f in figures
+                   if f.status == TARGET})
     return {
-        "title": "Sexual communication with a child: offences recorded by police in England and Wales",
+        "title": "Sexual communication with a child: offences recorded by police, 2017/18-2024/25",
         "description": (
-            "Police-recorded offences of sexual communication with a child (Sexual Offences Act "
-            "2003 s.15A, in force since 3 April 2017) by financial year, police force, victim age "
-            "band and the main platform used. Published national, group and force figures from "
-            "NSPCC Freedom of Information requests are reproduced exactly; the breakdown below "
-            "them is MODELLED and is not an official statistic."
+            "Police-recorded offences of sexual communication with a child (England and Wales, "
+            "s.15A Sexual Offences Act 2003; Northern Ireland, Art. 22A) and of communicating "
+            "indecently with a child (Scotland), by financial year, police force, victim age band "
+            "and sex, with the platforms used counted in instances. Every published figure from "
+            "NSPCC Freedom of Information releases and the media that reported them is "
+            "reproduced; the breakdown below them is MODELLED and is not an official statistic."
         ),
         "licence": (
-            "Published figures: facts as reported by the cited articles. Modelled breakdown: "
+            "Published figures: facts as reported by the cited sources. Modelled breakdown: "
             "MIT, like the code."
         ),
         "modelled": True,
-        "unit": "offences (each offence counted once, with one main platform)",
+        "provenance": "figures",
+        "default_filters": {"jurisdiction": [EW]},
+        "unit": "offences; platform instances (one offence can involve several apps)",
         "years": list(YEARS),
-        "sources": [
-            {
-                "file": "000_de347d183ba52ab1.txt",
-                "title": "Shropshire Star: More than 90 child sex crimes recorded under new law "
-                "in Shropshire and Mid Wales",
-                "figures": "West Mercia and Dyfed-Powys, first 12 months from 3 April 2017",
-            },
-            {
-                "file": "004_69af01d571643979.txt",
-                "title": "Grooming cases in West Midlands increase by 34% in two years",
-                "figures": "England and Wales 2017/18 and 2018/19; West Midlands forces; shares",
-            },
-            {
-                "file": "forces.csv",
-                "title": "The 43 territorial police forces with region, nation and approximate "
-                "2018 population (a modelling weight only)",
-            },
-        ],
-        "columns": {
-            "published": ["year", "nation", "region", "force"],
-            "modelled": ["age_band", "platform_owner", "platform", "offences"],
-            "notes": (
-                "Dimension members are real. Offence counts are modelled cell by cell; their sums "
-                "reproduce every figure in published_figures.csv (checked by the test suite and "
-                "by this builder)."
-            ),
-        },
+        "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
+        "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
         "simplifications": ASSUMPTIONS,
-        "builder": {"command": "python -m tui.data.build", "seed": SEED},
+        "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
+        "sources": [
+            {"title": title, "published": published, "url": url}
+            for title, published, url in used
+        ],
     }
 
 
 def write(data_dir: Path) -> list[Path]:
-    """Build, check against the published figures, then write the dataset and its metadata.
+    """Build, reconcile every target, then write the dataset and its metadata (atomically).
 
-    The check reads the files from a scratch folder; only a dataset that reproduces every published
-    figure is written into ``data_dir`` (each file atomically).
+    The check reads the files from a scratch folder; only a dataset with 0 mismatches is written.
     """
     from tui.data.atomic import write_atomically
     from tui.data.load import load_dataset
     from tui.data.reconcile import reconcile
 
-    frame = build_frame(read_forces(data_dir / "forces.csv"))
-    meta = tomli_w.dumps(metadata())
+    forces = read_forces(data_dir / "forces.csv")
+    figures = read_targets(data_dir, forces_by_region(forces))
+    frame = build_frame(forces, figures)
+    meta = tomli_w.dumps(metadata(figures))
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -457,7 +455,7 @@ def write(data_dir: Path) -> list[Path]:
         dataset = load_dataset(
             checked_csv, metadata_path=checked_toml, forces_path=data_dir / "forces.csv"
         )
-        failures = [c for c in reconcile(dataset, data_dir / "published_figures.csv") if not c.ok]
+        failures = [c for c in reconcile(dataset, data_dir) if c.mismatch]
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))
     csv_path, toml_path = data_dir / "offences.csv", data_dir / "offences.toml"

@@ -59,8 +59,13 @@ def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
 def cells(
     dataset: Dataset, selection: Selection, skip: frozenset[str] = frozenset()
 ) -> pl.LazyFrame:
-    """The cube cells the selection keeps (filters on ``skip`` dimensions ignored)."""
-    return dataset.cube.lazy().filter(filter_expression(selection, skip))
+    """The cube cells the selection keeps (filters on ``skip`` dimensions ignored).
+
+    Cells where the measure is null are left out: they belong to another measure (platform
+    instances have no offences and offences no instances), so they never count as zeros.
+    """
+    counted = pl.col(selection.measure).is_not_null()
+    return dataset.cube.lazy().filter(filter_expression(selection, skip) & counted)
 
 
 def validate(dataset: Dataset, selection: Selection) -> None:

@@ -1,150 +1,153 @@
-"""Published figures beside the value the dataset gives, computed through the query engine."""
+"""Every published figure beside the value the dataset gives, computed through the query engine.
+
+Reads the same targets table as the builder (:mod:`tui.data.targets`), so the two can never
+disagree about what was published. A *mismatch* is a target figure the dataset does not reproduce.
+"""
 
 from __future__ import annotations
 
 import csv
+from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from tui.data.dataset import Dataset
-from tui.data.query import CHANGE, SHARE_RECORDED, summary
-from tui.data.schema import MEASURE, YEAR
+from tui.data.query import SHARE_RECORDED, summary
+from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
-
-SHARE_TOLERANCE = 0.005
-META_OR_SNAP = ("Facebook", "Messenger", "Instagram", "WhatsApp", "Snapchat")
-
-# measure name -> (dimension, members): a count of those members, or their share where recorded
-COUNTS: dict[str, tuple[str, tuple[str, ...]] | None] = {
-    "offences": None,
-    "offences_platform_facebook_snapchat_instagram": (
-        "platform",
-        ("Facebook", "Snapchat", "Instagram"),
-    ),
-    "victims_age_0_11": ("age_band", ("0-11",)),
-    "victims_age_12_15": ("age_band", ("12-15",)),
-}
-SHARES: dict[str, tuple[str, tuple[str, ...]]] = {
-    "share_victims_age_0_11_where_recorded": ("age_band", ("0-11",)),
-    "share_meta_or_snapchat_where_recorded": ("platform", META_OR_SNAP),
-    "share_instagram_where_recorded": ("platform", ("Instagram",)),
-}
-YEAR_RATIOS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "ratio_instagram_instances_vs_previous_year": ("platform", ("Instagram",)),
-}
-
-
-@dataclass(frozen=True)
-class Figure:
-    """One published figure (a row of ``published_figures.csv``)."""
-
-    scope_type: str
-    scope: str
-    year: str
-    measure: str
-    value: float
-    unit: str
-    source: str
-    note: str
+from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure, read_targets
 
 
 @dataclass(frozen=True)
 class Check:
-    """A published figure, the dataset's value for it, and whether they agree."""
+    """A published figure, the dataset's value for it, and whether it is reproduced."""
 
     figure: Figure
     value: float | None
-    ok: bool
+
+    @property
+    def ok(self) -> bool:
+        """The dataset's value is within the figure's bounds."""
+        return self.value is not None and self.figure.holds(self.value)
+
+    @property
+    def mismatch(self) -> bool:
+        """A target figure the dataset does not reproduce."""
+        return self.figure.status == TARGET and not self.ok
+
+    def dataset_value(self) -> str:
+        """The dataset's value printed like the published one."""
+        if self.value is None:
+            return "–"
+        if self.figure.unit == "share" or (self.figure.value < 1 and self.value < 1):
+            return f"{self.value:.1%}"
+        return f"{self.value:,.0f}" if self.value == int(self.value) else f"{self.value:,.2f}"
+
+    def verdict(self) -> str:
+        """``reproduced``/``MISMATCH`` for targets, else the status."""
+        if self.figure.status == TARGET:
+            return "reproduced" if self.ok else "MISMATCH"
+        return self.figure.status
 
     def describe(self) -> str:
-        """One line: scope, year, measure, published vs dataset."""
+        """One line: scope, year, measure, published vs dataset, status and source."""
         f = self.figure
-        got = "n/a" if self.value is None else f"{self.value:g}"
-        verdict = "match" if self.ok else "MISMATCH"
-        return f"{f.scope} {f.year} {f.measure}: published {f.value:g} ({f.unit}), dataset {got}: {verdict}"
-
-
-def read_figures(path: Path) -> list[Figure]:
-    """The published figures file."""
-    with path.open(newline="", encoding="utf-8") as handle:
-        return [
-            Figure(
-                r["scope_type"],
-                r["scope"],
-                r["year"],
-                r["measure"],
-                float(r["value"]),
-                r["unit"],
-                r["source"],
-                r.get("note") or "",
-            )
-            for r in csv.DictReader(handle)
-        ]
-
-
-def _base(dataset: Dataset, figure: Figure) -> Selection | None:
-    selection = Selection(group_by=YEAR, measure=MEASURE)
-    if figure.scope_type == "force":
-        selection = selection.with_filter("force", (figure.scope,))
-    elif figure.scope_type == "force_group":
-        selection = selection.with_filter(
-            "force", tuple(s.strip() for s in figure.scope.split(","))
+        return (
+            f"{f.scope} {f.year} {f.measure}: published {f.describe_value()}, dataset "
+            f"{self.dataset_value()}: {self.verdict()} ({f.source_title})"
         )
-    elif figure.scope_type != "country":
-        return None
-    if "force" in dict(selection.filters):
-        known = set(dataset.members("force"))
-        if not set(selection.members("force") or ()) <= known:
-            return None
-    if figure.measure not in YEAR_RATIOS:
-        selection = selection.with_filter(YEAR, tuple(figure.year.split("-")))
-    return selection
+
+    def as_record(self) -> dict[str, object]:
+        """The check as a plain record (for ``scwc sources --json``)."""
+        f = self.figure
+        return {
+            "id": f.id,
+            "scope_type": f.scope_type,
+            "scope": f.scope,
+            "year": f.year,
+            "measure": f.measure,
+            "unit": f.unit,
+            "published": f.value,
+            "dataset": self.value,
+            "status": f.status,
+            "verdict": self.verdict(),
+            "reason": f.reason,
+            "source_title": f.source_title,
+            "source_url": f.source_url,
+            "source_date": f.published,
+        }
+
+
+def forces_by_region(forces_csv: Path) -> dict[str, list[str]]:
+    """Region -> forces of the reference list."""
+    regions: dict[str, list[str]] = {}
+    with forces_csv.open(newline="", encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            regions.setdefault(row["region"], []).append(row["force"])
+    return regions
+
+
+@lru_cache(maxsize=4)
+def figures(data_dir: Path) -> tuple[Figure, ...]:
+    """The classified published figures of a data folder (read once)."""
+    return tuple(read_targets(data_dir, forces_by_region(data_dir / "forces.csv")))
+
+
+def _selection(figure: Figure, years: tuple[str, ...] | None = None) -> Selection:
+    spec = figure.spec
+    assert spec is not None
+    selection = Selection(group_by=spec.dimension or YEAR, measure=spec.measure)
+    selection = selection.with_filter("jurisdiction", spec.jurisdictions)
+    if spec.forces is not None:
+        selection = selection.with_filter(FORCE, spec.forces)
+    return selection.with_filter(YEAR, years or spec.years)
 
 
 def value_of(dataset: Dataset, figure: Figure) -> float | None:
-    """The dataset's value for a published figure, or ``None`` if the figure cannot be computed."""
-    needed = {YEAR, "force", "age_band", "platform"}
-    if not needed <= set(dataset.dimensions) or MEASURE not in dataset.measures:
+    """The dataset's value for a figure, or ``None`` when the dataset cannot compute it."""
+    spec = figure.spec
+    if spec is None or "jurisdiction" not in dataset.dimensions:
         return None
-    selection = _base(dataset, figure)
-    if selection is None:
+    if spec.forces is not None and not set(spec.forces) <= set(dataset.members(FORCE)):
         return None
-    if figure.measure in COUNTS:
-        narrowing = COUNTS[figure.measure]
-        if narrowing:
-            selection = selection.with_filter(*narrowing)
-        return float(summary(dataset, selection).totals[MEASURE] or 0)
-    if figure.measure in SHARES:
-        dimension, members = SHARES[figure.measure]
-        frame = summary(dataset, selection.grouped_by(dimension)).frame
-        kept = frame.filter(frame[dimension].cast(str).is_in(list(members)))
+    if figure.measure.startswith("ratio_"):
+        year = spec.years[0]
+        before = YEARS[YEARS.index(year) - 1]
+        now, then = (
+            _total(dataset, _selection(figure, (y,)).with_filter(spec.dimension, spec.members))
+            for y in (year, before)
+        )
+        return now / then if then else None
+    selection = _selection(figure)
+    if spec.share or spec.recorded_only:
+        result = summary(dataset, selection)
+        if spec.recorded_only:
+            return float(result.recorded_total)
+        frame = result.frame
+        kept = frame.filter(frame[spec.dimension].cast(str).is_in(list(spec.members)))
         return float(kept[SHARE_RECORDED].fill_null(0).sum())
-    if figure.measure in YEAR_RATIOS:
-        dimension, members = YEAR_RATIOS[figure.measure]
-        frame = summary(dataset, selection.with_filter(dimension, members)).frame
-        row = frame.filter(frame[YEAR].cast(str) == figure.year)
-        if row.height == 0 or row[CHANGE][0] is None:
-            return None
-        return 1.0 + float(row[CHANGE][0])
-    return None
+    if spec.dimension:
+        selection = selection.with_filter(spec.dimension, spec.members).grouped_by(YEAR)
+    return _total(dataset, selection)
 
 
-def check(dataset: Dataset, figure: Figure) -> Check:
-    """Compare one figure: counts exactly, shares within ±0.005, lower bounds strictly above."""
-    value = value_of(dataset, figure)
-    if value is None:
-        return Check(figure, None, False)
-    if figure.unit == "count":
-        ok = value == figure.value
-    elif figure.unit == "share":
-        ok = abs(value - figure.value) <= SHARE_TOLERANCE + 1e-12
-    elif figure.unit == "lower_bound":
-        ok = value > figure.value
-    else:
-        ok = False
-    return Check(figure, value, ok)
+def _total(dataset: Dataset, selection: Selection) -> float:
+    return float(summary(dataset, selection).totals[selection.measure] or 0)
 
 
-def reconcile(dataset: Dataset, figures_path: Path) -> list[Check]:
-    """Every published figure checked against the dataset."""
-    return [check(dataset, figure) for figure in read_figures(figures_path)]
+def reconcile(dataset: Dataset, data_dir: Path) -> list[Check]:
+    """Every published figure checked against the dataset (each target must be reproduced)."""
+    return [Check(figure, value_of(dataset, figure)) for figure in figures(data_dir)]
+
+
+def closing_line(checks: list[Check]) -> str:
+    """``N of N target figures reproduced; K superseded, C conflicting, X context; M mismatches``."""
+    statuses = Counter(c.figure.status for c in checks)
+    targets = statuses[TARGET]
+    mismatches = sum(c.mismatch for c in checks)
+    return (
+        f"{targets - mismatches} of {targets} target figures reproduced; "
+        f"{statuses[SUPERSEDED]} superseded, {statuses[CONFLICTING]} conflicting, "
+        f"{statuses[CONTEXT]} context; {mismatches} mismatches"
+    )

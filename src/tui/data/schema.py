@@ -12,11 +12,17 @@ UNKNOWN_SPELLINGS = frozenset(
 )
 """Cell values (case-insensitive) read as *Not recorded*, so where-recorded shares exclude them."""
 
+NOT_SPLIT = "Not split"
+"""Member of the dimensions a measure is not broken down by: offences have no platform (they are
+counted in instances) and platform instances have no age band or sex."""
+
 MEASURE = "offences"
+INSTANCES = "instances"
 YEAR = "year"
 FORCE = "force"
 
-AGE_BANDS = ("0-11", "12-15", NOT_RECORDED)
+AGE_BANDS = ("0-11", "Under 13", "12-15", "13-15", NOT_RECORDED, NOT_SPLIT)
+SEXES = ("Girls", "Boys", NOT_RECORDED, NOT_SPLIT)
 PLATFORMS = (
     "Facebook",
     "Messenger",
@@ -28,6 +34,7 @@ PLATFORMS = (
     "YouTube",
     "Other",
     NOT_RECORDED,
+    NOT_SPLIT,
 )
 PLATFORM_OWNERS = {
     "Facebook": "Meta",
@@ -40,20 +47,37 @@ PLATFORM_OWNERS = {
     "YouTube": "Google",
     "Other": "Other",
     NOT_RECORDED: NOT_RECORDED,
+    NOT_SPLIT: NOT_SPLIT,
 }
 
-NSPCC_DIMENSIONS = ("year", "nation", "region", "force", "age_band", "platform_owner", "platform")
+NSPCC_DIMENSIONS = (
+    "jurisdiction",
+    "offence",
+    "year",
+    "nation",
+    "region",
+    "force",
+    "age_band",
+    "sex",
+    "platform_owner",
+    "platform",
+)
 """The embedded dataset's dimensions, in the order the tidy file stores them."""
 
 HIERARCHIES: tuple[tuple[str, ...], ...] = (
-    ("nation", "region", "force"),
+    ("jurisdiction", "nation", "region", "force"),
     ("year",),
     ("age_band",),
+    ("sex",),
     ("platform_owner", "platform"),
 )
 """Drill-down order: within a hierarchy first, then on to the next hierarchy."""
 
 LABELS = {
+    "jurisdiction": "Jurisdiction",
+    "offence": "Offence",
+    "sex": "Victim sex",
+    "instances": "Platform instances",
     "year": "Year",
     "nation": "Nation",
     "region": "Region",
@@ -95,7 +119,6 @@ ALIASES = {
     "platformowner": "platform_owner",
     "owner": "platform_owner",
     "offences": "offences",
-    "offence": "offences",
     "count": "offences",
     "numberofoffences": "offences",
     "recordedoffences": "offences",
@@ -145,6 +168,8 @@ def member_order(dimension: str) -> tuple[str, ...] | None:
         return AGE_BANDS
     if dimension == "platform":
         return PLATFORMS
+    if dimension == "sex":
+        return SEXES
     return None
 
 

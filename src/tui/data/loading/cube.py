@@ -21,11 +21,18 @@ def parsers_for(layout: Layout, full: set[str]) -> dict[str, Parsed]:
     }
 
 
+UNCOUNTED = "_uncounted"
+"""Raw-cube column: rows with no value in any measure."""
+
+
 def aggregate(layout: Layout, parsers: dict[str, Parsed], full: set[str]) -> pl.DataFrame:
     """The raw cube: per distinct combination of raw dimension values, per candidate measure, the
     sum and number of values, the smallest value, and how many cells were bad, blank, suppressed
     or footnoted (on the fast path for plain integers, bad and blank come from counts alone)."""
-    aggregations = [pl.len().alias(ROWS)]
+    blanks = [p.blank if m in full else pl.col(m).is_null() for m, p in parsers.items()]
+    # a row blank in every measure is missing; one blank only where another measure counts it
+    # (offences and platform instances side by side) is not
+    aggregations = [pl.len().alias(ROWS), pl.all_horizontal(blanks).sum().alias(UNCOUNTED)]
     derived = []
     for m, parsed in parsers.items():
         aggregations += [

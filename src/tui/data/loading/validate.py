@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from tui.data.dataset import DataError
+from tui.data.loading.cube import UNCOUNTED
 from tui.data.loading.layout import Layout
 from tui.data.loading.numbers import Parsed
 from tui.data.loading.read import ROW
@@ -28,7 +29,7 @@ def validate(
         problems = {
             "bad": (int(raw_cube[f"{column}:bad"].sum()), parsed.bad),
             "missing": (
-                0 if layout.crosstab else int(raw_cube[f"{column}:blank"].sum()),
+                0 if layout.crosstab else int(raw_cube[UNCOUNTED].sum()),
                 parsed.blank,
             ),
             "negative": (

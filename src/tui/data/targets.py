@@ -1,0 +1,358 @@
+"""Step 1 of the builder: every published figure, classified, with how to compute it.
+
+Reads ``data/real_figures.csv`` (copied untouched from the project's reference data) and
+``data/published_figures.csv`` (the two articles the project started from), then gives each figure
+one status:
+
+* ``target``: in scope; the dataset must reproduce it (counts exactly, lower bounds strictly,
+  shares within rounding);
+* ``superseded``: the same scope, year and measure has a later or fuller publication;
+* ``conflicting``: cannot hold together with the targets (the reason names which);
+* ``context``: outside the dataset (another measure, a partial period, a year before 2017/18).
+
+The rules are in code below; the exceptions, each with its reason, in ``data/figure_rules.toml``.
+The reconciliation (``scwc sources``) and provenance read this same table, so they can never
+disagree with the builder about what was published.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import tomllib
+from collections import defaultdict
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+TARGET, SUPERSEDED, CONFLICTING, CONTEXT = "target", "superseded", "conflicting", "context"
+STATUSES = (TARGET, SUPERSEDED, CONFLICTING, CONTEXT)
+
+EW, SCOTLAND, NI = "England and Wales", "Scotland", "Northern Ireland"
+JURISDICTIONS = (EW, SCOTLAND, NI)
+JURISDICTION_KEYS = {"ew": (EW,), "scotland": (SCOTLAND,), "ni": (NI,), "uk": JURISDICTIONS}
+OFFENCES = {
+    EW: "Sexual communication with a child (s.15A Sexual Offences Act 2003)",
+    SCOTLAND: "Communicating indecently with a child (Sexual Offences (Scotland) Act 2009)",
+    NI: "Sexual communication with a child (Art. 22A Sexual Offences (NI) Order 2008)",
+}
+SCOTLAND_FORCE, NI_FORCE = "Police Scotland", "Police Service of Northern Ireland"
+
+SHARE_TOLERANCE = 0.005
+"""A printed share (e.g. 20%) is reproduced by any value within ±0.005 of it."""
+
+YEARS = ("2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
+
+META = ("Facebook", "Messenger", "Instagram", "WhatsApp")
+PLATFORM_SETS: dict[str, tuple[str, ...]] = {
+    "snapchat": ("Snapchat",),
+    "instagram": ("Instagram",),
+    "whatsapp": ("WhatsApp",),
+    "facebook": ("Facebook",),
+    "kik": ("Kik",),
+    "facebook_messenger": ("Facebook", "Messenger"),
+    "facebook_instagram": ("Facebook", "Instagram"),
+    "facebook_snapchat_instagram": ("Facebook", "Snapchat", "Instagram"),
+    "facebook_instagram_snapchat": ("Facebook", "Snapchat", "Instagram"),
+    "meta_owned": META,
+    "meta_owned_or_snapchat": (*META, "Snapchat"),
+    "meta_or_snapchat": (*META, "Snapchat"),
+}
+AGE_SETS: dict[str, tuple[str, ...]] = {
+    "0_11": ("0-11",),
+    "12_15": ("12-15",),
+    "under_13": ("Under 13",),
+    "13_15": ("13-15",),
+    "under_12": ("0-11", "Under 13"),
+}
+"""Published age measures and the bands they add up (UK "under 12" takes Scotland's under 13)."""
+
+OUT_OF_SCOPE_MEASURES = {
+    "youngest_victim_age": "the age of one victim, not a count the dataset holds",
+    "forces_responding": "how many forces answered, not an offence count",
+    "convictions": "convictions, not police-recorded offences",
+    "arrests": "arrests, not police-recorded offences",
+    "charges": "charges, not police-recorded offences",
+    "sexual_grooming_88a_offences": "Home Office code 88A also counts s.14/s.15 grooming offences",
+    "meeting_child_following_grooming_offences": "another offence (s.15, meeting after grooming)",
+    "grooming_and_sexual_communication_offences": "PSNI calendar-year total of two offences",
+    "platforms_distinct": "a number of different apps, not a count of offences",
+    "pct_change_since_2017_18": "a change the source computed over its own responding forces",
+    "pct_change_vs_previous_year": "a change the source computed over its own responding forces",
+    "pct_change_vs_same_period_previous_year": "a change over a partial period",
+    "victims_known": "a rounded count of victims, not of offences",
+    "share_of_offences_in_last_six_months": "a share of a partial period",
+    "share_girls_age_12_15_of_all_victims": "an age-by-sex share the model does not fit",
+}
+
+PARTIAL_PERIOD = re.compile(
+    r"first (six|nine|6|9|3) months|six months|nine months|18 months|two and a half|"
+    r"(20\d\d|months|period|year|part-year) only|only \(|only Oct|April[–-](June|September|December)|April 2017[–-](October|September) 20|"
+    r"year to June|to June 2017|July 2020|May 201[78]|lockdown|"
+    r"six-month|'previous 12 months'|'last five years'|'past 12 months'",
+    re.IGNORECASE,
+)
+"""Period notes that mean the figure does not cover whole financial years."""
+
+
+@dataclass(frozen=True)
+class Spec:
+    """How to compute a figure from the dataset: a sum, or a share where recorded."""
+
+    jurisdictions: tuple[str, ...]
+    forces: tuple[str, ...] | None
+    """The forces summed; ``None`` for every force of the jurisdictions."""
+    years: tuple[str, ...]
+    measure: str
+    """``offences`` or ``instances``."""
+    dimension: str | None = None
+    members: tuple[str, ...] = ()
+    share: bool = False
+    """A share of the measure where the dimension was recorded, instead of a sum."""
+    recorded_only: bool = False
+    """A sum over every recorded member of ``dimension`` (e.g. instances where the app is known)."""
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One published figure with its status, the reason for it and how to compute it."""
+
+    id: str
+    scope_type: str
+    scope: str
+    year: str
+    measure: str
+    value: float
+    unit: str
+    period_note: str
+    source_title: str
+    source_url: str
+    published: str
+    status: str = TARGET
+    reason: str = ""
+    spec: Spec | None = None
+
+    def bounds(self) -> tuple[float, float, bool]:
+        """(low, high, strict): the range the dataset's value must fall in.
+
+        Counts are exact and shares within ±0.005 of the printed share; "almost" or "nearly" N
+        means 90-100% of N; an "approximately" or "rounded" count means within 5%; a lower bound
+        ("more than", "at least") must be strictly exceeded.
+        """
+        note = self.period_note.lower()
+        if self.unit == "lower_bound":
+            return self.value, float("inf"), True
+        if "'almost" in note or "'nearly" in note:
+            return 0.9 * self.value, self.value, False
+        if self.unit == "share":
+            return self.value - SHARE_TOLERANCE, self.value + SHARE_TOLERANCE, False
+        if "approximately" in note or "rounded" in note:
+            return 0.95 * self.value, 1.05 * self.value, False
+        return self.value, self.value, False
+
+    def holds(self, value: float) -> bool:
+        """Whether a dataset value reproduces this figure within its bounds."""
+        low, high, strict = self.bounds()
+        if strict:
+            return value > low
+        return low - 1e-9 <= value <= high + 1e-9
+
+    def describe_value(self) -> str:
+        """The published value as printed: a count, '>N' or a percentage."""
+        if self.unit == "share":
+            return f"{self.value:.0%}"
+        prefix = ">" if self.unit == "lower_bound" else ""
+        if self.value < 1:
+            return f"{prefix}{self.value:.0%}"
+        return f"{prefix}{self.value:,.0f}"
+
+
+def _region_forces(scope: str, forces_by_region: dict[str, list[str]]) -> tuple[str, ...] | None:
+    """The forces an NSPCC region scope covers (the force list in brackets wins)."""
+    listed = re.match(r"[^(]*\((.*)\)", scope)
+    if listed and not listed.group(1).startswith(("ITV", "North, South")):
+        names = [n.strip() for n in listed.group(1).split(",")]
+        aliases = {"Met": "Metropolitan Police"}
+        return tuple(aliases.get(n, n) for n in names)
+    if scope.startswith("Yorkshire (North, South, West"):
+        return ("North Yorkshire", "South Yorkshire", "West Yorkshire")
+    if scope == "England":
+        return tuple(f for region, names in forces_by_region.items() if region != "Wales"
+                     for f in names)
+    if scope in forces_by_region:
+        return tuple(forces_by_region[scope])
+    return None
+
+
+def _years(year: str) -> tuple[str, ...] | None:
+    """The financial years a figure covers, or ``None`` outside the dataset's years."""
+    if "-" in year:
+        first, last = year.split("-")
+        if first not in YEARS or last not in YEARS:
+            return None
+        return YEARS[YEARS.index(first) : YEARS.index(last) + 1]
+    return (year,) if year in YEARS else None
+
+
+def _spec(
+    row: dict[str, str], forces_by_region: dict[str, list[str]], whole_years: bool = False
+) -> Spec | str:
+    """How to compute a figure, or why it cannot be computed (its context reason).
+
+    ``whole_years`` overrides the partial-period rule (for an exception that says so).
+    """
+    measure = row["measure"]
+    if measure in OUT_OF_SCOPE_MEASURES:
+        return OUT_OF_SCOPE_MEASURES[measure]
+    years = _years(row["year"])
+    if years is None:
+        return "a period outside 2017/18-2024/25"
+    if not whole_years and PARTIAL_PERIOD.search(row["period_note"]):
+        return "a partial period, not whole financial years"
+    scope_type, scope = row["scope_type"], row["scope"]
+    if scope_type == "country":
+        jurisdictions = JURISDICTION_KEYS["uk"] if scope == "UK" else (scope,)
+        forces = None
+    elif scope_type == "region":
+        forces = _region_forces(scope, forces_by_region)
+        if forces is None:
+            return f"a grouping of forces ({scope}) that the reference list cannot resolve"
+        jurisdictions = (EW,)
+    else:
+        forces = tuple(f.strip() for f in scope.split(","))
+        jurisdictions = (EW,)
+    base = Spec(jurisdictions, forces, years, "offences")
+    if measure == "offences":
+        return base
+    if measure in ("instances_method_recorded", "instances_platform_recorded",
+                   "offences_platform_identified"):
+        return replace(base, measure="instances", dimension="platform", recorded_only=True)
+    if measure == "instances_age_recorded":
+        return replace(base, dimension="age_band", recorded_only=True)
+    if measure == "victims_gender_recorded":
+        return replace(base, dimension="sex", recorded_only=True)
+    if measure == "ratio_instagram_instances_vs_previous_year":
+        return replace(base, measure="instances", dimension="platform", members=("Instagram",))
+    platform = re.fullmatch(
+        r"(?:share|instances|offences_platform)_(.+?)(?:_where_recorded)?", measure
+    )
+    if platform and platform.group(1) in PLATFORM_SETS:
+        return replace(
+            base,
+            measure="instances",
+            dimension="platform",
+            members=PLATFORM_SETS[platform.group(1)],
+            share=measure.startswith("share"),
+        )
+    age = re.fullmatch(
+        r"(share_)?victims_(?:age_|primary_school_age)(.*?)(?:_where_recorded)?", measure
+    )
+    if age:
+        band = "under_12" if measure.endswith("primary_school_age") else age.group(2)
+        if band in AGE_SETS:
+            return replace(
+                base, dimension="age_band", members=AGE_SETS[band], share=bool(age.group(1))
+            )
+    if measure == "share_girls":
+        return replace(base, dimension="sex", members=("Girls",), share=True)
+    if measure in ("victims_female", "victims_male"):
+        sex = "Girls" if measure == "victims_female" else "Boys"
+        return replace(base, dimension="sex", members=(sex,))
+    return f"a measure ({measure}) the dataset does not hold"
+
+
+def _read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
+    """Rows of both figure files with an id each: R<n> (real_figures), P<n> (the first articles)."""
+    with (data_dir / "real_figures.csv").open(newline="", encoding="utf-8") as handle:
+        rows = [(f"R{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
+    titles = {s["file"]: s for s in _rules(data_dir)["first_sources"]}
+    with (data_dir / "published_figures.csv").open(newline="", encoding="utf-8") as handle:
+        for i, row in enumerate(csv.DictReader(handle)):
+            source = titles[row["source"]]
+            scope_type = "force" if row["scope_type"] == "force_group" else row["scope_type"]
+            rows.append(
+                (
+                    f"P{i:02d}",
+                    {
+                        **row,
+                        "scope_type": scope_type,
+                        "period_note": row.get("note") or "",
+                        "source_title": source["title"],
+                        "source_url": source.get("url", ""),
+                        "published": source.get("published", ""),
+                    },
+                )
+            )
+    return rows
+
+
+def _rules(data_dir: Path) -> dict:
+    with (data_dir / "figure_rules.toml").open("rb") as handle:
+        return tomllib.load(handle)
+
+
+def _matches(figure: Figure, match: dict) -> bool:
+    return all(
+        (getattr(figure, key) == value) if key != "value" else abs(figure.value - value) < 1e-9
+        for key, value in match.items()
+    )
+
+
+def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list[Figure]:
+    """Every published figure with its status: the rules below, then the listed exceptions."""
+    figures = []
+    rows = _read_rows(data_dir)
+    for figure_id, row in rows:
+        spec = _spec(row, forces_by_region)
+        figure = Figure(
+            id=figure_id,
+            scope_type=row["scope_type"],
+            scope=row["scope"],
+            year=row["year"],
+            measure=row["measure"],
+            value=float(row["value"]),
+            unit=row["unit"],
+            period_note=row["period_note"],
+            source_title=row["source_title"],
+            source_url=row["source_url"],
+            published=row.get("published") or "",
+        )
+        if isinstance(spec, str):
+            figure = replace(figure, status=CONTEXT, reason=spec)
+        else:
+            figure = replace(figure, spec=spec)
+        figures.append(figure)
+    figures = _supersede_older(figures)
+    for rule in _rules(data_dir).get("exception", []):
+        hits = [i for i, f in enumerate(figures) if _matches(f, rule["match"])]
+        if not hits:
+            raise ValueError(f"figure rule matches no figure: {rule['match']}")
+        for i in hits:
+            figures[i] = replace(figures[i], status=rule["status"], reason=rule["reason"])
+            if rule["status"] == TARGET and figures[i].spec is None:
+                spec = _spec(rows[i][1], forces_by_region, whole_years=True)
+                if isinstance(spec, str):
+                    raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
+                figures[i] = replace(figures[i], spec=spec)
+    return figures
+
+
+def _supersede_older(figures: list[Figure]) -> list[Figure]:
+    """Rule: where one scope, year and measure has different values, the latest dated one wins."""
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    for i, f in enumerate(figures):
+        if f.status == TARGET:
+            groups[(f.scope, f.year, f.measure, f.unit == "share")].append(i)
+    for members in groups.values():
+        if len({figures[i].value for i in members}) < 2:
+            continue
+        latest = max(members, key=lambda i: (figures[i].published, -i))
+        winner = figures[latest]
+        for i in members:
+            if figures[i].value != winner.value:
+                figures[i] = replace(
+                    figures[i],
+                    status=SUPERSEDED,
+                    reason=f"a later publication ({winner.published or 'undated'}, "
+                    f"{winner.source_title}) gives {winner.describe_value()}",
+                )
+    return figures
