@@ -7,6 +7,7 @@ Bad input ends with one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -19,20 +20,25 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note
 from tui.data.isolated import open_dataset
-from tui.data.load import default_dataset_path
+from tui.data.load import default_dataset_path, repo_data_dir
+from tui.data.provenance import LEGEND
 from tui.data.query import (
     CHANGE,
     RATE,
     SHARE,
     SHARE_RECORDED,
+    counting,
     initial_selection,
     offence_caveat,
     summary,
     validate,
+    with_jurisdiction,
 )
 from tui.data.quote import quote
-from tui.data.schema import canonical_column
+from tui.data.reconcile import closing_line, reconcile
+from tui.data.schema import JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
+from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 
@@ -88,9 +94,12 @@ def build_selection(
     sort: str | None = None,
     ascending: bool = False,
     start: Selection | None = None,
+    jurisdiction: str | None = None,
 ) -> Selection:
     """A selection from command-line options (on top of ``start``), validated against the dataset."""
     selection = start or initial_selection(dataset)
+    if jurisdiction:
+        selection = with_jurisdiction(dataset, selection, jurisdiction)
     if by:
         selection = selection.grouped_by(resolve_dimension(dataset, by))
     if measure:
@@ -110,6 +119,12 @@ def build_selection(
 
 def _add_path_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
+    parser.add_argument(
+        "--jurisdiction",
+        choices=tuple(JURISDICTION_KEYS),
+        help="England and Wales (ew, the default), Scotland, Northern Ireland or all three (uk); "
+        "each counts its own offence",
+    )
     parser.add_argument(
         "--sheet", metavar="NAME", help="spreadsheet sheet to read (default: found by its header)"
     )
@@ -223,7 +238,8 @@ def _app_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc",
         description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc quote --help', 'scwc serve --help'.",
+        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc sources --help', "
+        "'scwc quote --help', 'scwc serve --help'.",
     )
     parser.add_argument("--version", action="version", version=f"scwc {__version__}")
     _add_path_options(parser)
@@ -323,7 +339,14 @@ def run_export(argv: Sequence[str]) -> int:
     args = _export_parser().parse_args(argv)
     start = open_start(args.path, args.view, args.views, args.sheet)
     selection = build_selection(
-        start.dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
+        start.dataset,
+        args.by,
+        args.where,
+        args.measure,
+        args.sort,
+        args.ascending,
+        start.selection,
+        args.jurisdiction,
     )
     what = "rows" if args.rows else (start.what or "summary")
     output, fmt, note = resolve_output(args.output, selection, what, args.format)
@@ -348,7 +371,14 @@ def run_summary(argv: Sequence[str]) -> int:
     start = open_start(args.path, args.view, args.views, args.sheet)
     dataset = start.dataset
     selection = build_selection(
-        dataset, args.by, args.where, args.measure, args.sort, args.ascending, start.selection
+        dataset,
+        args.by,
+        args.where,
+        args.measure,
+        args.sort,
+        args.ascending,
+        start.selection,
+        args.jurisdiction,
     )
     result = summary(dataset, selection)
     filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
@@ -360,6 +390,9 @@ def run_summary(argv: Sequence[str]) -> int:
     caveat = offence_caveat(dataset, selection)
     if caveat:
         print(caveat)
+    offences = counting(dataset, selection)
+    if offences:
+        print(offences)
     print(f"Filters: {filters}")
     print()
     for line in summary_lines(result):
@@ -368,6 +401,8 @@ def run_summary(argv: Sequence[str]) -> int:
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
     ]
     print()
+    if result.provenance is not None:
+        print(LEGEND)
     print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0
 
@@ -399,15 +434,52 @@ def run_serve(argv: Sequence[str]) -> int:
     return 0
 
 
+def _sources_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="scwc sources",
+        description="Every published figure beside the embedded dataset's value: target figures "
+        "must be reproduced; superseded, conflicting and context figures are listed with their "
+        "reason. Exits 1 on any mismatch.",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON record per figure")
+    parser.add_argument(
+        "--status",
+        choices=STATUSES,
+        action="append",
+        help="only figures with this status (repeatable)",
+    )
+    return parser
+
+
+def run_sources(argv: Sequence[str]) -> int:
+    """``scwc sources``: the reconciliation of the embedded dataset, one line per figure."""
+    args = _sources_parser().parse_args(argv)
+    with native_stderr_silenced():
+        dataset = open_dataset(None)
+    checks = reconcile(dataset, repo_data_dir())
+    shown = [c for c in checks if not args.status or c.figure.status in args.status]
+    if args.json:
+        print(json.dumps([c.as_record() for c in shown], indent=1, ensure_ascii=False))
+    else:
+        for check in shown:
+            print(check.describe())
+        print(closing_line(checks))
+    return 1 if any(c.mismatch for c in checks) else 0
+
+
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = _app_parser().parse_args(argv)
     start = open_start(args.path, args.view, args.views, args.sheet)
     from tui.app import ExplorerApp
 
+    selection = start.selection
+    if args.jurisdiction:
+        base = selection or initial_selection(start.dataset)
+        selection = with_jurisdiction(start.dataset, base, args.jurisdiction)
     app = ExplorerApp(
         start.dataset,
-        start.selection,
+        selection,
         chart=start.chart,
         views_path=args.views or default_views_path(),
     )
@@ -421,6 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     commands = {
         "summary": run_summary,
         "export": run_export,
+        "sources": run_sources,
         "quote": run_quote,
         "serve": run_serve,
     }

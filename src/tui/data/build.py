@@ -48,8 +48,11 @@ MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
 """Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
 row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
-CARRIED_FORWARD = {(SCOTLAND, "2024/25"): "2023/24", (NI, "2023/24"): "2022/23",
-                   (NI, "2024/25"): "2022/23"}
+CARRIED_FORWARD = {
+    (SCOTLAND, "2024/25"): "2023/24",
+    (NI, "2023/24"): "2022/23",
+    (NI, "2024/25"): "2022/23",
+}
 """Jurisdiction-years with no published total: the last published year's total, carried forward."""
 
 AGE_BANDS_BY_JURISDICTION = {
@@ -64,8 +67,14 @@ SEX_SEED = {"Girls": 0.74, "Boys": 0.16, NOT_RECORDED: 0.10}
 SEXES_BY_JURISDICTION = {EW: SEXES, SCOTLAND: SEXES, NI: ("Girls", "Boys")}
 
 RECORDED_INSTANCES_PER_OFFENCE = {
-    "2017/18": 0.66, "2018/19": 0.58, "2019/20": 0.50, "2020/21": 0.45,
-    "2021/22": 0.38, "2022/23": 0.32, "2023/24": 0.26, "2024/25": 0.29,
+    "2017/18": 0.66,
+    "2018/19": 0.58,
+    "2019/20": 0.50,
+    "2020/21": 0.45,
+    "2021/22": 0.38,
+    "2022/23": 0.32,
+    "2023/24": 0.26,
+    "2024/25": 0.29,
 }
 """Seed: instances with a known platform per offence (published 2017/18, 2018/19 and the UK
 2023/24 and 2024/25 counts; the years between interpolated)."""
@@ -241,8 +250,11 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
     population = sum(f.population for f in ew_forces)
     share = {}
     for force in ew_forces:
-        own = [published[(force.name, y)] / national[(EW, y)] for y in YEARS
-               if (force.name, y) in published]
+        own = [
+            published[(force.name, y)] / national[(EW, y)]
+            for y in YEARS
+            if (force.name, y) in published
+        ]
         share[force.name] = sum(own) / len(own) if own else force.population / population
     problem = Problem()
     for cell in grid.cells:
@@ -253,8 +265,11 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
             seed = national[(jurisdiction, cell[1])]
         problem.variable(cell, seed)
     for (jurisdiction, year), total in sorted(national.items()):
-        terms = {problem.index[c]: 1.0 for c in grid.cells
-                 if c[1] == year and grid.jurisdiction(c) == jurisdiction}
+        terms = {
+            problem.index[c]: 1.0
+            for c in grid.cells
+            if c[1] == year and grid.jurisdiction(c) == jurisdiction
+        }
         problem.constrain(terms, total, total, f"{jurisdiction} {year} total {total}")
     for figure in grid.targets_of("offences", None):
         add_figure(problem, figure, lambda f: ([problem.index[c] for c in grid.covered(f)], []))
@@ -349,9 +364,19 @@ def _add_ratio(problem: Problem, grid: Grid, figure: Figure, variables: Callable
     assert spec is not None
     year = spec.years[0]
     previous = YEARS[YEARS.index(year) - 1]
-    shifted = Figure(**{**figure.__dict__, "spec": spec.__class__(
-        spec.jurisdictions, spec.forces, (previous, year), spec.measure, spec.dimension,
-        spec.members)})
+    shifted = Figure(
+        **{
+            **figure.__dict__,
+            "spec": spec.__class__(
+                spec.jurisdictions,
+                spec.forces,
+                (previous, year),
+                spec.measure,
+                spec.dimension,
+                spec.members,
+            ),
+        }
+    )
     now, _ = variables(shifted, (year,))
     before, _ = variables(shifted, (previous,))
     terms = {i: 1.0 for i in now}
@@ -365,22 +390,28 @@ def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
     grid = Grid(forces, figures)
     totals = force_totals(grid)
     ages, sexes, platforms = (
-        age_split(grid, totals), sex_split(grid, totals), platform_split(grid, totals)
+        age_split(grid, totals),
+        sex_split(grid, totals),
+        platform_split(grid, totals),
     )
     rows = []
     for cell in grid.cells:
         force = grid.by_name[cell[0]]
-        head = (force.jurisdiction, OFFENCES[force.jurisdiction], cell[1], force.nation,
-                force.region, force.name)
+        head = (
+            force.jurisdiction,
+            OFFENCES[force.jurisdiction],
+            cell[1],
+            force.nation,
+            force.region,
+            force.name,
+        )
         age_counts, sex_counts = ages[cell], sexes[cell]
         table = fill_table(list(age_counts.values()), list(sex_counts.values()))
         for age, counts in zip(age_counts, table, strict=True):
             for sex, n in zip(sex_counts, counts, strict=True):
                 rows.append((*head, age, sex, NOT_SPLIT, NOT_SPLIT, n, None))
         for platform, n in platforms[cell].items():
-            rows.append(
-                (*head, NOT_SPLIT, NOT_SPLIT, PLATFORM_OWNERS[platform], platform, None, n)
-            )
+            rows.append((*head, NOT_SPLIT, NOT_SPLIT, PLATFORM_OWNERS[platform], platform, None, n))
     return pl.DataFrame(
         rows,
         schema={
@@ -403,8 +434,9 @@ def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
 
 def metadata(figures: list[Figure]) -> dict:
     """The contents of ``data/offences.toml``."""
-    used = sorted({(f.source_title, f.published, f.source_url) for f in figures
-                   if f.status == TARGET})
+    used = sorted(
+        {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
+    )
     return {
         "title": "Sexual communication with a child: offences recorded by police, 2017/18-2024/25",
         "description": (
@@ -429,8 +461,7 @@ def metadata(figures: list[Figure]) -> dict:
         "simplifications": ASSUMPTIONS,
         "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
         "sources": [
-            {"title": title, "published": published, "url": url}
-            for title, published, url in used
+            {"title": title, "published": published, "url": url} for title, published, url in used
         ],
     }
 

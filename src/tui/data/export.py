@@ -27,6 +27,7 @@ from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import cell, column_titles
 from tui.data.formula_escape import escape_text_cells
+from tui.data.provenance import LEGEND, MODELLED, Provenance, ledger
 from tui.data.query import (
     CHANGE,
     CHANGE_SIGNIFICANT,
@@ -43,7 +44,7 @@ from tui.data.query import (
     summary,
     validate,
 )
-from tui.data.schema import NOT_RECORDED, YEAR, label
+from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
 from tui.data.selection import Selection
 from tui.data.sidecar import PARQUET_KEY, sidecar_path
 from tui.data.views import selection_to_toml
@@ -109,6 +110,8 @@ class ExportContent:
     """CSV/TSV with a UTF-8 byte-order mark, for Excel."""
     metadata: str = ""
     """The record (TOML) Parquet keeps in its key-value metadata."""
+    provenance: dict[str, Any] = field(default_factory=dict)
+    """Legend of the ``provenance`` column and the sources of its published figures."""
 
 
 def format_for(path: Path, requested: str | None = None) -> str:
@@ -185,17 +188,36 @@ def export_content(
     validate(dataset, selection)
     if what not in WHAT:
         raise DataError(f"unknown export content '{what}' (known: {', '.join(WHAT)})")
+    book = ledger(dataset)
+    published: list[Provenance] = []
     if what == "rows":
         frame = matching_rows(dataset, selection)
+        if book is not None:  # each row is one cell of the modelled breakdown
+            frame = frame.with_columns(pl.lit(MODELLED).alias(PROVENANCE))
         titles = {c: label(c) for c in frame.columns}
         columns = _row_columns(dataset, frame)
         totals: dict[str, Any] = {}
     else:
         result = summary(dataset, selection)
         frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
+        if result.provenance is not None:
+            frame = frame.with_columns(
+                pl.col(result.key)
+                .replace_strict({m: p.status for m, p in result.provenance.items()})
+                .alias(PROVENANCE)
+            )
         titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
+        if result.total_provenance is not None and result.provenance is not None:
+            totals[PROVENANCE] = result.total_provenance.status
+            published = [*result.provenance.values(), result.total_provenance]
+    if PROVENANCE in frame.columns:
+        columns[PROVENANCE] = {
+            "header": "Provenance",
+            "meaning": "published (a cited source gives this number), derived (sums or "
+            "differences of published figures) or modelled (an estimate)",
+        }
     return ExportContent(
         frame=frame,
         totals=totals,
@@ -203,7 +225,31 @@ def export_content(
         columns=columns,
         about=_about(dataset, selection, what),
         excel=excel,
+        provenance=_provenance_table(book is not None, published),
     )
+
+
+def _provenance_table(known: bool, shown: list[Provenance]) -> dict[str, Any]:
+    """The sidecar's ``[provenance]``: the legend and every source of a published number."""
+    if not known:
+        return {}
+    sources = sorted(
+        {
+            (p.figure.source_title, p.figure.published, p.figure.source_url)
+            for p in shown
+            if p.figure is not None
+        }
+    )
+    return {
+        "legend": LEGEND,
+        "published": "a cited source gives this number",
+        "derived": "sums or differences of published figures",
+        "modelled": "an estimate: not a published figure",
+        "sources": [
+            _drop_none({"title": t, "published": d or None, "url": u or None})
+            for t, d, u in sources
+        ],
+    }
 
 
 def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
@@ -508,6 +554,8 @@ def record(
     if content.totals:
         document["totals"] = _drop_none(content.totals)
     document["columns"] = content.columns
+    if content.provenance:
+        document["provenance"] = content.provenance
     return document
 
 

@@ -12,7 +12,7 @@ from tui.data.query import (
     SHARE_RECORDED,
     Summary,
 )
-from tui.data.schema import label
+from tui.data.schema import PROVENANCE, label
 
 DASH = "–"
 NO_DATA = "no data"
@@ -144,7 +144,16 @@ def summary_lines(result: Summary) -> list[str]:
         for r in result.frame.iter_rows(named=True)
     ]
     totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
-    table = [[titles[c] for c in columns], *rows, totals]
+    header = [titles[c] for c in columns]
+    if result.provenance is not None:  # a marker beside each count, explained by LEGEND
+        header.insert(2, "")
+        for row in rows:
+            provenance = result.provenance_of(row[0])
+            row.insert(2, provenance.marker if provenance else "")
+        total = result.provenance_of(None)
+        totals.insert(2, total.marker if total else "")
+        columns.insert(2, PROVENANCE)
+    table = [header, *rows, totals]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
 
     def line(values: list[str]) -> str:

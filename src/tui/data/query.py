@@ -12,11 +12,15 @@ import polars as pl
 
 from tui.data import stats
 from tui.data.dataset import ROWS, DataError, Dataset
+from tui.data.provenance import Provenance, ledger
 from tui.data.schema import (
     FORCE,
     HOME_OFFICE_CAVEAT,
     HOME_OFFICE_OFFENCE_CODE,
+    JURISDICTION,
+    JURISDICTION_KEYS,
     NOT_RECORDED,
+    OFFENCE,
     YEAR,
     drill_order,
     label,
@@ -33,7 +37,9 @@ RATE_LOW = "rate_low"
 RATE_HIGH = "rate_high"
 CHANGE_SIGNIFICANT = "change_significant"
 
-NATURALLY_ORDERED = frozenset({"year", "age_band", "platform", "financial_quarter"})
+NATURALLY_ORDERED = frozenset(
+    {"year", "age_band", "sex", "platform", "financial_quarter", "jurisdiction"}
+)
 """Dimensions whose summary reads best in their own order rather than largest first."""
 GEOGRAPHY = ("nation", "region", "force")
 OFFENCE_CODE = "offence_code"
@@ -101,6 +107,16 @@ class Summary:
     has_not_recorded: bool
     no_data: frozenset[str] = frozenset()
     """Members with no value in one of the years ``change`` compares (shown as *no data*)."""
+    provenance: dict[str, Provenance] | None = None
+    """Per member, where its count comes from (published, derived, modelled); ``None`` for a
+    dataset without published figures behind it."""
+    total_provenance: Provenance | None = None
+
+    def provenance_of(self, member: str | None) -> Provenance | None:
+        """The provenance of a member's count (``None``: the total row)."""
+        if self.provenance is None:
+            return None
+        return self.total_provenance if member is None else self.provenance.get(member)
 
     @property
     def key(self) -> str:
@@ -264,13 +280,9 @@ def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | 
     geography = dataset.geography
     if geography is None or FORCE not in dataset.dimensions:
         return None, None
-    geo_filters = [
-        pl.col(d).is_in(list(m))
-        for d, m in selection.filters
-        if d in GEOGRAPHY and d in geography.columns
-    ]
-    forces = geography.filter(pl.all_horizontal(geo_filters)) if geo_filters else geography
     selected = cells(dataset, selection).select(pl.col(FORCE).cast(pl.String)).unique().collect()
+    # the forces the selection counts (whatever filtered them: geography, jurisdiction...)
+    forces = geography.filter(pl.col(FORCE).is_in(selected[FORCE].implode()))
     outside = set(selected[FORCE].to_list()) - set(geography[FORCE].to_list()) - {NOT_RECORDED}
     key = selection.group_by
     if outside:  # forces without a population: no rate for the whole selection
@@ -378,6 +390,14 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         rate_label = "per 100,000 residents" + (
             " per year" if total_years > 1 or key == YEAR else ""
         )
+    book = ledger(dataset)
+    provenance = total_provenance = None
+    if book is not None:
+        provenance = {
+            member: book.of(selection.with_filter(key, (member,)).filters, measure)
+            for member in frame[key].cast(pl.String).to_list()
+        }
+        total_provenance = book.of(selection.filters, measure)
     return Summary(
         frame=sort_summary(frame, selection),
         totals=totals,
@@ -386,6 +406,8 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         recorded_total=recorded_total,
         has_not_recorded=has_not_recorded,
         no_data=no_data,
+        provenance=provenance,
+        total_provenance=total_provenance,
     )
 
 
@@ -557,15 +579,23 @@ def _crosstab(
 
 
 def initial_selection(dataset: Dataset) -> Selection:
-    """Where the app starts: grouped by the first dimension in drill order, nothing filtered.
+    """Where the app starts: the dataset's default filters, grouped one level below them.
 
-    A Home Office open-data file holding several offences starts filtered to code 88A (sexual
-    grooming, which counts sexual communication with a child); without 88A it starts grouped by
-    offence code, so the user sees the offences it holds and picks one.
+    The embedded dataset starts on England and Wales (its metadata's ``default_filters``). A Home
+    Office open-data file holding several offences starts filtered to code 88A (sexual grooming,
+    which counts sexual communication with a child); without 88A it starts grouped by offence
+    code, so the user sees the offences it holds and picks one.
     """
-    selection = Selection(
-        group_by=drill_order(list(dataset.dimensions))[0], measure=dataset.measure
-    )
+    order = drill_order(list(dataset.dimensions))
+    selection = Selection(group_by=order[0], measure=dataset.measure)
+    defaults = dataset.metadata.get("default_filters") or {}
+    for dimension, members in defaults.items():
+        known = dataset.members(dimension) if dimension in dataset.dimensions else ()
+        kept = tuple(m for m in members if m in known)
+        if kept:
+            selection = selection.with_filter(dimension, kept)
+    if defaults:
+        selection = selection.grouped_by(selection.next_level(dataset.dimensions) or order[0])
     if OFFENCE_CODE in dataset.dimensions:
         codes = dataset.members(OFFENCE_CODE)
         if len(codes) > 1 and HOME_OFFICE_OFFENCE_CODE in codes:
@@ -575,14 +605,52 @@ def initial_selection(dataset: Dataset) -> Selection:
     return selection
 
 
+PINNED = (OFFENCE_CODE, JURISDICTION)
+"""Filters that clearing keeps: they choose *which offence* is counted, and different offences
+(Home Office codes; England and Wales, Scotland and Northern Ireland law) are never summed
+silently."""
+
+
 def cleared(dataset: Dataset, selection: Selection) -> Selection:
-    """Filters and drill path cleared, except the offence code: clearing never sums unrelated
-    offences together."""
-    kept = selection.members(OFFENCE_CODE)
+    """Filters and drill path cleared, except the offence code and jurisdiction: clearing never
+    sums unrelated offences together."""
     fresh = selection.cleared()
-    if kept is not None and OFFENCE_CODE in dataset.dimensions:
-        fresh = fresh.with_filter(OFFENCE_CODE, kept)
+    for dimension in PINNED:
+        kept = selection.members(dimension)
+        if kept is not None and dimension in dataset.dimensions:
+            fresh = fresh.with_filter(dimension, kept)
     return fresh
+
+
+def with_jurisdiction(dataset: Dataset, selection: Selection, key: str) -> Selection:
+    """The selection on one jurisdiction (``ew``, ``scotland``, ``ni``) or all of them (``uk``)."""
+    if JURISDICTION not in dataset.dimensions:
+        raise DataError("this dataset has no jurisdiction dimension")
+    wanted = JURISDICTION_KEYS.get(key)
+    if wanted is None:
+        raise DataError(f"unknown jurisdiction '{key}' (known: {', '.join(JURISDICTION_KEYS)})")
+    present = tuple(j for j in wanted if j in dataset.members(JURISDICTION))
+    return selection.with_filter(JURISDICTION, present)
+
+
+def counting(dataset: Dataset, selection: Selection) -> str | None:
+    """Which offence(s) the selection counts, in words (``None`` without an offence dimension)."""
+    if OFFENCE not in dataset.dimensions:
+        return None
+    offences = (
+        cells(dataset, selection, skip=frozenset({OFFENCE}))
+        .select(pl.col(OFFENCE).unique().sort())
+        .collect()[OFFENCE]
+        .cast(pl.String)
+        .to_list()
+    )
+    if not offences:
+        return None
+    if len(offences) == 1:
+        return f"Counting: {offences[0]}"
+    return f"Counting {len(offences)} different offences (one per jurisdiction): " + "; ".join(
+        offences
+    )
 
 
 def offence_caveat(dataset: Dataset, selection: Selection) -> str | None:

@@ -16,6 +16,15 @@ NOT_SPLIT = "Not split"
 """Member of the dimensions a measure is not broken down by: offences have no platform (they are
 counted in instances) and platform instances have no age band or sex."""
 
+JURISDICTION = "jurisdiction"
+OFFENCE = "offence"
+EW, SCOTLAND, NI = "England and Wales", "Scotland", "Northern Ireland"
+JURISDICTION_KEYS = {"ew": (EW,), "scotland": (SCOTLAND,), "ni": (NI,), "uk": (EW, SCOTLAND, NI)}
+"""``--jurisdiction`` values: each jurisdiction counts its own offence; ``uk`` shows all three."""
+
+PROVENANCE = "provenance"
+"""Export column: published, derived or modelled."""
+
 MEASURE = "offences"
 INSTANCES = "instances"
 YEAR = "year"

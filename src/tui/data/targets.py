@@ -24,12 +24,12 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tui.data.schema import EW, JURISDICTION_KEYS, NI, SCOTLAND
+
 TARGET, SUPERSEDED, CONFLICTING, CONTEXT = "target", "superseded", "conflicting", "context"
 STATUSES = (TARGET, SUPERSEDED, CONFLICTING, CONTEXT)
 
-EW, SCOTLAND, NI = "England and Wales", "Scotland", "Northern Ireland"
 JURISDICTIONS = (EW, SCOTLAND, NI)
-JURISDICTION_KEYS = {"ew": (EW,), "scotland": (SCOTLAND,), "ni": (NI,), "uk": JURISDICTIONS}
 OFFENCES = {
     EW: "Sexual communication with a child (s.15A Sexual Offences Act 2003)",
     SCOTLAND: "Communicating indecently with a child (Sexual Offences (Scotland) Act 2009)",
@@ -176,8 +176,9 @@ def _region_forces(scope: str, forces_by_region: dict[str, list[str]]) -> tuple[
     if scope.startswith("Yorkshire (North, South, West"):
         return ("North Yorkshire", "South Yorkshire", "West Yorkshire")
     if scope == "England":
-        return tuple(f for region, names in forces_by_region.items() if region != "Wales"
-                     for f in names)
+        return tuple(
+            f for region, names in forces_by_region.items() if region != "Wales" for f in names
+        )
     if scope in forces_by_region:
         return tuple(forces_by_region[scope])
     return None
@@ -223,8 +224,11 @@ def _spec(
     base = Spec(jurisdictions, forces, years, "offences")
     if measure == "offences":
         return base
-    if measure in ("instances_method_recorded", "instances_platform_recorded",
-                   "offences_platform_identified"):
+    if measure in (
+        "instances_method_recorded",
+        "instances_platform_recorded",
+        "offences_platform_identified",
+    ):
         return replace(base, measure="instances", dimension="platform", recorded_only=True)
     if measure == "instances_age_recorded":
         return replace(base, dimension="age_band", recorded_only=True)
