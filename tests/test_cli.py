@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import shlex
 import subprocess
 import sys
@@ -28,12 +29,38 @@ def test_summary_by_year_prints_the_national_totals() -> None:
     result = run("summary", "--by", "year")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
-    assert any(line.startswith("2017/18") and " 3,217 " in line for line in lines)
-    assert any(
-        line.startswith("2018/19") and " 4,373 " in line and "+35.9%" in line for line in lines
-    )
-    assert any(line.startswith("Total") and " 7,590 " in line for line in lines)
-    assert "MODELLED" in result.stdout
+    years = [line.split()[:3] for line in lines if line[:2] == "20"]
+    assert [y[0] for y in years] == [f"{y}/{y - 1999}" for y in range(2017, 2025)]
+    assert years[0][1:] == ["3,217", "●"]  # published
+    assert years[1][1:] == ["4,625", "◐"]  # derived: UK 5,333 - Scotland 581 - NI 127
+    assert "MODELLED" in result.stdout and "Counting: Sexual communication" in result.stdout
+    assert "● published  ◐ derived from published figures  ○ modelled" in result.stdout
+
+
+def test_jurisdiction_uk_is_the_published_uk_series() -> None:
+    result = run("summary", "--by", "year", "--jurisdiction", "uk")
+    assert result.returncode == 0, result.stderr
+    totals = [line.split()[1] for line in result.stdout.splitlines() if line[:2] == "20"]
+    assert totals == ["3,728", "5,333", "5,954", "6,319", "6,275", "6,350", "7,062", "7,263"]
+    assert "3 different offences" in result.stdout
+
+
+def test_kent_by_year_reads_the_published_run(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "--by", "year", "--where", "force=Kent"]) == 0
+    out = capsys.readouterr().out
+    totals = [line.split()[1] for line in out.splitlines() if line[:2] == "20"]
+    assert totals[:7] == ["122", "140", "176", "224", "179", "230", "264"]
+
+
+def test_sources_ends_with_zero_mismatches() -> None:
+    result = run("sources")
+    assert result.returncode == 0, result.stderr
+    last = result.stdout.splitlines()[-1]
+    assert last.endswith("; 0 mismatches") and "superseded" in last
+    assert int(last.split()[0]) > 200
+    records = json.loads(run("sources", "--json", "--status", "conflicting").stdout)
+    assert records and {r["status"] for r in records} == {"conflicting"}
+    assert all(r["reason"] and r["source_url"] for r in records)
 
 
 def test_summary_with_filters(capsys: pytest.CaptureFixture[str]) -> None:
@@ -85,7 +112,7 @@ def test_bad_file_from_the_real_command(tmp_path: Path) -> None:
     assert result.returncode == 2 and "Traceback" not in result.stderr
 
 
-WM = ["--by", "platform", "--where", "force=West Mercia", "--where", "year=2017/18"]
+WM = ["--by", "age_band", "--where", "force=West Mercia", "--where", "year=2017/18"]
 
 
 def one_line_error(capsys: pytest.CaptureFixture[str]) -> str:
@@ -171,9 +198,9 @@ def test_output_folder_gets_a_default_name(tmp_path: Path, capsys) -> None:
     folder = tmp_path / "exports"
     folder.mkdir()
     assert main(["export", *WM, "-o", str(folder)]) == 0
-    assert (folder / "scwc_platform_west-mercia_2017-18.csv").is_file()
+    assert (folder / "scwc_age-band_west-mercia_england-and-wales_2017-18.csv").is_file()
     assert main(["export", *WM, "-o", str(folder) + "/", "--format", "xlsx"]) == 0
-    assert (folder / "scwc_platform_west-mercia_2017-18.xlsx").is_file()
+    assert (folder / "scwc_age-band_west-mercia_england-and-wales_2017-18.xlsx").is_file()
     capsys.readouterr()
     assert main(["export", "-o", str(tmp_path / "adir.csv") + "/"]) == 2
     assert "adir.csv/: no such folder" in one_line_error(capsys)
@@ -185,7 +212,7 @@ def test_output_folder_gets_a_default_name(tmp_path: Path, capsys) -> None:
 def test_the_sidecar_reproduce_command_runs_as_written(tmp_path: Path) -> None:
     assert main(["export", *WM, "--excel", "-o", str(tmp_path / "wm.csv")]) == 0
     first = (tmp_path / "wm.csv").read_bytes()
-    assert first.startswith(b"\xef\xbb\xbfplatform,")  # UTF-8 byte-order mark for Excel
+    assert first.startswith(b"\xef\xbb\xbfage_band,")  # UTF-8 byte-order mark for Excel
     record = tomllib.loads((tmp_path / "wm.csv.toml").read_text())
     command = shlex.split(record["export"]["reproduce"])
     assert command[0] == "scwc"

@@ -33,6 +33,7 @@ from tui.data.query import (
     SHARE_RECORDED,
     Results,
     cleared,
+    drill_dimensions,
     initial_selection,
     offence_caveat,
     results,
@@ -289,7 +290,9 @@ class ExplorerApp(App[None]):
     # ---- actions ------------------------------------------------------------------------
     def drill_into(self, member: str) -> None:
         """Filter to ``member`` of the grouped dimension and group by the next level."""
-        deeper = self.selection.drilled(member, self.dataset.dimensions)
+        deeper = self.selection.drilled(
+            member, drill_dimensions(self.dataset, self.selection.measure)
+        )
         if deeper is None:
             self.notify("Already at the finest level", timeout=3)
             return

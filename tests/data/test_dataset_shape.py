@@ -1,4 +1,5 @@
-"""The embedded dataset has the promised shape: tidy, complete, non-negative, labelled modelled."""
+"""The embedded dataset has the promised shape: eight years, three jurisdictions, offences and
+platform instances side by side (never summed), labelled modelled."""
 
 from __future__ import annotations
 
@@ -7,20 +8,56 @@ from pathlib import Path
 
 import polars as pl
 
-from tui.data.schema import AGE_BANDS, NSPCC_DIMENSIONS, PLATFORM_OWNERS, PLATFORMS
+from tui.data.query import summary
+from tui.data.schema import NOT_SPLIT, NSPCC_DIMENSIONS, PLATFORM_OWNERS
+from tui.data.selection import Selection
+from tui.data.targets import YEARS
 
 
-def test_columns_and_grid(dataset, data_dir: Path) -> None:
+def test_columns_and_grid(data_dir: Path) -> None:
     frame = pl.read_csv(data_dir / "offences.csv", infer_schema_length=0)
-    assert frame.columns == [*NSPCC_DIMENSIONS, "offences"]
+    assert frame.columns == [*NSPCC_DIMENSIONS, "offences", "instances"]
     forces = pl.read_csv(data_dir / "forces.csv")
-    assert set(frame["force"]) == set(forces["force"]) and forces.height == 43
-    assert set(frame["year"]) == {"2017/18", "2018/19"}
-    assert set(frame["age_band"]) == set(AGE_BANDS)
-    assert set(frame["platform"]) == set(PLATFORMS)
-    assert frame.height == 2 * 43 * len(AGE_BANDS) * len(PLATFORMS)
+    assert set(frame["force"]) == set(forces["force"]) and forces.height == 45
+    assert tuple(sorted(set(frame["year"]))) == YEARS
+    assert set(frame["jurisdiction"]) == {"England and Wales", "Scotland", "Northern Ireland"}
     assert frame.select(NSPCC_DIMENSIONS).is_duplicated().sum() == 0
-    assert (frame["offences"].cast(pl.Int64) >= 0).all()
+    counted = frame.select(
+        pl.col("offences").is_not_null().cast(pl.Int8) + pl.col("instances").is_not_null()
+    )
+    assert (counted.to_series() == 1).all(), "each row counts offences or instances, never both"
+
+
+def test_missing_force_years_are_absent_not_zero(dataset) -> None:
+    kept = dataset.cube.filter(pl.col("force").is_in(["Hampshire", "Lincolnshire"]))
+    years = kept.group_by("force").agg(pl.col("year").cast(pl.String).unique())
+    present = {r["force"]: set(r["year"]) for r in years.iter_rows(named=True)}
+    assert "2021/22" not in present["Hampshire"] and "2024/25" not in present["Lincolnshire"]
+
+
+def test_offences_are_not_split_by_platform(dataset) -> None:
+    by_platform = summary(dataset, Selection("platform", "offences"))
+    assert by_platform.frame["platform"].cast(pl.String).to_list() == [NOT_SPLIT]
+    by_age = summary(dataset, Selection("age_band", "instances"))
+    assert by_age.frame["age_band"].cast(pl.String).to_list() == [NOT_SPLIT]
+    instances = summary(
+        dataset,
+        Selection(
+            "platform",
+            "instances",
+            filters=(("jurisdiction", ("England and Wales",)), ("year", ("2018/19",))),
+        ),
+    )
+    counts = dict(
+        zip(instances.frame["platform"].cast(pl.String), instances.frame["instances"], strict=True)
+    )
+    assert (counts["Instagram"], counts["Facebook"], counts["Snapchat"], counts["WhatsApp"]) == (
+        929,
+        549,
+        436,
+        112,
+    )
+    assert instances.recorded_total == 2700
 
 
 def test_platform_owner_follows_platform(dataset) -> None:
@@ -37,9 +74,6 @@ def test_platform_owner_follows_platform(dataset) -> None:
 def test_metadata_says_what_is_modelled(data_dir: Path, dataset) -> None:
     meta = tomllib.loads((data_dir / "offences.toml").read_text(encoding="utf-8"))
     assert meta["modelled"] is True and dataset.modelled
-    assert "offences" in meta["columns"]["modelled"]
-    assert any("one main platform" in s for s in meta["simplifications"])
-    assert {s["file"] for s in meta["sources"]} >= {
-        "000_de347d183ba52ab1.txt",
-        "004_69af01d571643979.txt",
-    }
+    assert meta["default_filters"] == {"jurisdiction": ["England and Wales"]}
+    assert any("instances" in s for s in meta["simplifications"])
+    assert len(meta["sources"]) > 50 and all(s["title"] for s in meta["sources"])

@@ -19,7 +19,7 @@ from tui.data.selection import Selection
 from tui.data.views import View, load_views, save_view
 
 SELECTION = (
-    Selection("platform", "offences")
+    Selection("age_band", "offences")
     .with_filter("force", ("West Mercia",))
     .with_filter("year", ("2017/18",))
 )
@@ -50,17 +50,17 @@ def test_each_format_round_trips(dataset, tmp_path: Path, fmt: str, what: str) -
     assert_frame_equal(back, expected, check_dtypes=False, abs_tol=1e-9)
     assert back["offences"].sum() == 73
     if what == "summary":
-        assert back.filter(pl.col("platform") == "Instagram")["offences"].item() == 10
+        assert back.filter(pl.col("age_band") == "0-11")["offences"].item() == 8
 
 
 @pytest.mark.parametrize("fmt", MACHINE_FORMATS)
 def test_machine_formats_hold_members_only(dataset, tmp_path: Path, fmt: str, capsys) -> None:
     path = tmp_path / f"wm{EXPORT_FORMATS[fmt]}"
-    args = ["export", "--by", "platform", "--where", "force=West Mercia", "--where", "year=2017/18"]
+    args = ["export", "--by", "age_band", "--where", "force=West Mercia", "--where", "year=2017/18"]
     assert main([*args, "-o", str(path)]) == 0
-    assert "(10 rows)" in capsys.readouterr().out
+    assert "(3 rows)" in capsys.readouterr().out
     back = READERS[fmt](path)
-    assert "Total" not in back["platform"].to_list() and back.height == 10
+    assert "Total" not in back["age_band"].to_list() and back.height == 3
     assert back["offences"].sum() == 73
     assert back["share"].sum() == pytest.approx(1.0)
     assert back["share_recorded"].sum() == pytest.approx(1.0)
@@ -74,7 +74,7 @@ def test_every_format_reopens_in_scwc_with_the_same_total_and_marker(
     path = tmp_path / f"wm{EXPORT_FORMATS[fmt]}"
     export(dataset, SELECTION, path, what=what)
     capsys.readouterr()
-    assert main(["summary", str(path), "--by", "platform"]) == 0
+    assert main(["summary", str(path), "--by", "age_band"]) == 0
     out = capsys.readouterr().out
     total = next(line for line in out.splitlines() if line.startswith("Total"))
     assert total.split()[1] == "73"
@@ -110,11 +110,11 @@ def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
     assert "per year" not in columns["rate_per_100k"]["unit"]
     assert columns["rate_per_100k"]["unit"] == "per 100,000 residents"
     assert columns["share"]["base"] == record["totals"]["offences"]
-    recorded = pl.read_csv(path).filter(pl.col("platform") != "Not recorded")["offences"].sum()
+    recorded = pl.read_csv(path).filter(pl.col("age_band") != "Not recorded")["offences"].sum()
     assert columns["share_recorded"]["base"] == recorded
     assert "Not recorded" in columns["share_recorded"]["meaning"]
     two_years = tmp_path / "two.csv"
-    export(dataset, Selection("platform", "offences"), two_years)
+    export(dataset, Selection("age_band", "offences"), two_years)
     rate = tomllib.loads((tmp_path / "two.csv.toml").read_text())["columns"]["rate_per_100k"]
     assert rate["unit"] == "per 100,000 residents per year"
 
@@ -123,12 +123,12 @@ def test_sidecar_records_how_the_export_was_made(dataset, tmp_path: Path) -> Non
     path = tmp_path / "wm.csv"
     export(dataset, SELECTION, path)
     record = tomllib.loads((tmp_path / "wm.csv.toml").read_text())
-    assert record["export"]["rows"] == 10 and record["export"]["format"] == "csv"
+    assert record["export"]["rows"] == 3 and record["export"]["format"] == "csv"
     assert record["totals"]["offences"] == 73
     assert record["export"]["what"] == "summary" and record["export"]["app_version"]
     assert record["export"]["created_utc"].endswith("Z")
     assert record["dataset"]["modelled"] is True and len(record["dataset"]["sha256"]) == 64
-    assert record["selection"]["group_by"] == "platform"
+    assert record["selection"]["group_by"] == "age_band"
     assert record["selection"]["filters"] == {"force": ["West Mercia"], "year": ["2017/18"]}
 
 
@@ -136,7 +136,7 @@ def test_sidecar_records_how_the_export_was_made(dataset, tmp_path: Path) -> Non
 def test_sidecar_reproduces_the_file_byte_for_byte(tmp_path: Path, fmt: str, capsys) -> None:
     first = tmp_path / f"first{EXPORT_FORMATS[fmt]}"
     again = tmp_path / f"again{EXPORT_FORMATS[fmt]}"
-    args = ["export", "--by", "platform", "--where", "force=West Mercia", "--where", "year=2017/18"]
+    args = ["export", "--by", "age_band", "--where", "force=West Mercia", "--where", "year=2017/18"]
     assert main([*args, "--rows", "-o", str(first)]) == 0
     assert main(["export", "--view", str(first) + ".toml", "-o", str(again)]) == 0
     assert first.read_bytes() == again.read_bytes()
@@ -149,7 +149,7 @@ def test_cli_export_matches_the_issue_example(tmp_path: Path) -> None:
         [
             "export",
             "--by",
-            "platform",
+            "age_band",
             "--where",
             "force=West Mercia",
             "--where",
@@ -162,7 +162,7 @@ def test_cli_export_matches_the_issue_example(tmp_path: Path) -> None:
     )
     assert code == 0
     frame = pl.read_excel(out, table_name="selection")
-    assert "Total" not in frame["Platform"].to_list() and frame["Offences"].sum() == 73
+    assert "Total" not in frame["Age band"].to_list() and frame["Offences"].sum() == 73
 
 
 def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
@@ -173,9 +173,9 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     sheet = book["selection"]
     assert sheet.freeze_panes == "A2"
     table = sheet.tables["selection"]
-    assert table.ref == "A1:K11"  # header and 10 members; the total is not in the table
+    assert table.ref == "A1:L4"  # header and 3 members; the total is not in the table
     assert [c.value for c in sheet[1]] == [
-        "Platform",
+        "Age band",
         "Offences",
         "95% low",
         "95% high",
@@ -186,11 +186,12 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
         "Rate per 100k",
         "Rate low",
         "Rate high",
+        "Provenance",
     ]
-    assert sheet["A12"].value is None  # a blank row, then the total below the table
-    assert sheet["A13"].value == "Total" and sheet["B13"].value == 73
-    assert sheet["A13"].font.b and sheet["B13"].font.b
-    assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 12))
+    assert sheet["A5"].value is None  # a blank row, then the total below the table
+    assert sheet["A6"].value == "Total" and sheet["B6"].value == 73
+    assert sheet["A6"].font.b and sheet["B6"].font.b
+    assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 5))
     assert sheet["E2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
     assert sheet["C2"].number_format == "#,##0.0"
     widths = {c: sheet.column_dimensions[c].width for c in "ABCDEF"}
@@ -243,7 +244,7 @@ def test_a_failing_writer_leaves_nothing_behind(dataset, tmp_path: Path, monkeyp
 
 
 def test_default_name_is_built_from_the_selection() -> None:
-    assert default_name(SELECTION, "summary", "csv") == "scwc_platform_west-mercia_2017-18.csv"
+    assert default_name(SELECTION, "summary", "csv") == "scwc_age-band_west-mercia_2017-18.csv"
     assert default_name(Selection("force", "offences"), "rows", "xlsx") == "scwc_rows.xlsx"
 
 

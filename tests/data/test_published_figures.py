@@ -1,40 +1,90 @@
-"""Every published figure is reproduced by the shipped dataset, through the app's query engine."""
+"""Every published figure is accounted for, and every target is reproduced through the query engine."""
 
 from __future__ import annotations
 
+import csv
+import shutil
+from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from tui.data.build import main as build_main
-from tui.data.load import repo_data_dir
-from tui.data.reconcile import Figure, check, read_figures
-
-FIGURES = read_figures(repo_data_dir() / "published_figures.csv")
+from tui.data.reconcile import Check, closing_line, figures, reconcile, value_of
+from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET
 
 
-@pytest.mark.parametrize("figure", FIGURES, ids=lambda f: f"{f.scope}-{f.year}-{f.measure}")
-def test_published_figure_is_reproduced(dataset, figure: Figure) -> None:
-    result = check(dataset, figure)
-    assert result.ok, result.describe()
+@pytest.fixture(scope="module")
+def checks(dataset, data_dir: Path) -> list[Check]:
+    return reconcile(dataset, data_dir)
 
 
-def test_figures_cover_every_row_of_the_shared_file(data_dir: Path) -> None:
-    shared = (data_dir / "published_figures.csv").read_text(encoding="utf-8").splitlines()
-    assert len(FIGURES) == len(shared) - 1 == 20
+def test_every_target_is_reproduced(checks: list[Check]) -> None:
+    mismatches = [c.describe() for c in checks if c.mismatch]
+    assert not mismatches
+    targets = sum(c.figure.status == TARGET for c in checks)
+    assert targets > 300
+    assert closing_line(checks).endswith("; 0 mismatches")
 
 
-def test_a_wrong_figure_is_reported_as_a_mismatch(dataset) -> None:
-    wrong = Figure("country", "England and Wales", "2017/18", "offences", 3218, "count", "", "")
-    assert not check(dataset, wrong).ok
-    unknown = Figure("country", "England and Wales", "2017/18", "mystery", 1, "count", "", "")
-    assert check(dataset, unknown).value is None
+def test_every_published_row_is_accounted_for(checks: list[Check], data_dir: Path) -> None:
+    with (data_dir / "real_figures.csv").open(encoding="utf-8") as handle:
+        real = list(csv.DictReader(handle))
+    assert len(real) == 493
+    ids = [c.figure.id for c in checks]
+    assert len(ids) == len(set(ids)) == 493 + 20
+    statuses = Counter(c.figure.status for c in checks)
+    assert set(statuses) == {TARGET, SUPERSEDED, CONFLICTING, CONTEXT}
+    assert all(c.figure.reason for c in checks if c.figure.status != TARGET)
+
+
+@pytest.mark.parametrize(
+    ("scope", "year", "measure", "value", "status", "reason"),
+    [
+        ("England and Wales", "2017/18", "offences", 3171, SUPERSEDED, "3,217"),
+        ("England and Wales", "2018/19", "offences", 4373, SUPERSEDED, "4,625"),
+        ("Lancashire", "2017/18", "offences", 64, CONFLICTING, "175"),
+        ("Northern Ireland", "2020/21", "offences", 196, SUPERSEDED, "195"),
+        ("England and Wales", "2016/17", "sexual_grooming_88a_offences", 1771, CONTEXT, "88A"),
+        ("England and Wales", "2017/18", "offences", 1316, CONTEXT, "partial period"),
+        ("Kent", "2023/24", "offences", 264, TARGET, ""),
+    ],
+)
+def test_statuses_follow_the_rules(data_dir, scope, year, measure, value, status, reason) -> None:
+    found = [
+        f
+        for f in figures(data_dir)
+        if (f.scope, f.year, f.measure, f.value) == (scope, year, measure, value)
+        and f.unit != "lower_bound"
+    ]
+    assert found and all(f.status == status and reason in f.reason for f in found)
+
+
+def test_a_wrong_target_is_a_mismatch(dataset, checks: list[Check]) -> None:
+    kent = next(c.figure for c in checks if c.figure.scope == "Kent" and c.figure.year == "2023/24")
+    wrong = replace(kent, value=265)
+    assert Check(wrong, value_of(dataset, wrong)).mismatch
+    assert Check(kent, value_of(dataset, kent)).ok
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
-    for name in ("forces.csv", "published_figures.csv"):
-        (tmp_path / name).write_bytes((data_dir / name).read_bytes())
+    for name in ("forces.csv", "published_figures.csv", "real_figures.csv", "figure_rules.toml"):
+        shutil.copy(data_dir / name, tmp_path / name)
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0
     for name in ("offences.csv", "offences.toml"):
         assert (tmp_path / name).read_bytes() == (data_dir / name).read_bytes(), name
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+
+
+def test_builder_refuses_a_dataset_that_breaks_a_target(tmp_path: Path, data_dir: Path) -> None:
+    for name in ("forces.csv", "published_figures.csv", "figure_rules.toml"):
+        shutil.copy(data_dir / name, tmp_path / name)
+    text = (data_dir / "real_figures.csv").read_text(encoding="utf-8")
+    # Surrey 2017/18 27 -> 28 breaks the South East table (378), which cannot then hold
+    (tmp_path / "real_figures.csv").write_text(
+        text.replace("force,Surrey,2017/18,offences,27,", "force,Surrey,2017/18,offences,28,"),
+        encoding="utf-8",
+    )
+    assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 2
+    assert not (tmp_path / "offences.csv").exists()

@@ -14,12 +14,15 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     chart_data,
+    drill_dimensions,
     matched,
     member_counts,
     rows_page,
     summary,
 )
 from tui.data.selection import Selection
+
+EW = (("jurisdiction", ("England and Wales",)),)
 
 
 @pytest.fixture(scope="module")
@@ -148,8 +151,9 @@ def test_a_line_by_group_follows_the_table_order_and_counts_the_rest(dataset) ->
 
 
 def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
-    dims = dataset.dimensions
-    top = Selection("nation", "offences")
+    dims = drill_dimensions(dataset, "offences")
+    assert "platform" not in dims and "sex" in dims
+    top = Selection("nation", "offences", filters=EW)
     region = top.drilled("England", dims)
     assert region.group_by == "region" and region.members("nation") == ("England",)
     force = region.drilled("West Midlands", dims)
@@ -161,10 +165,15 @@ def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
     assert year.group_by == "year"
     age = year.drilled("2017/18", dims)
     assert summary(dataset, age).totals["offences"] == 73
-    owner = age.drilled("0-11", dims)
-    platform = owner.drilled("Meta", dims)
+    sex = age.drilled("0-11", dims)
+    assert sex.group_by == "sex"
+    assert sex.drilled("Girls", dims) is None
+    instances = drill_dimensions(dataset, "instances")
+    assert "age_band" not in instances
+    owner = year.with_measure("instances").drilled("2017/18", instances)
+    platform = owner.drilled("Meta", instances)
     assert platform.group_by == "platform"
-    assert platform.drilled("Instagram", dims) is None
+    assert platform.drilled("Instagram", instances) is None
     assert set(summary(dataset, platform).frame["platform"].cast(pl.String)) == {
         "Facebook",
         "Messenger",

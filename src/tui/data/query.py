@@ -20,6 +20,7 @@ from tui.data.schema import (
     JURISDICTION,
     JURISDICTION_KEYS,
     NOT_RECORDED,
+    NOT_SPLIT,
     OFFENCE,
     YEAR,
     drill_order,
@@ -578,6 +579,18 @@ def _crosstab(
     }
 
 
+@lru_cache(maxsize=CACHE_SIZE)
+def drill_dimensions(dataset: Dataset, measure: str) -> tuple[str, ...]:
+    """The dimensions a measure is broken down by: offences are not split by platform, nor
+    platform instances by age band or sex, so a drill-down never stops on a *Not split* level."""
+    counted = dataset.cube.filter(pl.col(measure).is_not_null())
+    return tuple(
+        d
+        for d in dataset.dimensions
+        if d != OFFENCE and set(counted[d].cast(pl.String).unique().to_list()) != {NOT_SPLIT}
+    )
+
+
 def initial_selection(dataset: Dataset) -> Selection:
     """Where the app starts: the dataset's default filters, grouped one level below them.
 
@@ -595,7 +608,8 @@ def initial_selection(dataset: Dataset) -> Selection:
         if kept:
             selection = selection.with_filter(dimension, kept)
     if defaults:
-        selection = selection.grouped_by(selection.next_level(dataset.dimensions) or order[0])
+        following = selection.next_level(drill_dimensions(dataset, selection.measure))
+        selection = selection.grouped_by(following or order[0])
     if OFFENCE_CODE in dataset.dimensions:
         codes = dataset.members(OFFENCE_CODE)
         if len(codes) > 1 and HOME_OFFICE_OFFENCE_CODE in codes:

@@ -1,0 +1,54 @@
+"""Every number says whether it is published, derived or modelled."""
+
+from __future__ import annotations
+
+import pytest
+
+from tui.data.provenance import DERIVED, MODELLED, PUBLISHED, ledger
+from tui.data.query import initial_selection, summary, with_jurisdiction
+from tui.data.selection import Selection
+
+EW = (("jurisdiction", ("England and Wales",)),)
+
+
+@pytest.mark.parametrize(
+    ("filters", "measure", "status"),
+    [
+        ((*EW, ("force", ("Kent",)), ("year", ("2023/24",))), "offences", PUBLISHED),
+        ((*EW, ("year", ("2017/18",))), "offences", PUBLISHED),
+        ((*EW, ("year", ("2019/20",))), "offences", DERIVED),
+        ((*EW, ("year", ("2023/24",))), "offences", MODELLED),
+        ((*EW, ("force", ("Kent",)), ("year", ("2017/18", "2018/19"))), "offences", DERIVED),
+        ((*EW, ("force", ("Kent",)), ("year", ("2024/25",))), "offences", MODELLED),
+        ((*EW, ("age_band", ("0-11",)), ("force", ("Kent",))), "offences", MODELLED),
+        ((("year", ("2018/19",)),), "offences", PUBLISHED),
+        ((), "offences", DERIVED),
+        ((*EW, ("platform", ("Instagram",)), ("year", ("2018/19",))), "instances", PUBLISHED),
+    ],
+)
+def test_status_of_a_selection(dataset, filters, measure, status) -> None:
+    book = ledger(dataset)
+    assert book is not None
+    got = book.of(tuple(sorted(filters)), measure)
+    assert got.status == status, got
+
+
+def test_published_rows_name_their_source(dataset) -> None:
+    selection = Selection("year", "offences", filters=(*EW, ("force", ("Kent",))))
+    result = summary(dataset, selection)
+    kent = result.provenance_of("2023/24")
+    assert kent is not None and kent.figure is not None
+    assert "OnTheWight" in kent.describe()
+    assert result.provenance_of("2024/25").status == MODELLED
+
+
+def test_default_is_england_and_wales_and_uk_is_the_published_series(dataset) -> None:
+    start = initial_selection(dataset)
+    assert start.members("jurisdiction") == ("England and Wales",)
+    by_year = summary(dataset, start.grouped_by("year"))
+    assert by_year.frame["offences"].to_list()[0] == 3217
+    uk = summary(dataset, with_jurisdiction(dataset, start, "uk").grouped_by("year"))
+    assert uk.frame["offences"].to_list() == [3728, 5333, 5954, 6319, 6275, 6350, 7062, 7263]
+    scotland = summary(dataset, with_jurisdiction(dataset, start, "scotland").grouped_by("year"))
+    assert scotland.frame["offences"].to_list()[:7] == [429, 581, 651, 685, 636, 593, 672]
+    assert scotland.provenance_of("2024/25").status == MODELLED
