@@ -104,10 +104,8 @@ def test_charts(small, dataset) -> None:
     assert dict(line.series)["Kent"] == (15.0, 35.0)
     stacked = chart_data(small, selection, "stacked")
     assert dict(stacked.series)["Not recorded"] == (20.0, 10.0)
-    assert chart_data(dataset, Selection("year", "offences"), "line").series[0][1] == (
-        3217.0,
-        4373.0,
-    )
+    line = chart_data(dataset, Selection("year", "offences", filters=EW), "line")
+    assert line.series[0][1][:2] == (3217.0, 4625.0)
 
 
 def test_a_line_over_one_year_says_why_it_shows_bars(small) -> None:
