@@ -7,7 +7,7 @@ import tempfile
 from pathlib import Path
 
 import polars as pl
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from tui.data.dataset import DataError
@@ -85,6 +85,9 @@ def test_any_csv_loads_consistently_or_fails_in_one_line(table) -> None:
 )
 def test_typed_formats_sum_exactly(records, fmt: str) -> None:
     frame = pl.DataFrame(records, schema={"force": pl.String, "offences": pl.Int64}, orient="row")
+    blank = frame.filter(pl.col("force").is_null())["offences"].sum()
+    # a blank-keyed row equal to the sum of the others is a total row, dropped by design
+    assume(not blank or blank != frame["offences"].sum() - blank)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"random.{fmt}"
         getattr(frame, f"write_{fmt}")(path)
