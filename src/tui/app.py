@@ -24,7 +24,8 @@ from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
-from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.load import READ_ERRORS, repo_data_dir
+from tui.data.provenance import LEGEND, ledger
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -33,14 +34,16 @@ from tui.data.query import (
     SHARE_RECORDED,
     Results,
     cleared,
+    counting,
     drill_dimensions,
     initial_selection,
     offence_caveat,
     results,
     rows_page,
+    with_jurisdiction,
 )
 from tui.data.reconcile import reconcile
-from tui.data.schema import SHORT_CAVEAT, label
+from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
 from tui.flows.copy import CopyFlow
@@ -67,7 +70,7 @@ from tui.widgets.rows_view import (
     RowsView,
 )
 from tui.widgets.status_bar import StatusBar
-from tui.widgets.summary_table import SummaryTable
+from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 
 NARROW_WIDTH = 110
 WIDE_WIDTH = 160
@@ -224,7 +227,18 @@ class ExplorerApp(App[None]):
         )
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
-        note = " · ".join(filter(None, [notes(computed.summary), caveat and SHORT_CAVEAT]))
+        legend = LEGEND if computed.summary.provenance is not None else None
+        note = " · ".join(
+            filter(
+                None,
+                [
+                    counting(self.dataset, selection),
+                    notes(computed.summary),
+                    legend,
+                    caveat and SHORT_CAVEAT,
+                ],
+            )
+        )
         self.query_one("#note", Static).update(note)
         self.query_one(Chart).show(computed.chart)
         self.query_one(FilterChips).show(selection)
@@ -245,15 +259,29 @@ class ExplorerApp(App[None]):
             label(selection.measure).lower(),
             self.dataset.modelled,
         )
+        self._describe_highlighted_row()
         if rows is not None:
             offset, page = rows
             self.query_one(RowsView).show(page, offset, computed.rows, self._rows_cursor)
             self._rows_cursor = 0
 
+    def _describe_highlighted_row(self) -> None:
+        """The status line names the highlighted row in full and where its number comes from."""
+        if self.results is None:
+            return
+        table = self.query_one(SummaryTable)
+        key = table.current_row_key
+        provenance = None
+        if key is not None:
+            provenance = self.results.summary.provenance_of(None if key == TOTAL_KEY else key)
+        detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
+        name = "Total" if key == TOTAL_KEY and provenance else table.current_member
+        self.query_one(StatusBar).show_member(name, detail)
+
     # ---- messages from widgets ----------------------------------------------------------
     def on_data_table_row_highlighted(self, event: SummaryTable.RowHighlighted) -> None:
         if isinstance(event.data_table, SummaryTable):
-            self.query_one(StatusBar).show_member(event.data_table.current_member)
+            self._describe_highlighted_row()
 
     def on_filter_changed(self, message: FilterChanged) -> None:
         self.selection = self.selection.with_filter(message.dimension, message.members)
@@ -489,18 +517,25 @@ class ExplorerApp(App[None]):
         self.push_screen(AboutScreen(self.dataset))
 
     def action_sources(self) -> None:
-        """Show every published figure beside this dataset's value (none for a user's file)."""
-        path = self.dataset.path
-        if path is None or path.resolve() != default_dataset_path().resolve():
-            self.push_screen(SourcesScreen([], {}, own_file=self.dataset.name))
+        """Show every published figure beside this dataset's value, with its status."""
+        if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
+            self.push_screen(SourcesScreen([], own_file=self.dataset.name))
             return
-        figures = repo_data_dir() / "published_figures.csv"
-        titles = {
-            str(source.get("file")): str(source.get("title", source.get("file")))
-            for source in (self.dataset.metadata or {}).get("sources", [])
-            if isinstance(source, dict)
-        }
-        self.push_screen(SourcesScreen(reconcile(self.dataset, figures), titles))
+        self.push_screen(SourcesScreen(reconcile(self.dataset, repo_data_dir())))
+
+    def action_cycle_jurisdiction(self) -> None:
+        """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
+        if JURISDICTION not in self.dataset.dimensions:
+            self.notify("This data has no jurisdiction column", timeout=3)
+            return
+        keys = list(JURISDICTION_KEYS)
+        current = set(self.selection.members(JURISDICTION) or JURISDICTION_KEYS["uk"])
+        now = next((k for k in keys if set(JURISDICTION_KEYS[k]) == current), "uk")
+        following = keys[(keys.index(now) + 1) % len(keys)]
+        self.history.clear()
+        self.selection = with_jurisdiction(self.dataset, self.selection, following)
+        shown = " + ".join(JURISDICTION_KEYS[following])
+        self.notify(f"Jurisdiction: {shown}", timeout=3)
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

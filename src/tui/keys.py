@@ -116,6 +116,15 @@ KEYS: tuple[Key, ...] = (
         "Sources: published figures vs dataset",
         False,
     ),
+    Key(
+        "J",
+        "cycle_jurisdiction",
+        "Jurisdiction",
+        "Next jurisdiction: England and Wales, Scotland, Northern Ireland, all UK (each counts "
+        "its own offence)",
+        "Switch jurisdiction (E&W, Scotland, NI, UK)",
+        False,
+    ),
     Key("t", "toggle_theme", "Theme", "Switch light/dark theme", "Toggle light/dark theme", False),
 )
 

@@ -19,6 +19,7 @@ class StatusBar(Static):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self._parts: tuple[str, int, int, int, str, bool] | None = None
         self._member: str | None = None
+        self._detail = ""
 
     def show(
         self, name: str, rows: int, total_rows: int, total: int, measure: str, modelled: bool
@@ -27,9 +28,11 @@ class StatusBar(Static):
         self._parts = (name, rows, total_rows, total, measure, modelled)
         self._render_line()
 
-    def show_member(self, member: str | None) -> None:
-        """Name the highlighted row in full (the table may have cut it)."""
+    def show_member(self, member: str | None, detail: str = "") -> None:
+        """Name the highlighted row in full (the table may have cut it), with ``detail`` about its
+        number (where it comes from)."""
         self._member = member
+        self._detail = detail
         self._render_line()
 
     def _render_line(self) -> None:
@@ -42,6 +45,9 @@ class StatusBar(Static):
             text.append(" ")
         if self._member:
             text.append(f"▸ {self._member}", style="bold")
+            text.append(" · ")
+        if self._detail:
+            text.append(self._detail)
             text.append(" · ")
         text.append(f"{count(rows)} of {count(total_rows)} rows · {count(total)} {measure} · ")
         text.append(name, style="dim")

@@ -8,6 +8,7 @@ from textual.widgets import DataTable
 
 from tui.data import format as fmt
 from tui.data.query import Summary, natural_sort
+from tui.data.schema import PROVENANCE
 from tui.widgets.messages import DrillRequested
 
 TOTAL_KEY = "__total__"
@@ -22,6 +23,8 @@ CELL_PADDING = 2
 SCROLLBAR = 2
 MARKER = 3
 """Room kept for the › column that says more columns are to the right."""
+PROVENANCE_WIDTH = 3
+"""The provenance marker column (● ◐ ○) beside the names."""
 
 
 class SummaryTable(DataTable):
@@ -105,17 +108,22 @@ class SummaryTable(DataTable):
             for c in columns[1:]
         }
         name_width = max(len(headers[result.key]) + 2, *(len(n) for n in names), 5) + CELL_PADDING
-        shown = self._fit(columns[1:], widths, width - name_width - SCROLLBAR - MARKER)
+        marker_width = PROVENANCE_WIDTH if result.provenance is not None else 0
+        room = width - name_width - SCROLLBAR - MARKER - marker_width
+        shown = self._fit(columns[1:], widths, room)
         self.hidden_columns = len(columns) - 1 - len(shown)
         self.clear(columns=True)
         left = "‹ " if self.first_column else ""
         self.add_column(Text(left + headers[result.key]), key=result.key)
+        marked = result.provenance is not None  # a marker beside each name; legend below
+        if marked:
+            self.add_column("", key=PROVENANCE)
         for column in shown:
             self.add_column(Text(headers[column], justify="right"), key=column)
         more = columns.index(shown[-1]) < len(columns) - 1 if shown else False
         if more:
             self.add_column(Text("›", style="bold"), key="__more_columns__")
-        blanks = [""] * (len(shown) + more)
+        blanks = [""] * (len(shown) + more + marked)
         if frame.height == 0:
             self.add_row(
                 Text("Nothing matches these filters: press x to clear them", style="italic"),
@@ -125,7 +133,9 @@ class SummaryTable(DataTable):
             return
         for index, (member, name) in enumerate(zip(members, names, strict=True)):
             values = [Text(cells[c][index], justify="right") for c in shown]
-            self.add_row(name, *values, *([""] if more else []), key=member)
+            self.add_row(
+                name, *_marker(result, member), *values, *([""] if more else []), key=member
+            )
         if result.frame.height > MAX_ROWS:
             hidden = result.frame.height - MAX_ROWS
             self.add_row(
@@ -135,7 +145,11 @@ class SummaryTable(DataTable):
             )
         total_cells = [Text(totals[c], justify="right", style="bold") for c in shown]
         self.add_row(
-            Text("Total", style="bold"), *total_cells, *([""] if more else []), key=TOTAL_KEY
+            Text("Total", style="bold"),
+            *_marker(result, None),
+            *total_cells,
+            *([""] if more else []),
+            key=TOTAL_KEY,
         )
         self.move_cursor(row=min(cursor, self.row_count - 1))
 
@@ -158,6 +172,13 @@ class SummaryTable(DataTable):
             return shown
 
     @property
+    def current_row_key(self) -> str | None:
+        """The key of the row under the cursor (a member, or the totals row's key)."""
+        if self.row_count == 0:
+            return None
+        return self.coordinate_to_cell_key(self.cursor_coordinate).row_key.value
+
+    @property
     def current_member(self) -> str | None:
         """The member under the cursor, or ``None`` on the totals/empty row."""
         if self.row_count == 0:
@@ -171,3 +192,11 @@ class SummaryTable(DataTable):
         member = self.current_member
         if member is not None:
             self.post_message(DrillRequested(member))
+
+
+def _marker(result: Summary, member: str | None) -> list[Text]:
+    """The provenance marker cell of a row (none when the dataset has no published figures)."""
+    if result.provenance is None:
+        return []
+    provenance = result.provenance_of(member)
+    return [Text(provenance.marker if provenance else "")]
