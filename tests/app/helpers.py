@@ -6,11 +6,12 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ExplorerApp
+from tui.data.schema import PROVENANCE
 from tui.screenshots import settle
 from tui.widgets.summary_table import SummaryTable
 
 SIZE = (120, 40)
-__all__ = ["SIZE", "press", "row_for", "settle", "table_rows", "text_of"]
+__all__ = ["SIZE", "markers", "press", "row_for", "settle", "table_rows", "text_of"]
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
@@ -20,11 +21,20 @@ async def press(pilot: Pilot, *keys: str) -> None:
 
 
 def table_rows(app: ExplorerApp) -> list[list[str]]:
-    """The summary table as the user reads it: rows of cell text."""
+    """The summary table as the user reads it: rows of cell text (without the provenance
+    markers, which :func:`markers` reads)."""
     table = app.query_one(SummaryTable)
+    skip = table.get_column_index(PROVENANCE) if PROVENANCE in table.columns else -1
     return [
-        [str(getattr(c, "plain", c)) for c in table.get_row_at(i)] for i in range(table.row_count)
+        [str(getattr(c, "plain", c)) for i, c in enumerate(table.get_row_at(r)) if i != skip]
+        for r in range(table.row_count)
     ]
+
+
+def markers(app: ExplorerApp) -> list[str]:
+    """The provenance marker (● ◐ ○) of each summary row, top to bottom."""
+    table = app.query_one(SummaryTable)
+    return [str(getattr(c, "plain", c)) for c in table.get_column(PROVENANCE)]
 
 
 def row_for(app: ExplorerApp, member: str) -> list[str]:

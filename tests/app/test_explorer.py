@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tests.app.helpers import SIZE, press, row_for, settle, table_rows, text_of
+from tests.app.helpers import SIZE, markers, press, row_for, settle, table_rows, text_of
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
 from tui.data.load import load_dataset
@@ -25,17 +25,32 @@ def app(dataset) -> ExplorerApp:
 async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        assert row_for(app, "England")[:3] == ["England", "7,267", "95.7%"]
-        assert row_for(app, "Wales")[1] == "323"
-        assert row_for(app, "Total")[1:5] == ["7,590", "100.0%", "100.0%", "+35.9%"]
+        assert row_for(app, "England")[:3] == ["England", "39,130", "93.2%"]
+        assert row_for(app, "Wales")[1] == "2,856"
+        assert row_for(app, "Total")[1:5] == ["41,986", "100.0%", "100.0%", "+3.2%"]
         status = text_of(app, "#status")
         assert (
             "MODELLED DATA" in status
-            and "2,580 of 2,580 rows" in status
-            and "7,590 offences" in status
+            and "3,078 of 6,754 rows" in status
+            and "41,986 offences" in status
         )
+        assert "England: ○ modelled" in status  # where the highlighted row's number comes from
         assert text_of(app, "#breadcrumb").startswith("All  ·  by Nation")
-        assert "YoY: 2018/19 vs 2017/18" in text_of(app, "#note")
+        note = text_of(app, "#note")
+        assert "YoY: 2024/25 vs 2023/24" in note and "● published" in note
+        assert "Counting: Sexual communication with a child (s.15A" in note
+        await press(pilot, "J")  # Scotland counts its own offence
+        assert app.selection.members("jurisdiction") == ("Scotland",)
+        assert row_for(app, "Total")[1] == "4,919"
+        assert "Communicating indecently with a child" in text_of(app, "#note")
+        await press(pilot, "J", "J")  # Northern Ireland, then all UK
+        assert row_for(app, "Total")[1] == "48,284"
+        await press(pilot, "x")  # clearing keeps the jurisdiction: offences are never mixed
+        assert app.selection.members("jurisdiction") == (
+            "England and Wales",
+            "Scotland",
+            "Northern Ireland",
+        )
 
 
 async def test_group_by_year_with_the_picker(app: ExplorerApp) -> None:
@@ -43,13 +58,15 @@ async def test_group_by_year_with_the_picker(app: ExplorerApp) -> None:
         await settle(pilot)
         await pilot.press("g")
         await pilot.pause()
-        await press(pilot, "home", "enter")  # Year is the first dimension
-        assert [r[:2] for r in table_rows(app)] == [
+        await press(pilot, "home", "down", "down", "enter")  # Year is the third dimension
+        assert [r[:2] for r in table_rows(app)][:3] == [
             ["2017/18", "3,217"],
-            ["2018/19", "4,373"],
-            ["Total", "7,590"],
+            ["2018/19", "4,625"],
+            ["2019/20", "5,119"],
         ]
-        assert row_for(app, "2018/19")[4] == "+35.9%"
+        assert row_for(app, "Total")[1] == "41,986"
+        assert row_for(app, "2018/19")[4] == "+43.8%"
+        assert markers(app)[:3] == ["●", "◐", "◐"]
 
 
 async def test_drill_down_and_back_up_restores_the_view(app: ExplorerApp) -> None:
@@ -57,10 +74,10 @@ async def test_drill_down_and_back_up_restores_the_view(app: ExplorerApp) -> Non
         await settle(pilot)
         await press(pilot, "down", "enter")  # Wales
         assert app.selection.group_by == "region"
-        assert [r[:2] for r in table_rows(app)] == [["Wales", "323"], ["Total", "323"]]
+        assert [r[:2] for r in table_rows(app)] == [["Wales", "2,856"], ["Total", "2,856"]]
         await press(pilot, "enter")  # Wales region -> forces
         assert app.selection.group_by == "force"
-        assert row_for(app, "Total")[1] == "323"
+        assert row_for(app, "Total")[1] == "2,856"
         assert text_of(app, "#breadcrumb").startswith("All › Wales  ·  by Force")
         assert "Nation: Wales" in text_of(app, "#chips")
         dyfed = table_rows(app).index(row_for(app, "Dyfed-Powys"))
@@ -72,7 +89,8 @@ async def test_drill_down_and_back_up_restores_the_view(app: ExplorerApp) -> Non
         assert app.selection.group_by == "force"
         assert app.query_one(SummaryTable).cursor_row == dyfed
         await press(pilot, "backspace", "backspace")
-        assert app.selection.group_by == "nation" and app.selection.filters == ()
+        assert app.selection.group_by == "nation"
+        assert app.selection.filters == (("jurisdiction", ("England and Wales",)),)
         assert app.query_one(SummaryTable).cursor_row == 1
 
 
@@ -82,22 +100,22 @@ async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
         await pilot.press("f")
         panel = app.query_one(FilterPanel)
         assert panel.has_class("visible")
-        await press(pilot, "home")  # Year
+        await press(pilot, "home", "down", "down")  # Year
         await pilot.press("enter")
         members = app.query_one(MemberList)
         assert members.has_focus
         prompts = [str(members.get_option_at_index(i).prompt) for i in range(members.option_count)]
         assert prompts[0].split() == ["2017/18", "3,217"] and prompts[1].split() == [
             "2018/19",
-            "4,373",
+            "4,625",
         ]
         await press(pilot, "space")  # untick 2017/18
-        assert app.selection.members("year") == ("2018/19",)
-        assert row_for(app, "Total")[1] == "4,373"
+        assert app.selection.members("year")[0] == "2018/19"
+        assert row_for(app, "Total")[1] == "38,769"
         assert "Year: 2018/19" in text_of(app, "#chips")
         # search the forces for "mer", keep none of them, then all of them again
         await pilot.press("shift+tab", "shift+tab")
-        await press(pilot, "end", "up", "up", "up")
+        await press(pilot, "end", "up", "up", "up", "up")
         assert panel.dimension == "force"
         await pilot.press("tab")
         await pilot.press(*"mer")
@@ -107,24 +125,24 @@ async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
         await pilot.press("tab")  # to the list
         await press(pilot, "n")
         kept = app.selection.members("force")
-        assert kept is not None and len(kept) == 40 and "West Mercia" not in kept
+        assert kept is not None and len(kept) == 42 and "West Mercia" not in kept
         await press(pilot, "a")
         assert app.selection.members("force") is None
         await press(pilot, "x")
-        assert app.selection.filters == ()
-        assert row_for(app, "Total")[1] == "7,590"
+        assert app.selection.filters == (("jurisdiction", ("England and Wales",)),)
+        assert row_for(app, "Total")[1] == "41,986"
 
 
 async def test_a_filter_matching_nothing_shows_an_empty_state(app: ExplorerApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("f", "enter")
+        await pilot.press("f", "down", "down", "enter")
         await press(pilot, "n")
         assert app.selection.members("year") == ()
         assert table_rows(app)[0][0].startswith("Nothing matches these filters")
-        assert "0 of 2,580 rows" in text_of(app, "#status")
+        assert "0 of 6,754 rows" in text_of(app, "#status")
         await press(pilot, "x")
-        assert row_for(app, "Total")[1] == "7,590"
+        assert row_for(app, "Total")[1] == "41,986"
 
 
 async def test_sorting_by_columns(app: ExplorerApp) -> None:
@@ -132,7 +150,8 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await settle(pilot)
         app.group_by("force")
         await settle(pilot)
-        assert table_rows(app)[0][0] == "Metropolitan Police"
+        counts = [int(r[1].replace(",", "")) for r in table_rows(app)[:-1]]
+        assert counts[0] == max(counts)  # largest first by default
         await press(pilot, "s")  # offences, largest first
         assert app.selection.sort_column == "offences" and app.selection.descending
         await press(pilot, "S")  # reversed: smallest first
@@ -152,7 +171,7 @@ async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> N
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert app.results is not None and app.results.chart.kind == "bar"
-        assert dict(app.results.chart.series)["offences"] == (7267.0, 323.0)
+        assert dict(app.results.chart.series)["offences"] == (39130.0, 2856.0)
         await press(pilot, "k")
         assert app.results.chart.kind == "line"
         assert (
@@ -206,7 +225,7 @@ async def test_command_palette_groups_and_filters(app: ExplorerApp) -> None:
         await pilot.pause(0.5)
         await press(pilot, "enter")
         assert app.selection.members("year") == ("2018/19",)
-        assert row_for(app, "Total")[1] == "4,373"
+        assert row_for(app, "Total")[1] == "4,625"
         await pilot.press("ctrl+p")
         await pilot.press(*"toggle filter panel")
         await pilot.pause(0.5)
@@ -223,18 +242,18 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         assert app.rows_visible
         table = app.query_one(RowsTable)
         assert text_of(app, "#rows-caption").startswith(
-            "rows 1–100 of 2,580 matching (page 1 of 26)"
+            "rows 1–100 of 3,078 matching (page 1 of 31)"
         )
         assert table.row_count == 100
         await press(pilot, "pagedown")
-        assert text_of(app, "#rows-caption").startswith("rows 101–200 of 2,580")
+        assert text_of(app, "#rows-caption").startswith("rows 101–200 of 3,078")
         await press(pilot, "end")
         assert text_of(app, "#rows-caption").startswith(
-            "rows 2,501–2,580 of 2,580 matching (page 26 of 26)"
+            "rows 3,001–3,078 of 3,078 matching (page 31 of 31)"
         )
-        assert table.row_count == 80
+        assert table.row_count == 78
         await press(pilot, "home")
-        assert text_of(app, "#rows-caption").startswith("rows 1–100 of 2,580")
+        assert text_of(app, "#rows-caption").startswith("rows 1–100 of 3,078")
         # go to row 1,234: its page is shown with the cursor on it, as the engine has it
         from textual.widgets import Input
 
@@ -246,15 +265,15 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         assert isinstance(app.screen, TextPrompt)
         app.screen.query_one(Input).value = "1,234"
         await press(pilot, "enter")
-        assert text_of(app, "#rows-caption").startswith("rows 1,201–1,300 of 2,580")
+        assert text_of(app, "#rows-caption").startswith("rows 1,201–1,300 of 3,078")
         assert table.cursor_row == 33
         expected = rows_page(app.dataset, app.selection, 1233, 1).row(0)
         shown = [str(getattr(c, "plain", c)) for c in table.get_row_at(33)]
         assert shown[:7] == [str(v) for v in expected[:7]]
         app.selection = app.selection.with_filter("force", ("West Mercia",))
         await settle(pilot)
-        assert text_of(app, "#rows-caption").startswith("rows 1–60 of 60 matching (page 1 of 1)")
-        forces = {str(table.get_row_at(i)[3]) for i in range(table.row_count)}
+        assert text_of(app, "#rows-caption").startswith("rows 1–72 of 72 matching (page 1 of 1)")
+        forces = {str(table.get_row_at(i)[5]) for i in range(table.row_count)}
         assert forces == {"West Mercia"}
         await press(pilot, "escape")
         assert not app.rows_visible
@@ -268,14 +287,15 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         from tui.screens.about import AboutScreen, about_text
 
         assert isinstance(app.screen, AboutScreen)
-        assert "MODELLED DATA" in about_text(app.dataset) and "one main platform" in about_text(
+        assert "MODELLED DATA" in about_text(app.dataset) and "instances" in about_text(
             app.dataset
         )
         await pilot.press("escape", "o")
         await pilot.pause()
         from textual.widgets import Static
 
-        assert "20 of 20 reproduced" in str(app.screen.query_one(Static).render())
+        shown = str(app.screen.query_one(Static).render())
+        assert shown.startswith("322 of 322 target figures reproduced")
 
 
 async def test_a_file_with_one_dimension(tmp_path: Path) -> None:
@@ -299,7 +319,7 @@ async def test_narrow_terminal_stacks_the_chart_below(dataset) -> None:
         assert app.screen.has_class("narrow")
         table, chart = app.query_one(SummaryTable), app.query_one(Chart)
         assert chart.region.y > table.region.y
-        assert row_for(app, "Total")[1] == "7,590"
+        assert row_for(app, "Total")[1] == "41,986"
 
 
 async def open_with_prompt(pilot, path: Path) -> None:
@@ -334,8 +354,8 @@ async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, n
         await open_with_prompt(pilot, FIXTURES / name)
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and errors[0].startswith(name)
-        assert app.dataset.row_count == 2580
-        assert row_for(app, "Total")[1] == "7,590"
+        assert app.dataset.row_count == 6754
+        assert row_for(app, "Total")[1] == "41,986"
 
 
 async def test_opening_another_file_switches_dataset(app: ExplorerApp) -> None:

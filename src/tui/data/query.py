@@ -55,7 +55,8 @@ def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) 
 
 def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
     """The underlying rows the selection keeps, lazy and as the file spells them."""
-    return dataset.rows.lazy().filter(dataset.row_predicate(selection.filters))
+    counted = pl.col(selection.measure).is_not_null()  # rows of another measure stay out
+    return dataset.rows.lazy().filter(dataset.row_predicate(selection.filters) & counted)
 
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
@@ -630,7 +631,7 @@ def cleared(dataset: Dataset, selection: Selection) -> Selection:
     sums unrelated offences together."""
     fresh = selection.cleared()
     for dimension in PINNED:
-        kept = selection.members(dimension)
+        kept = selection.members(dimension) or initial_selection(dataset).members(dimension)
         if kept is not None and dimension in dataset.dimensions:
             fresh = fresh.with_filter(dimension, kept)
     return fresh
