@@ -287,9 +287,7 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         from tui.screens.about import AboutScreen, about_text
 
         assert isinstance(app.screen, AboutScreen)
-        assert "MODELLED DATA" in about_text(app.dataset) and "instances" in about_text(
-            app.dataset
-        )
+        assert "MODELLED DATA" in about_text(app.dataset) and "instances" in about_text(app.dataset)
         await pilot.press("escape", "o")
         await pilot.pause()
         from textual.widgets import Static

@@ -11,6 +11,8 @@ from tui.app import ExplorerApp
 from tui.screens.export import ExportScreen
 from tui.screens.prompt import ConfirmScreen
 
+EW = (("jurisdiction", ("England and Wales",)),)
+
 
 async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> None:
     app = ExplorerApp(dataset, export_folder=tmp_path)
@@ -22,24 +24,26 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         await pilot.pause()
         assert isinstance(app.screen, ExportScreen)
         path_input = app.screen.query_one("#path")
-        assert path_input.value == str(tmp_path / "scwc_force.csv")
+        assert path_input.value == str(tmp_path / "scwc_force_england-and-wales.csv")
         # choose Excel: back past the "for Excel" box to the format radio set, down to the last
         await pilot.press("shift+tab", "shift+tab")
         for _ in range(5):
             await pilot.press("down")
         await pilot.press("enter")
         await pilot.pause()
-        assert path_input.value == str(tmp_path / "scwc_force.xlsx")
+        assert path_input.value == str(tmp_path / "scwc_force_england-and-wales.xlsx")
         await pilot.press("tab", "tab", "enter")  # focus the path, submit
         await app.workers.wait_for_complete()
         await pilot.pause()
-        exported = pl.read_excel(tmp_path / "scwc_force.xlsx", table_name="selection")
-        assert exported.height == 43 and exported["Offences"].sum() == 7590
-        assert (tmp_path / "scwc_force.xlsx.toml").is_file()
+        exported = pl.read_excel(
+            tmp_path / "scwc_force_england-and-wales.xlsx", table_name="selection"
+        )
+        assert exported.height == 43 and exported["Offences"].sum() == 41986
+        assert (tmp_path / "scwc_force_england-and-wales.xlsx.toml").is_file()
         assert app.exports.last is not None and app.exports.last.rows == 43
 
         # again: the file exists, so the app asks; "n" keeps the file untouched
-        before = (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns
+        before = (tmp_path / "scwc_force_england-and-wales.xlsx").stat().st_mtime_ns
         await pilot.press("e")
         await pilot.pause()
         await pilot.press("shift+tab", "shift+tab")
@@ -50,8 +54,8 @@ async def test_export_dialog_writes_what_is_shown(dataset, tmp_path: Path) -> No
         assert isinstance(app.screen, ConfirmScreen)
         await pilot.press("n")
         await app.workers.wait_for_complete()
-        assert (tmp_path / "scwc_force.xlsx").stat().st_mtime_ns == before
-        assert row_for(app, "Total")[1] == "7,590"  # the app is still usable
+        assert (tmp_path / "scwc_force_england-and-wales.xlsx").stat().st_mtime_ns == before
+        assert row_for(app, "Total")[1] == "41,986"  # the app is still usable
 
 
 async def test_export_to_a_bad_folder_reports_and_keeps_going(dataset, tmp_path: Path) -> None:
@@ -84,13 +88,13 @@ async def test_save_and_open_a_view(dataset, isolated_views: Path) -> None:
         await pilot.pause()
         assert "england regions" in isolated_views.read_text()
         await press(pilot, "x")
-        assert app.selection.filters == ()
+        assert app.selection.filters == EW
         await pilot.press("v")
         await pilot.pause()
         await press(pilot, "enter")
         assert app.selection == saved and app.chart_kind == "line"
         await press(pilot, "backspace")  # the drill path of a view can be walked back up
-        assert app.selection.group_by == "nation" and app.selection.filters == ()
+        assert app.selection.group_by == "nation" and app.selection.filters == EW
 
 
 async def test_app_starts_on_a_view_from_the_cli(dataset, isolated_views: Path) -> None:
@@ -125,7 +129,7 @@ async def test_excel_csv_option_and_a_folder_as_the_path(dataset, tmp_path: Path
         await pilot.press("tab", "ctrl+u", *str(folder), "enter")
         await app.workers.wait_for_complete()
         await pilot.pause()
-        written = folder / "scwc_nation.csv"
+        written = folder / "scwc_nation_england-and-wales.csv"
         assert written.read_bytes().startswith(b"\xef\xbb\xbfnation,")
         assert app.exports.last is not None and app.exports.last.path == written
 
@@ -133,7 +137,7 @@ async def test_excel_csv_option_and_a_folder_as_the_path(dataset, tmp_path: Path
 async def test_an_existing_sidecar_is_never_replaced_without_asking(
     dataset, tmp_path: Path
 ) -> None:
-    notes = tmp_path / "scwc_nation.csv.toml"
+    notes = tmp_path / "scwc_nation_england-and-wales.csv.toml"
     notes.write_text("# my notes\n")
     app = ExplorerApp(dataset, export_folder=tmp_path)
     async with app.run_test(size=SIZE) as pilot:
@@ -146,7 +150,7 @@ async def test_an_existing_sidecar_is_never_replaced_without_asking(
         await pilot.press("n")
         await app.workers.wait_for_complete()
         assert notes.read_text() == "# my notes\n"
-        assert not (tmp_path / "scwc_nation.csv").exists()
+        assert not (tmp_path / "scwc_nation_england-and-wales.csv").exists()
 
 
 async def test_excel_box_only_for_text_formats(dataset, tmp_path: Path) -> None:
