@@ -256,6 +256,7 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
             if (force.name, y) in published
         ]
         share[force.name] = sum(own) / len(own) if own else force.population / population
+    _scale_by_groups(grid, share, national, published)
     problem = Problem()
     for cell in grid.cells:
         jurisdiction = grid.jurisdiction(cell)
@@ -274,6 +275,33 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
     for figure in grid.targets_of("offences", None):
         add_figure(problem, figure, lambda f: ([problem.index[c] for c in grid.covered(f)], []))
     return problem.solve()
+
+
+def _scale_by_groups(
+    grid: Grid,
+    share: dict[str, float],
+    national: dict[tuple[str, str], int],
+    published: dict[Cell, float],
+) -> None:
+    """Seeds of forces with no figure of their own follow their published groups: a region whose
+    published years run at 60% of its population share seeds its unpublished forces at 60% too."""
+    factors: dict[str, list[float]] = defaultdict(list)
+    for figure in grid.targets_of("offences", None):
+        spec = figure.spec
+        assert spec is not None
+        cells = grid.covered(figure)
+        forces = {c[0] for c in cells}
+        if spec.forces is None or len(forces) < 2 or len(spec.years) != 1 or figure.unit != "count":
+            continue
+        known = sum(published.get(c, 0.0) for c in cells)
+        free = [c for c in cells if c not in published]
+        seed = sum(share[c[0]] * national[(EW, c[1])] for c in free)
+        if free and seed > 0 and figure.value > known:
+            for force, _ in free:
+                factors[force].append((figure.value - known) / seed)
+    for force, found in factors.items():
+        if not any(c[0] == force for c in published):
+            share[force] *= sum(found) / len(found)
 
 
 def _split(

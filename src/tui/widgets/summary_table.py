@@ -109,8 +109,11 @@ class SummaryTable(DataTable):
         }
         name_width = max(len(headers[result.key]) + 2, *(len(n) for n in names), 5) + CELL_PADDING
         marker_width = PROVENANCE_WIDTH if result.provenance is not None else 0
-        room = width - name_width - SCROLLBAR - MARKER - marker_width
-        shown = self._fit(columns[1:], widths, room)
+        room = width - name_width - SCROLLBAR - marker_width
+        if not self.first_column and sum(widths.values()) <= room:
+            shown = columns[1:]  # everything fits: no room kept for a › column
+        else:
+            shown = self._fit(columns[1:], widths, room - MARKER)
         self.hidden_columns = len(columns) - 1 - len(shown)
         self.clear(columns=True)
         left = "‹ " if self.first_column else ""
