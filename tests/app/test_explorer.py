@@ -27,7 +27,7 @@ async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
         await settle(pilot)
         assert row_for(app, "England")[:3] == ["England", "39,130", "93.2%"]
         assert row_for(app, "Wales")[1] == "2,856"
-        assert row_for(app, "Total")[1:5] == ["41,986", "100.0%", "100.0%", "+3.2%"]
+        assert row_for(app, "Total")[1:5] == ["41,986", "100.0%", "100.0%", "~+3.2%"]
         status = text_of(app, "#status")
         assert (
             "MODELLED DATA" in status

@@ -39,9 +39,13 @@ async def test_sources_show_titles_and_percentages(dataset) -> None:
             [str(getattr(c, "plain", c)) for c in table.get_row_at(i)]
             for i in range(table.row_count)
         ]
-        titles = {s["title"] for s in dataset.metadata["sources"]}
-        assert all(row[-1] in titles for row in rows)
-        shares = [row for row in rows if "share" in row[5]]
+        checks = app.screen.checks
+        assert len(rows) == len(checks) == 513
+        assert all(
+            row[-1].startswith(c.figure.source_title[:40])
+            for row, c in zip(rows, checks, strict=True)
+        )
+        shares = [row for row in rows if "share" in row[5] and row[0] == "reproduced"]
         assert shares and all(row[1].endswith("%") and row[2].endswith("%") for row in shares)
 
 

@@ -193,7 +193,12 @@ class Chart(PlotextPlot):
         step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
         for index, (_, series) in enumerate(data.series):
             plt.plot(positions, list(series), color=COLOURS[index % len(COLOURS)], marker="braille")
-        plt.xticks(positions, list(data.categories))
+        # label every k-th year so that the labels fit: plotext would drop some on its own,
+        # and which ones it drops is not the same from one run to the next
+        room = max(width - max(len(tick_label(t, step)) for t in ticks) - 4, 1)
+        label_width = max(len(c) for c in data.categories) + 4
+        every = max(1, -(-len(positions) * label_width // room))
+        plt.xticks(positions[::every], list(data.categories)[::every])
         plt.yticks(ticks, [tick_label(t, step) for t in ticks])
         plt.ylim(0, ticks[-1])
         self.shown = len(data.series)
