@@ -55,8 +55,18 @@ def filter_expression(selection: Selection, skip: frozenset[str] = frozenset()) 
 
 def filtered(dataset: Dataset, selection: Selection) -> pl.LazyFrame:
     """The underlying rows the selection keeps, lazy and as the file spells them."""
-    counted = pl.col(selection.measure).is_not_null()  # rows of another measure stay out
+    counted = counted_by(dataset, selection.measure)
     return dataset.rows.lazy().filter(dataset.row_predicate(selection.filters) & counted)
+
+
+def counted_by(dataset: Dataset, measure: str) -> pl.Expr:
+    """Rows or cells that belong to ``measure``: those of another measure (platform instances
+    have no offences, offences no instances) are left out, so they never count as zeros; a row
+    with no value at all (a suppressed or missing cell) stays, to be reported as *no data*."""
+    others = [pl.col(m).is_null() for m in dataset.measures if m != measure]
+    if not others:
+        return pl.lit(True)
+    return pl.col(measure).is_not_null() | pl.all_horizontal(others)
 
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
@@ -67,12 +77,9 @@ def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
 def cells(
     dataset: Dataset, selection: Selection, skip: frozenset[str] = frozenset()
 ) -> pl.LazyFrame:
-    """The cube cells the selection keeps (filters on ``skip`` dimensions ignored).
-
-    Cells where the measure is null are left out: they belong to another measure (platform
-    instances have no offences and offences no instances), so they never count as zeros.
-    """
-    counted = pl.col(selection.measure).is_not_null()
+    """The cube cells the selection keeps (filters on ``skip`` dimensions ignored), without the
+    cells of another measure (:func:`counted_by`)."""
+    counted = counted_by(dataset, selection.measure)
     return dataset.cube.lazy().filter(filter_expression(selection, skip) & counted)
 
 
