@@ -51,6 +51,11 @@ def test_sniff_delimiter_encoding_and_title_lines(tmp_path: Path) -> None:
         True,
         "utf-8",
     )
+    two_cell_title = (
+        b"Table 1,Sexual communication with a child\n\nForce,2017/18,2018/19\nKent,1,2\n"
+    )
+    assert _sniffed(tmp_path, two_cell_title).header_line == 2
+    assert _sniffed(tmp_path, b"a,b,c\n,,2017/18\n1,2,3\n").header_line == 0
     assert _sniffed(tmp_path, "force\toffences\nCaf\xe9\t1\n".encode("cp1252")).encoding == "cp1252"
     assert _sniffed(tmp_path, "a,b\n1,2\n".encode("utf-16")).encoding == "utf-16"
 
@@ -135,6 +140,8 @@ def test_force_names_and_member_spellings() -> None:
     ("dimension", "label", "total"),
     [
         ("force", "Total", True),
+        ("force", "South East total", True),
+        ("force", "Total recorded crime", True),
         ("platform", "All platforms", True),
         ("force", "England & Wales", True),
         ("force", "Wales", True),  # a nation in the force column is a subtotal

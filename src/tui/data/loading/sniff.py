@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.dataset import DataError
+from tui.data.loading.header import looks_like_header_cell
 
 SAMPLE_BYTES = 256 * 1024
 MAX_LINE_BYTES = 1024 * 1024
@@ -45,6 +46,25 @@ def _encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+def _header_line(lines: list[str], separator: str) -> int:
+    """The header: the first line of two or more cells (title lines hold one), unless a later line
+    with at least as many cells holds a known column name or a year (a two-cell title above it)."""
+    rows = [
+        [c for c in next(csv.reader(io.StringIO(line), delimiter=separator), []) if c.strip()]
+        for line in lines
+    ]
+    first = next((n for n, cells in enumerate(rows) if len(cells) >= 2), None)
+    if first is None:
+        return 0
+    if any(looks_like_header_cell(c) for c in rows[first]):
+        return first
+    for number in range(first + 1, len(rows)):
+        cells = rows[number]
+        if len(cells) >= len(rows[first]) and any(looks_like_header_cell(c) for c in cells):
+            return number
+    return first
+
+
 def sniff(path: Path, separator: str | None = None) -> Sniffed:
     """Look at the start of ``path``; refuse files no table could be read from."""
     with path.open("rb") as handle:
@@ -73,12 +93,7 @@ def sniff(path: Path, separator: str | None = None) -> Sniffed:
         SEPARATORS,
         key=lambda s: (sum(s in line for line in lines), max(line.count(s) for line in lines)),
     )
-    header_line = 0
-    for number, line in enumerate(lines):
-        cells = [c for c in next(csv.reader(io.StringIO(line), delimiter=chosen), []) if c.strip()]
-        if len(cells) >= 2:  # title lines above the header hold one cell at most
-            header_line = number
-            break
+    header_line = _header_line(lines, chosen)
     columns = lines[header_line].count(chosen) + 1 if lines else 0
     if columns > MAX_COLUMNS:
         raise DataError(

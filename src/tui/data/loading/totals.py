@@ -17,7 +17,7 @@ from tui.data.loading.report import LoadReport
 from tui.data.schema import YEAR
 
 TOTAL_LABEL = re.compile(
-    r"^(grand\s+|overall\s+|sub-?\s*)?totals?\b.*$|^all$|^sum$|^overall$"
+    r"^(grand\s+|overall\s+|sub-?\s*)?totals?\b.*$|^.+\s(sub-?)?totals?$|^all$|^sum$|^overall$"
     r"|^all\s+(forces|police forces|areas|regions|platforms|apps|sites|methods|ages|age bands"
     r"|age groups|victims|years|offences|quarters)$",
     re.IGNORECASE,
