@@ -24,7 +24,7 @@ from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
-from tui.data.load import READ_ERRORS, repo_data_dir
+from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.provenance import LEGEND, ledger
 from tui.data.query import (
     CHANGE,
