@@ -485,6 +485,19 @@ def metadata(figures: list[Figure]) -> dict:
         "unit": "offences; platform instances (one offence can involve several apps)",
         "years": list(YEARS),
         "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
+        "method": [
+            "1. Every published figure (data/real_figures.csv, data/published_figures.csv) gets "
+            "a status: target (reproduced), superseded (a later publication of the same scope, "
+            "year and measure), conflicting (cannot hold with the targets; the reason says why) "
+            "or context (another measure, a partial period, an earlier year). Exceptions to the "
+            "rules are listed with their reasons in data/figure_rules.toml.",
+            "2. Integer counts per force and year, then per age band, sex and platform, are "
+            "fitted to every target at once, as close as possible to documented seeds.",
+            "3. Each number shown is published (a source gives it), derived (sums or differences "
+            "of published figures) or modelled, marked ● ◐ ○ in the table and named per row in "
+            "the status line; `scwc sources` and the Sources screen (o) list every figure.",
+            "4. Only a dataset that reproduces every target is written.",
+        ],
         "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
         "simplifications": ASSUMPTIONS,
         "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},

@@ -33,9 +33,20 @@ def about_sections(dataset: Dataset) -> list[Section]:
             "MODELLED DATA: published totals are exact; the breakdown below them is modelled.",
         ]
     sections.append((str(meta.get("title") or dataset.name), intro))
+    offences = meta.get("offences") if isinstance(meta.get("offences"), dict) else {}
+    if offences:
+        sections.append(
+            (
+                "Jurisdictions and offences (never added together silently)",
+                [f"  {place}: {offence}" for place, offence in offences.items()],
+            )
+        )
+    if meta.get("method"):
+        sections.append(("Method", _listed(meta["method"])))
     sources = [
         f"  • {source.get('title', source.get('file', '?'))}"
         + (f" ({source['figures']})" if source.get("figures") else "")
+        + (f", {source['published']}" if source.get("published") else "")
         for source in meta.get("sources", [])
         if isinstance(source, dict)
     ]
