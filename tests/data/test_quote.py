@@ -10,7 +10,7 @@ import pytest
 
 from tui.cli import main
 from tui.data.load import load_dataset
-from tui.data.query import initial_selection
+from tui.data.query import initial_selection, summary
 from tui.data.quote import (
     DERIVED,
     MODELLED,
@@ -106,14 +106,29 @@ def test_scotland_gets_its_own_offence(with_provenance: Path):
     assert "590 offences of communicating indecently with a child" in quote(dataset, selection)
 
 
-def test_embedded_dataset_without_provenance_is_a_modelled_estimate(dataset):
-    year = dataset.members("year")[-1]
+def test_embedded_dataset_quotes_published_figures_as_published(dataset):
+    """Kent 2023/24 (264, NSPCC via OnTheWight) is published: no "estimated", its source named."""
     selection = (
-        initial_selection(dataset).with_filter("force", ("Kent",)).with_filter("year", (year,))
+        initial_selection(dataset).with_filter("force", ("Kent",)).with_filter("year", ("2023/24",))
     )
+    known = summary(dataset, selection).total_provenance
+    assert known is not None and known.status == PUBLISHED and known.figure is not None
+    text = quote(dataset, selection)
+    assert text.startswith("Kent Police recorded 264 offences of sexual communication with a child")
+    assert "estimated" not in text and known.figure.source_title in text
+
+
+def test_embedded_breakdowns_are_quoted_as_modelled_estimates(dataset):
+    selection = (
+        initial_selection(dataset)
+        .with_filter("force", ("Kent",))
+        .with_filter("year", ("2023/24",))
+        .with_filter("age_band", ("12-15",))
+    )
+    assert summary(dataset, selection).total_provenance.status == MODELLED
     text = quote(dataset, selection)
     assert text.startswith("Kent Police recorded an estimated")
-    assert f" in {year}" in text and "modelled estimate" in text
+    assert "(victims aged 12-15)" in text and "modelled estimate" in text
 
 
 def test_cli_prints_the_sentence(capsys):

@@ -268,7 +268,14 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
 
 
 def quote(dataset: Dataset, selection: Selection) -> str:
-    """The sentence for a selection, with its provenance and source read from the dataset."""
+    """The sentence for a selection, worded for where its total comes from: the dataset's ledger
+    of published figures (:mod:`tui.data.provenance`) where it has one, else a provenance column,
+    else the dataset's own say (modelled, or as filed)."""
+    known = summary(dataset, selection).total_provenance
+    if known is not None:
+        figure = known.figure
+        source = Source(figure.source_title, figure.published or None) if figure else None
+        return sentence(facts_of(dataset, selection), known.status, source)
     provenance = provenance_of(dataset, selection)
     source = source_of(dataset)
     if provenance == AS_FILED and source is None and dataset.path is not None:
