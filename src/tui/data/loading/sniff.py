@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,9 +47,15 @@ def _encoding(sample: bytes) -> str:
     return "utf-8"
 
 
+def _is_words(text: str) -> bool:
+    """Text a title is made of: letters, no digits alone."""
+    return bool(re.search(r"[^\W\d_]{2,}", text))
+
+
 def _header_line(lines: list[str], separator: str) -> int:
     """The header: the first line of two or more cells (title lines hold one), unless a later line
-    with at least as many cells holds a known column name or a year (a two-cell title above it)."""
+    with at least as many cells holds a known column name or a year, and the first is text only (a
+    title of two cells above the header)."""
     rows = [
         [c for c in next(csv.reader(io.StringIO(line), delimiter=separator), []) if c.strip()]
         for line in lines
@@ -56,12 +63,16 @@ def _header_line(lines: list[str], separator: str) -> int:
     first = next((n for n, cells in enumerate(rows) if len(cells) >= 2), None)
     if first is None:
         return 0
-    if any(looks_like_header_cell(c) for c in rows[first]):
-        return first
+    if any(looks_like_header_cell(c) or not _is_words(c) for c in rows[first]):
+        return first  # a header, or data under a header of unknown names: not a title
     for number in range(first + 1, len(rows)):
         cells = rows[number]
-        if len(cells) >= len(rows[first]) and any(looks_like_header_cell(c) for c in cells):
-            return number
+        if (
+            len(cells) >= len(rows[first])
+            and any(looks_like_header_cell(c) for c in cells)
+            and all(looks_like_header_cell(c) or _is_words(c) for c in cells)
+        ):
+            return number  # a header holds names, never bare numbers
     return first
 
 
