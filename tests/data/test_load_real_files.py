@@ -380,3 +380,12 @@ def test_one_huge_line_fails_fast(tmp_path: Path, capsys: pytest.CaptureFixture[
     assert time.perf_counter() - start < 5
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "line" in err
+
+
+def test_a_national_series_of_years_alone_opens(tmp_path: Path) -> None:
+    """A file with only a year and a count (a national series) is data, not a total table."""
+    path = csv(tmp_path, "Financial Year,Number of Offences\n2017/18,3217\n2018/19,4625\n")
+    dataset = load_dataset(path)
+    assert dataset.dimensions == ("year",) and total(dataset) == 7842
+    change = summary(dataset, Selection("year", "offences")).frame["change"].to_list()
+    assert change[1] == pytest.approx(4625 / 3217 - 1)

@@ -68,8 +68,13 @@ def non_data_cells(
     footnotes: list[str] = []
     blank_key = [d for d in dimensions if d != YEAR]
     recorded = raw_cube.with_row_index("_cell")
-    is_blank = pl.all_horizontal(
-        pl.col(d).cast(pl.String).str.strip_chars().fill_null("") == "" for d in blank_key
+    # with the year as the only dimension there is no key to be blank: no blank-keyed totals
+    is_blank = (
+        pl.all_horizontal(
+            pl.col(d).cast(pl.String).str.strip_chars().fill_null("") == "" for d in blank_key
+        )
+        if blank_key
+        else pl.lit(False)
     )
     for cell in recorded.iter_rows(named=True):
         texts = {d: tidy(str(cell[d])) for d in dimensions if cell[d] is not None}
