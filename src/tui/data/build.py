@@ -322,17 +322,9 @@ def _split(
         problem.constrain(terms, totals[cell], totals[cell], f"{cell} total")
 
     def variables(figure: Figure) -> tuple[list[int], list[int]]:
-        spec = figure.spec
-        assert spec is not None
-        counted, base = [], []
-        for cell in grid.covered(figure):
-            for member in members_of[grid.jurisdiction(cell)]:
-                i = problem.index[(cell, member)]
-                if member != NOT_RECORDED:
-                    base.append(i)
-                if member in spec.members or (spec.recorded_only and member != NOT_RECORDED):
-                    counted.append(i)
-        return counted, base
+        return _figure_variables(
+            problem, grid, figure, lambda cell: members_of[grid.jurisdiction(cell)]
+        )
 
     for figure in grid.targets_of("offences", dimension):
         add_figure(problem, figure, variables)
@@ -341,6 +333,30 @@ def _split(
         cell: {m: solution[(cell, m)] for m in members_of[grid.jurisdiction(cell)]}
         for cell in grid.cells
     }
+
+
+def _figure_variables(
+    problem: Problem,
+    grid: Grid,
+    figure: Figure,
+    members_of: Callable[[Cell], Sequence[str]],
+    years: tuple[str, ...] | None = None,
+) -> tuple[list[int], list[int]]:
+    """(counted, base) variables of a figure over the force-years it covers (in ``years`` only,
+    if given): the members it counts, and every recorded member (the base of a share)."""
+    spec = figure.spec
+    assert spec is not None
+    counted, base = [], []
+    for cell in grid.covered(figure):
+        if years is not None and cell[1] not in years:
+            continue
+        for member in members_of(cell):
+            i = problem.index[(cell, member)]
+            if member != NOT_RECORDED:
+                base.append(i)
+            if member in spec.members or (spec.recorded_only and member != NOT_RECORDED):
+                counted.append(i)
+    return counted, base
 
 
 def age_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
@@ -363,19 +379,7 @@ def platform_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, 
         problem.variable((cell, NOT_RECORDED), totals[cell] * UNRECORDED_INSTANCES_PER_OFFENCE)
 
     def variables(figure: Figure, years: tuple[str, ...] | None = None) -> tuple[list, list]:
-        spec = figure.spec
-        assert spec is not None
-        counted, base = [], []
-        for cell in grid.covered(figure):
-            if years is not None and cell[1] not in years:
-                continue
-            for platform in MODEL_PLATFORMS:
-                i = problem.index[(cell, platform)]
-                if platform != NOT_RECORDED:
-                    base.append(i)
-                if platform in spec.members or (spec.recorded_only and platform != NOT_RECORDED):
-                    counted.append(i)
-        return counted, base
+        return _figure_variables(problem, grid, figure, lambda _: MODEL_PLATFORMS, years)
 
     for figure in grid.targets_of("instances", "platform"):
         if figure.measure.startswith("ratio_"):
