@@ -161,25 +161,26 @@ def _add_view_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _summary_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc summary",
-        description="Print the grouped table for a selection, as the app shows it.",
-    )
+def _selection_parser(prog: str, description: str) -> argparse.ArgumentParser:
+    """A subcommand that reads a selection: path, --by, --where, ..., --view."""
+    parser = argparse.ArgumentParser(prog=prog, description=description)
     _add_selection_options(parser)
     _add_view_options(parser)
     return parser
+
+
+def _summary_parser() -> argparse.ArgumentParser:
+    return _selection_parser(
+        "scwc summary", "Print the grouped table for a selection, as the app shows it."
+    )
 
 
 def _quote_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc quote",
-        description="Print the selection's total as one sentence to quote, worded for where the "
-        "number comes from and whether its change on the previous year is more than chance.",
+    return _selection_parser(
+        "scwc quote",
+        "Print the selection's total as one sentence to quote, worded for where the number "
+        "comes from and whether its change on the previous year is more than chance.",
     )
-    _add_selection_options(parser)
-    _add_view_options(parser)
-    return parser
 
 
 def _serve_parser() -> argparse.ArgumentParser:
