@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.events import Resize
 from textual.reactive import reactive
 from textual.timer import Timer
-from textual.widgets import ContentSwitcher, Footer, Header, Static
+from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
@@ -61,6 +61,7 @@ from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
 from tui.widgets.filter_panel import FilterPanel, MemberList, MemberSearch
+from tui.widgets.footer import Footer
 from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
 from tui.widgets.rows_view import (
     PAGE_ROWS,

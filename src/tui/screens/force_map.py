@@ -6,12 +6,13 @@ from __future__ import annotations
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import Footer, Static
+from textual.widgets import Static
 
 from tui.data import format as fmt
 from tui.data.dataset import Dataset
 from tui.data.force_map import MAP_MEASURES, ForceMap, Tile, force_map
 from tui.data.selection import Selection
+from tui.widgets.footer import Footer
 from tui.widgets.force_map import ForceMapView
 
 
