@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Footer
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Static
+from textual.widgets._footer import FooterKey
 
 from tests.app.helpers import SIZE, press, settle, text_of
 from tui.app import ExplorerApp
 from tui.data.schema import PROVENANCE
 from tui.screens.export import ExportScreen
 from tui.widgets.filter_panel import MemberList
+from tui.widgets.footer import Footer as TuiFooter
 from tui.widgets.summary_table import SummaryTable
 
 SIZES = [SIZE, (80, 24)]
@@ -39,7 +43,7 @@ async def test_the_footer_always_shows_help_quit_filters_export(dataset, size) -
     app = ExplorerApp(dataset)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
-        for keys in ([], ["f"], ["f", "enter"]):
+        for keys in ([], ["f"], ["f", "enter"], ["f", "r"]):
             await pilot.press(*keys)
             await settle(pilot)
             shown = footer_keys(app)
@@ -168,6 +172,28 @@ async def test_the_footer_is_rebuilt_only_when_its_keys_change(dataset) -> None:
         await press(pilot, "g")
         await press(pilot, "escape")
         assert list(app.query_one(Footer).query("FooterKey")) == before
-        await press(pilot, "r")  # the rows view adds its paging keys
-        after = [key.key for key in app.query_one(Footer).query("FooterKey")]
-        assert after[:2] == ["home", "end"] and "home" not in [key.key for key in before]
+
+
+async def test_the_footer_follows_focus_to_keys_it_did_not_show() -> None:
+    class Keyed(Static, can_focus=True):
+        BINDINGS = [Binding("z", "nothing", "Zoom")]
+
+    class Plain(Static, can_focus=True):
+        pass
+
+    class Small(App[None]):
+        AUTO_FOCUS = "#plain"
+
+        def compose(self) -> ComposeResult:
+            yield Plain("no keys", id="plain")
+            yield Keyed("z here", id="keyed")
+            yield TuiFooter()
+
+    app = Small()
+    async with app.run_test(size=SIZE) as pilot:
+        await pilot.pause()
+        assert "z" not in [key.key for key in app.query(FooterKey)]
+        app.query_one("#keyed").focus()
+        await pilot.pause()
+        await pilot.pause()
+        assert "z" in [key.key for key in app.query(FooterKey)]

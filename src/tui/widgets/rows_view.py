@@ -26,14 +26,31 @@ class GoToRowRequested(Message):
 
 
 class RowsTable(DataTable):
-    """A page of rows; PageUp/PageDown move a page, Home/End jump to the first/last page."""
+    """A page of rows; PageUp/PageDown move a page, Home/End jump to the first/last page (the line
+    above the rows names these keys, so the footer keeps the app's own)."""
 
     BINDINGS = [
-        Binding("pagedown", "page(1)", "Next page", tooltip="Rows view: next page of rows"),
-        Binding("pageup", "page(-1)", "Previous page", tooltip="Rows view: previous page of rows"),
-        Binding("home", "jump(0)", "First page", tooltip="Rows view: first page of rows"),
-        Binding("end", "jump(1)", "Last page", tooltip="Rows view: last page of rows"),
-        Binding("ctrl+g", "go_to_row", "Go to row", tooltip="Rows view: jump to a row number"),
+        Binding(
+            "pagedown", "page(1)", "Next page", show=False, tooltip="Rows view: next page of rows"
+        ),
+        Binding(
+            "pageup",
+            "page(-1)",
+            "Previous page",
+            show=False,
+            tooltip="Rows view: previous page of rows",
+        ),
+        Binding(
+            "home", "jump(0)", "First page", show=False, tooltip="Rows view: first page of rows"
+        ),
+        Binding("end", "jump(1)", "Last page", show=False, tooltip="Rows view: last page of rows"),
+        Binding(
+            "ctrl+g",
+            "go_to_row",
+            "Go to row",
+            show=False,
+            tooltip="Rows view: jump to a row number",
+        ),
     ]
 
     def __init__(self, **kwargs: object) -> None:
