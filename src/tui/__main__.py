@@ -1,5 +1,5 @@
 """``python -m tui``: same as the ``scwc`` command."""
 
-from tui.cli import main
+from tui.launch import main
 
 raise SystemExit(main())

@@ -488,17 +488,20 @@ def run_app(argv: Sequence[str]) -> int:
     return app.return_code or 0
 
 
+COMMANDS = {
+    "summary": run_summary,
+    "export": run_export,
+    "sources": run_sources,
+    "quote": run_quote,
+    "serve": run_serve,
+}
+"""``scwc COMMAND``; without one (or with a path) ``scwc`` opens the explorer."""
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``scwc`` console script and ``python -m tui``."""
+    """Run ``scwc`` with ``argv`` (the launcher, :mod:`tui.launch`, calls this)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    commands = {
-        "summary": run_summary,
-        "export": run_export,
-        "sources": run_sources,
-        "quote": run_quote,
-        "serve": run_serve,
-    }
-    command = commands.get(args[0], run_app) if args else run_app
+    command = COMMANDS.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
     try:

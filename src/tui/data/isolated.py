@@ -3,13 +3,15 @@
 Polars can abort the whole process (not raise) on some damaged Parquet pages. The child reads every
 row, builds the dataset and sends it back pickled (the cube is small and the rows stay a lazy scan),
 so isolation costs little more than starting the child. If the child dies, the file is reported
-as damaged in one line; the app keeps its current data.
+as damaged in one line; the app keeps its current data. A process that the launcher's crash guard
+watches (``tui.launch``, one-shot commands) reads every file itself and only names it first.
 
     python -m tui.data.isolated PATH      # the child: pickled Dataset on stdout, or exit 2 + message
 """
 
 from __future__ import annotations
 
+import os
 import pickle
 import subprocess
 import sys
@@ -19,10 +21,21 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.load import FORMATS, load_dataset
 
 EXIT_DATA_ERROR = 2
+_crash_guard: list[int] = []
+"""The pipe to the crash guard watching this process, if any (see :func:`announce_reads_to`)."""
+
+
+def announce_reads_to(pipe: int) -> None:
+    """This process runs under the launcher's crash guard: read every file here, first writing
+    its path to ``pipe`` so the guard can name the file if reading it crashes the process."""
+    _crash_guard[:] = [pipe]
 
 
 def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Dataset:
     """Load a dataset; Parquet files are read in a child process (see the module docstring)."""
+    if _crash_guard:
+        os.write(_crash_guard[0], f"{path or 'the embedded dataset'}\n".encode())
+        return load_dataset(path, sheet=sheet)
     if (
         path is None
         or FORMATS.get(Path(path).suffix.lower()) != "parquet"

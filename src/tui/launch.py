@@ -1,0 +1,66 @@
+"""The ``scwc`` command. One-shot commands (summary, export, quote, sources) run in a forked child
+under a crash guard, so they read Parquet files in-process and a native crash still ends in one line.
+
+Polars can abort the whole process (not raise) on some damaged Parquet pages. The explorer reads
+such files in a child process (``tui.data.isolated``), which costs a second interpreter importing
+polars: about 0.4 s on every Parquet file. A one-shot command has no session to lose, so the
+guard forks once, before anything heavy is imported (this module imports only the standard
+library), and the child runs the whole command; the child names each file before reading it, so if
+it dies of a crash the parent reports that file as damaged in one line, exit code 2. The explorer
+and ``serve`` run unguarded: they keep their per-file child process.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+from pathlib import Path
+
+GUARDED_COMMANDS = ("summary", "export", "quote", "sources")
+CRASH_SIGNALS = (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
+EXIT_BAD_INPUT = 2
+
+
+def main() -> int:
+    """Entry point of the ``scwc`` console script and ``python -m tui``."""
+    argv = sys.argv[1:]
+    if argv and argv[0] in GUARDED_COMMANDS and hasattr(os, "fork"):
+        return crash_guarded(argv)
+    from tui.cli import main as run
+
+    return run(argv)
+
+
+def crash_guarded(argv: list[str]) -> int:
+    """Run the command in a forked child; a crash becomes one line naming the file being read."""
+    reading, announcing = os.pipe()
+    child = os.fork()
+    if child == 0:
+        os.close(reading)
+        from tui.cli import main as run
+        from tui.data.isolated import announce_reads_to
+
+        announce_reads_to(announcing)
+        raise SystemExit(run(argv))
+    os.close(announcing)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the child, which reports it
+    announced = _read_all(reading)
+    _, status = os.waitpid(child, 0)
+    if not os.WIFSIGNALED(status):
+        return os.waitstatus_to_exitcode(status)
+    if os.WTERMSIG(status) not in CRASH_SIGNALS:
+        return 128 + os.WTERMSIG(status)
+    paths = announced.decode("utf-8", errors="replace").splitlines()
+    what = f"{Path(paths[-1]).name}: the file is damaged" if paths else "the data is damaged"
+    print(f"scwc: {what} (reading it crashed the Parquet reader)", file=sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _read_all(fd: int) -> bytes:
+    """Everything written to the pipe until the child exits."""
+    chunks = []
+    with os.fdopen(fd, "rb") as pipe:
+        while chunk := pipe.read(65536):
+            chunks.append(chunk)
+    return b"".join(chunks)
