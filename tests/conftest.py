@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,11 @@ def isolated_views(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     path = tmp_path / "views.toml"
     monkeypatch.setenv("SCWC_VIEWS", str(path))
     return path
+
+
+@pytest.fixture(autouse=True)
+def collectable_after_each_test() -> Iterator[None]:
+    """The app freezes what start-up made (``gc.freeze``); a finished test's app must still be
+    collected, or every test's widgets would pile up for the rest of the session."""
+    yield
+    gc.unfreeze()

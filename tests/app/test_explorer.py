@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from pathlib import Path
 
 import polars as pl
@@ -365,3 +366,12 @@ async def test_opening_another_file_switches_dataset(app: ExplorerApp) -> None:
         await pilot.press("f")
         await pilot.pause()
         assert app.query_one(FilterPanel).dimensions == app.dataset.dimensions
+
+
+async def test_what_start_up_made_is_kept_out_of_full_garbage_collections(dataset) -> None:
+    """A full collection over every widget and the dataset paused key presses for up to 85 ms."""
+    assert gc.get_freeze_count() == 0
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert gc.get_freeze_count() > 0
