@@ -12,6 +12,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
+from tui import cli
 from tui.cli import main
 
 
@@ -268,3 +269,14 @@ def test_version(capsys) -> None:
         main(["--version"])
     assert exit_info.value.code == 0
     assert capsys.readouterr().out.strip() == f"scwc {__version__}"
+
+
+def test_ctrl_c_stops_quietly_with_the_shell_exit_code(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    def interrupted(argv: object) -> int:
+        raise KeyboardInterrupt
+
+    monkeypatch.setitem(cli.COMMANDS, "summary", interrupted)
+    assert main(["summary"]) == 130
+    assert capsys.readouterr() == ("", "")

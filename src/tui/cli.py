@@ -43,6 +43,7 @@ from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 
 EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
 SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
 
 
@@ -511,3 +512,5 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
+    except KeyboardInterrupt:  # Ctrl+C: stop quietly, as a shell command does
+        return EXIT_INTERRUPTED
