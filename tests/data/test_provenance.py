@@ -52,3 +52,15 @@ def test_default_is_england_and_wales_and_uk_is_the_published_series(dataset) ->
     scotland = summary(dataset, with_jurisdiction(dataset, start, "scotland").grouped_by("year"))
     assert scotland.frame["offences"].to_list()[:7] == [429, 581, 651, 685, 636, 593, 672]
     assert scotland.provenance_of("2024/25").status == MODELLED
+
+
+def test_a_figure_several_sources_give_names_the_original_release(dataset) -> None:
+    """The NSPCC's own page first, else the earliest dated copy (news sites repeat figures)."""
+    by_year = summary(dataset, initial_selection(dataset).grouped_by("year"))
+    first = by_year.provenance_of("2017/18")  # 3,217: the NSPCC's release and three news copies
+    assert first is not None and first.figure is not None
+    assert first.figure.source_url.startswith("https://www.nspcc.org.uk/"), first.describe()
+    west_midlands = Selection("year", "offences", filters=(*EW, ("region", ("West Midlands",))))
+    latest = summary(dataset, west_midlands).provenance_of("2024/25")  # 391, two copies
+    assert latest is not None and latest.figure is not None
+    assert latest.figure.published == "2025-11-12", latest.describe()

@@ -53,6 +53,17 @@ class Provenance:
         return f"published: {self.figure.source_title}{date}"
 
 
+PUBLISHERS = ("https://www.nspcc.org.uk/", "https://www.gov.uk/")
+"""The pages of those who released the figures (the NSPCC obtained them by FOI); news copies follow."""
+
+
+def _citing_order(figure: Figure) -> tuple[bool, bool, str]:
+    """Which of several sources giving the same figure to name: the publisher's own page, else
+    the earliest dated (closest to the release), undated last."""
+    own = figure.source_url.startswith(PUBLISHERS)
+    return (not own, not figure.published, figure.published)
+
+
 class Ledger:
     """The published figures of a dataset, keyed by the force-years (and breakdown) they cover."""
 
@@ -82,7 +93,7 @@ class Ledger:
             )
             breakdown = (spec.dimension, frozenset(spec.members)) if spec.dimension else None
             key = (cells, spec.measure, breakdown)
-            if key not in self.exact or figure.published > self.exact[key].published:
+            if key not in self.exact or _citing_order(figure) < _citing_order(self.exact[key]):
                 self.exact[key] = figure
         self.jy_status = {jy: self._jurisdiction_year(*jy) for jy in self.cells_of_jy}
 
