@@ -59,3 +59,19 @@ async def test_sources_for_a_users_file_say_there_is_nothing_to_compare() -> Non
         message = str(app.screen.query_one(Static).render())
         assert "no published figures to compare" in message and "bom.csv" in message
         assert not app.screen.query(DataTable)
+
+
+async def test_at_80_columns_the_highlighted_figure_is_described_in_full(dataset) -> None:
+    """The Figure and Source columns are off screen at 80x24: the line under the table says them."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        await pilot.pause()
+        await pilot.press("down")
+        await pilot.pause()
+        figure = app.screen.checks[1].figure
+        detail = str(app.screen.query_one("#detail", Static).render())
+        assert figure.source_title in detail and figure.published in detail
+        assert f"{figure.measure.replace('_', ' ')} · {figure.scope}" in detail
+        assert figure.source_url in detail.replace("\n", "")

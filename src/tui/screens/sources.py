@@ -39,7 +39,7 @@ class SourcesScreen(ModalScreen[None]):
     SourcesScreen { align: center middle; }
     SourcesScreen > Vertical { width: 95%; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
     SourcesScreen DataTable { height: 1fr; }
-    SourcesScreen #detail { height: 3; color: $text-muted; }
+    SourcesScreen #detail { height: auto; max-height: 8; color: $text-muted; }
     """
 
     def __init__(self, checks: list[Check], own_file: str | None = None) -> None:
@@ -79,9 +79,14 @@ class SourcesScreen(ModalScreen[None]):
 
     @on(DataTable.RowHighlighted)
     def show_detail(self, event: DataTable.RowHighlighted) -> None:
-        """The highlighted figure's reason (why it is not a target) and its source's address."""
+        """The highlighted figure in full (the table's right-hand columns are off screen on a narrow
+        terminal): why it is or is not a target, what it counts, its source and address."""
         check = self.checks[int(str(event.row_key.value))]
         figure = check.figure
         reason = f"{figure.status}: {figure.reason}" if figure.reason else figure.status
         note = f" · {figure.period_note}" if figure.period_note else ""
-        self.query_one("#detail", Static).update(f"{reason}{note}\n{figure.source_url}")
+        date = f" ({figure.published})" if figure.published else ""
+        self.query_one("#detail", Static).update(
+            f"{reason}{note}\n{figure.measure.replace('_', ' ')} · {figure.scope}\n"
+            f"{figure.source_title}{date}\n{figure.source_url}"
+        )
