@@ -23,6 +23,9 @@ MIP_GAP = 0.05
 """Stop once the fit is within 5% of the best possible closeness to the seeds (it is exact on
 every target either way): keeps a rebuild to seconds."""
 
+PIECE_WIDTH = 0.1
+"""Width of each piece of the spreading penalty, as a share of the seed."""
+
 STRICT_MARGIN = 1e-4
 """How far above a lower bound a share must be ("more than 70%")."""
 
@@ -39,6 +42,9 @@ class Problem:
     seeds: list[float] = field(default_factory=list)
     rows: list[tuple[dict[int, float], float, float, str]] = field(default_factory=list)
     index: dict[Hashable, int] = field(default_factory=dict)
+    pieces: int = 1
+    """1: weighted absolute deviation from the seeds; more: a piecewise-linear d**2/seed, which
+    shares a deviation out over many variables instead of putting it all on one."""
 
     def variable(self, key: Hashable, seed: float) -> int:
         """A new non-negative integer variable near ``seed``."""
@@ -57,31 +63,43 @@ class Problem:
     def solve(self, elastic: bool = False) -> dict[Hashable, int]:
         """The integer solution; :class:`Infeasible` naming the broken targets if none exists."""
         n, m = len(self.keys), len(self.rows)
+        pieces = self.pieces
         slack = 2 * m if elastic else 0
-        size = 2 * n + slack
-        weights = [1.0 / math.sqrt(s + 1.0) for s in self.seeds]
-        cost = np.concatenate([np.zeros(n), weights, np.full(slack, 1e4)])
+        size = n + pieces * n + slack
+        widths = [max(1.0, s * PIECE_WIDTH) for s in self.seeds]
+        if pieces == 1:
+            slopes = [[1.0 / math.sqrt(s + 1.0)] for s in self.seeds]
+        else:  # slope of d**2 / seed in the middle of each piece: deviations are shared out
+            slopes = [
+                [(2 * k + 1) * w / (s + 1.0) for k in range(pieces)]
+                for s, w in zip(self.seeds, widths, strict=True)
+            ]
+        cost = np.concatenate([np.zeros(n), np.array(slopes).T.ravel(), np.full(slack, 1e4)])
         matrix = lil_array((m + 2 * n, size))
         low, high = np.empty(m + 2 * n), np.empty(m + 2 * n)
         for r, (terms, lo, hi, _) in enumerate(self.rows):
             for column, coefficient in terms.items():
                 matrix[r, column] = coefficient
             if elastic:
-                matrix[r, 2 * n + 2 * r] = 1.0
-                matrix[r, 2 * n + 2 * r + 1] = -1.0
+                matrix[r, size - slack + 2 * r] = 1.0
+                matrix[r, size - slack + 2 * r + 1] = -1.0
             low[r], high[r] = lo, hi
-        for i, seed in enumerate(self.seeds):  # deviation_i >= |x_i - seed_i|
+        for i, seed in enumerate(self.seeds):  # sum of pieces_i >= |x_i - seed_i|
             for k, sign in enumerate((1.0, -1.0)):
                 row = m + 2 * i + k
                 matrix[row, i] = -sign
-                matrix[row, n + i] = 1.0
+                for piece in range(pieces):
+                    matrix[row, n + piece * n + i] = 1.0
                 low[row], high[row] = -sign * seed, np.inf
-        integrality = np.concatenate([np.ones(n), np.zeros(n + slack)])
+        integrality = np.concatenate([np.ones(n), np.zeros(pieces * n + slack)])
+        upper = np.full(size, np.inf)
+        for piece in range(pieces - 1):  # the last piece is unbounded
+            upper[n + piece * n : n + (piece + 1) * n] = widths
         result = milp(
             cost,
             constraints=LinearConstraint(matrix.tocsr(), low, high),
             integrality=integrality,
-            bounds=Bounds(np.zeros(size), np.full(size, np.inf)),
+            bounds=Bounds(np.zeros(size), upper),
             options={"presolve": True, "mip_rel_gap": MIP_GAP},
         )
         if result.x is None:
@@ -94,7 +112,7 @@ class Problem:
             stretched = [
                 self.rows[r][3]
                 for r in range(m)
-                if result.x[2 * n + 2 * r] + result.x[2 * n + 2 * r + 1] > 1e-6
+                if result.x[size - slack + 2 * r] + result.x[size - slack + 2 * r + 1] > 1e-6
             ]
             if stretched:
                 raise Infeasible("targets cannot all hold: " + "; ".join(stretched))
