@@ -1,8 +1,8 @@
 """Step 2 of the builder: integer counts that meet every target figure at once.
 
 Each step is one small integer program (scipy's HiGHS solver, deterministic): integer counts that
-stay as close as possible to a documented seed (weighted absolute deviation) while every target
-figure holds (counts exactly, lower bounds strictly, shares within their rounding). Run with
+stay as close as possible to a documented seed (weighted absolute deviation, or a piecewise-linear
+squared deviation that shares a forced change out) while every target figure holds (counts exactly, lower bounds strictly, shares within their rounding). Run with
 ``elastic=True``, a step instead reports which targets cannot hold together, which is how the
 conflicts listed in ``data/figure_rules.toml`` were found.
 """
