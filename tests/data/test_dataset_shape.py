@@ -100,3 +100,18 @@ def test_no_large_force_year_is_missing_a_whole_age_band(dataset) -> None:
     )
     empty = bands.filter(pl.col("total") >= 100, pl.col("offences") == 0)
     assert empty.is_empty(), empty
+
+
+def test_no_large_force_year_has_none_of_a_big_app(dataset) -> None:
+    """19 force-years with 100+ offences once had 0 instances on Snapchat, Instagram, Facebook or
+    WhatsApp: the same piling-up, in the platform step."""
+    frame = dataset.cube.filter(pl.col("jurisdiction") == "England and Wales")
+    totals = frame.group_by("force", "year").agg(pl.col("offences").sum().alias("total"))
+    apps = (
+        frame.filter(pl.col("platform").is_in(["Snapchat", "Instagram", "Facebook", "WhatsApp"]))
+        .group_by("force", "year", "platform")
+        .agg(pl.col("instances").sum())
+        .join(totals, on=["force", "year"])
+    )
+    empty = apps.filter(pl.col("total") >= 100, pl.col("instances") == 0)
+    assert empty.is_empty(), empty

@@ -45,6 +45,9 @@ class Problem:
     pieces: int = 1
     """1: weighted absolute deviation from the seeds; more: a piecewise-linear d**2/seed, which
     shares a deviation out over many variables instead of putting it all on one."""
+    node_limit: int | None = None
+    """Stop the branch-and-bound search after this many nodes and keep the best solution found
+    (deterministic, and exact on every target like any solution); ``None``: search to the gap."""
 
     def variable(self, key: Hashable, seed: float) -> int:
         """A new non-negative integer variable near ``seed``."""
@@ -100,7 +103,8 @@ class Problem:
             constraints=LinearConstraint(matrix.tocsr(), low, high),
             integrality=integrality,
             bounds=Bounds(np.zeros(size), upper),
-            options={"presolve": True, "mip_rel_gap": MIP_GAP},
+            options={"presolve": True, "mip_rel_gap": MIP_GAP}
+            | ({"node_limit": self.node_limit} if self.node_limit else {}),
         )
         if result.x is None:
             if elastic:
