@@ -336,9 +336,9 @@ def open_start(
     )
 
 
-def run_export(argv: Sequence[str]) -> int:
-    """``scwc export``: write the selection and its sidecar."""
-    args = _export_parser().parse_args(argv)
+def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
+    """The dataset and view a command starts from, and its selection from the options that
+    :func:`_add_selection_options` and :func:`_add_view_options` give every selection command."""
     start = open_start(args.path, args.view, args.views, args.sheet)
     selection = build_selection(
         start.dataset,
@@ -350,6 +350,13 @@ def run_export(argv: Sequence[str]) -> int:
         start.selection,
         args.jurisdiction,
     )
+    return start, selection
+
+
+def run_export(argv: Sequence[str]) -> int:
+    """``scwc export``: write the selection and its sidecar."""
+    args = _export_parser().parse_args(argv)
+    start, selection = start_and_selection(args)
     what = "rows" if args.rows else (start.what or "summary")
     output, fmt, note = resolve_output(args.output, selection, what, args.format)
     result = export(
@@ -370,18 +377,8 @@ def run_export(argv: Sequence[str]) -> int:
 def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
     args = _summary_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views, args.sheet)
+    start, selection = start_and_selection(args)
     dataset = start.dataset
-    selection = build_selection(
-        dataset,
-        args.by,
-        args.where,
-        args.measure,
-        args.sort,
-        args.ascending,
-        start.selection,
-        args.jurisdiction,
-    )
     result = summary(dataset, selection)
     filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
     print(f"{dataset.name}")
@@ -412,10 +409,7 @@ def run_summary(argv: Sequence[str]) -> int:
 def run_quote(argv: Sequence[str]) -> int:
     """``scwc quote``: print the selection as a sentence."""
     args = _quote_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views, args.sheet)
-    selection = build_selection(
-        start.dataset, args.by, args.where, args.measure, None, False, start.selection
-    )
+    start, selection = start_and_selection(args)
     print(quote(start.dataset, selection))
     return 0
 

@@ -146,3 +146,9 @@ def test_cli_bad_member_is_one_line_and_exit_2():
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.count("\n") == 1 and "Kentt" in done.stderr
+
+
+def test_cli_quote_takes_the_jurisdiction_like_summary(capsys):
+    assert main(["quote", "--jurisdiction", "scotland", "--where", "year=2017/18"]) == 0
+    text = capsys.readouterr().out
+    assert "429" in text and "3,217" not in text
