@@ -2,8 +2,8 @@
 
 Four visible steps, each testable alone:
 
-1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv`` and
-   ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
+1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv``,
+   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
 2. **fit** (:func:`force_totals`, :func:`age_split`, :func:`sex_split`, :func:`platform_split`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
@@ -499,7 +499,8 @@ def metadata(figures: list[Figure]) -> dict:
         "years": list(YEARS),
         "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
         "method": [
-            "1. Every published figure (data/real_figures.csv, data/published_figures.csv) gets "
+            "1. Every published figure (data/real_figures.csv, data/more_figures.csv, "
+            "data/published_figures.csv) gets "
             "a status: target (reproduced), superseded (a later publication of the same scope, "
             "year and measure), conflicting (cannot hold with the targets; the reason says why) "
             "or context (another measure, a partial period, an earlier year). Exceptions to the "
