@@ -69,7 +69,9 @@ def ranged_copy(folder: Path) -> Path:
             keys = dict.fromkeys(("jurisdiction", scope_type, "year"))
             sums = counted.group_by(*keys).agg(pl.col(measure).sum())
             if scope_type == "jurisdiction":
-                sums = sums.select("jurisdiction", pl.col("jurisdiction").alias("scope"), "year", measure)
+                sums = sums.select(
+                    "jurisdiction", pl.col("jurisdiction").alias("scope"), "year", measure
+                )
             for jurisdiction, scope, year, value in sums.sort(sums.columns[:3]).rows():
                 filters = Selection("year", measure).with_filter(scope_type, (scope,))
                 filters = filters.with_filter("year", (year,)).with_filter(

@@ -238,7 +238,7 @@ class ExplorerApp(App[None]):
                 None,
                 [
                     counting(self.dataset, selection),
-                    notes(computed.summary),
+                    notes(computed.summary, selection.sort_column),
                     legend,
                     caveat and SHORT_CAVEAT,
                 ],

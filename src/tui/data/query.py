@@ -532,8 +532,8 @@ def _modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None,
         def summed(lo: int, hi: int, parts: int) -> Range:
             return Range(lo, hi, EXACT if parts == 1 or lo == hi else BOUND)
 
-        per_member = kept.group_by(key).agg(*sums).select(
-            pl.col(key).cast(pl.String), low, high, "_cells"
+        per_member = (
+            kept.group_by(key).agg(*sums).select(pl.col(key).cast(pl.String), low, high, "_cells")
         )
         found: dict[str | None, Range | None] = {
             member: summed(lo, hi, parts) for member, lo, hi, parts in per_member.collect().rows()
