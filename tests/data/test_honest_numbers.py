@@ -145,7 +145,9 @@ def test_a_change_involving_a_modelled_count_is_not_tested(ranged) -> None:
     assert row[CHANGE] is not None and row[CHANGE_SIGNIFICANT] is None
     assert force in result.untested_changes
     years = summary(ranged, Selection("year", "offences").with_filter("jurisdiction", EW))
-    flags = dict(zip(years.frame["year"].cast(pl.String), years.frame[CHANGE_SIGNIFICANT], strict=False))
+    flags = dict(
+        zip(years.frame["year"].cast(pl.String), years.frame[CHANGE_SIGNIFICANT], strict=False)
+    )
     assert flags["2018/19"] is not None  # 3,217 published, 4,625 derived: tested
     assert flags["2024/25"] is None  # modelled (Scotland and NI carried forward)
 
@@ -172,7 +174,15 @@ def test_cli_summary_prints_the_range_and_the_published_only_view(ranged_path, c
     assert "Range: what the published figures allow" in out
     assert (
         main(
-            ["summary", str(ranged_path), "--by", "force", "--where", f"year={year}", "--published-only"]
+            [
+                "summary",
+                str(ranged_path),
+                "--by",
+                "force",
+                "--where",
+                f"year={year}",
+                "--published-only",
+            ]
         )
         == 0
     )

@@ -54,10 +54,9 @@ BOUND_MARK = "≤"
 UNTESTED = "○"
 """Marks a change that compares a modelled count: not tested, not a finding."""
 RANGE_LEGEND = (
-    "Range: what the published figures allow for a modelled count "
-    f"({BOUND_MARK} a bound, the sum of its parts' ranges)"
+    f"Range: what the published figures allow for a modelled count ({BOUND_MARK} a bound)"
 )
-UNTESTED_LEGEND = f"{UNTESTED} change: a count is modelled, so it is not tested"
+UNTESTED_LEGEND = f"{UNTESTED} change: a count is modelled, not tested"
 PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
 
 
@@ -73,11 +72,11 @@ def range_text(shown: Range | None) -> str:
 
 
 def range_words(shown: Range) -> str:
-    """A range for the status line: ``range 12–410`` or ``bound 12–410``; ``fixed`` for one value."""
+    """A range for the status line: ``range 12–410``, ``range ≤12–410 (a bound)``."""
     if shown.fixed:
-        return "fixed by published figures"
-    kind = "bound" if shown.kind == BOUND else "range"
-    return f"published figures allow {kind} {shown.low:,}–{shown.high:,}"
+        return f"fixed at {shown.low:,} by published figures"
+    bound = " (a bound)" if shown.kind == BOUND else ""
+    return f"range {range_text(shown)}{bound}"
 
 
 def count(value: float | int | None) -> str:
@@ -153,6 +152,8 @@ def cell(column: str, value: object) -> str:
     formatter = FORMATTERS.get(column)
     if formatter is not None:
         return formatter(value)  # type: ignore[arg-type]
+    if value is None:
+        return DASH
     if isinstance(value, int | float):
         return count(value)
     return str(value)
@@ -212,9 +213,11 @@ def summary_lines(result: Summary) -> list[str]:
     return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
-def notes(result: Summary, sort_column: str | None = None) -> str:
-    """What the compact headers mean for this summary, in one or two lines."""
-    parts = []
+def notes(result: Summary, sort_column: str | None = None, modelled: bool = True) -> str:
+    """What the compact headers mean for this summary, in one or two lines; ``modelled``: with
+    the notes on modelled numbers first (:func:`modelled_notes`)."""
+    # first: what may not be quoted as measured
+    parts = modelled_notes(result, sort_column) if modelled else []
     if result.change_label:
         parts.append(f"YoY: {result.change_label}")
     if result.has_not_recorded:
@@ -223,7 +226,6 @@ def notes(result: Summary, sort_column: str | None = None) -> str:
         parts.append(f"Per 100k: {result.rate_label}")
     if uncertainty_note(result):
         parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
-    parts += modelled_notes(result, sort_column)
     if result.no_data:
         parts.append(NO_DATA_NOTE)
     return " · ".join(parts)
@@ -246,8 +248,7 @@ def rate_ranking_note(result: Summary, sort_column: str | None) -> str | None:
         return None
     rows = result.modelled_rows
     return (
-        f"ranked by rate with {rows} modelled row{'s' if rows > 1 else ''} (○): "
-        "their places are estimates, not a published ranking"
+        f"rate ranking has {rows} modelled row{'s' if rows > 1 else ''} (○): order not established"
     )
 
 

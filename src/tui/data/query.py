@@ -107,6 +107,10 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
             raise DataError(f"{dimension} has no member '{unknown[0]}'")
+    if selection.published_only and ledger(dataset) is None:
+        raise DataError(
+            f"published only: {dataset.name} does not say which of its numbers are modelled"
+        )
 
 
 @dataclass(frozen=True)
@@ -738,11 +742,18 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     selection falls back to bars and says why in :attr:`ChartData.note`.
     """
     key, measure = selection.group_by, selection.measure
-    table = summary(dataset, selection).frame
+    result = summary(dataset, selection)
+    table = result.frame
+    blanked = 0
+    if result.published_only:  # a blanked (modelled) number is no bar of 0: it is left out
+        blanked = table.filter(pl.col(measure).is_null()).height
+        table = table.filter(pl.col(measure).is_not_null())
     groups = table[key].cast(pl.String).to_list()
     measured = table[measure].fill_null(0)
     measure_name = label(measure)
-    note = ""
+    note = f"published only: {blanked} modelled left out" if blanked else ""
+    if result.published_only and kind in ("stacked", "line") and (kind == "stacked" or key != YEAR):
+        kind, note = "bar", "published only: the breakdown is modelled, showing bars"
     if kind == "line":
         years = _kept_members(dataset, selection, YEAR) if YEAR in dataset.dimensions else []
         if len(years) >= 2:
@@ -756,7 +767,10 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
                 series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
                 shown = len(top)
             title = f"{measure_name} by year" + (f" and {label(key).lower()}" if shown > 1 else "")
-            return ChartData("line", title, tuple(years), series, len(groups) - shown)
+            if key == YEAR and blanked:  # only the published years, joined
+                years = [y for y in years if y in by_year]
+                series = ((measure, tuple(float(by_year[y]) for y in years)),)
+            return ChartData("line", title, tuple(years), series, len(groups) - shown, note)
         note = (
             "A line over years needs two or more years: showing bars"
             if YEAR in dataset.dimensions

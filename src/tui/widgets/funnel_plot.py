@@ -31,16 +31,23 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     inner = list(zip(series["95% low"], series["95% high"], strict=True))
     outer = list(zip(series["99.8% low"], series["99.8% high"], strict=True))
     outside = [r < lo or r > hi for r, (lo, hi) in zip(rate, outer, strict=True)]
+    modelled = [bool(m) for m in series.get("modelled", (0.0,) * len(rate))]
     plt.xscale("log")
     plt.plot(population, list(series["national"]), color=NATIONAL, marker="braille")
     for limits, colour in ((inner, INNER), (outer, OUTER)):
         plt.plot(population, [lo for lo, _ in limits], color=colour, marker="braille")
         plt.plot(population, [hi for _, hi in limits], color=colour, marker="braille")
     for flag, colour in ((False, INSIDE_POINT), (True, OUTSIDE_POINT)):
-        xs = [x for x, o in zip(population, outside, strict=True) if o is flag]
-        ys = [y for y, o in zip(rate, outside, strict=True) if o is flag]
-        if xs:
-            plt.scatter(xs, ys, color=colour, marker="●")
+        for hollow, marker in ((False, "●"), (True, "○")):  # a modelled count is drawn hollow
+            chosen = [
+                (x, y)
+                for x, y, o, m in zip(population, rate, outside, modelled, strict=True)
+                if o is flag and m is hollow
+            ]
+            if chosen:
+                plt.scatter(
+                    [x for x, _ in chosen], [y for _, y in chosen], color=colour, marker=marker
+                )
     top = max(max(rate), max(hi for _, hi in inner)) * 1.05
     plt.ylim(0, top)
     low, high = min(population), max(population)
@@ -56,6 +63,8 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
         ("outside 99.8%", OUTSIDE_POINT),
     ):
         legend.append("■ ", style=f"color({colour})").append(name + "  ")
+    if any(modelled):
+        legend.append("○ modelled  ")
     legend.truncate(width, overflow="ellipsis")
     header = 2 + (len(data.title) + 3 + len(data.note) > width)
     return legend, max(height - header, PLOT_FRAME + 4), 0
