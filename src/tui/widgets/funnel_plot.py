@@ -55,16 +55,16 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     ticks = [t for t in ticks if low / 10 < t < high * 10]
     plt.xticks(ticks, [_population_tick(t) for t in ticks])
     legend = Text(no_wrap=True, overflow="ellipsis")
+    legend.append("● ", style=f"color({INSIDE_POINT})").append("force  ")
+    if any(modelled):  # first, so that a narrow chart still says what a hollow point is
+        legend.append("○ ", style=f"color({INSIDE_POINT})").append("modelled  ")
     for name, colour in (
+        ("outside 99.8%", OUTSIDE_POINT),
         ("national", NATIONAL),
         ("95%", INNER),
         ("99.8%", OUTER),
-        ("force", INSIDE_POINT),
-        ("outside 99.8%", OUTSIDE_POINT),
     ):
         legend.append("■ ", style=f"color({colour})").append(name + "  ")
-    if any(modelled):
-        legend.append("○ modelled  ")
     legend.truncate(width, overflow="ellipsis")
     header = 2 + (len(data.title) + 3 + len(data.note) > width)
     return legend, max(height - header, PLOT_FRAME + 4), 0
