@@ -24,9 +24,9 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import notes
+from tui.data.format import modelled_notes, notes, range_words
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.provenance import LEGEND, ledger
+from tui.data.provenance import LEGEND, MODELLED, ledger
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -237,8 +237,9 @@ class ExplorerApp(App[None]):
             filter(
                 None,
                 [
+                    *modelled_notes(computed.summary, selection.sort_column),
                     counting(self.dataset, selection),
-                    notes(computed.summary),
+                    notes(computed.summary, selection.sort_column, modelled=False),
                     legend,
                     caveat and SHORT_CAVEAT,
                 ],
@@ -263,6 +264,7 @@ class ExplorerApp(App[None]):
             computed.total,
             label(selection.measure).lower(),
             self.dataset.modelled,
+            computed.summary.published_only,
         )
         self._describe_highlighted_row()
         if rows is not None:
@@ -276,10 +278,17 @@ class ExplorerApp(App[None]):
             return
         table = self.query_one(SummaryTable)
         key = table.current_row_key
-        provenance = None
+        provenance = allowed = None
         if key is not None:
-            provenance = self.results.summary.provenance_of(None if key == TOTAL_KEY else key)
+            member = None if key == TOTAL_KEY else key
+            provenance = self.results.summary.provenance_of(member)
+            allowed = self.results.summary.range_of(member)
         detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
+        if provenance and provenance.status == MODELLED:
+            if self.results.summary.published_only:
+                detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
+            elif allowed is not None:
+                detail = f"{provenance.marker} {range_words(allowed)} · {provenance.describe()}"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
@@ -541,6 +550,23 @@ class ExplorerApp(App[None]):
         self.selection = with_jurisdiction(self.dataset, self.selection, following)
         shown = " + ".join(JURISDICTION_KEYS[following])
         self.notify(f"Jurisdiction: {shown}", timeout=3)
+
+    def action_toggle_published_only(self) -> None:
+        """Blank every modelled number (or show them again): what is left can be quoted."""
+        if ledger(self.dataset) is None:
+            self.notify(
+                "This file does not say which of its numbers are modelled: nothing to blank",
+                timeout=4,
+            )
+            return
+        on = not self.selection.published_only
+        self.selection = self.selection.with_published_only(on)
+        self.notify(
+            "Published only: every modelled number is blanked (–)"
+            if on
+            else "Modelled numbers shown again (marked ○)",
+            timeout=3,
+        )
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

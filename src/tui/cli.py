@@ -18,7 +18,14 @@ from pathlib import Path
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
-from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note
+from tui.data.format import (
+    PUBLISHED_ONLY_LEGEND,
+    modelled_notes,
+    no_data_note,
+    recorded_note,
+    summary_lines,
+    uncertainty_note,
+)
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
 from tui.data.provenance import LEGEND
@@ -96,6 +103,7 @@ def build_selection(
     ascending: bool = False,
     start: Selection | None = None,
     jurisdiction: str | None = None,
+    published_only: bool = False,
 ) -> Selection:
     """A selection from command-line options (on top of ``start``), validated against the dataset."""
     selection = start or initial_selection(dataset)
@@ -114,6 +122,8 @@ def build_selection(
         if column not in SORTABLE and column != selection.group_by and column != selection.measure:
             raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(SORTABLE)})")
         selection = selection.with_sort(column, descending=not ascending)
+    if published_only:
+        selection = selection.with_published_only(True)
     validate(dataset, selection)
     return selection
 
@@ -146,6 +156,12 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
         "--sort", help="sort column: name, offences, share, share_recorded, change, rate_per_100k"
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
+    parser.add_argument(
+        "--published-only",
+        action="store_true",
+        help="blank every modelled number (shown –, exported as missing): only what published "
+        "figures say, or sums and differences of them",
+    )
 
 
 def _add_view_options(parser: argparse.ArgumentParser) -> None:
@@ -349,6 +365,7 @@ def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
         args.ascending,
         start.selection,
         args.jurisdiction,
+        args.published_only,
     )
     return start, selection
 
@@ -386,6 +403,8 @@ def run_summary(argv: Sequence[str]) -> int:
         print(f"Read: {'; '.join(dataset.notes)}")
     if dataset.modelled:
         print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
+    if result.published_only:
+        print(PUBLISHED_ONLY_LEGEND)
     caveat = offence_caveat(dataset, selection)
     if caveat:
         print(caveat)
@@ -398,7 +417,7 @@ def run_summary(argv: Sequence[str]) -> int:
         print(line)
     notes = [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
-    ]
+    ] + modelled_notes(result, selection.sort_column)[result.published_only :]
     print()
     if result.provenance is not None:
         print(LEGEND)

@@ -17,6 +17,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
+from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, YEAR, label
 from tui.data.selection import Selection
 
@@ -75,6 +76,10 @@ class QuoteFacts:
     significant: bool | None = None
     qualifiers: tuple[str, ...] = ()
     """Other filters, e.g. ``victims aged 12-15``."""
+    allowed: Range | None = None
+    """What the published figures allow for a modelled count."""
+    change_untested: bool = False
+    """The change compares a modelled count: not tested, so not stated as a finding."""
 
 
 def force_name(force: str) -> str:
@@ -196,17 +201,20 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
     result = summary(dataset, selection)
     count = int(result.totals.get(result.measure) or 0)
     change = significant = previous = None
+    untested = False
     single_year = YEAR in dataset.dimensions and len(selection.members(YEAR) or ()) == 1
     compared = year_comparison(dataset, selection) if single_year else None
     if compared is not None and selection.group_by != YEAR:
         previous = compared[0]
         change = result.totals.get(CHANGE)
         significant = result.totals.get(CHANGE_SIGNIFICANT)
+        untested = result.change_untested(None)
     elif compared is not None:
         row = result.frame.filter(pl.col(YEAR).cast(pl.String) == compared[1])
         if row.height:
             previous = compared[0]
             change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
+            untested = result.change_untested(compared[1])
     return QuoteFacts(
         subject=subject_of(dataset, selection),
         count=count,
@@ -217,11 +225,13 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         change=change,  # type: ignore[arg-type]
         significant=significant,  # type: ignore[arg-type]
         qualifiers=qualifiers_of(selection),
+        allowed=result.range_of(None),
+        change_untested=untested and change is not None,
     )
 
 
 def _change_words(facts: QuoteFacts) -> str:
-    if facts.change is None or facts.previous_year is None:
+    if facts.change is None or facts.previous_year is None or facts.change_untested:
         return ""
     percent = abs(facts.change) * 100
     amount = f"{percent:.1f}%" if percent < 1 else f"{percent:.0f}%"
@@ -255,6 +265,12 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
     body = f"{facts.subject} recorded {_counted(facts, estimate)}"
     if facts.period:
         body += f" {facts.period}"
+    if estimate and facts.allowed is not None and not facts.allowed.fixed:
+        low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
+        if facts.allowed.kind == BOUND:
+            body += f"; published figures allow no fewer than {low} and no more than {high}"
+        else:
+            body += f"; published figures allow between {low} and {high}"
     body += _change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
@@ -264,6 +280,11 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
         note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+    if facts.change_untested:
+        note += (
+            f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
+            "for change"
+        )
     return f"{body[0].upper()}{body[1:]} ({note})."
 
 
@@ -271,7 +292,14 @@ def quote(dataset: Dataset, selection: Selection) -> str:
     """The sentence for a selection, worded for where its total comes from: the dataset's ledger
     of published figures (:mod:`tui.data.provenance`) where it has one, else a provenance column,
     else the dataset's own say (modelled, or as filed)."""
-    known = summary(dataset, selection).total_provenance
+    result = summary(dataset, selection)
+    known = result.total_provenance
+    if result.published_only and result.totals.get(result.measure) is None:
+        facts = facts_of(dataset, selection)
+        return (
+            f"No published figure gives this count ({facts.subject}, {facts.period or 'all years'}"
+            "): it is modelled, so the published-only view leaves it out."
+        )
     if known is not None:
         figure = known.figure
         source = Source(figure.source_title, figure.published or None) if figure else None
