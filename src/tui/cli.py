@@ -21,6 +21,7 @@ from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output
 from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
+from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.provenance import LEGEND
 from tui.data.query import (
     CHANGE,
@@ -36,7 +37,7 @@ from tui.data.query import (
 )
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.schema import JURISDICTION_KEYS, canonical_column
+from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
 from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
@@ -45,6 +46,7 @@ from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
 SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
+MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
 
 
 def parse_where(dataset: Dataset, clauses: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -75,7 +77,9 @@ def resolve_dimension(dataset: Dataset, name: str) -> str:
 
 
 def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
-    """The member of ``dimension`` a user's value refers to."""
+    """The member of ``dimension`` a user's value refers to: exactly, ignoring case when that is
+    unambiguous, or as the loader reads the same spelling in a file (``2021-22`` is ``2021/22``,
+    ``Greater Manchester Police`` is ``Greater Manchester``)."""
     members = dataset.members(dimension)
     value = value.strip()
     if value in members:
@@ -83,6 +87,10 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     folded = [m for m in members if m.casefold() == value.casefold()]
     if len(folded) == 1:
         return folded[0]
+    forces = force_names(repo_data_dir() / "forces.csv") if dimension == FORCE else None
+    spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
+    if spelled in members:
+        return spelled
     sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
     raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
 
