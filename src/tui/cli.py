@@ -15,10 +15,19 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
-from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note
+from tui.data.format import (
+    measure_splitting,
+    no_data_note,
+    not_split_note,
+    recorded_note,
+    summary_lines,
+    uncertainty_note,
+)
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
@@ -45,7 +54,7 @@ from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
+SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE)
 MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
 
 
@@ -117,10 +126,20 @@ def build_selection(
         selection = selection.with_measure(canonical_column(measure))
     for dimension, members in parse_where(dataset, where).items():
         selection = selection.with_filter(dimension, members)
+    note = not_split_note(dataset, selection.group_by, selection.measure) if by else None
+    if note:
+        other = measure_splitting(dataset, selection.group_by, selection.measure)
+        raise DataError(f"{note}; ask for them with --measure {other}")
     if sort:
         column = selection.group_by if sort == "name" else canonical_column(sort)
-        if column not in SORTABLE and column != selection.group_by and column != selection.measure:
-            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(SORTABLE)})")
+        sortable = (selection.measure, *SORTABLE, selection.group_by)
+        if column in dataset.measures and column != selection.measure:
+            raise DataError(
+                f"cannot sort by '{sort}': the table counts {selection.measure} "
+                f"(use --sort {selection.measure}, or --measure {column})"
+            )
+        if column not in sortable:
+            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(sortable[:-1])})")
         selection = selection.with_sort(column, descending=not ascending)
     validate(dataset, selection)
     return selection
@@ -151,7 +170,9 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--measure", help="measure column (default: offences)")
     parser.add_argument(
-        "--sort", help="sort column: name, offences, share, share_recorded, change, rate_per_100k"
+        "--sort",
+        help="sort column: name, the measure (offences or instances), share, share_recorded, "
+        "change, rate_per_100k",
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
 
@@ -511,6 +532,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except DataError as error:
         print(f"scwc: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except pl.exceptions.PolarsError as error:  # a case the checks above missed: still one line
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

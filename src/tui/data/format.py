@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from tui.data.dataset import Dataset
 from tui.data.query import (
     CHANGE,
     CHANGE_SIGNIFICANT,
@@ -11,6 +12,7 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Summary,
+    drill_dimensions,
 )
 from tui.data.schema import PROVENANCE, label
 
@@ -228,3 +230,22 @@ def shown_table(result: Summary, separator: str = "\t", markdown: bool = False) 
         lines = [separator.join(line) for line in [header, *rows]]
     explained = notes(result)
     return "\n".join([*lines, "", explained] if explained else lines) + "\n"
+
+
+def measure_splitting(dataset: Dataset, dimension: str, measure: str) -> str | None:
+    """The other measure that is broken down by ``dimension`` when ``measure`` is not (platforms
+    are counted in instances, not offences); ``None`` when ``measure`` is."""
+    if dimension in drill_dimensions(dataset, measure):
+        return None
+    return next((m for m in dataset.measures if dimension in drill_dimensions(dataset, m)), None)
+
+
+def not_split_note(dataset: Dataset, dimension: str, measure: str) -> str | None:
+    """One line saying ``measure`` is not split by ``dimension`` and which measure is."""
+    other = measure_splitting(dataset, dimension, measure)
+    if other is None:
+        return None
+    return (
+        f"{label(measure)} are not split by {label(dimension).lower()}: "
+        f"{label(dimension).lower()}s are counted in {label(other).lower()}"
+    )
