@@ -153,11 +153,11 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await settle(pilot)
         counts = [int(r[1].replace(",", "")) for r in table_rows(app)[:-1]]
         assert counts[0] == max(counts)  # largest first by default
-        await press(pilot, "s")  # offences, largest first
-        assert app.selection.sort_column == "offences" and app.selection.descending
-        await press(pilot, "S")  # reversed: smallest first
-        assert table_rows(app)[0][0] == "City of London"
-        await press(pilot, "s", "s", "s", "s")  # share, share recorded, change, rate
+        shown = [r[0] for r in table_rows(app)]
+        await press(pilot, "s")  # offences, share and share recorded are the order shown
+        assert app.selection.sort_column == "change" and app.selection.descending
+        assert [r[0] for r in table_rows(app)] != shown  # the first s visibly re-sorts
+        await press(pilot, "s")  # rate
         assert app.selection.sort_column == "rate_per_100k"
         rates = [float(r[5]) for r in table_rows(app)[:-1]]
         assert rates == sorted(rates, reverse=True)
@@ -166,6 +166,42 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await press(pilot, "s")  # by name
         names = [r[0] for r in table_rows(app)[:-1]]
         assert names == sorted(names)
+        await press(pilot, "s", "S")  # offences, then reversed: smallest first
+        assert app.selection.sort_column == "offences" and not app.selection.descending
+        assert table_rows(app)[0][0] == "City of London"
+
+
+async def test_the_first_s_changes_the_order_whatever_the_grouping(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for dimension in ("nation", "region", "force", "year", "age_band"):
+            app.group_by(dimension)
+            await settle(pilot)
+            shown = [r[0] for r in table_rows(app)]
+            await press(pilot, "s")
+            assert [r[0] for r in table_rows(app)] != shown, dimension
+
+
+async def test_pickers_jump_to_a_typed_name(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g", *"reg", "enter")
+        assert app.selection.group_by == "region"
+        await press(pilot, "g", *"ag", "enter")
+        assert app.selection.group_by == "age_band"
+        await press(pilot, "m", "p", "enter")
+        assert app.selection.measure == "instances"
+
+
+async def test_grouping_offences_by_platform_says_they_are_counted_in_instances(
+    app: ExplorerApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g", *"platform", "enter")
+        assert app.selection.group_by == "nation"  # not a one-row "Not split" table
+        shown = [n.message for n in app._notifications]
+        assert any("counted in platform instances: press m" in m for m in shown), shown
 
 
 async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> None:
