@@ -431,6 +431,8 @@ def run_summary(argv: Sequence[str]) -> int:
     print()
     if result.provenance is not None:
         print(LEGEND)
+    if result.rate_label:
+        notes.append(f"Rate per 100k: {result.rate_label}.")
     print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0
 
