@@ -186,9 +186,12 @@ def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
 
 def test_toggle_and_clear() -> None:
     members = ("a", "b", "c")
-    selection = Selection("x", "n").toggled("x", "b", members)
-    assert selection.members("x") == ("a", "c")
-    assert selection.toggled("x", "b", members).members("x") is None
+    selection = Selection("x", "n").toggled("x", "b", members)  # nothing ticked: keep only b
+    assert selection.members("x") == ("b",)
+    assert selection.toggled("x", "a", members).members("x") == ("a", "b")
+    assert selection.toggled("x", "b", members).members("x") is None  # none ticked: all kept
+    every = selection.toggled("x", "a", members).toggled("x", "c", members)
+    assert every.members("x") is None
     assert selection.cleared().filters == ()
 
 
