@@ -24,7 +24,7 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import modelled_notes, notes, range_words
+from tui.data.format import measure_splitting, modelled_notes, not_split_note, notes, range_words
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.provenance import LEGEND, MODELLED, ledger
 from tui.data.query import (
@@ -41,6 +41,8 @@ from tui.data.query import (
     offence_caveat,
     results,
     rows_page,
+    sort_summary,
+    summary,
     with_jurisdiction,
 )
 from tui.data.reconcile import reconcile
@@ -405,7 +407,13 @@ class ExplorerApp(App[None]):
         )
 
     def group_by(self, dimension: str) -> None:
-        """Group the table by ``dimension``."""
+        """Group the table by ``dimension``; one the measure is not split by (platforms in
+        offences) is refused with a line saying which measure counts it and how to get there."""
+        other = measure_splitting(self.dataset, dimension, self.selection.measure)
+        if other is not None:
+            note = not_split_note(self.dataset, dimension, self.selection.measure)
+            self.notify(f"{note}: press m and pick {label(other)}", severity="warning")
+            return
         self.selection = self.selection.grouped_by(dimension)
 
     def action_pick_measure(self) -> None:
@@ -429,10 +437,20 @@ class ExplorerApp(App[None]):
         ]
 
     def action_cycle_sort(self) -> None:
-        """Sort by the next column."""
+        """Sort by the next column that puts the rows in another order (largest first by
+        offences, share or share where recorded is often the order already shown)."""
         columns = self.sort_columns()
-        following = columns[(columns.index(self.selection.sort_column) + 1) % len(columns)]
-        self.sort_by(following)
+        start = columns.index(self.selection.sort_column)
+        following = [columns[(start + step) % len(columns)] for step in range(1, len(columns))]
+        frame = summary(self.dataset, self.selection).frame
+        key = self.selection.group_by
+        shown = sort_summary(frame, self.selection)[key].to_list()
+        for column in following:
+            candidate = self.selection.with_sort(column, column != key)
+            if sort_summary(frame, candidate)[key].to_list() != shown:
+                self.sort_by(column)
+                return
+        self.sort_by(following[0])
 
     def sort_by(self, column: str | None, descending: bool | None = None) -> None:
         """Sort by ``column`` (largest first, names A-Z first)."""

@@ -15,19 +15,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import (
     PUBLISHED_ONLY_LEGEND,
+    measure_splitting,
     modelled_notes,
     no_data_note,
+    not_split_note,
     recorded_note,
     summary_lines,
     uncertainty_note,
 )
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
+from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.provenance import LEGEND
 from tui.data.query import (
     CHANGE,
@@ -43,7 +48,7 @@ from tui.data.query import (
 )
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.schema import JURISDICTION_KEYS, canonical_column
+from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
 from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
@@ -51,7 +56,8 @@ from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
+SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE)
+MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
 
 
 def parse_where(dataset: Dataset, clauses: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -82,7 +88,9 @@ def resolve_dimension(dataset: Dataset, name: str) -> str:
 
 
 def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
-    """The member of ``dimension`` a user's value refers to."""
+    """The member of ``dimension`` a user's value refers to: exactly, ignoring case when that is
+    unambiguous, or as the loader reads the same spelling in a file (``2021-22`` is ``2021/22``,
+    ``Greater Manchester Police`` is ``Greater Manchester``)."""
     members = dataset.members(dimension)
     value = value.strip()
     if value in members:
@@ -90,6 +98,10 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     folded = [m for m in members if m.casefold() == value.casefold()]
     if len(folded) == 1:
         return folded[0]
+    forces = force_names(repo_data_dir() / "forces.csv") if dimension == FORCE else None
+    spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
+    if spelled in members:
+        return spelled
     sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
     raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
 
@@ -117,10 +129,20 @@ def build_selection(
         selection = selection.with_measure(canonical_column(measure))
     for dimension, members in parse_where(dataset, where).items():
         selection = selection.with_filter(dimension, members)
+    note = not_split_note(dataset, selection.group_by, selection.measure) if by else None
+    if note:
+        other = measure_splitting(dataset, selection.group_by, selection.measure)
+        raise DataError(f"{note}; ask for them with --measure {other}")
     if sort:
         column = selection.group_by if sort == "name" else canonical_column(sort)
-        if column not in SORTABLE and column != selection.group_by and column != selection.measure:
-            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(SORTABLE)})")
+        sortable = (selection.measure, *SORTABLE, selection.group_by)
+        if column in dataset.measures and column != selection.measure:
+            raise DataError(
+                f"cannot sort by '{sort}': the table counts {selection.measure} "
+                f"(use --sort {selection.measure}, or --measure {column})"
+            )
+        if column not in sortable:
+            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(sortable[:-1])})")
         selection = selection.with_sort(column, descending=not ascending)
     if published_only:
         selection = selection.with_published_only(True)
@@ -153,7 +175,9 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--measure", help="measure column (default: offences)")
     parser.add_argument(
-        "--sort", help="sort column: name, offences, share, share_recorded, change, rate_per_100k"
+        "--sort",
+        help="sort column: name, the measure (offences or instances), share, share_recorded, "
+        "change, rate_per_100k",
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
     parser.add_argument(
@@ -421,6 +445,8 @@ def run_summary(argv: Sequence[str]) -> int:
     print()
     if result.provenance is not None:
         print(LEGEND)
+    if result.rate_label:
+        notes.append(f"Rate per 100k: {result.rate_label}.")
     print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0
 
@@ -522,6 +548,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except DataError as error:
         print(f"scwc: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except pl.exceptions.PolarsError as error:  # a case the checks above missed: still one line
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

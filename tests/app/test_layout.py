@@ -93,10 +93,10 @@ async def test_member_boxes_read_without_colour(dataset) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f", "home", "down", "down", "enter")  # Year
-        await press(pilot, "space")  # untick the first year
+        await press(pilot, "space")  # keep only the first year
         members = app.query_one(MemberList)
         lines = ["".join(s.text for s in members.render_line(y)) for y in range(2)]
-        assert lines[0].startswith("[ ]") and lines[1].startswith("[x]")
+        assert lines[0].startswith("[x]") and lines[1].startswith("[ ]")
 
 
 async def test_export_radio_buttons_show_which_is_chosen(dataset, tmp_path) -> None:
