@@ -115,6 +115,7 @@ def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
         "real_figures.csv",
         "more_figures.csv",
         "figure_rules.toml",
+        "holdout.csv",
     ):
         shutil.copy(data_dir / name, tmp_path / name)
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0

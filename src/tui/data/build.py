@@ -541,8 +541,8 @@ def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
     )
 
 
-def metadata(figures: list[Figure]) -> dict:
-    """The contents of ``data/offences.toml``."""
+def metadata(figures: list[Figure], accuracy: str | None = None) -> dict:
+    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run."""
     used = sorted(
         {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
     )
@@ -588,7 +588,7 @@ def metadata(figures: list[Figure]) -> dict:
             "the status line; `scwc sources` and the Sources screen (o) list every figure.",
             "6. Only a dataset that reproduces every target is written.",
         ],
-        "ranges": RANGES,
+        "ranges": RANGES | ({"accuracy": accuracy} if accuracy else {}),
         "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
         "simplifications": ASSUMPTIONS,
         "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
@@ -604,6 +604,7 @@ def write(data_dir: Path) -> list[Path]:
     The check reads the files from a scratch folder; only a dataset with 0 mismatches is written.
     """
     from tui.data.atomic import write_atomically
+    from tui.data.holdout import summary as holdout_summary
     from tui.data.load import load_dataset
     from tui.data.ranges import RANGE_SCHEMA, cell_ranges, scope_ranges
     from tui.data.reconcile import reconcile
@@ -617,7 +618,9 @@ def write(data_dir: Path) -> list[Path]:
         raise ValueError(
             f"the modelled breakdown fails {len(broken)} sanity check(s): " + "; ".join(broken[:5])
         )
-    meta = tomli_w.dumps(metadata(figures))
+    held_out = data_dir / "holdout.csv"
+    accuracy = holdout_summary(held_out) if held_out.is_file() else None
+    meta = tomli_w.dumps(metadata(figures, accuracy))
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -640,6 +643,18 @@ def write(data_dir: Path) -> list[Path]:
     return [csv_path, ranges_path, toml_path]
 
 
+def run_holdout(data_dir: Path) -> str:
+    """Write ``data/holdout.csv`` and return its summary sentence."""
+    from tui.data.atomic import write_atomically
+    from tui.data.holdout import cases, summary, write_cases
+
+    forces = read_forces(data_dir / "forces.csv")
+    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
+    path = data_dir / "holdout.csv"
+    write_atomically(path, lambda staged: write_cases(staged, rows))
+    return summary(path)
+
+
 def main(argv: list[str] | None = None, announce: Callable[[str], object] = print) -> int:
     """Command line: rebuild ``data/offences.csv`` and ``data/offences.toml``."""
     from tui.data.dataset import DataError
@@ -647,8 +662,16 @@ def main(argv: list[str] | None = None, announce: Callable[[str], object] = prin
 
     parser = argparse.ArgumentParser(prog="python -m tui.data.build", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=repo_data_dir())
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="first leave each published force-year out in turn, refit, and write "
+        "data/holdout.csv (the accuracy offences.toml reports)",
+    )
     args = parser.parse_args(argv)
     try:
+        if args.holdout:
+            announce(run_holdout(args.data_dir))
         for path in write(args.data_dir):
             announce(f"wrote {path}")
     except (OSError, ValueError, DataError) as error:
