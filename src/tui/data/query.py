@@ -12,7 +12,14 @@ import polars as pl
 
 from tui.data import stats
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.provenance import MODELLED, PLACE, Provenance, ledger
+from tui.data.provenance import (
+    MODELLED,
+    PLACE,
+    ColumnLedger,
+    Ledger,
+    Provenance,
+    provenance_book,
+)
 from tui.data.ranges import (
     BOUND,
     EXACT,
@@ -107,7 +114,7 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
             raise DataError(f"{dimension} has no member '{unknown[0]}'")
-    if selection.published_only and ledger(dataset) is None:
+    if selection.published_only and provenance_book(dataset) is None:
         raise DataError(
             f"published only: {dataset.name} does not say which of its numbers are modelled"
         )
@@ -448,7 +455,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         rate_label = "per 100,000 residents" + (
             " per year" if total_years > 1 or key == YEAR else ""
         )
-    book = ledger(dataset)
+    book = provenance_book(dataset)
     provenance = total_provenance = None
     untested: frozenset[str] = frozenset()
     total_untested = False
@@ -459,7 +466,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
             for member in members
         }
         total_provenance = book.of(selection.filters, measure)
-        untested, total_untested = _untested_changes(dataset, selection, members)
+        untested, total_untested = _untested_changes(dataset, selection, members, book)
         frame = frame.with_columns(
             pl.when(pl.col(key).cast(pl.String).is_in(list(untested)))
             .then(None)
@@ -468,9 +475,10 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if total_untested:
             totals[CHANGE_SIGNIFICANT] = None
-        frame, totals = _with_ranges(
-            dataset, selection, frame, totals, provenance, total_provenance
-        )
+        if isinstance(book, Ledger):  # ranges come with the published figures' dataset only
+            frame, totals = _with_ranges(
+                dataset, selection, frame, totals, provenance, total_provenance
+            )
         if selection.published_only:
             frame, totals = _published_only(
                 frame, totals, provenance, total_provenance, untested, total_untested
@@ -492,12 +500,11 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
 
 
 def _untested_changes(
-    dataset: Dataset, selection: Selection, members: list[str]
+    dataset: Dataset, selection: Selection, members: list[str], book: Ledger | ColumnLedger
 ) -> tuple[frozenset[str], bool]:
     """The members (and whether the total) whose change compares a modelled count: a model's
     guess is no measurement, so such a change gets no significance test."""
-    book = ledger(dataset)
-    if book is None or YEAR not in dataset.dimensions:
+    if YEAR not in dataset.dimensions:
         return frozenset(), False
     key, measure = selection.group_by, selection.measure
     base = selection.with_filter(YEAR, None)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.provenance import ledger
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
 from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, YEAR, label
@@ -300,7 +301,7 @@ def quote(dataset: Dataset, selection: Selection) -> str:
             f"No published figure gives this count ({facts.subject}, {facts.period or 'all years'}"
             "): it is modelled, so the published-only view leaves it out."
         )
-    if known is not None:
+    if known is not None and ledger(dataset) is not None:
         figure = known.figure
         source = Source(figure.source_title, figure.published or None) if figure else None
         return sentence(facts_of(dataset, selection), known.status, source)
