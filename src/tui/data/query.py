@@ -43,6 +43,7 @@ from tui.data.schema import (
     drill_order,
     label,
 )
+from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -88,7 +89,26 @@ def counted_by(dataset: Dataset, measure: str) -> pl.Expr:
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
     """All underlying rows the selection keeps, with members for values (for exports)."""
-    return dataset.present(filtered(dataset, selection).collect())
+    return published_rows(
+        dataset, selection, dataset.present(filtered(dataset, selection).collect())
+    )
+
+
+def published_rows(dataset: Dataset, selection: Selection, rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows as the selection shows them: in the published-only view a modelled row's counts are
+    blanked (every row of the embedded dataset is a cell of the modelled breakdown; a file's own
+    ``provenance`` column says it per row)."""
+    book = provenance_book(dataset) if selection.published_only else None
+    if book is None:
+        return rows
+    if isinstance(book, ColumnLedger):
+        modelled = ~pl.col(PROVENANCE_COLUMN).cast(pl.String).is_in(["published", "derived"])
+    else:
+        modelled = pl.lit(True)
+    measures = [m for m in dataset.measures if m in rows.columns]
+    return rows.with_columns(
+        pl.when(modelled).then(None).otherwise(pl.col(m)).alias(m) for m in measures
+    )
 
 
 def cells(
@@ -701,7 +721,8 @@ def matched(dataset: Dataset, selection: Selection) -> tuple[int, int]:
 
 def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -> pl.DataFrame:
     """One page of the filtered underlying rows (only that page is read into memory)."""
-    return dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
+    page = dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
+    return published_rows(dataset, selection, page)
 
 
 @dataclass(frozen=True)
