@@ -169,7 +169,10 @@ async def test_the_map_marks_modelled_tiles_and_counts_them(ranged, size) -> Non
         assert f"{MODELLED_FILL * 3} modelled ({len(modelled)} of {coloured})" in drawn
         view.highlighted = modelled[0].force
         await settle(pilot)
-        assert "○ modelled" in str(app.screen.query_one("#map-status").render())
+        status = str(app.screen.query_one("#map-status").render())
+        assert "○ modelled" in status
+        allowed = modelled[0].allowed
+        assert allowed is not None and f"{allowed.low:,}–{allowed.high:,}" in status
 
 
 async def test_a_users_file_with_a_provenance_column_gets_its_marks_and_no_range(
