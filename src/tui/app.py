@@ -26,7 +26,7 @@ from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import measure_splitting, modelled_notes, not_split_note, notes, range_words
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.provenance import LEGEND, MODELLED, ledger
+from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -571,7 +571,7 @@ class ExplorerApp(App[None]):
 
     def action_toggle_published_only(self) -> None:
         """Blank every modelled number (or show them again): what is left can be quoted."""
-        if ledger(self.dataset) is None:
+        if provenance_book(self.dataset) is None:
             self.notify(
                 "This file does not say which of its numbers are modelled: nothing to blank",
                 timeout=4,

@@ -201,7 +201,8 @@ def export_content(
     else:
         result = summary(dataset, selection)
         frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
-        if result.provenance is not None:
+        marked = result.provenance is not None and result.key != PROVENANCE
+        if marked:
             frame = frame.with_columns(
                 pl.col(result.key)
                 .replace_strict({m: p.status for m, p in result.provenance.items()})
@@ -210,7 +211,7 @@ def export_content(
         titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
-        if result.total_provenance is not None and result.provenance is not None:
+        if marked and result.total_provenance is not None:
             totals[PROVENANCE] = result.total_provenance.status
             published = [*result.provenance.values(), result.total_provenance]
     if PROVENANCE in frame.columns:
