@@ -91,6 +91,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                 yield Button("Export", variant="primary", id="export")
 
     def on_mount(self) -> None:
+        if not self.query("#path"):  # the app is closing (q typed just before e): nothing to fill
+            return
         self._suggest()
         path_input = self.query_one("#path", Input)
         path_input.focus()
