@@ -248,10 +248,10 @@ async def test_a_long_filter_line_is_shortened_at_a_word(dataset) -> None:
         await settle(pilot)
         line = str(app.query_one("#chips").render())
         assert len(line) <= 78
-        assert "… (a: in full)" in line and "(x clears)" in line
+        assert " …(a)" in line and "(x clears)" in line
         words = {"Jurisdiction", "England", "and", "Wales", "Force", "Kent", "Surrey", "Sussex"}
         words |= {"Year", "2022/23", "2023/24", "Age", "band", "12-15"}
-        assert line.split(" … (a: in full)")[0].split()[-1].strip(":,") in words
+        assert line.split(" …(a)")[0].split()[-1].strip(":,") in words
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
@@ -281,3 +281,18 @@ def lines_of(widget) -> list[str]:
 
     size = widget.outer_size
     return [s.text for s in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_status_line_drops_whole_parts_rather_than_cutting_one(dataset, size) -> None:
+    """It ended "41,986" at 120x40 and "figure ·" at 80x24, the rest cut off."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        status = app.query_one("#status")
+        line = str(status.render())
+        assert len(line) <= status.content_size.width
+        assert not line.rstrip().endswith("·")
+        assert line.rstrip().endswith(("offences", app.dataset.name, "figure", " …"))

@@ -86,7 +86,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Label("File or folder (a .toml sidecar is written beside it):")
             yield Input(id="path", select_on_focus=False)
             with Horizontal(id="buttons"):
-                yield Label("ctrl+s or Export writes · Esc cancels", id="keys")
+                yield Label("ctrl+s exports · Esc cancels", id="keys")
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", variant="primary", id="export")
 

@@ -45,7 +45,7 @@ class FilterChips(Static):
         hint = "   (x clears)" if others else "   (offence kept by x)" if selection.filters else ""
         room = self.content_size.width - len("Filters  ") - len(hint)
         text = Text("Filters  ", style="bold", no_wrap=True)
-        text.append(fit_parts(filter_parts(selection), room, more="… (a: in full)") or "No filters")
+        text.append(fit_parts(filter_parts(selection), room, more="…(a)") or "No filters")
         text.append(hint, style="dim")
         self.update(text)
 
