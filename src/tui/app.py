@@ -433,8 +433,14 @@ class ExplorerApp(App[None]):
         self._pick("Measure", list(self.dataset.measures), self.selection.measure, self.set_measure)
 
     def set_measure(self, measure: str) -> None:
-        """Show ``measure``."""
-        self.selection = self.selection.with_measure(measure)
+        """Show ``measure``; grouped by a dimension it is not split by (platforms, for
+        offences), the table goes back to the starting grouping and says why."""
+        selection = self.selection.with_measure(measure)
+        note = not_split_note(self.dataset, selection.group_by, measure)
+        if note:
+            selection = selection.grouped_by(initial_selection(self.dataset).group_by)
+            self.notify(f"{note}: grouped by {label(selection.group_by).lower()}", timeout=6)
+        self.selection = selection
 
     def sort_columns(self) -> list[str | None]:
         """Sortable columns in the order ``s`` cycles through them (``None``: natural order)."""
