@@ -240,9 +240,12 @@ def missing_force_years(
     return [(f, y) for y in years for f in forces if (f, y) not in counted]
 
 
-def gaps_of(missing: list[tuple[str, str]], single_force: bool) -> tuple[str, ...]:
+def gaps_of(
+    missing: list[tuple[str, str]], single_force: bool, one_year: bool = False
+) -> tuple[str, ...]:
     """The missing force-years, worded: ``with no figure for 2021/22`` for one force, else
-    ``with no figure for Hampshire in 2021/22``."""
+    ``with no figure for Hampshire in 2021/22`` (``with no figure for Hampshire`` when the
+    sentence is about that one year)."""
     by_force: dict[str, list[str]] = {}
     for force, year in missing:
         by_force.setdefault(force, []).append(year)
@@ -250,6 +253,8 @@ def gaps_of(missing: list[tuple[str, str]], single_force: bool) -> tuple[str, ..
         return ()
     if single_force:
         return (f"with no figure for {_joined(next(iter(by_force.values())))}",)
+    if one_year:  # the year is the period's, already said
+        return (f"with no figure for {_joined(list(by_force))}",)
     named = [f"{force} in {_joined(years)}" for force, years in by_force.items()]
     return (f"with no figure for {_joined(named)}",)
 
@@ -342,7 +347,7 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         significant=significant,  # type: ignore[arg-type]
         qualifiers=qualifiers_of(selection, PLATFORM_DIMENSIONS if platforms else ()),
         platforms=platforms,
-        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1),
+        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
     )
 
 
