@@ -318,3 +318,9 @@ def test_every_published_quote_has_one_pair_of_brackets(capsys):
     for where in (("force=Kent", "year=2023/24"), ("year=2023/24",), ("force=Hampshire",)):
         text = quoted(capsys, *where)
         assert text.count("(") == 1 and text.count(")") == 1, text
+
+
+def test_no_app_recorded_is_not_worded_as_an_app(capsys):
+    text = quoted(capsys, "year=2023/24", "platform=Not recorded", jurisdiction="ew")
+    assert text.startswith("No app was recorded for an estimated ")
+    assert "where the app was recorded" not in text

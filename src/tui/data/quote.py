@@ -21,7 +21,7 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.loading.paths import repo_data_dir
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
-from tui.data.schema import FORCE, MEASURE, YEAR, label
+from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
 PROVENANCE = "provenance"
@@ -391,6 +391,8 @@ def _used_in(facts: QuoteFacts, estimate: bool) -> str:
     offences = f"the offences of {facts.offence}{qualified} recorded by {by}"
     if facts.period:
         offences += f" {facts.period}"
+    if facts.platforms == NOT_RECORDED:
+        return f"No app was recorded for {number} of {offences}"
     offences += " where the app was recorded"
     if " or " in (facts.platforms or "") or (facts.platforms or "").startswith("apps "):
         return f"{facts.platforms} were used {number} times (platform instances) in {offences}"
