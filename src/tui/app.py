@@ -24,7 +24,14 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import measure_splitting, modelled_notes, not_split_note, notes, range_words
+from tui.data.format import (
+    fit_parts,
+    measure_splitting,
+    modelled_notes,
+    not_split_note,
+    notes,
+    range_words,
+)
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.query import (
@@ -62,7 +69,7 @@ from tui.screens.prompt import TextPrompt
 from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
-from tui.widgets.filter_chips import FilterChips
+from tui.widgets.filter_chips import FilterChips, describe_filters
 from tui.widgets.filter_panel import FilterPanel, MemberList, MemberSearch
 from tui.widgets.footer import Footer
 from tui.widgets.messages import DrillRequested, FilterChanged, FilterDimensionShown
@@ -77,6 +84,10 @@ from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 
 NARROW_WIDTH = 110
+HEADER_SIDES = 9
+"""Columns the header keeps on each side of its centred title (icon, clock)."""
+NOTE_LINES, NOTE_LINES_NARROW = 4, 2
+"""Lines the note under the table may take (below 110 columns the chart needs the room)."""
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
@@ -118,6 +129,7 @@ class ExplorerApp(App[None]):
         self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder)
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
+        self.note_parts: list[str | None] = []
         self._pending_cursor = 0
         self._loading_timer: Timer | None = None
         self.rows_offset = 0
@@ -167,6 +179,27 @@ class ExplorerApp(App[None]):
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_WIDTH, "narrow")
         self.screen.set_class(width >= WIDE_WIDTH, "wide")
+        # the header centres "title — subtitle" between its icon and clock: shorten at a word
+        room = width - 2 * HEADER_SIDES - len(self.title) - len(" — ")
+        self.sub_title = fit_parts([self.dataset.name], room, more="…")
+        self.call_after_refresh(self._show_note)
+
+    def _show_note(self) -> None:
+        """The line under the table: counting, what the columns mean, the legend; shortened at a
+        word when it does not fit (``a`` shows it in full)."""
+        note = self.query_one("#note", Static)
+        lines = NOTE_LINES_NARROW if self.screen.has_class("narrow") else NOTE_LINES
+        width = note.content_size.width
+        parts = [p for p in self.note_parts if p]
+        note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
+
+    def on_screen_shown(self) -> list[str]:
+        """The title, filters and notes as the main screen would show them with room enough."""
+        return [
+            f"{self.title} — {self.dataset.name}",
+            f"Filters: {describe_filters(self.selection)}",
+            *(p for p in self.note_parts if p),
+        ]
 
     # ---- the one data flow --------------------------------------------------------------
     def watch_selection(self) -> None:
@@ -235,19 +268,14 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        note = " · ".join(
-            filter(
-                None,
-                [
-                    *modelled_notes(computed.summary, selection.sort_column),
-                    counting(self.dataset, selection),
-                    notes(computed.summary, selection.sort_column, modelled=False),
-                    legend,
-                    caveat and SHORT_CAVEAT,
-                ],
-            )
-        )
-        self.query_one("#note", Static).update(note)
+        self.note_parts = [
+            *modelled_notes(computed.summary, selection.sort_column),
+            counting(self.dataset, selection),
+            notes(computed.summary, selection.sort_column, modelled=False),
+            legend,
+            caveat and SHORT_CAVEAT,
+        ]
+        self._show_note()
         self.query_one(Chart).show(computed.chart)
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
@@ -421,8 +449,14 @@ class ExplorerApp(App[None]):
         self._pick("Measure", list(self.dataset.measures), self.selection.measure, self.set_measure)
 
     def set_measure(self, measure: str) -> None:
-        """Show ``measure``."""
-        self.selection = self.selection.with_measure(measure)
+        """Show ``measure``; grouped by a dimension it is not split by (platforms, for
+        offences), the table goes back to the starting grouping and says why."""
+        selection = self.selection.with_measure(measure)
+        note = not_split_note(self.dataset, selection.group_by, measure)
+        if note:
+            selection = selection.grouped_by(initial_selection(self.dataset).group_by)
+            self.notify(f"{note}: grouped by {label(selection.group_by).lower()}", timeout=6)
+        self.selection = selection
 
     def sort_columns(self) -> list[str | None]:
         """Sortable columns in the order ``s`` cycles through them (``None``: natural order)."""
@@ -546,7 +580,7 @@ class ExplorerApp(App[None]):
 
     def action_about(self) -> None:
         """Show the dataset's metadata."""
-        self.push_screen(AboutScreen(self.dataset))
+        self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

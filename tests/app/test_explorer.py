@@ -444,3 +444,16 @@ async def test_what_start_up_made_is_kept_out_of_full_garbage_collections(datase
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() > 0
+
+
+async def test_switching_to_offences_while_grouped_by_platform_regroups_and_says_why(
+    app: ExplorerApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "m", "p", "enter", "g", *"platform o", "enter")
+        assert (app.selection.measure, app.selection.group_by) == ("instances", "platform_owner")
+        await press(pilot, "m", "o", "enter")
+        assert app.selection.measure == "offences" and app.selection.group_by == "nation"
+        assert "Not split" not in [r[0] for r in table_rows(app)]
+        assert any("counted in platform instances" in n.message for n in app._notifications)

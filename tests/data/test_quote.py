@@ -273,7 +273,8 @@ def test_several_platforms_are_counted_as_instances_not_offences(capsys):
         (("force=Hampshire",), "from 2017/18 to 2024/25 combined, with no figure for 2021/22"),
         (("force=Lincolnshire",), "combined, with no figure for 2024/25"),
         (("region=South East",), "combined, with no figure for Hampshire in 2021/22"),
-        (("region=East Midlands", "year=2024/25"), "with no figure for Lincolnshire in 2024/25"),
+        (("region=East Midlands", "year=2024/25"), "in 2024/25, with no figure for Lincolnshire ("),
+        (("force=Hampshire", "force=Kent"), "with no figure for Hampshire in 2021/22"),
     ],
 )
 def test_a_sum_that_skips_a_missing_year_names_it(capsys, where, missing: str):
@@ -289,7 +290,7 @@ def test_a_force_year_with_no_figure_is_not_quoted_as_zero(capsys):
 
 def test_a_change_is_not_given_between_years_missing_different_forces(capsys):
     text = quoted(capsys, "region=South East", "year=2021/22")
-    assert " on 2020/21" not in text and "with no figure for Hampshire in 2021/22" in text
+    assert " on 2020/21" not in text and "in 2021/22, with no figure for Hampshire (" in text
 
 
 @pytest.mark.parametrize(
@@ -320,3 +321,9 @@ def test_every_published_quote_has_one_pair_of_brackets(capsys):
     for where in (("force=Kent", "year=2023/24"), ("year=2023/24",), ("force=Hampshire",)):
         text = quoted(capsys, *where)
         assert text.count("(") == 1 and text.count(")") == 1, text
+
+
+def test_no_app_recorded_is_not_worded_as_an_app(capsys):
+    text = quoted(capsys, "year=2023/24", "platform=Not recorded", jurisdiction="ew")
+    assert text.startswith("No app was recorded for an estimated ")
+    assert "where the app was recorded" not in text

@@ -363,3 +363,32 @@ def not_split_note(dataset: Dataset, dimension: str, measure: str) -> str | None
         f"{label(measure)} are not split by {label(dimension).lower()}: "
         f"{label(dimension).lower()}s are counted in {label(other).lower()}"
     )
+
+
+SEPARATOR = " · "
+MORE = "…"
+
+
+def fit_parts(parts: list[str], width: int, lines: int = 1, more: str = MORE) -> str:
+    """``parts`` joined by `` · `` and wrapped at words into at most ``lines`` lines of ``width``;
+    what does not fit is left out whole (never cut mid-word) and ``more`` says so."""
+    words = SEPARATOR.join(parts).split(" ")
+    if width <= 0 or _wrapped_lines(words, width) <= lines:
+        return SEPARATOR.join(parts)
+    for kept in range(len(words) - 1, 0, -1):
+        shown = " ".join(words[:kept]).rstrip(" ·,;:(") + f" {more}"
+        if _wrapped_lines(shown.split(" "), width) <= lines:
+            return shown
+    return more
+
+
+def _wrapped_lines(words: list[str], width: int) -> int:
+    """How many lines ``words`` take wrapped at ``width`` (a word longer than it takes its own)."""
+    count, used = 1, 0
+    for word in words:
+        needed = len(word) if used == 0 else used + 1 + len(word)
+        if needed <= width or used == 0:
+            used = needed
+        else:
+            count, used = count + 1, len(word)
+    return count

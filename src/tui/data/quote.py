@@ -23,7 +23,7 @@ from tui.data.loading.paths import repo_data_dir
 from tui.data.provenance import ledger
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
 from tui.data.ranges import BOUND, Range
-from tui.data.schema import FORCE, MEASURE, YEAR, label
+from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
 PROVENANCE = "provenance"
@@ -246,9 +246,12 @@ def missing_force_years(
     return [(f, y) for y in years for f in forces if (f, y) not in counted]
 
 
-def gaps_of(missing: list[tuple[str, str]], single_force: bool) -> tuple[str, ...]:
+def gaps_of(
+    missing: list[tuple[str, str]], single_force: bool, one_year: bool = False
+) -> tuple[str, ...]:
     """The missing force-years, worded: ``with no figure for 2021/22`` for one force, else
-    ``with no figure for Hampshire in 2021/22``."""
+    ``with no figure for Hampshire in 2021/22`` (``with no figure for Hampshire`` when the
+    sentence is about that one year)."""
     by_force: dict[str, list[str]] = {}
     for force, year in missing:
         by_force.setdefault(force, []).append(year)
@@ -256,6 +259,8 @@ def gaps_of(missing: list[tuple[str, str]], single_force: bool) -> tuple[str, ..
         return ()
     if single_force:
         return (f"with no figure for {_joined(next(iter(by_force.values())))}",)
+    if one_year:  # the year is the period's, already said
+        return (f"with no figure for {_joined(list(by_force))}",)
     named = [f"{force} in {_joined(years)}" for force, years in by_force.items()]
     return (f"with no figure for {_joined(named)}",)
 
@@ -351,7 +356,7 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         significant=significant,  # type: ignore[arg-type]
         qualifiers=qualifiers_of(selection, PLATFORM_DIMENSIONS if platforms else ()),
         platforms=platforms,
-        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1),
+        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
         change_untested=untested and change is not None,
     )
@@ -397,6 +402,8 @@ def _used_in(facts: QuoteFacts, estimate: bool) -> str:
     offences = f"the offences of {facts.offence}{qualified} recorded by {by}"
     if facts.period:
         offences += f" {facts.period}"
+    if facts.platforms == NOT_RECORDED:
+        return f"No app was recorded for {number} of {offences}"
     offences += " where the app was recorded"
     if " or " in (facts.platforms or "") or (facts.platforms or "").startswith("apps "):
         return f"{facts.platforms} were used {number} times (platform instances) in {offences}"

@@ -86,11 +86,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             yield Label("File or folder (a .toml sidecar is written beside it):")
             yield Input(id="path", select_on_focus=False)
             with Horizontal(id="buttons"):
-                yield Label("ctrl+s or Export writes · Esc cancels", id="keys")
+                yield Label("ctrl+s exports · Esc cancels", id="keys")
                 yield Button("Cancel", id="cancel")
                 yield Button("Export", variant="primary", id="export")
 
     def on_mount(self) -> None:
+        if not self.query("#path"):  # the app is closing (q typed just before e): nothing to fill
+            return
         self._suggest()
         path_input = self.query_one("#path", Input)
         path_input.focus()
