@@ -2,6 +2,7 @@
 
     python benchmarks/startup.py                   # 10M-row files (generated once, as bench.py does)
     python benchmarks/startup.py --rows 1000000 --repeats 3
+    python benchmarks/startup.py --timeline        # where the time goes inside one ``scwc`` start
 
 Runs, alternately and each in a fresh process, ``scwc`` on the embedded dataset, ``scwc FILE`` on
 the generated Parquet and CSV files, and a minimal Textual app that imports polars and shows a
@@ -10,6 +11,10 @@ the program writes to the pty (escape sequences stripped). In the ``scwc`` run, 
 has gone quiet, ``o`` is pressed: the Sources screen is timed until it shows (its loading line or
 its table) and until it is filled. Prints the median of each, its ratio to the minimal app, and
 whether the targets hold: first screen within 1.5x of the minimal app, ``o`` open under 100 ms.
+
+``--timeline`` starts ``scwc`` (median of the repeats) with a few of its steps wrapped to note the
+time since launch: interpreter up, ``tui.cli`` imported, dataset read, ``tui.app`` imported, app
+mounted, first results computed (in the worker), shown, and painted.
 """
 
 from __future__ import annotations
@@ -63,6 +68,45 @@ class Minimal(App):
 
 Minimal().run()
 """
+
+
+TIMELINE = """
+import functools, sys, time
+marks = {"interpreter up": (time.time(), time.process_time())}
+
+def mark(name):
+    marks.setdefault(name, (time.time(), time.process_time()))
+
+def around(owner, name, before=None, after=None):
+    original = getattr(owner, name)
+    @functools.wraps(original)
+    def wrapped(*args, **kwargs):
+        before and mark(before)
+        result = original(*args, **kwargs)
+        after and mark(after)
+        return result
+    setattr(owner, name, wrapped)
+
+import tui.cli
+mark("tui.cli imported")
+around(tui.cli, "open_start", after="dataset read")
+import tui.app
+mark("tui.app imported")
+App = tui.app.ExplorerApp
+around(App, "on_mount", "app mounting", "app mounted")
+around(tui.app, "results", "results started (worker)", "results computed (worker)")
+around(App, "_show_results", "results shown: start", "results shown: done")
+def display(self, screen, renderable, original=App._display):
+    original(self, screen, renderable)
+    if renderable is not None and "results shown: done" in marks:
+        mark("first frame with the table written")
+        with open(sys.argv[1], "w") as out:
+            out.write(repr(marks))
+        self.exit()
+App._display = display
+raise SystemExit(tui.cli.main([]))
+"""
+"""Runs ``scwc`` with its steps noted (see ``--timeline``); writes them to the file in argv[1]."""
 
 
 class Terminal:
@@ -145,12 +189,40 @@ def first_paint(command: list[str], sources: dict[str, list[float]] | None = Non
         terminal.close()
 
 
+def timeline(repeats: int) -> None:
+    """Print the median time since launch of each noted step of ``scwc`` on the embedded data."""
+    import ast
+    import tempfile
+
+    runs: dict[str, list[tuple[float, float]]] = {}
+    with tempfile.TemporaryDirectory() as folder:
+        marks_file = Path(folder) / "marks"
+        for _ in range(repeats):
+            launched = time.time()
+            terminal = Terminal([sys.executable, "-c", TIMELINE, str(marks_file)])
+            while not marks_file.exists() or not marks_file.read_text():
+                terminal._read(0.1)
+            terminal.close()
+            for step, (at, cpu) in ast.literal_eval(marks_file.read_text()).items():
+                runs.setdefault(step, []).append(((at - launched) * 1000, cpu * 1000))
+            marks_file.unlink()
+    print(f"scwc start-up timeline, embedded dataset, median of {repeats}")
+    print(f"{'ms since launch':>15}{'CPU ms':>8}  step")
+    for step, times in sorted(runs.items(), key=lambda item: statistics.median(item[1])):
+        wall, cpu = (statistics.median(t[i] for t in times) for i in (0, 1))
+        print(f"{wall:>15.0f}{cpu:>8.0f}  {step}")
+
+
 def main() -> int:
     """Measure every case alternately and print medians, ratios and the verdict."""
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the generated files")
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--timeline", action="store_true", help="where one start's time goes")
     args = parser.parse_args()
+    if args.timeline:
+        timeline(args.repeats)
+        return 0
     parquet = DATA / f"records_{args.rows}.parquet"
     if not parquet.exists():
         print(f"generating {parquet} …", flush=True)
