@@ -71,7 +71,7 @@ Minimal().run()
 
 
 TIMELINE = """
-import functools, sys, time
+import functools, importlib.abc, importlib.util, os, sys, time
 marks = {"interpreter up": (time.time(), time.process_time())}
 
 def mark(name):
@@ -87,26 +87,47 @@ def around(owner, name, before=None, after=None):
         return result
     setattr(owner, name, wrapped)
 
-import tui.cli
-mark("tui.cli imported")
-around(tui.cli, "open_start", after="dataset read")
-import tui.app
-mark("tui.app imported")
-App = tui.app.ExplorerApp
-around(App, "on_mount", "app mounting", "app mounted")
-around(tui.app, "results", "results started (worker)", "results computed (worker)")
-around(App, "_show_results", "results shown: start", "results shown: done")
-def display(self, screen, renderable, original=App._display):
-    original(self, screen, renderable)
-    if renderable is not None and "results shown: done" in marks:
-        mark("first frame with the table written")
-        with open(sys.argv[1], "w") as out:
-            out.write(repr(marks))
-        self.exit()
-App._display = display
-raise SystemExit(tui.cli.main([]))
+def note_cli(cli):
+    mark("tui.cli imported")
+    around(cli, "open_start", after="dataset read")
+
+def note_app(app):
+    mark("tui.app imported")
+    App = app.ExplorerApp
+    around(App, "on_mount", "app mounting", "app mounted")
+    around(app, "results", "results started (worker)", "results computed (worker)")
+    around(App, "_show_results", "results shown: start", "results shown: done")
+    def display(self, screen, renderable, original=App._display):
+        original(self, screen, renderable)
+        if renderable is not None and "results shown: done" in marks:
+            mark("first frame with the table written")
+            with open(os.environ["SCWC_TIMELINE"], "w") as out:
+                out.write(repr(marks))
+            self.exit()
+    App._display = display
+
+class Noting(importlib.abc.MetaPathFinder):
+    # once tui.cli or tui.app is imported (where the launcher imports it), wrap its steps
+    after = {"tui.cli": note_cli, "tui.app": note_app}
+    def find_spec(self, name, path, target=None):
+        if name not in self.after:
+            return None
+        sys.meta_path.remove(self)
+        spec = importlib.util.find_spec(name)
+        sys.meta_path.insert(0, self)
+        execute = spec.loader.exec_module
+        def exec_module(module):
+            execute(module)
+            self.after[name](module)
+        spec.loader.exec_module = exec_module
+        return spec
+
+sys.meta_path.insert(0, Noting())
+import tui.launch
+sys.argv = ["scwc"]
+raise SystemExit(tui.launch.main())
 """
-"""Runs ``scwc`` with its steps noted (see ``--timeline``); writes them to the file in argv[1]."""
+"""Runs ``scwc`` as the launcher does, its steps noted (see ``--timeline``), into $SCWC_TIMELINE."""
 
 
 class Terminal:
@@ -199,7 +220,8 @@ def timeline(repeats: int) -> None:
         marks_file = Path(folder) / "marks"
         for _ in range(repeats):
             launched = time.time()
-            terminal = Terminal([sys.executable, "-c", TIMELINE, str(marks_file)])
+            os.environ["SCWC_TIMELINE"] = str(marks_file)
+            terminal = Terminal([sys.executable, "-c", TIMELINE])
             while not marks_file.exists() or not marks_file.read_text():
                 terminal._read(0.1)
             terminal.close()

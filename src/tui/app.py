@@ -143,9 +143,6 @@ class ExplorerApp(App[None]):
         return FilterPanel(dataset.dimensions, members, id="filters")
 
     def on_mount(self) -> None:
-        # What start-up made (modules, widgets, the dataset) lives as long as the app: kept out of
-        # the collector's full passes, which otherwise paused a key press for up to 85 ms.
-        gc.freeze()
         self.title = f"scwc {__version__}"
         self.sub_title = self.dataset.name
         self._apply_width(self.size.width)
@@ -210,6 +207,7 @@ class ExplorerApp(App[None]):
 
     def _report_failure(self, message: str) -> None:
         self._stop_loading()
+        self._first_screen_shown()
         self.notify(message, title="Cannot show this selection", severity="error")
 
     def _stop_loading(self) -> None:
@@ -222,6 +220,8 @@ class ExplorerApp(App[None]):
         if computed.selection != self.selection:
             return
         self._stop_loading()
+        if self.results is None:
+            self.call_after_refresh(self._first_screen_shown)
         if self.results is None and not self.dataset.rows.in_memory:
             self._keep_rows_in_memory()
         self.results = computed
@@ -269,6 +269,13 @@ class ExplorerApp(App[None]):
             offset, page = rows
             self.query_one(RowsView).show(page, offset, computed.rows, self._rows_cursor)
             self._rows_cursor = 0
+
+    def _first_screen_shown(self) -> None:
+        """After the first screen: the collector back on (``scwc`` starts with it off, see
+        :mod:`tui.launch`), and what start-up made (modules, widgets, the dataset), which lives
+        as long as the app, kept out of its full passes, which paused a key press for up to 85 ms."""
+        gc.freeze()
+        gc.enable()
 
     def _describe_highlighted_row(self) -> None:
         """The status line names the highlighted row in full and where its number comes from."""
