@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from textual import work
@@ -22,7 +24,6 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
-from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
@@ -43,21 +44,10 @@ from tui.data.query import (
     rows_page,
     with_jurisdiction,
 )
-from tui.data.reconcile import reconcile
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
-from tui.flows.copy import CopyFlow
-from tui.flows.export import ExportFlow
-from tui.flows.force_map import MapFlow
-from tui.flows.open_file import OpenFileFlow
-from tui.flows.views import ViewsFlow
 from tui.keys import bindings
-from tui.screens.about import AboutScreen
-from tui.screens.help import HelpScreen
-from tui.screens.picker import PickerScreen
-from tui.screens.prompt import TextPrompt
-from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
@@ -74,11 +64,27 @@ from tui.widgets.rows_view import (
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tui.flows.copy import CopyFlow
+    from tui.flows.export import ExportFlow
+    from tui.flows.force_map import MapFlow
+    from tui.flows.open_file import OpenFileFlow
+    from tui.flows.views import ViewsFlow
+
 NARROW_WIDTH = 110
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
 THEMES = ("textual-dark", "textual-light")
+
+
+def explorer_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from tui.commands import ExplorerCommands
+
+    return ExplorerCommands
 
 
 class ExplorerApp(App[None]):
@@ -87,7 +93,7 @@ class ExplorerApp(App[None]):
     CSS_PATH = "app.tcss"
     TITLE = "scwc"
     SUB_TITLE = "sexual communication with a child"
-    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    COMMANDS = App.COMMANDS | {explorer_commands}
     BINDINGS = bindings()
 
     selection: reactive[Selection] = reactive(
@@ -109,17 +115,49 @@ class ExplorerApp(App[None]):
         self.history: list[tuple[Selection, int]] = []
         self.chart_kind = chart
         self.export_folder = export_folder or Path.cwd()
-        self.exports = ExportFlow(self)
-        self.views = ViewsFlow(self, views_path or default_views_path())
-        self.files = OpenFileFlow(self)
-        self.maps = MapFlow(self)
-        self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder)
+        self.views_path = views_path or default_views_path()
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self._pending_cursor = 0
         self._loading_timer: Timer | None = None
         self.rows_offset = 0
         self._rows_cursor = 0
+
+    # ---- flows: what a key starts, imported when it is first pressed ------------------
+    @cached_property
+    def exports(self) -> ExportFlow:
+        """``e``: export the current selection."""
+        from tui.flows.export import ExportFlow
+
+        return ExportFlow(self)
+
+    @cached_property
+    def views(self) -> ViewsFlow:
+        """``w``/``v``: save and open views."""
+        from tui.flows.views import ViewsFlow
+
+        return ViewsFlow(self, self.views_path)
+
+    @cached_property
+    def files(self) -> OpenFileFlow:
+        """``ctrl+o``: open another data file."""
+        from tui.flows.open_file import OpenFileFlow
+
+        return OpenFileFlow(self)
+
+    @cached_property
+    def maps(self) -> MapFlow:
+        """``M``: the force map."""
+        from tui.flows.force_map import MapFlow
+
+        return MapFlow(self)
+
+    @cached_property
+    def copies(self) -> CopyFlow:
+        """``y``/``Y``/``ctrl+y``: copy a sentence or the table."""
+        from tui.flows.copy import CopyFlow
+
+        return CopyFlow(self, self.copy_to_clipboard, self.export_folder)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -307,6 +345,8 @@ class ExplorerApp(App[None]):
         self.refresh_results()
 
     def on_go_to_row_requested(self, message: GoToRowRequested) -> None:
+        from tui.screens.prompt import TextPrompt
+
         total = self.results.rows if self.results else 0
         self.push_screen(TextPrompt(f"Go to row (1–{total:,}):"), self.go_to_row)
 
@@ -391,6 +431,8 @@ class ExplorerApp(App[None]):
         self, title: str, options: list[str], current: str, apply: Callable[[str], object]
     ) -> None:
         """Offer ``options`` (labelled) in a picker; ``apply`` the one chosen, if any."""
+        from tui.screens.picker import PickerScreen
+
         choices = [(option, label(option)) for option in options]
         self.push_screen(
             PickerScreen(title, choices, current), lambda chosen: apply(chosen) if chosen else None
@@ -526,10 +568,15 @@ class ExplorerApp(App[None]):
 
     def action_about(self) -> None:
         """Show the dataset's metadata."""
+        from tui.screens.about import AboutScreen
+
         self.push_screen(AboutScreen(self.dataset))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
+        from tui.data.reconcile import reconcile
+        from tui.screens.sources import SourcesScreen
+
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
             self.push_screen(SourcesScreen([], own_file=self.dataset.name))
             return
@@ -555,6 +602,8 @@ class ExplorerApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key binding."""
+        from tui.screens.help import HelpScreen
+
         table_keys = [
             Binding("enter", "", "Drill down into the row (filter to it, next level)"),
             Binding("up,down,pageup,pagedown", "", "Move the cursor"),
