@@ -574,13 +574,14 @@ class ExplorerApp(App[None]):
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
-        from tui.data.reconcile import reconcile
+        from tui.data import reconcile
         from tui.screens.sources import SourcesScreen
 
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
-            self.push_screen(SourcesScreen([], own_file=self.dataset.name))
+            self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
-        self.push_screen(SourcesScreen(reconcile(self.dataset, repo_data_dir())))
+        dataset = self.dataset
+        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
