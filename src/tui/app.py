@@ -58,6 +58,7 @@ from tui.screens.help import HelpScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import TextPrompt
 from tui.screens.sources import SourcesScreen
+from tui.serve import Served
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips
@@ -102,18 +103,21 @@ class ExplorerApp(App[None]):
         chart: str = "bar",
         views_path: Path | None = None,
         export_folder: Path | None = None,
+        served: Served | None = None,
     ) -> None:
         super().__init__()
+        self.served = served
+        """Started by ``scwc serve``: no visitor's path reaches the disk (see the flows)."""
         self.dataset = dataset
         self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
         self.history: list[tuple[Selection, int]] = []
         self.chart_kind = chart
         self.export_folder = export_folder or Path.cwd()
-        self.exports = ExportFlow(self)
-        self.views = ViewsFlow(self, views_path or default_views_path())
-        self.files = OpenFileFlow(self)
+        self.exports = ExportFlow(self, served)
+        self.views = ViewsFlow(self, None if served else views_path or default_views_path())
+        self.files = OpenFileFlow(self, served)
         self.maps = MapFlow(self)
-        self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder)
+        self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder, served is not None)
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self._pending_cursor = 0
