@@ -5,8 +5,6 @@ from __future__ import annotations
 import asyncio
 import io
 import os
-import signal
-import socket
 import subprocess
 import sys
 import time
@@ -122,76 +120,59 @@ def test_bad_file_or_port_is_one_line_and_exit_2(tmp_path: Path) -> None:
         assert done.stderr.count("\n") == 1
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-def _wait_for_port(port: int, server: subprocess.Popen, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if server.poll() is not None:
-            raise RuntimeError(
-                f"scwc serve exited: {server.stderr.read() if server.stderr else ''}"
-            )
-        with socket.socket() as probe:
-            if probe.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise TimeoutError(f"nothing listening on port {port}")
-
-
-@pytest.mark.skipif(
+needs_chromium = pytest.mark.skipif(
     chromium_path() is None,
     reason="no Chromium: install Debian's 'chromium' package (apt-get install -y chromium); "
     ".ci/run installs it",
 )
-def test_the_page_shows_the_table_and_total_in_headless_chromium(tmp_path: Path) -> None:
-    """Served: Kent's published yearly counts (NSPCC FOI, via OnTheWight); the page must show
-    the table and their total."""
+
+
+@needs_chromium
+def test_the_page_shows_the_table_and_total_and_downloads_an_export(tmp_path: Path) -> None:
+    """Served with a token, in headless Chromium: Kent's published yearly counts (NSPCC FOI, via
+    OnTheWight) on the page with their total; ``e`` then Enter downloads the export and its
+    sidecar as a zip into the browser's download folder, never onto the server's disk."""
     path = tmp_path / "kent_published.csv"
     lines = ["force,year,offences", *(f"Kent,{y},{n}" for y, n in KENT_PUBLISHED.items())]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     total = count(sum(KENT_PUBLISHED.values()))
-    port = _free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tui", "serve", str(path), "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-        start_new_session=True,
-    )
-    try:
-        _wait_for_port(port, server)
-        text = asyncio.run(_open_page(port, total))
-    finally:
-        for sig, wait in ((signal.SIGTERM, 15), (signal.SIGKILL, None)):
-            try:
-                os.killpg(server.pid, sig)  # the server and the app processes it started
-            except ProcessLookupError:
-                break
-            try:
-                server.wait(timeout=wait)
-                break
-            except subprocess.TimeoutExpired:
-                continue
+    downloads = tmp_path / "downloads"
+    downloads.mkdir()
+    with serving(str(path), token="browser-token-1") as server:
+        text, archive = asyncio.run(_open_page(server.url(), total, downloads))
     assert "Total" in text, text[-2000:]
     assert total == "1,335" and total in text, f"published total {total} not on the page"
     assert "Nation" in text and "England" in text
+    assert archive.name == "scwc_nation.zip"
+    with zipfile.ZipFile(archive) as bundle:
+        assert bundle.namelist() == ["scwc_nation.csv", "scwc_nation.csv.toml"]
+        exported = bundle.read("scwc_nation.csv").decode("utf-8")
+        assert exported.startswith("nation,offences,") and "\nEngland,1335," in exported
+        assert 'path = "kent_published.csv"' in bundle.read("scwc_nation.csv.toml").decode()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["downloads", "kent_published.csv"]
 
 
-async def _open_page(port: int, total: str) -> str:
+async def _open_page(url: str, total: str, downloads: Path) -> tuple[str, Path]:
     browser = Browser(chromium_path() or "chromium")
     try:
         await browser.open()
-        await browser.navigate(f"http://127.0.0.1:{port}/")
+        await browser.allow_downloads(downloads)
+        await browser.navigate(url)
         text = await browser.wait_for_text("Total", total, timeout=PAGE_TIMEOUT)
         shot = os.environ.get("SCWC_BROWSER_SCREENSHOT")
         if shot:
             await asyncio.sleep(1)  # let the canvas paint the last frame
             await browser.screenshot(Path(shot))
-        return text
+        await browser.press("e")
+        await browser.wait_for_text("Export the current selection", timeout=30)
+        await browser.press("Enter")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done = [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]
+            if done:
+                return text, done[0]
+            await asyncio.sleep(0.2)
+        raise AssertionError(f"no download: {await browser.terminal_text()}"[-2000:])
     finally:
         await browser.close()
 
