@@ -546,8 +546,12 @@ def write(data_dir: Path) -> list[Path]:
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))
     csv_path, toml_path = data_dir / "offences.csv", data_dir / "offences.toml"
-    write_atomically(csv_path, lambda staged: frame.write_csv(staged, line_terminator="\n"))
-    write_atomically(toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"))
+    write_atomically(
+        csv_path, lambda staged: frame.write_csv(staged, line_terminator="\n"), overwrite=True
+    )
+    write_atomically(
+        toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"), overwrite=True
+    )
     return [csv_path, toml_path]
 
 

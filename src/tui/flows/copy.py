@@ -6,6 +6,7 @@ browser as a download, never asking for a path)."""
 from __future__ import annotations
 
 import io
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol, TextIO
@@ -17,7 +18,7 @@ from tui.data.query import summary
 from tui.data.quote import quote
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
-from tui.screens.prompt import TextPrompt
+from tui.screens.prompt import ConfirmScreen, TextPrompt
 
 TABLE_FORMATS = (("markdown", "Markdown (documents, chat)"), ("tsv", "TSV (spreadsheets)"))
 DOWNLOAD_NAMES = {
@@ -106,8 +107,19 @@ class CopyFlow:
             return
         path = (self.folder / name).expanduser()
         text = self.last
+        if os.path.lexists(path):
+            self.app.push_screen(
+                ConfirmScreen(f"{path.name} exists. Replace it with the copied text?"),
+                lambda yes: self._write(path, text, overwrite=True) if yes else None,
+            )
+            return
+        self._write(path, text, overwrite=False)
+
+    def _write(self, path: Path, text: str, overwrite: bool) -> None:
         try:
-            write_atomically(path, lambda staged: staged.write_text(text, encoding="utf-8"))
+            write_atomically(
+                path, lambda staged: staged.write_text(text, encoding="utf-8"), overwrite
+            )
         except DataError as error:
             self.app.notify(str(error), title="Not written", severity="error")
             return
