@@ -81,6 +81,7 @@ if TYPE_CHECKING:
     from tui.flows.force_map import MapFlow
     from tui.flows.open_file import OpenFileFlow
     from tui.flows.views import ViewsFlow
+    from tui.serve import Served
 
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
@@ -121,14 +122,17 @@ class ExplorerApp(App[None]):
         chart: str = "bar",
         views_path: Path | None = None,
         export_folder: Path | None = None,
+        served: Served | None = None,
     ) -> None:
         super().__init__()
+        self.served = served
+        """Started by ``scwc serve``: no visitor's path reaches the disk (see the flows)."""
         self.dataset = dataset
         self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
         self.history: list[tuple[Selection, int]] = []
         self.chart_kind = chart
         self.export_folder = export_folder or Path.cwd()
-        self.views_path = views_path or default_views_path()
+        self.views_path = None if served else views_path or default_views_path()
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self.note_parts: list[str | None] = []
@@ -143,7 +147,7 @@ class ExplorerApp(App[None]):
         """``e``: export the current selection."""
         from tui.flows.export import ExportFlow
 
-        return ExportFlow(self)
+        return ExportFlow(self, self.served)
 
     @cached_property
     def views(self) -> ViewsFlow:
@@ -157,7 +161,7 @@ class ExplorerApp(App[None]):
         """``ctrl+o``: open another data file."""
         from tui.flows.open_file import OpenFileFlow
 
-        return OpenFileFlow(self)
+        return OpenFileFlow(self, self.served)
 
     @cached_property
     def maps(self) -> MapFlow:
@@ -171,7 +175,7 @@ class ExplorerApp(App[None]):
         """``y``/``Y``/``ctrl+y``: copy a sentence or the table."""
         from tui.flows.copy import CopyFlow
 
-        return CopyFlow(self, self.copy_to_clipboard, self.export_folder)
+        return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:

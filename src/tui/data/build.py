@@ -637,9 +637,15 @@ def write(data_dir: Path) -> list[Path]:
     ranges = pl.DataFrame(scopes, schema=RANGE_SCHEMA, orient="row")
     csv_path, toml_path = data_dir / "offences.csv", data_dir / "offences.toml"
     ranges_path = data_dir / "ranges.csv"
-    write_atomically(csv_path, lambda staged: table.write_csv(staged, line_terminator="\n"))
-    write_atomically(ranges_path, lambda staged: ranges.write_csv(staged, line_terminator="\n"))
-    write_atomically(toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"))
+    write_atomically(
+        csv_path, lambda staged: table.write_csv(staged, line_terminator="\n"), overwrite=True
+    )
+    write_atomically(
+        ranges_path, lambda staged: ranges.write_csv(staged, line_terminator="\n"), overwrite=True
+    )
+    write_atomically(
+        toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"), overwrite=True
+    )
     return [csv_path, ranges_path, toml_path]
 
 
@@ -651,7 +657,7 @@ def run_holdout(data_dir: Path) -> str:
     forces = read_forces(data_dir / "forces.csv")
     rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
     path = data_dir / "holdout.csv"
-    write_atomically(path, lambda staged: write_cases(staged, rows))
+    write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
     return summary(path)
 
 
