@@ -30,6 +30,8 @@ COPIED = (
     "force_aliases.csv",
     "force_grid.csv",
     "member_spellings.csv",
+    "more_figures.csv",
+    "force_names.csv",
 )
 
 

@@ -232,7 +232,7 @@ class ExplorerApp(App[None]):
         parts = [p for p in self.note_parts if p]
         note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
 
-    def on_screen_shown(self) -> list[str]:
+    def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
@@ -311,10 +311,10 @@ class ExplorerApp(App[None]):
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
         self.note_parts = [
-            *modelled_notes(computed.summary, selection.sort_column),
-            counting(self.dataset, selection),
-            notes(computed.summary, selection.sort_column, modelled=False),
             legend,
+            *modelled_notes(computed.summary, selection.sort_column),
+            notes(computed.summary, selection.sort_column, modelled=False),
+            counting(self.dataset, selection),
             caveat and SHORT_CAVEAT,
         ]
         self._show_note()
@@ -367,7 +367,7 @@ class ExplorerApp(App[None]):
             if self.results.summary.published_only:
                 detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
             elif allowed is not None:
-                detail = f"{provenance.marker} {range_words(allowed)} · {provenance.describe()}"
+                detail = f"{provenance.marker} {range_words(allowed)}, modelled"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
@@ -635,7 +635,7 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
+        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

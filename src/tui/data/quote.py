@@ -419,13 +419,13 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         body = f"{facts.subject} recorded {_counted(facts, estimate)}"
         if facts.period:
             body += f" {facts.period}"
+    body += "".join(f", {gap}" for gap in facts.gaps)
     if estimate and facts.allowed is not None and not facts.allowed.fixed:
         low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
         if facts.allowed.kind == BOUND:
             body += f"; published figures allow no fewer than {low} and no more than {high}"
         else:
             body += f"; published figures allow between {low} and {high}"
-    body += "".join(f", {gap}" for gap in facts.gaps)
     body += _change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
