@@ -40,7 +40,7 @@ async def test_sources_show_titles_and_percentages(dataset) -> None:
             for i in range(table.row_count)
         ]
         checks = app.screen.checks
-        assert len(rows) == len(checks) == 513
+        assert len(rows) == len(checks) == 631
         assert all(
             row[-1].startswith(c.figure.source_title[:40])
             for row, c in zip(rows, checks, strict=True)

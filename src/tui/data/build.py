@@ -130,9 +130,10 @@ RANGES = {
         "every force-year), as a linear program with continuous counts, minimised and maximised "
         "with HiGHS (scipy), then rounded outward to whole numbers. The carried-forward totals "
         "(Scotland 2024/25, Northern Ireland 2023/24 and 2024/25) are not used: no source "
-        "publishes them. The instance ranges do not use the age and sex figures, which bound "
-        "the offence totals no further. A blank high would mean that no published figure "
-        "bounds the number from above."
+        "publishes them. Offence ranges use every offence figure (totals, age bands, sex); "
+        "instance ranges every platform figure and the offence totals' figures (the age and "
+        "sex figures bound the totals no further). A blank high would mean that no published "
+        "figure bounds the number from above (none is blank today)."
     ),
     "ranges_csv": (
         "data/ranges.csv: one row per force-year and per region, nation and jurisdiction total "
