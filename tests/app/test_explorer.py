@@ -294,7 +294,7 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         from textual.widgets import Static
 
         shown = str(app.screen.query_one(Static).render())
-        assert shown.startswith("340 of 340 target figures reproduced")
+        assert shown.startswith("383 of 383 target figures reproduced")
 
 
 async def test_a_file_with_one_dimension(tmp_path: Path) -> None:

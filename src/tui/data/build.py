@@ -269,7 +269,12 @@ def _jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
     for figure in grid.targets_of("offences", None):
         spec = figure.spec
         assert spec is not None
-        if spec.forces is None and len(spec.years) == 1 and figure.unit == "count":
+        if (
+            spec.forces is None
+            and len(spec.years) == 1
+            and figure.unit == "count"
+            and not figure.partial
+        ):
             if len(spec.jurisdictions) == 3:
                 uk[spec.years[0]] = int(figure.value)
             elif spec.jurisdictions[0] != EW:
@@ -296,7 +301,7 @@ def published_counts(grid: Grid) -> dict[Cell, float]:
     published: dict[Cell, float] = {}
     for figure in grid.targets_of("offences", None):
         cells = grid.covered(figure)
-        if len(cells) == 1 and figure.unit == "count":
+        if len(cells) == 1 and figure.unit == "count" and not figure.partial:
             published[cells[0]] = figure.value
     return published
 
@@ -363,7 +368,7 @@ def _scale_by_groups(
         assert spec is not None
         cells = grid.covered(figure)
         forces = {c[0] for c in cells}
-        if spec.forces is None or len(forces) < 2 or figure.unit != "count":
+        if spec.forces is None or len(forces) < 2 or (figure.unit != "count" or figure.partial):
             continue
         known = sum(published.get(c, 0.0) for c in cells)
         free = [c for c in cells if c not in published]

@@ -186,7 +186,8 @@ def add_figure(
     if strict:
         problem.constrain(terms, math.floor(low) + 1, np.inf, label)
     else:
-        problem.constrain(terms, math.ceil(low - 1e-9), math.floor(high + 1e-9), label)
+        top = high if math.isinf(high) else math.floor(high + 1e-9)  # "at least": no top
+        problem.constrain(terms, math.ceil(low - 1e-9), top, label)
 
 
 def _terms(variables: Iterable[int], coefficient: float) -> dict[int, float]:
