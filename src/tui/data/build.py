@@ -1,17 +1,24 @@
 """Deterministic builder of the embedded dataset (``python -m tui.data.build``).
 
-Four visible steps, each testable alone:
+Visible steps, each testable alone:
 
 1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv``,
-   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
+   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target,
+   superseded, conflicting or context;
 2. **fit** (:func:`force_totals`, :func:`age_split`, :func:`sex_split`, :func:`platform_split`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
-3. **provenance**: the published and derived figures the dataset reproduces are recorded in the
+3. **sanity** (:mod:`tui.data.sanity`): the fitted table must keep invariants a sane model keeps
+   (instances per year and per offence, platform rises, no force-year far from its others);
+4. **ranges** (:mod:`tui.data.ranges`): the smallest and largest value every modelled number
+   could take under the published figures, in ``data/ranges.csv`` and beside each cell;
+5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
    metadata; everything else is modelled and says so (:mod:`tui.data.provenance`);
-4. **write**: the tidy table and its metadata, only after the reconciliation finds 0 mismatches.
+6. **write**: the tidy table, its ranges and its metadata, only after the reconciliation finds
+   0 mismatches and the sanity checks pass.
 
-Running it twice gives byte-identical files.
+Running it twice gives byte-identical files. ``--holdout`` first measures how far a modelled
+force-year is from a published one it did not see (:mod:`tui.data.holdout`).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from tui.data.sanity import INSTANCES_PER_OFFENCE, problems
 from tui.data.schema import NOT_RECORDED, NOT_SPLIT, PLATFORM_OWNERS, PLATFORMS
 from tui.data.targets import (
     EW,
+    MISSING_FORCE_YEARS,
     NI,
     NI_FORCE,
     OFFENCES,
@@ -44,10 +52,6 @@ from tui.data.targets import (
     Figure,
     read_targets,
 )
-
-MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
-"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
-row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
 CARRIED_FORWARD = {
     (SCOTLAND, "2024/25"): "2023/24",

@@ -2,9 +2,11 @@
 
 Each step is one small integer program (scipy's HiGHS solver, deterministic): integer counts that
 stay as close as possible to a documented seed (weighted absolute deviation, or a piecewise-linear
-squared deviation that shares a forced change out) while every target figure holds (counts exactly, lower bounds strictly, shares within their rounding). Run with
-``elastic=True``, a step instead reports which targets cannot hold together, which is how the
-conflicts listed in ``data/figure_rules.toml`` were found.
+squared deviation that shares a forced change out) while every target figure holds (counts
+exactly, lower bounds strictly, shares within their rounding). With ``box`` the continuous
+relaxation is solved first and the integers are searched near it. Run with ``elastic=True``, a
+step instead reports which targets cannot hold together, which is how the conflicts listed in
+``data/figure_rules.toml`` were found.
 """
 
 from __future__ import annotations

@@ -15,7 +15,10 @@ figure one status:
 A count over part of the financial years it falls in (the first six months, 18 months) is never a
 year's figure: it is a target only as a lower bound on their whole-year total.
 
-The rules are in code below; the exceptions, each with its reason, in ``data/figure_rules.toml``.
+The rules are in code below (a later publication supersedes; a part-period count is a lower
+bound; a total that its published force-years already add up to, with force-years left over,
+would zero them and is conflicting); the exceptions, each with its reason, in
+``data/figure_rules.toml``.
 The reconciliation (``scwc sources``) and provenance read this same table, so they can never
 disagree with the builder about what was published.
 """
@@ -41,6 +44,10 @@ OFFENCES = {
     NI: "Sexual communication with a child (Art. 22A Sexual Offences (NI) Order 2008)",
 }
 SCOTLAND_FORCE, NI_FORCE = "Police Scotland", "Police Service of Northern Ireland"
+
+MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
+"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
+row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
 SHARE_TOLERANCE = 0.005
 """A printed share (e.g. 20%) is reproduced by any value within ±0.005 of it."""
@@ -349,7 +356,8 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
         for rule in _rules(data_dir).get("exception", [])
     ]
-    figures = _supersede_older(figures, excepted={i for _, hits in rules for i in hits})
+    excepted = {i for _, hits in rules for i in hits}
+    figures = _supersede_older(figures, excepted)
     for rule, hits in rules:
         if not hits:
             raise ValueError(f"figure rule matches no figure: {rule['match']}")
@@ -360,7 +368,7 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
                 if isinstance(spec, str):
                     raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
                 figures[i] = replace(figures[i], spec=spec, partial=False)
-    return figures
+    return _no_zeroing_aggregates(figures, excepted)
 
 
 def _partial(figure: Figure, spec: Spec) -> Figure:
@@ -397,4 +405,56 @@ def _supersede_older(figures: list[Figure], excepted: set[int]) -> list[Figure]:
                     reason=f"a later publication ({winner.published or 'undated'}, "
                     f"{winner.source_title}) gives {winner.describe_value()}",
                 )
+    return figures
+
+
+def _exact_offences(figure: Figure) -> bool:
+    """A target that gives an exact offence total (not a share, a bound or a part period)."""
+    spec = figure.spec
+    low, high, _ = figure.bounds()
+    return (
+        figure.status == TARGET
+        and spec is not None
+        and spec.measure == "offences"
+        and spec.dimension is None
+        and low == high
+    )
+
+
+def _no_zeroing_aggregates(figures: list[Figure], excepted: set[int]) -> list[Figure]:
+    """Rule: a total over several force-years whose published force-years already add up to it,
+    with force-years left over, would make those 0 (a table's sum of its published cells, read as
+    a total): it is conflicting, and the reason names the force-years it would zero (figures an
+    exception names are left to it)."""
+    single: dict[tuple[str, str], float] = {}
+    for figure in figures:
+        spec = figure.spec
+        if (
+            _exact_offences(figure)
+            and spec
+            and spec.forces
+            and len(spec.forces) == 1 == len(spec.years)
+        ):
+            single[(spec.forces[0], spec.years[0])] = figure.value
+    for i, figure in enumerate(figures):
+        spec = figure.spec
+        if i in excepted or not (_exact_offences(figure) and spec and spec.forces):
+            continue
+        cells = [
+            (force, year)
+            for year in spec.years
+            for force in spec.forces
+            if (force, year) not in MISSING_FORCE_YEARS
+        ]
+        left = [c for c in cells if c not in single]
+        known = sum(single[c] for c in cells if c in single)
+        if left and len(cells) > 1 and known >= figure.value:
+            names = " and ".join(f"{force} {year}" for force, year in left)
+            figures[i] = replace(
+                figure,
+                status=CONFLICTING,
+                reason=f"the published force-years it covers already add up to {known:,.0f} "
+                f"without {names}: taken as a total it would make "
+                f"{'them' if len(left) > 1 else 'it'} 0 (a sum of a table's published cells)",
+            )
     return figures
