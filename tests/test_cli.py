@@ -280,3 +280,73 @@ def test_ctrl_c_stops_quietly_with_the_shell_exit_code(
     monkeypatch.setitem(cli.COMMANDS, "summary", interrupted)
     assert main(["summary"]) == 130
     assert capsys.readouterr() == ("", "")
+
+
+MEASURES = ("offences", "instances")
+SORT_KEYS = ("name", "offences", "instances", "share", "share_recorded", "change", "rate_per_100k")
+
+
+@pytest.mark.parametrize("command", ["summary", "export", "quote"])
+@pytest.mark.parametrize("measure", MEASURES)
+@pytest.mark.parametrize("sort", SORT_KEYS)
+def test_every_command_measure_and_sort_runs_or_says_why_in_one_line(
+    command: str, measure: str, sort: str, tmp_path: Path, capsys
+) -> None:
+    """Sorting by the other measure's column once ended in a polars traceback."""
+    args = [command, "--by", "force", "--where", "year=2022/23", "--measure", measure]
+    args += ["--sort", sort]
+    if command == "export":
+        args += ["-o", str(tmp_path / "out.csv")]
+    code = main(args)
+    out, err = capsys.readouterr()
+    other = next(m for m in MEASURES if m != measure)
+    if sort == other:
+        assert code == 2 and out == "" and err.count("\n") == 1
+        assert f"the table counts {measure}" in err and f"--sort {measure}" in err
+        assert not (tmp_path / "out.csv").exists()
+    else:
+        assert code == 0 and err == "", err
+        assert out.strip()
+
+
+def test_the_polars_traceback_case_is_one_line_from_the_real_command() -> None:
+    result = run(
+        "summary",
+        "--by",
+        "force",
+        "--where",
+        "year=2022/23",
+        "--measure",
+        "instances",
+        "--sort",
+        "offences",
+    )
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize(
+    ("clause", "member"),
+    [
+        ("force=Greater Manchester Police", "Greater Manchester"),
+        ("force=Hampshire Constabulary", "Hampshire"),
+        ("force=Metropolitan Police Service", "Metropolitan Police"),
+        ("force=Durham Constabulary", "Durham"),
+        ("year=2021-22", "2021/22"),
+        ("year=2021/2022", "2021/22"),
+        ("year=FY 2021/22", "2021/22"),
+    ],
+)
+def test_where_takes_the_spellings_the_loader_knows(clause: str, member: str, capsys) -> None:
+    assert main(["summary", "--by", "year", "--where", clause]) == 0
+    assert f"= {member}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("by", ["platform", "platform_owner"])
+def test_by_platform_in_offences_says_platforms_are_counted_in_instances(by: str, capsys) -> None:
+    assert main(["summary", "--by", by]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.count("\n") == 1
+    assert "counted in platform instances" in err and "--measure instances" in err
+    assert main(["summary", "--by", by, "--measure", "instances"]) == 0
+    assert "Snapchat" in capsys.readouterr().out or by == "platform_owner"

@@ -15,19 +15,24 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+import polars as pl
+
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import (
     PUBLISHED_ONLY_LEGEND,
+    measure_splitting,
     modelled_notes,
     no_data_note,
+    not_split_note,
     recorded_note,
     summary_lines,
     uncertainty_note,
 )
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
+from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.provenance import LEGEND
 from tui.data.query import (
     CHANGE,
@@ -43,15 +48,25 @@ from tui.data.query import (
 )
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.schema import JURISDICTION_KEYS, canonical_column
+from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
 from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
-from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
+from tui.serve import (
+    DEFAULT_HOST,
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_PORT,
+    Served,
+    ServeOptions,
+    choose_token,
+    default_max_sessions,
+    serve,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-SORTABLE = ("offences", SHARE, SHARE_RECORDED, CHANGE, RATE)
+SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE)
+MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
 
 
 def parse_where(dataset: Dataset, clauses: Sequence[str]) -> dict[str, tuple[str, ...]]:
@@ -82,7 +97,9 @@ def resolve_dimension(dataset: Dataset, name: str) -> str:
 
 
 def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
-    """The member of ``dimension`` a user's value refers to."""
+    """The member of ``dimension`` a user's value refers to: exactly, ignoring case when that is
+    unambiguous, or as the loader reads the same spelling in a file (``2021-22`` is ``2021/22``,
+    ``Greater Manchester Police`` is ``Greater Manchester``)."""
     members = dataset.members(dimension)
     value = value.strip()
     if value in members:
@@ -90,6 +107,10 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     folded = [m for m in members if m.casefold() == value.casefold()]
     if len(folded) == 1:
         return folded[0]
+    forces = force_names(repo_data_dir() / "forces.csv") if dimension == FORCE else None
+    spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
+    if spelled in members:
+        return spelled
     sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
     raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
 
@@ -117,10 +138,20 @@ def build_selection(
         selection = selection.with_measure(canonical_column(measure))
     for dimension, members in parse_where(dataset, where).items():
         selection = selection.with_filter(dimension, members)
+    note = not_split_note(dataset, selection.group_by, selection.measure) if by else None
+    if note:
+        other = measure_splitting(dataset, selection.group_by, selection.measure)
+        raise DataError(f"{note}; ask for them with --measure {other}")
     if sort:
         column = selection.group_by if sort == "name" else canonical_column(sort)
-        if column not in SORTABLE and column != selection.group_by and column != selection.measure:
-            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(SORTABLE)})")
+        sortable = (selection.measure, *SORTABLE, selection.group_by)
+        if column in dataset.measures and column != selection.measure:
+            raise DataError(
+                f"cannot sort by '{sort}': the table counts {selection.measure} "
+                f"(use --sort {selection.measure}, or --measure {column})"
+            )
+        if column not in sortable:
+            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(sortable[:-1])})")
         selection = selection.with_sort(column, descending=not ascending)
     if published_only:
         selection = selection.with_published_only(True)
@@ -153,7 +184,9 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--measure", help="measure column (default: offences)")
     parser.add_argument(
-        "--sort", help="sort column: name, offences, share, share_recorded, change, rate_per_100k"
+        "--sort",
+        help="sort column: name, the measure (offences or instances), share, share_recorded, "
+        "change, rate_per_100k",
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
     parser.add_argument(
@@ -203,18 +236,51 @@ def _quote_parser() -> argparse.ArgumentParser:
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc serve",
-        description="Serve the explorer to a web browser (textual-serve). Binds to this computer "
-        "only unless --host says otherwise; there is no authentication.",
+        description="Serve the explorer to web browsers (textual-serve), one app process per "
+        "visitor. Binds to this computer only unless --host says otherwise; any other address "
+        "needs the token the page address carries. Visitors get exports as downloads and never "
+        "name a file on this computer.",
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     parser.add_argument(
-        "--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})"
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to bind (default {DEFAULT_HOST}; '' or 0.0.0.0 or :: for every address)",
     )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
     parser.add_argument(
         "--public-url", help="address browsers use, when behind a proxy or bound to 0.0.0.0"
+    )
+    parser.add_argument(
+        "--token", help="token visitors need (default: a new one off this computer, printed once)"
+    )
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="no token even on a reachable address: anyone who can reach it can use the app",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder whose data files visitors may open with ctrl+o (default: none)",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=default_max_sessions(),
+        metavar="N",
+        help="visitors at once; the next one is asked to try again (default: from memory, "
+        f"here {default_max_sessions()})",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_MINUTES,
+        metavar="MINUTES",
+        help=f"end a session without a key press for this long (default {DEFAULT_IDLE_MINUTES:g})",
     )
     return parser
 
@@ -421,6 +487,8 @@ def run_summary(argv: Sequence[str]) -> int:
     print()
     if result.provenance is not None:
         print(LEGEND)
+    if result.rate_label:
+        notes.append(f"Rate per 100k: {result.rate_label}.")
     print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
     return 0
 
@@ -434,19 +502,47 @@ def run_quote(argv: Sequence[str]) -> int:
 
 
 def run_serve(argv: Sequence[str]) -> int:
-    """``scwc serve``: check the data opens, then serve the explorer to browsers."""
+    """``scwc serve``: check the options and the data, then serve the explorer to browsers."""
     args = _serve_parser().parse_args(argv)
-    if not 0 < args.port < 65536:
-        raise DataError(f"--port {args.port}: expected 1-65535")
+    options = serve_options(args)
     with native_stderr_silenced():
         open_dataset(args.path)
     try:
-        serve(args.path, args.host, args.port, args.public_url)
+        serve(options)
     except OSError as error:
         raise DataError(
             f"cannot serve on {args.host}:{args.port}: {error.strerror or error}"
         ) from None
     return 0
+
+
+def serve_options(args: argparse.Namespace) -> ServeOptions:
+    """``scwc serve``'s options, checked."""
+    if not 0 < args.port < 65536:
+        raise DataError(f"--port {args.port}: expected 1-65535")
+    if args.max_sessions < 1:
+        raise DataError(f"--max-sessions {args.max_sessions}: expected 1 or more")
+    if not args.idle_timeout > 0:
+        raise DataError(f"--idle-timeout {args.idle_timeout:g}: expected minutes above 0")
+    if args.token is not None and len(args.token) < 8:
+        raise DataError("--token: at least 8 characters")
+    if args.token is not None and args.no_auth:
+        raise DataError("--token and --no-auth contradict each other")
+    data_dir = args.data_dir
+    if data_dir is not None:
+        if not data_dir.is_dir():
+            raise DataError(f"--data-dir {data_dir}: no such folder")
+        data_dir = data_dir.resolve()
+    return ServeOptions(
+        args.path,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        token=choose_token(args.host, args.token, args.no_auth),
+        data_dir=data_dir,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout * 60,
+    )
 
 
 def _sources_parser() -> argparse.ArgumentParser:
@@ -497,6 +593,7 @@ def run_app(argv: Sequence[str]) -> int:
         selection,
         chart=start.chart,
         views_path=args.views or default_views_path(),
+        served=Served.from_environment(),
     )
     app.run()
     return app.return_code or 0
@@ -522,6 +619,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return command(args)
     except DataError as error:
         print(f"scwc: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except pl.exceptions.PolarsError as error:  # a case the checks above missed: still one line
+        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        print(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

@@ -72,3 +72,50 @@ def test_ticks_are_round_and_whole_for_counts() -> None:
     assert nice_ticks(3, 8) == [0, 1, 2, 3]
     assert nice_ticks(6.4, 4, whole=False) == [0, 2.5, 5.0]
     assert tick_label(2000, 1000) == "2,000" and tick_label(2.5, 2.5) == "2.5"
+
+
+BRAILLE = re.compile("[\u2801-\u28ff]")
+
+
+def y_ticks(text: str) -> list[float]:
+    """The numbers left of the plot's y axis (``1,000┤``), top to bottom."""
+    found = [line.split("┤")[0].strip() for line in text.splitlines() if "┤" in line]
+    return [float(t.replace(",", "")) for t in found if re.fullmatch(r"[\d,.]+", t)]
+
+
+@pytest.mark.parametrize("size", [SIZE, (80, 24)])
+@pytest.mark.parametrize(
+    ("kind", "group"),
+    [("bar", "force"), ("line", "nation"), ("stacked", "force"), ("funnel", "force")],
+)
+async def test_every_chart_kind_shows_its_data_at_both_sizes(dataset, size, kind, group) -> None:
+    """At 80x24 the line chart once had a y axis from 0 to 1 and no line, the data ~400-1,300."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by(group)
+        await settle(pilot)
+        while app.chart_kind != kind:
+            await press(pilot, "k")
+        await pilot.pause()
+        data = app.results.chart
+        assert data.kind == kind
+        text = chart_text(app)
+        chart = app.query_one(Chart)
+        values = [v for _, series in data.series for v in series]
+        if kind in ("bar", "stacked"):
+            assert chart.shown >= 3
+            for index in range(chart.shown):
+                total = sum(series[index] for _, series in data.series)
+                assert f"{int(total):,}" in text, (index, total)
+        elif kind == "line":
+            ticks = y_ticks(text)
+            assert ticks[0] >= max(values) > ticks[-1] == 0  # the axis holds every value
+            plot_rows = [line for line in text.splitlines() if "│" in line or "┤" in line]
+            above_zero = [line for line in plot_rows if not line.strip().startswith("0┤")]
+            assert any(BRAILLE.search(line) for line in above_zero)  # the line is drawn
+            drawn = sum(len(BRAILLE.findall(line)) for line in plot_rows)
+            assert drawn >= len(data.categories)
+        else:
+            assert text.count("●") >= 10  # the forces' points
+            assert max(y_ticks(text)) > 0

@@ -136,10 +136,12 @@ async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
             "2018/19",
             "4,625",
         ]
-        await press(pilot, "space")  # untick 2017/18
-        assert app.selection.members("year")[0] == "2018/19"
-        assert row_for(app, "Total")[1] == engine_count(app)
-        assert "Year: 2018/19" in text_of(app, "#chips")
+        await press(pilot, "space")  # nothing ticked (all kept): keep only 2017/18
+        assert app.selection.members("year") == ("2017/18",)
+        assert row_for(app, "Total")[1] == "3,217"
+        assert "Year: 2017/18" in text_of(app, "#chips")
+        await press(pilot, "space")  # untick it: no filter again
+        assert app.selection.members("year") is None
         # search the forces for "mer", keep none of them, then all of them again
         await pilot.press("shift+tab", "shift+tab")
         await press(pilot, "end", "up", "up", "up", "up")
@@ -147,7 +149,7 @@ async def test_filter_panel_ticks_searches_and_counts(app: ExplorerApp) -> None:
         await pilot.press("tab")
         await pilot.press(*"mer")
         await pilot.pause()
-        shown = [members.get_option_at_index(i).value for i in range(members.option_count)]
+        shown = [m for _, m in members.listed()]
         assert shown == ["Avon and Somerset", "Merseyside", "West Mercia"]
         await pilot.press("tab")  # to the list
         await press(pilot, "n")
@@ -179,12 +181,11 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await settle(pilot)
         counts = [int(r[1].replace(",", "")) for r in table_rows(app)[:-1]]
         assert counts[0] == max(counts)  # largest first by default
-        await press(pilot, "s")  # offences, largest first
-        assert app.selection.sort_column == "offences" and app.selection.descending
-        await press(pilot, "S")  # reversed: smallest first
-        counts = [int(r[1].replace(",", "")) for r in table_rows(app)[:-1]]
-        assert counts == sorted(counts) and counts[0] < counts[-1]
-        await press(pilot, "s", "s", "s", "s")  # share, share recorded, change, rate
+        shown = [r[0] for r in table_rows(app)]
+        await press(pilot, "s")  # offences, share and share recorded are the order shown
+        assert app.selection.sort_column == "change" and app.selection.descending
+        assert [r[0] for r in table_rows(app)] != shown  # the first s visibly re-sorts
+        await press(pilot, "s")  # rate
         assert app.selection.sort_column == "rate_per_100k"
         names = [r[0] for r in table_rows(app)[:-1]]
         by_force = dict(
@@ -197,6 +198,42 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await press(pilot, "s")  # by name
         names = [r[0] for r in table_rows(app)[:-1]]
         assert names == sorted(names)
+        await press(pilot, "s", "S")  # offences, then reversed: smallest first
+        assert app.selection.sort_column == "offences" and not app.selection.descending
+        assert table_rows(app)[0][0] == "City of London"
+
+
+async def test_the_first_s_changes_the_order_whatever_the_grouping(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        for dimension in ("nation", "region", "force", "year", "age_band"):
+            app.group_by(dimension)
+            await settle(pilot)
+            shown = [r[0] for r in table_rows(app)]
+            await press(pilot, "s")
+            assert [r[0] for r in table_rows(app)] != shown, dimension
+
+
+async def test_pickers_jump_to_a_typed_name(app: ExplorerApp) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g", *"reg", "enter")
+        assert app.selection.group_by == "region"
+        await press(pilot, "g", *"ag", "enter")
+        assert app.selection.group_by == "age_band"
+        await press(pilot, "m", "p", "enter")
+        assert app.selection.measure == "instances"
+
+
+async def test_grouping_offences_by_platform_says_they_are_counted_in_instances(
+    app: ExplorerApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g", *"platform", "enter")
+        assert app.selection.group_by == "nation"  # not a one-row "Not split" table
+        shown = [n.message for n in app._notifications]
+        assert any("counted in platform instances: press m" in m for m in shown), shown
 
 
 async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> None:
@@ -322,6 +359,7 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         assert isinstance(app.screen, AboutScreen)
         assert "MODELLED DATA" in about_text(app.dataset) and "instances" in about_text(app.dataset)
         await pilot.press("escape", "o")
+        await app.workers.wait_for_complete()  # the checks fill the screen in the background
         await pilot.pause()
         from textual.widgets import Static
 
@@ -407,3 +445,16 @@ async def test_what_start_up_made_is_kept_out_of_full_garbage_collections(datase
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         assert gc.get_freeze_count() > 0
+
+
+async def test_switching_to_offences_while_grouped_by_platform_regroups_and_says_why(
+    app: ExplorerApp,
+) -> None:
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "m", "p", "enter", "g", *"platform o", "enter")
+        assert (app.selection.measure, app.selection.group_by) == ("instances", "platform_owner")
+        await press(pilot, "m", "o", "enter")
+        assert app.selection.measure == "offences" and app.selection.group_by == "nation"
+        assert "Not split" not in [r[0] for r in table_rows(app)]
+        assert any("counted in platform instances" in n.message for n in app._notifications)

@@ -93,10 +93,10 @@ async def test_member_boxes_read_without_colour(dataset) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("f", "home", "down", "down", "enter")  # Year
-        await press(pilot, "space")  # untick the first year
+        await press(pilot, "space")  # keep only the first year
         members = app.query_one(MemberList)
         lines = ["".join(s.text for s in members.render_line(y)) for y in range(2)]
-        assert lines[0].startswith("[ ]") and lines[1].startswith("[x]")
+        assert lines[0].startswith("[x]") and lines[1].startswith("[ ]")
 
 
 async def test_export_radio_buttons_show_which_is_chosen(dataset, tmp_path) -> None:
@@ -199,3 +199,102 @@ async def test_the_footer_follows_focus_to_keys_it_did_not_show() -> None:
         await pilot.pause()
         await pilot.pause()
         assert "z" in [key.key for key in app.query(FooterKey)]
+
+
+def shown_lines(app, selector: str) -> list[str]:
+    """The lines a widget shows on screen, as text (blank lines left out)."""
+    return [line.rstrip() for line in lines_of(app.query_one(selector)) if line.strip()]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_long_lines_are_shortened_at_a_word_with_the_full_text_one_key_away(
+    dataset, size
+) -> None:
+    """At 120x40 the note under the table was cut ("~ within"), at 80x24 the title too."""
+    from tui.screens.about import AboutScreen
+
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        full = " · ".join(p for p in app.note_parts if p)
+        note = app.query_one("#note")
+        lines = shown_lines(app, "#note")
+        assert note.outer_size.height >= len(lines) > 0
+        shown = " ".join(line.strip() for line in lines)
+        if " ".join(shown.split()) != " ".join(full.split()):
+            assert shown.endswith("… (a: in full)")
+            kept = shown.removesuffix(" … (a: in full)")
+            assert " ".join(full.split()).startswith(" ".join(kept.split()))
+            following = " ".join(full.split())[len(" ".join(kept.split())) :]
+            assert following[:1] in (" ", "")  # the cut falls between words
+        title = f"{app.title} — {app.sub_title}"
+        assert len(title) <= size[0] - 18
+        assert app.dataset.name.startswith(app.sub_title.removesuffix(" …"))
+        await press(pilot, "a")
+        assert isinstance(app.screen, AboutScreen)
+        about = str(app.screen.query_one(Static).render())
+        assert full.split(" · ")[-1] in about and app.dataset.name in about
+
+
+async def test_a_long_filter_line_is_shortened_at_a_word(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        app.selection = (
+            app.selection.with_filter("force", ("Kent", "Surrey", "Sussex"))
+            .with_filter("year", ("2022/23", "2023/24"))
+            .with_filter("age_band", ("12-15",))
+        )
+        await settle(pilot)
+        line = str(app.query_one("#chips").render())
+        assert len(line) <= 78
+        assert " …(a)" in line and "(x clears)" in line
+        words = {"Jurisdiction", "England", "and", "Wales", "Force", "Kent", "Surrey", "Sussex"}
+        words |= {"Year", "2022/23", "2023/24", "Age", "band", "12-15"}
+        assert line.split(" …(a)")[0].split()[-1].strip(":,") in words
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_help_wraps_long_descriptions_whole(dataset, size) -> None:
+    """Help's J line ended "(eac" at 120x40: every description must be readable in full."""
+    from tui.screens.help import HelpScreen
+
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        await press(pilot, "question_mark")
+        assert isinstance(app.screen, HelpScreen)
+        shown = " ".join(
+            " ".join(line.split())
+            for widget in app.screen.query(".help-keys")
+            for line in lines_of(widget)
+        )
+        for _, bindings in app.screen.sections:
+            for binding in bindings:
+                said = " ".join((binding.tooltip or binding.description).split())
+                assert said in shown, said
+
+
+def lines_of(widget) -> list[str]:
+    """The lines a widget shows, as text."""
+    from textual.geometry import Region
+
+    size = widget.outer_size
+    return [s.text for s in widget.render_lines(Region(0, 0, size.width, size.height))]
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_status_line_drops_whole_parts_rather_than_cutting_one(dataset, size) -> None:
+    """It ended "41,986" at 120x40 and "figure ·" at 80x24, the rest cut off."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        status = app.query_one("#status")
+        line = str(status.render())
+        assert len(line) <= status.content_size.width
+        assert not line.rstrip().endswith("·")
+        assert line.rstrip().endswith(("offences", app.dataset.name, "figure", " …"))

@@ -144,3 +144,23 @@ async def test_y_copies_the_row_as_a_sentence_and_Y_the_table(app, tmp_path: Pat
         await pilot.press(*"table.tsv", "enter")
         await settle(pilot)
         assert (tmp_path / "table.tsv").read_text(encoding="utf-8") == app.clipboard
+
+
+async def test_Y_keeps_the_provenance_marks_the_legend_and_the_sources(app) -> None:
+    """The copied table once dropped ● ◐ ○: a modelled number pasted as if published."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        await pilot.press(*"force")  # type-to-jump, or arrows: either reaches Force
+        await press(pilot, "enter")
+        assert app.selection.group_by == "force"
+        for kind in ("enter", "down enter"):
+            await press(pilot, "Y", *kind.split())
+            lines = app.clipboard.splitlines()
+            header = [c.strip() for c in lines[0].strip("|").replace("\t", "|").split("|")]
+            assert header[:3] == ["Force", "Offences", "Provenance"]
+            rows = [ln for ln in lines if "Kent" in ln or "Total" in ln]
+            assert any("● published" in r or "○ modelled" in r for r in rows)
+            assert "● published  ◐ derived from published figures  ○ modelled" in lines
+            if "● published" in app.clipboard.split("\n\n")[0]:
+                assert "Sources:" in lines and any("https://" in ln for ln in lines)

@@ -14,8 +14,7 @@ from tui.widgets.filter_panel import FilterPanel, MemberList
 
 def listed(app: ExplorerApp) -> list[str]:
     """The members the filter panel lists now."""
-    members = app.query_one(MemberList)
-    return [members.get_option_at_index(i).value for i in range(members.option_count)]
+    return [member for _, member in app.query_one(MemberList).listed()]
 
 
 async def show_dimension(pilot: Pilot, dimension: str) -> None:
@@ -154,7 +153,65 @@ async def test_a_search_finds_members_of_another_dimension(dataset) -> None:
         await settle(pilot)
         await pilot.press("f", "slash", *"kent")  # the panel opens on Year
         await settle(pilot)
-        assert app.query_one(FilterPanel).dimension == "force"
         assert listed(app) == ["Kent"]
         await press(pilot, "enter")
         assert app.selection.members("force") == ("Kent",)
+        assert app.query_one(FilterPanel).dimension == "force"  # shows where it ticked
+
+
+async def test_search_looks_in_every_dimension_at_once_grouped_by_dimension(dataset) -> None:
+    """``wales`` once found only "England and Wales" (the dimension shown), ``south`` only regions."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("f", "slash", *"wales")
+        await settle(pilot)
+        found = app.query_one(MemberList).listed()
+        assert ("nation", "Wales") in found
+        assert ("force", "South Wales") in found and ("force", "North Wales") in found
+        assert ("jurisdiction", "England and Wales") in found
+        dimensions = [d for d, _ in found]
+        assert dimensions == sorted(dimensions, key=app.dataset.dimensions.index)  # grouped
+        members = app.query_one(MemberList)
+        headings = [
+            str(members.get_option_at_index(i).prompt)
+            for i in range(members.option_count)
+            if members.get_option_at_index(i).disabled
+        ]
+        assert {"Nation", "Force"} <= set(headings)
+        await pilot.press(*["backspace"] * 5, *"2022")  # clear the box, then a year
+        await settle(pilot)
+        assert ("year", "2022/23") in app.query_one(MemberList).listed()
+        await press(pilot, "enter")
+        assert app.selection.members("year") == ("2022/23",)
+        assert app.query_one(FilterPanel).dimension == "year"
+
+
+async def test_enter_ticks_a_match_of_another_dimension(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await show_dimension(pilot, "year")
+        await pilot.press("slash", *"south wales")
+        await press(pilot, "enter")
+        assert app.selection.members("force") == ("South Wales",)
+        assert app.selection.members("year") is None
+
+
+async def test_an_unfiltered_dimension_shows_no_ticks_and_space_keeps_one(dataset) -> None:
+    """Every member once looked ticked ``[x]`` with no filter at all."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await show_dimension(pilot, "force")
+        await pilot.press("enter")
+        members = app.query_one(MemberList)
+        lines = ["".join(s.text for s in members.render_line(y)) for y in range(3)]
+        assert all(line.startswith("[ ]") for line in lines), lines
+        await press(pilot, "space")
+        first = members.listed()[0][1]
+        assert app.selection.members("force") == (first,)
+        lines = ["".join(s.text for s in members.render_line(y)) for y in range(2)]
+        assert lines[0].startswith("[x]") and lines[1].startswith("[ ]")
+        await press(pilot, "space")  # unticking the last one: no filter again
+        assert app.selection.members("force") is None

@@ -108,7 +108,9 @@ def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
     assert list(columns) == pl.read_csv(path).columns
     assert columns["change"]["years_compared"] == "2018/19 vs 2017/18"
     assert "per year" not in columns["rate_per_100k"]["unit"]
-    assert columns["rate_per_100k"]["unit"] == "per 100,000 residents"
+    assert columns["rate_per_100k"]["unit"] == (  # grouped by age band: not per child
+        "per 100,000 residents (residents of all ages and sexes, not only children in the group)"
+    )
     assert columns["share"]["base"] == record["totals"]["offences"]
     recorded = pl.read_csv(path).filter(pl.col("age_band") != "Not recorded")["offences"].sum()
     assert columns["share_recorded"]["base"] == recorded
@@ -116,7 +118,7 @@ def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
     two_years = tmp_path / "two.csv"
     export(dataset, Selection("age_band", "offences"), two_years)
     rate = tomllib.loads((tmp_path / "two.csv.toml").read_text())["columns"]["rate_per_100k"]
-    assert rate["unit"] == "per 100,000 residents per year"
+    assert rate["unit"].startswith("per 100,000 residents per year (residents of all ages")
 
 
 def test_sidecar_records_how_the_export_was_made(dataset, tmp_path: Path) -> None:

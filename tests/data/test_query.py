@@ -15,10 +15,12 @@ from tui.data.query import (
     SHARE_RECORDED,
     chart_data,
     drill_dimensions,
+    initial_selection,
     matched,
     member_counts,
     rows_page,
     summary,
+    with_jurisdiction,
 )
 from tui.data.selection import Selection
 
@@ -184,9 +186,12 @@ def test_drill_down_moves_through_the_hierarchies(dataset) -> None:
 
 def test_toggle_and_clear() -> None:
     members = ("a", "b", "c")
-    selection = Selection("x", "n").toggled("x", "b", members)
-    assert selection.members("x") == ("a", "c")
-    assert selection.toggled("x", "b", members).members("x") is None
+    selection = Selection("x", "n").toggled("x", "b", members)  # nothing ticked: keep only b
+    assert selection.members("x") == ("b",)
+    assert selection.toggled("x", "a", members).members("x") == ("a", "b")
+    assert selection.toggled("x", "b", members).members("x") is None  # none ticked: all kept
+    every = selection.toggled("x", "a", members).toggled("x", "c", members)
+    assert every.members("x") is None
     assert selection.cleared().filters == ()
 
 
@@ -227,3 +232,22 @@ def test_the_default_order_is_marked_on_a_column() -> None:
 
     assert natural_sort("year", "offences") == ("year", False)
     assert natural_sort("force", "offences") == ("offences", True)
+
+
+def test_all_uk_by_jurisdiction_divides_each_by_its_own_population(dataset) -> None:
+    """Grouped by jurisdiction, each rate once used the whole UK population (Scotland 1.01)."""
+    year = initial_selection(dataset).with_filter("year", ("2023/24",))
+    by_jurisdiction = with_jurisdiction(dataset, year, "uk").grouped_by("jurisdiction")
+    rates = dict(summary(dataset, by_jurisdiction).frame.select("jurisdiction", RATE).iter_rows())
+    for key, jurisdiction in (("scotland", "Scotland"), ("ew", "England and Wales")):
+        alone = summary(dataset, with_jurisdiction(dataset, year, key)).totals[RATE]
+        assert rates[jurisdiction] == pytest.approx(alone)
+    assert rates["Scotland"] == pytest.approx(12.36, abs=0.01)
+
+
+@pytest.mark.parametrize("dimension", ["age_band", "sex"])
+def test_a_rate_by_age_band_or_sex_says_what_it_divides_by(dataset, dimension: str) -> None:
+    result = summary(dataset, initial_selection(dataset).grouped_by(dimension))
+    assert "all ages and sexes" in (result.rate_label or "")
+    force = summary(dataset, initial_selection(dataset).grouped_by("force"))
+    assert "all ages" not in (force.rate_label or "")

@@ -62,7 +62,7 @@ def test_a_real_change_says_more_than_chance_and_a_fall_says_down():
 
 def test_force_names_read_naturally():
     assert force_name("Kent") == "Kent Police"
-    assert force_name("Metropolitan Police") == "the Metropolitan Police"
+    assert force_name("Metropolitan Police") == "the Metropolitan Police Service"
     assert force_name("Police Scotland") == "Police Scotland"
     assert force_name("Police Service of Northern Ireland") == (
         "the Police Service of Northern Ireland"
@@ -118,7 +118,11 @@ def test_embedded_dataset_quotes_published_figures_as_published(dataset):
     assert known is not None and known.status == PUBLISHED and known.figure is not None
     text = quote(dataset, selection)
     assert text.startswith("Kent Police recorded 264 offences of sexual communication with a child")
-    assert "estimated" not in text and known.figure.source_title in text
+    assert "estimated" not in text
+    assert text.endswith(
+        "(OnTheWight, \u201cNSPCC report reveals surge in online grooming crimes in South East "
+        "England\u201d)."
+    )
 
 
 def test_embedded_breakdowns_are_quoted_as_modelled_estimates(dataset):
@@ -155,3 +159,171 @@ def test_cli_quote_takes_the_jurisdiction_like_summary(capsys):
     assert main(["quote", "--jurisdiction", "scotland", "--where", "year=2017/18"]) == 0
     text = capsys.readouterr().out
     assert "429" in text and "3,217" not in text
+
+
+OWN_NAMES = {
+    "Avon and Somerset": "Avon and Somerset Police",
+    "Bedfordshire": "Bedfordshire Police",
+    "Cambridgeshire": "Cambridgeshire Constabulary",
+    "Cheshire": "Cheshire Constabulary",
+    "City of London": "City of London Police",
+    "Cleveland": "Cleveland Police",
+    "Cumbria": "Cumbria Constabulary",
+    "Derbyshire": "Derbyshire Constabulary",
+    "Devon and Cornwall": "Devon and Cornwall Police",
+    "Dorset": "Dorset Police",
+    "Durham": "Durham Constabulary",
+    "Dyfed-Powys": "Dyfed-Powys Police",
+    "Essex": "Essex Police",
+    "Gloucestershire": "Gloucestershire Constabulary",
+    "Greater Manchester": "Greater Manchester Police",
+    "Gwent": "Gwent Police",
+    "Hampshire": "Hampshire and Isle of Wight Constabulary",
+    "Hertfordshire": "Hertfordshire Constabulary",
+    "Humberside": "Humberside Police",
+    "Kent": "Kent Police",
+    "Lancashire": "Lancashire Constabulary",
+    "Leicestershire": "Leicestershire Police",
+    "Lincolnshire": "Lincolnshire Police",
+    "Merseyside": "Merseyside Police",
+    "Metropolitan Police": "The Metropolitan Police Service",
+    "Norfolk": "Norfolk Constabulary",
+    "North Wales": "North Wales Police",
+    "North Yorkshire": "North Yorkshire Police",
+    "Northamptonshire": "Northamptonshire Police",
+    "Northumbria": "Northumbria Police",
+    "Nottinghamshire": "Nottinghamshire Police",
+    "Police Scotland": "Police Scotland",
+    "Police Service of Northern Ireland": "The Police Service of Northern Ireland",
+    "South Wales": "South Wales Police",
+    "South Yorkshire": "South Yorkshire Police",
+    "Staffordshire": "Staffordshire Police",
+    "Suffolk": "Suffolk Constabulary",
+    "Surrey": "Surrey Police",
+    "Sussex": "Sussex Police",
+    "Thames Valley": "Thames Valley Police",
+    "Warwickshire": "Warwickshire Police",
+    "West Mercia": "West Mercia Police",
+    "West Midlands": "West Midlands Police",
+    "West Yorkshire": "West Yorkshire Police",
+    "Wiltshire": "Wiltshire Police",
+}
+"""Each force as it calls itself on its own website (Hampshire renamed itself in 2022)."""
+
+
+def quoted(capsys, *where: str, jurisdiction: str = "uk") -> str:
+    """``scwc quote --jurisdiction J --where ...``: its one line."""
+    args = ["quote", "--jurisdiction", jurisdiction]
+    for clause in where:
+        args += ["--where", clause]
+    assert main(args) == 0
+    return capsys.readouterr().out.strip()
+
+
+def test_the_table_names_every_force_of_the_dataset(dataset):
+    assert sorted(dataset.members("force")) == sorted(OWN_NAMES)
+
+
+@pytest.mark.parametrize("force", sorted(OWN_NAMES))
+def test_every_force_is_quoted_by_its_own_name(capsys, force: str):
+    text = quoted(capsys, f"force={force}", "year=2022/23")
+    assert text.startswith(f"{OWN_NAMES[force]} recorded ")
+
+
+def test_the_name_the_quote_prints_is_accepted_back(capsys):
+    text = quoted(capsys, "force=Greater Manchester Police", "year=2021-22")
+    assert text.startswith("Greater Manchester Police recorded") and "in 2021/22" in text
+
+
+def test_a_year_carried_forward_says_so_and_quotes_the_year_it_comes_from(capsys):
+    text = quoted(capsys, "jurisdiction=Scotland", "year=2024/25")
+    assert text.startswith("2024/25 not published; 2023/24's 672 carried forward. ")
+    assert "recorded 672 offences of communicating indecently with a child in 2023/24" in text
+    assert "in 2024/25" not in text and "the same as" not in text
+    northern_ireland = quoted(capsys, "jurisdiction=Northern Ireland", "year=2023/24")
+    assert northern_ireland.startswith("2023/24 not published; 2022/23's ")
+
+
+def test_a_sum_over_years_says_which_year_counts_a_carried_figure_again(capsys):
+    text = quoted(capsys, "jurisdiction=Scotland")
+    assert "from 2017/18 to 2024/25 combined, with 2023/24's figure counted again for 2024/25" in (
+        text
+    )
+
+
+def test_a_platform_selection_is_worded_in_instances(capsys):
+    text = quoted(capsys, "year=2023/24", "platform=Snapchat", jurisdiction="ew")
+    assert "0 offences" not in text and "(platform: Snapchat)" not in text
+    assert text.startswith("Snapchat was used in an estimated ")
+    assert " of the offences of sexual communication with a child recorded by police in " in text
+    assert "where the app was recorded" in text
+    count = int(text.split("an estimated ")[1].split(" ")[0].replace(",", ""))
+    assert count > 0
+
+
+def test_several_platforms_are_counted_as_instances_not_offences(capsys):
+    text = quoted(capsys, "year=2023/24", "platform=Snapchat", "platform=Instagram")
+    assert text.startswith("Snapchat or Instagram were used an estimated ")
+    assert "times (platform instances)" in text
+
+
+@pytest.mark.parametrize(
+    ("where", "missing"),
+    [
+        (("force=Hampshire",), "from 2017/18 to 2024/25 combined, with no figure for 2021/22"),
+        (("force=Lincolnshire",), "combined, with no figure for 2024/25"),
+        (("region=South East",), "combined, with no figure for Hampshire in 2021/22"),
+        (("region=East Midlands", "year=2024/25"), "in 2024/25, with no figure for Lincolnshire ("),
+        (("force=Hampshire", "force=Kent"), "with no figure for Hampshire in 2021/22"),
+    ],
+)
+def test_a_sum_that_skips_a_missing_year_names_it(capsys, where, missing: str):
+    assert missing in quoted(capsys, *where)
+
+
+def test_a_force_year_with_no_figure_is_not_quoted_as_zero(capsys):
+    text = quoted(capsys, "force=Hampshire", "year=2021/22")
+    assert text == "Hampshire and Isle of Wight Constabulary gave no figure for 2021/22 " + (
+        "(missing, not zero)."
+    )
+
+
+def test_a_change_is_not_given_between_years_missing_different_forces(capsys):
+    text = quoted(capsys, "region=South East", "year=2021/22")
+    assert " on 2020/21" not in text and "in 2021/22, with no figure for Hampshire (" in text
+
+
+@pytest.mark.parametrize(
+    ("title", "published", "cited"),
+    [
+        (
+            "NSPCC report reveals surge in online grooming crimes (OnTheWight)",
+            None,
+            "OnTheWight, \u201cNSPCC report reveals surge in online grooming crimes\u201d",
+        ),
+        (
+            "Online grooming crimes reach record levels in UK (LBC)",
+            "2024-11-01",
+            "LBC, \u201cOnline grooming crimes reach record levels in UK\u201d, published 2024-11-01",
+        ),
+        (
+            "NSPCC Freedom of Information figures",
+            "2024",
+            "NSPCC Freedom of Information figures, published 2024",
+        ),
+    ],
+)
+def test_a_citation_is_publisher_title_date_without_nested_brackets(title, published, cited):
+    assert str(Source(title, published)) == cited
+
+
+def test_every_published_quote_has_one_pair_of_brackets(capsys):
+    for where in (("force=Kent", "year=2023/24"), ("year=2023/24",), ("force=Hampshire",)):
+        text = quoted(capsys, *where)
+        assert text.count("(") == 1 and text.count(")") == 1, text
+
+
+def test_no_app_recorded_is_not_worded_as_an_app(capsys):
+    text = quoted(capsys, "year=2023/24", "platform=Not recorded", jurisdiction="ew")
+    assert text.startswith("No app was recorded for an estimated ")
+    assert "where the app was recorded" not in text

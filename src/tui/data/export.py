@@ -19,7 +19,6 @@ from typing import Any
 
 import polars as pl
 import tomli_w
-import xlsxwriter
 
 from tui import __version__
 from tui.data import stats
@@ -422,6 +421,8 @@ def _write_xlsx(content: ExportContent, path: Path) -> None:
             f"{frame.height:,} rows do not fit an Excel sheet ({XLSX_MAX_ROWS:,}); "
             "export CSV or Parquet instead"
         )
+    import xlsxwriter  # only Excel exports need it (imported when one is written)
+
     workbook = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},

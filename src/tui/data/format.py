@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tui.data.dataset import Dataset
+from tui.data.provenance import LEGEND
 from tui.data.query import (
     CHANGE,
     CHANGE_SIGNIFICANT,
@@ -11,7 +13,9 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Summary,
+    drill_dimensions,
 )
+from tui.data.quote import Source
 from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.schema import PROVENANCE, label
 
@@ -293,7 +297,9 @@ def uncertainty_note(result: Summary) -> str | None:
 
 def shown_table(result: Summary, separator: str = "\t", markdown: bool = False) -> str:
     """The summary as the app shows it (compact columns, formatted cells, the totals row), as
-    Markdown or as separated text (TSV), followed by what the headers mean."""
+    Markdown or as separated text (TSV), followed by what the headers mean; with a provenance
+    column, its legend and the source (and address) of each published number when the dataset
+    has them, as the CSV export and its sidecar do."""
     titles = column_titles(result, compact=True)
     columns = list(titles)
     rows = [
@@ -302,13 +308,87 @@ def shown_table(result: Summary, separator: str = "\t", markdown: bool = False) 
     ]
     rows.append(["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]])
     header = [titles[c] for c in columns]
+    if result.provenance is not None:
+        header.insert(2, "Provenance")
+        for row in rows:
+            known = result.provenance_of(None if row is rows[-1] else row[0])
+            row.insert(2, f"{known.marker} {known.status}" if known else "")
     if markdown:
         escape = str.maketrans({"|": "\\|"})
         lines = [
             "| " + " | ".join(v.translate(escape) for v in line) + " |" for line in [header, *rows]
         ]
-        lines.insert(1, "| --- | " + " | ".join(["---:"] * (len(columns) - 1)) + " |")
+        aligned = ["---" if h == "Provenance" else "---:" for h in header[1:]]
+        lines.insert(1, "| --- | " + " | ".join(aligned) + " |")
     else:
         lines = [separator.join(line) for line in [header, *rows]]
-    explained = notes(result)
-    return "\n".join([*lines, "", explained] if explained else lines) + "\n"
+    explained = [notes(result)] if notes(result) else []
+    if result.provenance is not None:
+        explained += [LEGEND, *sources_cited(result)]
+    return "\n".join([*lines, "", *explained] if explained else lines) + "\n"
+
+
+def sources_cited(result: Summary) -> list[str]:
+    """``Sources:`` and one line per source of a published number in the summary: publisher,
+    headline, date and address."""
+    shown = [*(result.provenance or {}).values(), result.total_provenance]
+    figures = {
+        (p.figure.source_title, p.figure.published, p.figure.source_url): p.figure
+        for p in shown
+        if p is not None and p.figure is not None
+    }
+    if not figures:
+        return []
+    cited = [
+        f"- {Source(title, published or None)}" + (f", {url}" if url else "")
+        for title, published, url in sorted(figures)
+    ]
+    return ["Sources:", *cited]
+
+
+def measure_splitting(dataset: Dataset, dimension: str, measure: str) -> str | None:
+    """The other measure that is broken down by ``dimension`` when ``measure`` is not (platforms
+    are counted in instances, not offences); ``None`` when ``measure`` is."""
+    if dimension in drill_dimensions(dataset, measure):
+        return None
+    return next((m for m in dataset.measures if dimension in drill_dimensions(dataset, m)), None)
+
+
+def not_split_note(dataset: Dataset, dimension: str, measure: str) -> str | None:
+    """One line saying ``measure`` is not split by ``dimension`` and which measure is."""
+    other = measure_splitting(dataset, dimension, measure)
+    if other is None:
+        return None
+    return (
+        f"{label(measure)} are not split by {label(dimension).lower()}: "
+        f"{label(dimension).lower()}s are counted in {label(other).lower()}"
+    )
+
+
+SEPARATOR = " · "
+MORE = "…"
+
+
+def fit_parts(parts: list[str], width: int, lines: int = 1, more: str = MORE) -> str:
+    """``parts`` joined by `` · `` and wrapped at words into at most ``lines`` lines of ``width``;
+    what does not fit is left out whole (never cut mid-word) and ``more`` says so."""
+    words = SEPARATOR.join(parts).split(" ")
+    if width <= 0 or _wrapped_lines(words, width) <= lines:
+        return SEPARATOR.join(parts)
+    for kept in range(len(words) - 1, 0, -1):
+        shown = " ".join(words[:kept]).rstrip(" ·,;:(") + f" {more}"
+        if _wrapped_lines(shown.split(" "), width) <= lines:
+            return shown
+    return more
+
+
+def _wrapped_lines(words: list[str], width: int) -> int:
+    """How many lines ``words`` take wrapped at ``width`` (a word longer than it takes its own)."""
+    count, used = 1, 0
+    for word in words:
+        needed = len(word) if used == 0 else used + 1 + len(word)
+        if needed <= width or used == 0:
+            used = needed
+        else:
+            count, used = count + 1, len(word)
+    return count

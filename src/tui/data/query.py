@@ -61,6 +61,9 @@ NATURALLY_ORDERED = frozenset(
 )
 """Dimensions whose summary reads best in their own order rather than largest first."""
 GEOGRAPHY = ("nation", "region", "force")
+PLACES = (JURISDICTION, *GEOGRAPHY)
+"""Dimensions each force belongs to one member of: a rate per member divides by its own forces."""
+RESIDENTS_OF = "residents_of"
 OFFENCE_CODE = "offence_code"
 CACHE_SIZE = 256
 
@@ -361,32 +364,36 @@ def _interval(count: int | None) -> tuple[float | None, float | None]:
 
 
 def _population(dataset: Dataset, selection: Selection) -> tuple[pl.DataFrame | None, int | None]:
-    """Population per group (geographic grouping) or of the whole selection, from the forces list."""
+    """Population per group (grouped by a place: jurisdiction, nation, region, force: each group
+    divided by its own forces' residents) or of the whole selection, from the forces list."""
     geography = dataset.geography
     if geography is None or FORCE not in dataset.dimensions:
         return None, None
-    selected = cells(dataset, selection).select(pl.col(FORCE).cast(pl.String)).unique().collect()
-    # the forces the selection counts (whatever filtered them: geography, jurisdiction...)
-    forces = geography.filter(pl.col(FORCE).is_in(selected[FORCE].implode()))
-    outside = set(selected[FORCE].to_list()) - set(geography[FORCE].to_list()) - {NOT_RECORDED}
     key = selection.group_by
-    if outside:  # forces without a population: no rate for the whole selection
-        if key in GEOGRAPHY and key in geography.columns:
-            frame = (
-                forces.group_by(key)
-                .agg(pl.col("population").sum())
-                .with_columns(pl.col(key).cast(dataset.dtype(key)))
-            )
-            return frame, None
-        return None, None
-    if key in GEOGRAPHY and key in geography.columns:
-        frame = (
-            forces.group_by(key)
-            .agg(pl.col("population").sum())
-            .with_columns(pl.col(key).cast(dataset.dtype(key)))
+    pairs = (
+        cells(dataset, selection)
+        .select(pl.col(key), pl.col(FORCE).cast(pl.String).alias(RESIDENTS_OF))
+        .unique()
+        .collect()
+    )
+    # the forces the selection counts (whatever filtered them: geography, jurisdiction...)
+    known = pairs.join(
+        geography.select(pl.col(FORCE).alias(RESIDENTS_OF), "population"),
+        on=RESIDENTS_OF,
+        how="left",
+    ).filter(pl.col(RESIDENTS_OF) != NOT_RECORDED)
+    groups = None
+    if key in PLACES:
+        groups = known.group_by(key).agg(
+            pl.when(pl.col("population").is_null().any())
+            .then(None)
+            .otherwise(pl.col("population").sum())
+            .alias("population")
         )
-        return frame, int(forces["population"].sum())
-    return None, int(forces["population"].sum())
+    forces = known.unique(RESIDENTS_OF)
+    if forces["population"].is_null().any():  # forces without a population: no overall rate
+        return groups, None
+    return groups, int(forces["population"].sum())
 
 
 def _year_count(dataset: Dataset, selection: Selection) -> int:
@@ -472,9 +479,12 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
     }
     rate_label = None
     if total_population:
+        victims = {key, *dict(selection.filters)} & {"age_band", "sex"}
         rate_label = "per 100,000 residents" + (
             " per year" if total_years > 1 or key == YEAR else ""
         )
+        if victims:  # the population is not split by age or sex
+            rate_label += " (residents of all ages and sexes, not only children in the group)"
     book = provenance_book(dataset)
     provenance = total_provenance = None
     untested: frozenset[str] = frozenset()

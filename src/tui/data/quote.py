@@ -11,15 +11,19 @@ with a child*) and says whether the change on the previous year is more than cha
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import csv
+import re
+from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.loading.paths import repo_data_dir
 from tui.data.provenance import ledger
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
 from tui.data.ranges import BOUND, Range
-from tui.data.schema import FORCE, MEASURE, YEAR, label
+from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
 PROVENANCE = "provenance"
@@ -48,6 +52,11 @@ REGIONS_WITH_THE = frozenset(
     }
 )
 QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
+PLATFORM_DIMENSIONS = ("platform_owner", "platform")
+INSTANCES = "instances"
+"""The measure platforms are counted in: one offence can involve several apps."""
+PUBLISHER = re.compile(r"^(?P<title>.*\S)\s*\((?P<publisher>[^()]+)\)$")
+"""A source title as the figures tables give it: ``Headline (Publisher)``."""
 
 
 @dataclass(frozen=True)
@@ -58,7 +67,15 @@ class Source:
     published: str | None = None
 
     def __str__(self) -> str:
-        return f"{self.title}, published {self.published}" if self.published else self.title
+        """Publisher, headline in quotes, date: short and checkable (the address goes with the
+        copied table and exports), never a bracket inside the sentence's bracket."""
+        found = PUBLISHER.match(self.title)
+        if found:
+            publisher = found["publisher"].split(";")[0].split(",")[0].strip()
+            cited = f"{publisher}, \u201c{found['title']}\u201d"
+        else:
+            cited = self.title
+        return f"{cited}, published {self.published}" if self.published else cited
 
 
 @dataclass(frozen=True)
@@ -81,10 +98,29 @@ class QuoteFacts:
     """What the published figures allow for a modelled count."""
     change_untested: bool = False
     """The change compares a modelled count: not tested, so not stated as a finding."""
+    platforms: str | None = None
+    """The apps a platform selection counts, worded: ``Snapchat``, ``apps owned by Meta``."""
+    gaps: tuple[str, ...] = ()
+    """What a sum over years leaves out or counts twice: ``no figure for 2021/22``."""
+
+
+@lru_cache(maxsize=1)
+def own_force_names() -> dict[str, str]:
+    """Each force's name as it calls itself (``data/force_names.csv``), with *the* where it
+    takes one: ``Durham Constabulary``, ``the Metropolitan Police Service``."""
+    with (repo_data_dir() / "force_names.csv").open(encoding="utf-8", newline="") as handle:
+        return {
+            row["force"]: f"{row['article']} {row['own_name']}".strip()
+            for row in csv.DictReader(handle)
+        }
 
 
 def force_name(force: str) -> str:
-    """How a force is named in a sentence: ``Kent Police``, ``the Metropolitan Police``."""
+    """How a force is named in a sentence: its own name (``Hampshire and Isle of Wight
+    Constabulary``, ``the Metropolitan Police Service``); a force the table does not know is
+    ``<name> Police``."""
+    if force in own_force_names():
+        return own_force_names()[force]
     if "Police" in force:
         return force if force.startswith("Police ") and "Service" not in force else f"the {force}"
     return f"{force} Police"
@@ -121,7 +157,7 @@ def subject_of(dataset: Dataset, selection: Selection) -> str:
 def offence_of(dataset: Dataset, selection: Selection) -> str:
     """The offence the count is of, in the words of its jurisdiction."""
     jurisdictions = selection.members("jurisdiction")
-    if jurisdictions is None and "jurisdiction" in dataset.dimensions:
+    if "jurisdiction" in dataset.dimensions:  # those the selection counts, not merely allows
         present = cells(dataset, selection).select(pl.col("jurisdiction").cast(pl.String))
         jurisdictions = tuple(present.unique().collect()["jurisdiction"].to_list())
     if jurisdictions is None and "nation" in dataset.dimensions:
@@ -136,11 +172,16 @@ def offence_of(dataset: Dataset, selection: Selection) -> str:
     return OFFENCE_PHRASES[ENGLAND_AND_WALES]
 
 
+def period_years(dataset: Dataset, selection: Selection) -> list[str]:
+    """The years the selection counts, in order (none without a year dimension)."""
+    if YEAR not in dataset.dimensions:
+        return []
+    return [y for y in dataset.members(YEAR) if y in (selection.members(YEAR) or (y,))]
+
+
 def period_of(dataset: Dataset, selection: Selection) -> str:
     """The years the count covers, as words."""
-    if YEAR not in dataset.dimensions:
-        return ""
-    years = [y for y in dataset.members(YEAR) if y in (selection.members(YEAR) or (y,))]
+    years = period_years(dataset, selection)
     if not years:
         return ""
     if len(years) == 1:
@@ -150,18 +191,99 @@ def period_of(dataset: Dataset, selection: Selection) -> str:
     return f"in {_joined(years)} combined"
 
 
-def qualifiers_of(selection: Selection) -> tuple[str, ...]:
-    """The other filters, worded: ``victims aged 12-15``, ``platform: Snapchat``."""
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def platforms_of(selection: Selection) -> str | None:
+    """The apps a platform selection keeps, worded (``Snapchat``, ``apps owned by Meta``)."""
+    platforms = selection.members("platform")
+    if platforms:
+        return _either(list(platforms))
+    owners = selection.members("platform_owner")
+    return f"apps owned by {_either(list(owners))}" if owners else None
+
+
+def qualifiers_of(selection: Selection, worded: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The other filters, worded: ``victims aged 12-15``, ``sex: Girls`` (``worded``: dimensions
+    the sentence already names)."""
     words = []
     for dimension in QUALIFIER_DIMENSIONS:
         kept = selection.members(dimension)
-        if not kept:
+        if not kept or dimension in worded:
             continue
         if dimension == "age_band":
             words.append(f"victims aged {_joined(list(kept))}")
         else:
             words.append(f"{label(dimension).lower()}: {_joined(list(kept))}")
     return tuple(words)
+
+
+PLACE_DIMENSIONS = ("jurisdiction", "offence", "nation", "region", FORCE)
+
+
+def missing_force_years(
+    dataset: Dataset, selection: Selection, years: list[str]
+) -> list[tuple[str, str]]:
+    """(force, year) pairs in ``years`` with no figure at all for a force the selection's place
+    filters keep (Hampshire 2021/22, Lincolnshire 2024/25): missing, not zero."""
+    if FORCE not in dataset.dimensions or YEAR not in dataset.dimensions or not years:
+        return []
+    place = selection.with_filter(YEAR, None)
+    for dimension, _ in selection.filters:
+        if dimension not in PLACE_DIMENSIONS:
+            place = place.with_filter(dimension, None)
+    present = (
+        cells(dataset, place)
+        .filter(pl.col(selection.measure).is_not_null())
+        .select(pl.col(FORCE).cast(pl.String), pl.col(YEAR).cast(pl.String))
+        .unique()
+        .collect()
+    )
+    counted = set(present.iter_rows())
+    kept = set(present[FORCE].to_list())
+    forces = [f for f in dataset.members(FORCE) if f in kept]
+    return [(f, y) for y in years for f in forces if (f, y) not in counted]
+
+
+def gaps_of(
+    missing: list[tuple[str, str]], single_force: bool, one_year: bool = False
+) -> tuple[str, ...]:
+    """The missing force-years, worded: ``with no figure for 2021/22`` for one force, else
+    ``with no figure for Hampshire in 2021/22`` (``with no figure for Hampshire`` when the
+    sentence is about that one year)."""
+    by_force: dict[str, list[str]] = {}
+    for force, year in missing:
+        by_force.setdefault(force, []).append(year)
+    if not by_force:
+        return ()
+    if single_force:
+        return (f"with no figure for {_joined(next(iter(by_force.values())))}",)
+    if one_year:  # the year is the period's, already said
+        return (f"with no figure for {_joined(list(by_force))}",)
+    named = [f"{force} in {_joined(years)}" for force, years in by_force.items()]
+    return (f"with no figure for {_joined(named)}",)
+
+
+def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
+    """Per year of the selection, the year whose total the embedded dataset carries forward to
+    it because none was published (Scotland 2024/25 is 2023/24's), when the selection lies
+    within one such jurisdiction."""
+    if dataset.metadata.get("provenance") != "figures" or "jurisdiction" not in dataset.dimensions:
+        return {}
+    present = (
+        cells(dataset, selection)
+        .select(pl.col("jurisdiction").cast(pl.String))
+        .unique()
+        .collect()["jurisdiction"]
+        .to_list()
+    )
+    if len(present) != 1 or present[0] == ENGLAND_AND_WALES:
+        return {}
+    from tui.data.build import CARRIED_FORWARD  # the builder's own rule, loaded only when needed
+
+    years = period_years(dataset, selection)
+    return {y: kept for (j, y), kept in CARRIED_FORWARD.items() if j == present[0] and y in years}
 
 
 def provenance_of(dataset: Dataset, selection: Selection) -> str:
@@ -216,6 +338,13 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
             previous = compared[0]
             change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
             untested = result.change_untested(compared[1])
+    years = period_years(dataset, selection)
+    missing = missing_force_years(dataset, selection, years)
+    if previous is not None:  # a change between years missing different forces compares unlike
+        before = missing_force_years(dataset, selection, [previous])
+        if {f for f, _ in before} != {f for f, _ in missing}:
+            change = None
+    platforms = platforms_of(selection) if selection.measure == INSTANCES else None
     return QuoteFacts(
         subject=subject_of(dataset, selection),
         count=count,
@@ -225,7 +354,9 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         previous_year=previous if change is not None else None,
         change=change,  # type: ignore[arg-type]
         significant=significant,  # type: ignore[arg-type]
-        qualifiers=qualifiers_of(selection),
+        qualifiers=qualifiers_of(selection, PLATFORM_DIMENSIONS if platforms else ()),
+        platforms=platforms,
+        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
         change_untested=untested and change is not None,
     )
@@ -260,18 +391,41 @@ def _counted(facts: QuoteFacts, estimate: bool) -> str:
     return f"an estimated {what}" if estimate else what
 
 
+def _used_in(facts: QuoteFacts, estimate: bool) -> str:
+    """A platform selection in instances: ``Snapchat was used in 1,234 of the offences of ...
+    recorded by police in England and Wales in 2023/24 where the app was recorded``."""
+    number = f"an estimated {facts.count:,}" if estimate else f"{facts.count:,}"
+    by = facts.subject
+    if by.startswith(("Police in ", "Police forces in ")):
+        by = by[0].lower() + by[1:]
+    qualified = f" ({'; '.join(facts.qualifiers)})" if facts.qualifiers else ""
+    offences = f"the offences of {facts.offence}{qualified} recorded by {by}"
+    if facts.period:
+        offences += f" {facts.period}"
+    if facts.platforms == NOT_RECORDED:
+        return f"No app was recorded for {number} of {offences}"
+    offences += " where the app was recorded"
+    if " or " in (facts.platforms or "") or (facts.platforms or "").startswith("apps "):
+        return f"{facts.platforms} were used {number} times (platform instances) in {offences}"
+    return f"{facts.platforms} was used in {number} of {offences}"
+
+
 def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | None = None) -> str:
     """The sentence, worded for its provenance: published, derived, modelled or as filed."""
     estimate = provenance not in (PUBLISHED, DERIVED, AS_FILED)
-    body = f"{facts.subject} recorded {_counted(facts, estimate)}"
-    if facts.period:
-        body += f" {facts.period}"
+    if facts.platforms:
+        body = _used_in(facts, estimate)
+    else:
+        body = f"{facts.subject} recorded {_counted(facts, estimate)}"
+        if facts.period:
+            body += f" {facts.period}"
     if estimate and facts.allowed is not None and not facts.allowed.fixed:
         low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
         if facts.allowed.kind == BOUND:
             body += f"; published figures allow no fewer than {low} and no more than {high}"
         else:
             body += f"; published figures allow between {low} and {high}"
+    body += "".join(f", {gap}" for gap in facts.gaps)
     body += _change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
@@ -292,21 +446,58 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
 def quote(dataset: Dataset, selection: Selection) -> str:
     """The sentence for a selection, worded for where its total comes from: the dataset's ledger
     of published figures (:mod:`tui.data.provenance`) where it has one, else a provenance column,
-    else the dataset's own say (modelled, or as filed)."""
+    else the dataset's own say (modelled, or as filed).
+
+    A platform selection is quoted in instances (offences are not split by platform); a year with
+    no published total says whose figure it carries; a force-year with no figure says so."""
+    if platforms_of(selection) and INSTANCES in dataset.measures:
+        selection = selection.with_measure(INSTANCES)
+    years = period_years(dataset, selection)
+    carried = carried_forward(dataset, selection)
+    if len(years) == 1 and years[0] in carried:
+        kept = carried[years[0]]
+        earlier = selection.with_filter(YEAR, (kept,))
+        total = int(summary(dataset, earlier).totals.get(selection.measure) or 0)
+        return f"{years[0]} not published; {kept}'s {total:,} carried forward. " + quote(
+            dataset, earlier
+        )
+    missing = missing_force_years(dataset, selection, years)
+    forces = {f for f, _ in missing}
+    if (
+        years
+        and missing
+        and len(missing) == len(forces) * len(years)
+        and not _counts_any(dataset, selection)
+    ):
+        subject = subject_of(dataset, selection)
+        return f"{subject[0].upper()}{subject[1:]} gave no figure for {_joined(years)} " + (
+            "(missing, not zero)."
+        )
     result = summary(dataset, selection)
-    known = result.total_provenance
+    facts = facts_of(dataset, selection)
     if result.published_only and result.totals.get(result.measure) is None:
-        facts = facts_of(dataset, selection)
         return (
             f"No published figure gives this count ({facts.subject}, {facts.period or 'all years'}"
             "): it is modelled, so the published-only view leaves it out."
         )
+    gaps = tuple(
+        f"with {kept}'s figure counted again for {year}, when none was published"
+        for year, kept in carried.items()
+    )
+    facts = replace(facts, gaps=facts.gaps + gaps)
+    known = result.total_provenance
     if known is not None and ledger(dataset) is not None:
         figure = known.figure
         source = Source(figure.source_title, figure.published or None) if figure else None
-        return sentence(facts_of(dataset, selection), known.status, source)
+        return sentence(facts, known.status, source)
     provenance = provenance_of(dataset, selection)
     source = source_of(dataset)
     if provenance == AS_FILED and source is None and dataset.path is not None:
         source = Source(dataset.path.name)
-    return sentence(facts_of(dataset, selection), provenance, source)
+    return sentence(facts, provenance, source)
+
+
+def _counts_any(dataset: Dataset, selection: Selection) -> bool:
+    """Whether any cell of the selection has a value (not every one missing)."""
+    counted = cells(dataset, selection).filter(pl.col(selection.measure).is_not_null())
+    return counted.head(1).collect().height > 0

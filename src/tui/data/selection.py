@@ -39,13 +39,17 @@ class Selection:
         return replace(self, filters=tuple(sorted(kept.items())))
 
     def toggled(self, dimension: str, member: str, all_members: tuple[str, ...]) -> Selection:
-        """Add ``member`` to or remove it from the filter; all members selected means unfiltered."""
-        current = self.members(dimension) or all_members
-        if member in current:
+        """Tick or untick ``member``: an unfiltered dimension (nothing ticked, everything kept)
+        keeps only it; unticking the last one, or ticking them all, removes the filter."""
+        current = self.members(dimension)
+        if current is None:
+            chosen: tuple[str, ...] = (member,)
+        elif member in current:
             chosen = tuple(m for m in current if m != member)
         else:
             chosen = tuple(m for m in all_members if m in current or m == member)
-        return self.with_filter(dimension, None if set(chosen) == set(all_members) else chosen)
+        everything = not chosen or set(chosen) == set(all_members)
+        return self.with_filter(dimension, None if everything else chosen)
 
     def cleared(self) -> Selection:
         """No filters and no drill path; grouping, measure and sort kept."""

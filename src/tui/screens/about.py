@@ -101,14 +101,22 @@ class AboutScreen(ModalScreen[None]):
     AboutScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, dataset: Dataset) -> None:
+    def __init__(self, dataset: Dataset, on_screen: list[str] | None = None) -> None:
+        """``on_screen``: the title, filters and notes the main screen shows, in full (a narrow
+        screen shortens them at a word)."""
         super().__init__()
         self.dataset = dataset
+        self.on_screen = on_screen or []
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
             text = Text()
-            for index, (title, lines) in enumerate(about_sections(self.dataset)):
+            shown: list[Section] = [
+                ("On screen now, in full", [f"  {line}" for line in self.on_screen])
+            ]
+            for index, (title, lines) in enumerate(
+                [*shown, *about_sections(self.dataset)][0 if self.on_screen else 1 :]
+            ):
                 text.append(("\n\n" if index else "") + title, style="bold")
                 for line in lines:
                     style = "bold black on yellow" if line.startswith("MODELLED") else ""

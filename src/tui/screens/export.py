@@ -1,4 +1,9 @@
-"""The export dialog: what (summary or rows), format, and path with a name built from the selection."""
+"""The export dialog: what (summary or rows), format, and path with a name built from the selection.
+
+The name's cursor starts at its end; the format follows an extension typed and the name's
+extension follows the format chosen; the file is written only by the Export button or ctrl+s
+(Enter in the name moves to the button; Tab from the name reaches Cancel first), so no single
+stray key writes a file."""
 
 from __future__ import annotations
 
@@ -47,7 +52,10 @@ class ExportRequest:
 class ExportScreen(ModalScreen[ExportRequest | None]):
     """Returns an :class:`ExportRequest`, or ``None`` when cancelled."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "dismiss(None)", "Cancel"),
+        Binding("ctrl+s", "export", "Export", priority=True),
+    ]
     DEFAULT_CSS = """
     ExportScreen { align: center middle; }
     ExportScreen > Vertical { width: 72; height: auto; border: thick $primary; background: $surface; padding: 0 1; }
@@ -55,6 +63,7 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     ExportScreen #choices { height: auto; }
     ExportScreen #buttons { height: auto; align-horizontal: right; }
     ExportScreen .title { text-style: bold; }
+    ExportScreen #keys { color: $text-muted; width: 1fr; }
     """
 
     def __init__(self, selection: Selection, folder: Path) -> None:
@@ -75,14 +84,19 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                         yield Radio(text, value=index == 0, id=fmt)
             yield Tick("CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True)
             yield Label("File or folder (a .toml sidecar is written beside it):")
-            yield Input(id="path")
+            yield Input(id="path", select_on_focus=False)
             with Horizontal(id="buttons"):
-                yield Button("Export", variant="primary", id="export")
+                yield Label("ctrl+s exports · Esc cancels", id="keys")
                 yield Button("Cancel", id="cancel")
+                yield Button("Export", variant="primary", id="export")
 
     def on_mount(self) -> None:
+        if not self.query("#path"):  # the app is closing (q typed just before e): nothing to fill
+            return
         self._suggest()
-        self.query_one("#path", Input).focus()
+        path_input = self.query_one("#path", Input)
+        path_input.focus()
+        path_input.cursor_position = len(path_input.value)
 
     @property
     def what(self) -> str:
@@ -95,13 +109,15 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         return pressed.id if pressed and pressed.id else "csv"
 
     def _suggest(self) -> None:
-        """Fill in the default name, unless the user has typed their own."""
+        """Fill in the default name, unless the user has typed their own; either way its
+        extension follows the format chosen."""
         path_input = self.query_one("#path", Input)
         suggested = str(self.folder / default_name(self.selection, self.what, self.fmt))
         if path_input.value in ("", self._suggested):
             path_input.value = suggested
         elif Path(path_input.value).suffix.lower() in EXTENSIONS:
             path_input.value = str(Path(path_input.value).with_suffix(EXPORT_FORMATS[self.fmt]))
+        path_input.cursor_position = len(path_input.value)
         self._suggested = suggested
         self.query_one("#excel", Tick).disabled = self.fmt not in TEXT_FORMATS
 
@@ -109,9 +125,21 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         event.stop()
         self._suggest()
 
-    def on_input_submitted(self, event: Input.Submitted) -> None:
+    def on_input_changed(self, event: Input.Changed) -> None:
+        """An extension typed in the name chooses the format (``.xlsx``: Excel)."""
         event.stop()
-        self._submit()
+        fmt = typed_format(event.value)
+        if fmt is None or fmt == self.fmt:
+            return
+        radio = self.query_one(f"#{fmt}", Radio)
+        with self.query_one("#format", RadioSet).prevent(RadioSet.Changed):
+            radio.value = True
+        self.query_one("#excel", Tick).disabled = fmt not in TEXT_FORMATS
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter in the name goes to the Export button: writing takes one more, deliberate key."""
+        event.stop()
+        self.query_one("#export", Button).focus()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -119,6 +147,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             self._submit()
         else:
             self.dismiss(None)
+
+    def action_export(self) -> None:
+        """ctrl+s: write the file as the dialog stands."""
+        self._submit()
 
     def _submit(self) -> None:
         """Resolve what was typed (a file, or a folder for the default name) and close."""
@@ -129,6 +161,12 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         path = Path(text).expanduser()
         if not path.is_absolute():
             path = self.folder / path
+        asked = typed_format(path.name)
+        if asked and path.name.lower() in FORMAT_WORDS:
+            # a format's name typed as the whole name (``xlsx``): the default name in it
+            path = path.with_name(default_name(self.selection, self.what, asked))
+        elif asked and path.suffix.lower() not in EXTENSIONS:  # ``out.csvxlsx``: ``out.xlsx``
+            path = path.with_suffix(EXPORT_FORMATS[asked])
         typed = str(path) + ("/" if text.endswith(("/", os.sep)) else "")
         # an extension typed by hand wins over the format buttons
         requested = None if path.suffix.lower() in EXTENSIONS else self.fmt
@@ -139,3 +177,23 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
             return
         excel = self.query_one("#excel", Tick).value and fmt in TEXT_FORMATS
         self.dismiss(ExportRequest(self.what, fmt, output, excel))
+
+
+def typed_format(name: str) -> str | None:
+    """The format an export name asks for by its extension (``out.xlsx``: xlsx), or by a format's
+    name typed as the whole name (``xlsx``) or onto the old extension (``out.csvxlsx``)."""
+    path = Path(name.strip())
+    suffix = path.suffix.lower()
+    if suffix in EXTENSIONS:
+        return EXTENSIONS[suffix]
+    word = (suffix.lstrip(".") or path.name).lower()
+    return next((FORMAT_WORDS[end] for end in FORMAT_WORDS if word.endswith(end)), None)
+
+
+FORMAT_WORDS = dict(
+    sorted(
+        {e.lstrip("."): fmt for e, fmt in EXTENSIONS.items()}.items(),
+        key=lambda item: -len(item[0]),
+    )
+)
+"""Each extension without its dot -> its format, longest first (``ndjson`` before ``json``)."""

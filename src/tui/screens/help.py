@@ -1,12 +1,14 @@
-"""The help screen: every key binding of the app and its widgets, generated from the bindings."""
+"""The help screen: every key binding of the app and its widgets, generated from the bindings;
+a description longer than the screen wraps at a word, never cut."""
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from tui.keys import key_label
 
@@ -18,7 +20,7 @@ class HelpScreen(ModalScreen[None]):
     DEFAULT_CSS = """
     HelpScreen { align: center middle; }
     HelpScreen > VerticalScroll { width: 90%; max-width: 100; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
-    HelpScreen DataTable { height: auto; }
+    HelpScreen .help-keys { height: auto; }
     HelpScreen .help-title { text-style: bold; margin-top: 1; }
     """
 
@@ -33,8 +35,14 @@ class HelpScreen(ModalScreen[None]):
             )
             for title, bindings in self.sections:
                 yield Static(title, classes="help-title")
-                table: DataTable = DataTable(show_cursor=False, zebra_stripes=True)
-                table.add_columns("Key", "Action")
-                for binding in bindings:
-                    table.add_row(key_label(binding.key), binding.tooltip or binding.description)
-                yield table
+                yield Static(keys_table(bindings), classes="help-keys")
+
+
+def keys_table(bindings: list[Binding]) -> Table:
+    """Key and action, the action wrapping at words within the screen's width."""
+    table = Table(box=None, show_edge=False, pad_edge=False)
+    table.add_column("Key", style="bold", no_wrap=True)
+    table.add_column("Action", overflow="fold", ratio=1)
+    for binding in bindings:
+        table.add_row(key_label(binding.key), binding.tooltip or binding.description)
+    return table

@@ -1,7 +1,11 @@
-"""A small modal list to pick one of a few options (group-by dimension, measure)."""
+"""A small modal list to pick one of a few options (group-by dimension, measure); typing a name's
+first letters jumps to it."""
 
 from __future__ import annotations
 
+from time import monotonic
+
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -9,9 +13,13 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+TYPING_PAUSE = 1.0
+"""Seconds after which typed letters start a new name rather than continue the last one."""
+
 
 class PickerScreen(ModalScreen[str | None]):
-    """Returns the chosen option's id, or ``None`` on Esc."""
+    """Returns the chosen option's id, or ``None`` on Esc. Typed letters highlight the first
+    option that starts with them (then one that contains them)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
@@ -27,6 +35,8 @@ class PickerScreen(ModalScreen[str | None]):
         self.title_text = title
         self.options = options
         self.current = current
+        self.typed = ""
+        self.typed_at = 0.0
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -42,3 +52,21 @@ class PickerScreen(ModalScreen[str | None]):
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         self.dismiss(event.option.id)
+
+    def on_key(self, event: events.Key) -> None:
+        """Type-to-jump: letters typed within a second of each other name one option."""
+        character = event.character
+        if not character or not character.isprintable() or (character == " " and not self.typed):
+            return
+        now = monotonic()
+        self.typed = (self.typed if now - self.typed_at < TYPING_PAUSE else "") + character
+        self.typed_at = now
+        wanted = self.typed.casefold()
+        labels = [text.casefold() for _, text in self.options]
+        found = next((i for i, t in enumerate(labels) if t.startswith(wanted)), None)
+        if found is None:
+            found = next((i for i, t in enumerate(labels) if wanted in t), None)
+        if found is not None:
+            self.query_one(OptionList).highlighted = found
+        event.stop()
+        event.prevent_default()

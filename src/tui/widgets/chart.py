@@ -29,12 +29,25 @@ PLOT_FRAME = 3
 
 
 def nice_ticks(top: float, most: int, whole: bool = True) -> list[float]:
-    """Ticks from 0 in round steps (1, 2, 2.5, 5 x 10^n) covering ``top``, at most ``most``.
+    """Ticks from 0 in round steps (1, 2, 2.5, 5 x 10^n) up to ``top``, at most ``most``.
 
     ``whole``: counts get whole-number steps only.
     """
     if top <= 0:
         return [0.0]
+    step = nice_step(top, most, whole)
+    return [i * step for i in range(int(top / step + 1e-9) + 1)]
+
+
+def ticks_covering(top: float, most: int) -> list[float]:
+    """Whole-number ticks from 0 in round steps whose last one is at or above ``top`` (an axis
+    that must hold every value: a line chart's y axis)."""
+    step = nice_step(max(top, 1), most, whole=True)
+    return [i * step for i in range(ceil(max(top, 1) / step - 1e-9) + 1)]
+
+
+def nice_step(top: float, most: int, whole: bool = True) -> float:
+    """The round step (1, 2, 2.5, 5 x 10^n) that fits ``top`` in at most ``most`` ticks."""
     raw = top / max(most - 1, 1)
     magnitude = 10 ** floor(log10(raw))
     step = 10 * magnitude
@@ -45,7 +58,7 @@ def nice_ticks(top: float, most: int, whole: bool = True) -> list[float]:
             break
     if whole:
         step = max(float(ceil(step)), 1.0)
-    return [i * step for i in range(int(top / step + 1e-9) + 1)]
+    return step
 
 
 def tick_label(value: float, step: float) -> str:
@@ -187,10 +200,8 @@ class Chart(PlotextPlot):
         positions = list(range(1, len(data.categories) + 1))
         values = [v for _, series in data.series for v in series]
         top = max(max(values), 1)
-        ticks = nice_ticks(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
-        if ticks[-1] < top:
-            ticks.append(ticks[-1] + (ticks[1] - ticks[0] if len(ticks) > 1 else 1))
-        step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
+        ticks = ticks_covering(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
+        step = ticks[1] - ticks[0]
         for index, (_, series) in enumerate(data.series):
             plt.plot(positions, list(series), color=COLOURS[index % len(COLOURS)], marker="braille")
         # label every k-th year so that the labels fit: plotext would drop some on its own,

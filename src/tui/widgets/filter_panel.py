@@ -1,4 +1,5 @@
-"""The filter panel: pick a dimension, search its members, tick the ones to keep."""
+"""The filter panel: pick a dimension, tick the members to keep (none ticked: all kept); ``/``
+searches the members of every dimension at once, the matches grouped under their dimension."""
 
 from __future__ import annotations
 
@@ -22,6 +23,20 @@ from tui.widgets.toggles import TICKED, UNTICKED
 
 NAME_WIDTH = 15
 COUNT_WIDTH = 6
+SEPARATOR = "\x1f"
+"""Joins dimension and member in a listed option's value (``force\x1fKent``); a dimension's
+heading in the search results is the dimension and the separator alone."""
+
+
+def option_value(dimension: str, member: str = "") -> str:
+    """The value of a listed member (or, without one, of its dimension's heading)."""
+    return f"{dimension}{SEPARATOR}{member}"
+
+
+def member_of(value: str) -> tuple[str, str]:
+    """(dimension, member) of a listed option's value (member ``""`` for a heading)."""
+    dimension, _, member = value.partition(SEPARATOR)
+    return dimension, member
 
 
 class MemberList(SelectionList[str]):
@@ -39,6 +54,11 @@ class MemberList(SelectionList[str]):
         panel = self.query_ancestor(FilterPanel)
         panel.set_visible(keep)
 
+    def listed(self) -> list[tuple[str, str]]:
+        """(dimension, member) of every member listed, top to bottom (headings left out)."""
+        values = [member_of(self.get_option_at_index(i).value) for i in range(self.option_count)]
+        return [(d, m) for d, m in values if m]
+
     def render_line(self, y: int) -> Strip:
         """Each member's box as ``[x]`` or ``[ ]`` (SelectionList's ``▐X▌`` differs by colour only)."""
         segments = list(super().render_line(y))
@@ -46,8 +66,10 @@ class MemberList(SelectionList[str]):
         index = button[0].style.meta.get("option") if button and button[0].style else None
         if index is None or segments[0].text != ToggleButton.BUTTON_LEFT:
             return Strip(segments)
-        ticked = self.get_option_at_index(index).value in self.selected
-        box = Segment(TICKED if ticked else UNTICKED, segments[3].style)
+        value = self.get_option_at_index(index).value
+        if not member_of(value)[1]:  # a dimension's heading in the search results: no box
+            return Strip(segments[3:])
+        box = Segment(TICKED if value in self.selected else UNTICKED, segments[3].style)
         return Strip([box, *segments[3:]])
 
 
@@ -70,9 +92,12 @@ class MemberSearch(Input):
     def action_move(self, step: int) -> None:
         """Move the member list's highlight (the match Enter ticks)."""
         members = self.query_ancestor(FilterPanel).query_one(MemberList)
-        if members.option_count:
-            current = members.highlighted or 0
-            members.highlighted = min(max(current + step, 0), members.option_count - 1)
+        position = members.highlighted or 0
+        while 0 <= position + step < members.option_count:
+            position += step
+            if not members.get_option_at_index(position).disabled:
+                members.highlighted = position
+                return
 
 
 class FilterPanel(Vertical):
@@ -107,7 +132,7 @@ class FilterPanel(Vertical):
     FilterPanel #filter-title { text-style: bold; }
     FilterPanel #filter-dimensions { height: auto; max-height: 10; }
     FilterPanel #filter-members { height: 1fr; padding: 0; scrollbar-size-vertical: 1; }
-    FilterPanel #filter-hint { color: $text-muted; height: 2; }
+    FilterPanel #filter-hint { color: $text-muted; height: 3; }
     """
 
     def __init__(
@@ -128,9 +153,12 @@ class FilterPanel(Vertical):
     def compose(self) -> ComposeResult:
         yield Static("Filters", id="filter-title")
         yield OptionList(*(Option(label(d), id=d) for d in self.dimensions), id="filter-dimensions")
-        yield MemberSearch(placeholder="/ search · Enter ticks", id="filter-search")
+        yield MemberSearch(placeholder="/ search all · Enter ticks", id="filter-search")
         yield MemberList(id="filter-members")
-        yield Static("space tick · a all · n none\n/ search · Esc back · f close", id="filter-hint")
+        yield Static(
+            "space tick · a all · n none\nnone ticked: all kept\n/ search · Esc back · f close",
+            id="filter-hint",
+        )
 
     def show(
         self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]
@@ -150,27 +178,47 @@ class FilterPanel(Vertical):
             text = label(dimension) + (f"  [{len(kept)}]" if kept is not None else "")
             options.replace_option_prompt(dimension, text)
 
-    def _visible_members(self) -> list[str]:
+    def _all(self, dimension: str) -> tuple[str, ...]:
+        if dimension == self.dimension and self._members:
+            return self._members
+        return self.all_members.get(dimension, ())
+
+    def _visible(self) -> list[tuple[str, list[str]]]:
+        """(dimension, members) listed: the shown dimension's, or every dimension's matches of
+        the search."""
         needle = self.query_one("#filter-search", Input).value.strip().casefold()
-        return [m for m in self._members if needle in m.casefold()]
+        if not needle:
+            return [(self.dimension, list(self._members))]
+        found = [(d, [m for m in self._all(d) if needle in m.casefold()]) for d in self.dimensions]
+        return [(d, members) for d, members in found if members]
 
     def _render_members(self, highlight: int | None = None) -> None:
         if self._selection is None:
             return
         member_list = self.query_one(MemberList)
         highlighted = member_list.highlighted if highlight is None else highlight
-        kept = self._selection.members(self.dimension)
+        searching = bool(self.query_one("#filter-search", Input).value.strip())
         choices = []
-        visible = self._visible_members()
-        for member, name in zip(visible, shorten(visible, NAME_WIDTH), strict=True):
-            prompt = Text(name.ljust(NAME_WIDTH + 1))
-            prompt.append(f"{count(self._counts.get(member, 0)):>{COUNT_WIDTH}}", style="dim")
-            choices.append(Choice(prompt, member, kept is None or member in kept))
+        for dimension, visible in self._visible():
+            if searching:
+                heading = Text(label(dimension), style="bold")
+                choices.append(Choice(heading, option_value(dimension), False, disabled=True))
+            kept = self._selection.members(dimension)
+            for member, name in zip(visible, shorten(visible, NAME_WIDTH), strict=True):
+                prompt = Text(name.ljust(NAME_WIDTH + 1))
+                if dimension == self.dimension:
+                    counted = count(self._counts.get(member, 0))
+                    prompt.append(f"{counted:>{COUNT_WIDTH}}", style="dim")
+                ticked = kept is not None and member in kept
+                choices.append(Choice(prompt, option_value(dimension, member), ticked))
         with member_list.prevent(SelectionList.SelectionToggled):
             member_list.clear_options()
             member_list.add_options(choices)
         if choices:
-            member_list.highlighted = min(highlighted or 0, len(choices) - 1)
+            position = min(highlighted or 0, len(choices) - 1)
+            while position < len(choices) - 1 and choices[position].disabled:
+                position += 1
+            member_list.highlighted = position
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         """Another dimension highlighted: list its members (the app sends its counts)."""
@@ -187,28 +235,14 @@ class FilterPanel(Vertical):
         self.query_one(MemberList).focus()
 
     def on_input_changed(self, event: Input.Changed) -> None:
-        """Type-to-search narrows the listed members; the first match is highlighted.
-
-        When nothing in this dimension matches, the search moves to the first dimension where
-        something does (``kent`` typed while Year is shown lists the force Kent).
-        """
+        """Type-to-search lists the matching members of every dimension, under their
+        dimension's name (``wales``: England and Wales, Wales, North Wales, South Wales); the
+        first match is highlighted."""
         event.stop()
-        needle = event.value.strip().casefold()
-        if needle and not self._visible_members():
-            found = next(
-                (
-                    d
-                    for d in self.dimensions
-                    if any(needle in m.casefold() for m in self.all_members.get(d, ()))
-                ),
-                None,
-            )
-            if found and found != self.dimension:
-                self._switch_to(found)
         self._render_members(highlight=0)
 
     def _switch_to(self, dimension: str) -> None:
-        """List ``dimension``'s members, keeping the search (the app sends the counts)."""
+        """List ``dimension``'s members (the app sends the counts)."""
         self.dimension = dimension
         self._members, self._counts = self.all_members[dimension], {}
         options = self.query_one("#filter-dimensions", OptionList)
@@ -217,17 +251,22 @@ class FilterPanel(Vertical):
         self.post_message(FilterDimensionShown(dimension))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter in the search box ticks the highlighted match and clears the box for the next."""
+        """Enter in the search box ticks the highlighted match, shows its dimension and clears
+        the box for the next."""
         event.stop()
         members = self.query_one(MemberList)
         if self._selection is None or not event.value.strip() or members.highlighted is None:
             return
-        match = members.get_option_at_index(members.highlighted).value
-        kept = self._selection.members(self.dimension)
+        dimension, match = member_of(members.get_option_at_index(members.highlighted).value)
+        if not match:
+            return
+        kept = self._selection.members(dimension)
         chosen = {match} if kept is None else {*kept, match}
+        if dimension != self.dimension:
+            self._switch_to(dimension)
         event.input.value = ""
         self.post_message(
-            FilterChanged(self.dimension, tuple(m for m in self._members if m in chosen))
+            FilterChanged(dimension, tuple(m for m in self._all(dimension) if m in chosen))
         )
 
     def action_search(self) -> None:
@@ -246,20 +285,21 @@ class FilterPanel(Vertical):
         event.stop()
         if self._selection is None:
             return
-        toggled = self._selection.toggled(self.dimension, event.selection.value, self._members)
-        self.post_message(FilterChanged(self.dimension, toggled.members(self.dimension)))
+        dimension, member = member_of(event.selection.value)
+        toggled = self._selection.toggled(dimension, member, self._all(dimension))
+        self.post_message(FilterChanged(dimension, toggled.members(dimension)))
 
     def set_visible(self, keep: bool) -> None:
         """Keep (or drop) every member currently listed, leaving the others as they are."""
         if self._selection is None:
             return
-        current = set(self._selection.members(self.dimension) or self._members)
-        visible = set(self._visible_members())
-        chosen = current | visible if keep else current - visible
-        members = tuple(m for m in self._members if m in chosen)
-        self.post_message(
-            FilterChanged(self.dimension, None if len(members) == len(self._members) else members)
-        )
+        for dimension, visible in self._visible():
+            everything = self._all(dimension)
+            current = set(self._selection.members(dimension) or everything)
+            chosen = current | set(visible) if keep else current - set(visible)
+            members = tuple(m for m in everything if m in chosen)
+            whole = len(members) == len(everything)
+            self.post_message(FilterChanged(dimension, None if whole else members))
 
     def focus_dimensions(self) -> None:
         """Put the focus on the list of dimensions."""

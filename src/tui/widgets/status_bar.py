@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.data.format import count
+from tui.data.format import count, fit_parts
 
 
 class StatusBar(Static):
@@ -43,8 +43,28 @@ class StatusBar(Static):
         self._render_line()
 
     def _render_line(self) -> None:
+        """The line, dropping whole parts from its end (the dataset's name, then the counts)
+        rather than cutting one mid-word when the screen is narrow."""
         if self._parts is None:
             return
+        width = self.content_size.width
+        for extras in (2, 1, 0):
+            text = self._line(extras)
+            if not width or text.cell_len <= width:
+                break
+        else:  # the detail alone is too long: shortened at a word
+            room = width - (text.cell_len - len(self._detail))
+            text = self._line(0, fit_parts([self._detail], room))
+        self.update(text)
+
+    def on_resize(self) -> None:
+        self._render_line()
+
+    def _line(self, extras: int, detail: str | None = None) -> Text:
+        """The line with its last ``extras`` parts (counts, dataset name) kept (and ``detail``
+        for the highlighted row's own)."""
+        detail = self._detail if detail is None else detail
+        assert self._parts is not None
         name, rows, total_rows, total, measure, modelled, published_only = self._parts
         text = Text(no_wrap=True, overflow="ellipsis")
         if published_only:
@@ -53,12 +73,18 @@ class StatusBar(Static):
         elif modelled:
             text.append(" MODELLED DATA ", style="bold black on yellow")
             text.append(" ")
+        pieces: list[tuple[str, str]] = []
         if self._member:
-            text.append(f"▸ {self._member}", style="bold")
-            text.append(" · ")
-        if self._detail:
-            text.append(self._detail)
-            text.append(" · ")
-        text.append(f"{count(rows)} of {count(total_rows)} rows · {count(total)} {measure} · ")
-        text.append(name, style="dim")
-        self.update(text)
+            pieces.append((f"▸ {self._member}", "bold"))
+        if detail:
+            pieces.append((detail, ""))
+        if extras >= 1:
+            pieces.append(
+                (f"{count(rows)} of {count(total_rows)} rows · {count(total)} {measure}", "")
+            )
+        if extras >= 2:
+            pieces.append((name, "dim"))
+        for index, (piece, style) in enumerate(pieces):
+            text.append(" · " if index else "")
+            text.append(piece, style=style)
+        return text
