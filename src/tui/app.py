@@ -310,11 +310,11 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [
-            *modelled_notes(computed.summary, selection.sort_column),
-            counting(self.dataset, selection),
-            notes(computed.summary, selection.sort_column, modelled=False),
+        self.note_parts = [  # what the marks mean first: the rest of the line may not fit
             legend,
+            *modelled_notes(computed.summary, selection.sort_column),
+            notes(computed.summary, selection.sort_column, modelled=False),
+            counting(self.dataset, selection),
             caveat and SHORT_CAVEAT,
         ]
         self._show_note()
@@ -365,9 +365,9 @@ class ExplorerApp(App[None]):
         detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
         if provenance and provenance.status == MODELLED:
             if self.results.summary.published_only:
-                detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
-            elif allowed is not None:
-                detail = f"{provenance.marker} {range_words(allowed)} · {provenance.describe()}"
+                detail = f"{provenance.marker} modelled: hidden (published only)"
+            elif allowed is not None:  # short: the counts after it stay on the line
+                detail = f"{provenance.marker} modelled, {range_words(allowed)}"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
