@@ -232,7 +232,7 @@ class ExplorerApp(App[None]):
         parts = [p for p in self.note_parts if p]
         note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
 
-    def lines_in_full(self) -> list[str]:
+    def on_screen_shown(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
@@ -310,7 +310,7 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [
+        self.note_parts = [  # what the marks mean first: the rest of the line may not fit
             legend,
             *modelled_notes(computed.summary, selection.sort_column),
             notes(computed.summary, selection.sort_column, modelled=False),
@@ -365,9 +365,9 @@ class ExplorerApp(App[None]):
         detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
         if provenance and provenance.status == MODELLED:
             if self.results.summary.published_only:
-                detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
-            elif allowed is not None:
-                detail = f"{provenance.marker} {range_words(allowed)}, modelled"
+                detail = f"{provenance.marker} modelled: hidden (published only)"
+            elif allowed is not None:  # short: the counts after it stay on the line
+                detail = f"{provenance.marker} modelled, {range_words(allowed)}"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
@@ -635,7 +635,7 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
+        self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

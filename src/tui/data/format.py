@@ -57,8 +57,9 @@ BOUND_MARK = "≤"
 """Marks a range that is a bound: the exact range of the sum lies inside it."""
 UNTESTED = "○"
 """Marks a change that compares a modelled count: not tested, not a finding."""
-RANGE_LEGEND = f"Range: what published figures allow ({BOUND_MARK} a bound)"
-UNTESTED_LEGEND = f"{UNTESTED} change: a count is modelled, not tested"
+RANGE_LEGEND = f"Range: what published figures allow ({BOUND_MARK} bound)"
+UNTESTED_LEGEND = f"{UNTESTED} change: not tested"
+"""Short: the line under the table has room for little, and its legend already says ○ is modelled."""
 PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
 
 
@@ -220,14 +221,14 @@ def notes(result: Summary, sort_column: str | None = None, modelled: bool = True
     the notes on modelled numbers first (:func:`modelled_notes`)."""
     # first: what may not be quoted as measured
     parts = modelled_notes(result, sort_column) if modelled else []
-    if uncertainty_note(result):  # marks before words
-        parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
     if result.change_label:
         parts.append(f"YoY: {result.change_label}")
     if result.has_not_recorded:
         parts.append(f"Sh. recorded: 'Not recorded' excluded (base {count(result.recorded_total)})")
     if result.rate_label:
         parts.append(f"Per 100k: {result.rate_label}")
+    if uncertainty_note(result):
+        parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
     if result.no_data:
         parts.append(NO_DATA_NOTE)
     return " · ".join(parts)
