@@ -135,7 +135,9 @@ def _refuse_long_cells(name: str, frame: pl.LazyFrame) -> None:
         longest = frame.select(pl.col(pl.String).str.len_bytes().max()).collect(engine="streaming")
     except READ_ERRORS:
         return  # a damaged file: reading it on says why
-    for column, size in zip(longest.columns, longest.row(0) if longest.height else (), strict=False):
+    for column, size in zip(
+        longest.columns, longest.row(0) if longest.height else (), strict=False
+    ):
         if size is not None and size > MAX_CELL_BYTES:
             raise DataError(
                 f"{name}: a cell of {size:,} bytes in column '{column[:40]}' "
