@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import ctypes
 import os
-import resource
 import signal
 import subprocess
 import sys
@@ -48,34 +47,43 @@ class Outcome:
     seconds: float
 
 
+MEASURED = """
+import os, resource, sys
+limit, seconds = int(sys.argv[1]), int(sys.argv[2])
+child = os.fork()
+if child == 0:
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
+    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
+    os.execv(sys.executable, [sys.executable, "-m", "tui", *sys.argv[3:]])
+_, status, usage = os.wait4(child, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"""
+"""Runs the command in a child of its own and reports its exit code and peak memory (KB). A small
+process forks it, so the peak is the command's own: a child forked straight from pytest would
+start with pytest's pages counted as its own."""
+
+
 def run_bounded(*arguments: str, preexec: Callable[[], None] | None = None) -> Outcome:
     """``scwc ARGUMENTS`` in a child under resource limits: its exit code, stderr, peak memory."""
-
-    def limits() -> None:
-        resource.setrlimit(resource.RLIMIT_AS, (ADDRESS_SPACE, ADDRESS_SPACE))
-        resource.setrlimit(resource.RLIMIT_CPU, (CPU_SECONDS, CPU_SECONDS))
-        if preexec is not None:
-            preexec()
-
     started = time.monotonic()
     child = subprocess.Popen(
-        [sys.executable, "-m", "tui", *arguments],
-        stdout=subprocess.DEVNULL,
+        [sys.executable, "-c", MEASURED, str(ADDRESS_SPACE), str(CPU_SECONDS), *arguments],
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-        preexec_fn=limits,
+        preexec_fn=preexec,
         start_new_session=True,
     )
-    assert child.stderr is not None
     # a hang fails the test, not the run: the child and anything it forked are killed
     watchdog = threading.Timer(2 * SECONDS, os.killpg, (child.pid, signal.SIGKILL))
     watchdog.start()
     try:
-        stderr = child.stderr.read().decode("utf-8", errors="replace")
-        _, status, usage = os.wait4(child.pid, 0)
+        out, err = child.communicate()
     finally:
         watchdog.cancel()
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return Outcome(child.returncode, stderr, usage.ru_maxrss / 1024, time.monotonic() - started)
+    code, peak_kb = (int(n) for n in out.split()) if out.strip() else (-9, 0)
+    stderr = err.decode("utf-8", errors="replace")
+    return Outcome(code, stderr, peak_kb / 1024, time.monotonic() - started)
 
 
 def assert_refused(outcome: Outcome, message: str) -> None:
