@@ -124,13 +124,16 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
         raise DataError(f"{name}: no columns")
     if len(schema) > MAX_COLUMNS:
         raise DataError(f"{name}: {len(schema):,} columns; at most {MAX_COLUMNS:,} are read")
-    _refuse_long_cells(name, table.frame)
+    if table.in_memory:
+        _refuse_long_cells(name, table.frame)
     return table
 
 
 def _refuse_long_cells(name: str, frame: pl.LazyFrame) -> None:
     """A text cell over :data:`MAX_CELL_BYTES` (a quoted cell can span lines) is no count, name
-    or year: refused before anything parses it (one streaming pass over the text columns)."""
+    or year: refused before anything parses it (one streaming pass over the text columns; for a
+    CSV read from disk only when :func:`check_text` saw a long quoted stretch, and never for
+    Parquet, whose names the loader checks once they are grouped)."""
     try:
         longest = frame.select(pl.col(pl.String).str.len_bytes().max()).collect(engine="streaming")
     except READ_ERRORS:
@@ -233,7 +236,7 @@ def first_line(error: BaseException) -> str:
 
 def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Table:
     sniffed = sniff(path, separator)
-    check_text(path)
+    long_quote = check_text(path)
     options = dict(
         separator=sniffed.separator,
         skip_rows=sniffed.header_line,
@@ -246,6 +249,8 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
     if sniffed.encoding == "utf-8":
         frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
+        if long_quote:  # a quoted cell may span megabytes of short lines: measure the cells
+            _refuse_long_cells(shown_name(path), frame)
         return Table(
             frame,
             frame.with_row_index(ROW, offset=offset),

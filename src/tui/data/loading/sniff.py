@@ -120,10 +120,15 @@ def sniff(path: Path, separator: str | None = None) -> Sniffed:
     return Sniffed(encoding, chosen, header_line, european=chosen == ";")
 
 
-def check_text(path: Path, lines: bool = True) -> None:
+def check_text(path: Path, lines: bool = True) -> bool:
     """Refuse a text file no table of counts could be: NUL bytes (binary data; UTF-16 aside) or,
     if ``lines``, a line longer than :data:`MAX_LINE_BYTES`, anywhere in the file. Reads it once in
-    blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary."""
+    blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary.
+
+    Returns whether a quoted cell may be longer than a block (a whole block inside quotes, by the
+    parity of the ``"`` seen so far): only then are the cells' lengths worth measuring."""
+    quoted = False  # inside quotes at the start of the block
+    long_quote = False
     line_breaks = 0
     last_break = -1  # offset of the last line break seen
     offset = 0
@@ -148,4 +153,8 @@ def check_text(path: Path, lines: bool = True) -> None:
                 if breaks:
                     last_break = offset + max(block.rfind(b"\n"), block.rfind(b"\r"))
                 line_breaks += block.count(b"\n") or block.count(b"\r")
+            quotes = block.count(b'"')
+            long_quote = long_quote or (quoted and quotes == 0)
+            quoted ^= quotes % 2 == 1
             offset += len(block)
+    return long_quote
