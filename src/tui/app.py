@@ -232,7 +232,7 @@ class ExplorerApp(App[None]):
         parts = [p for p in self.note_parts if p]
         note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
 
-    def on_screen_shown(self) -> list[str]:
+    def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
@@ -635,7 +635,7 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
+        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

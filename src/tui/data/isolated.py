@@ -19,6 +19,7 @@ from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
 from tui.data.load import FORMATS, load_dataset
+from tui.data.loading.paths import check_data_file
 
 EXIT_DATA_ERROR = 2
 _crash_guard: list[int] = []
@@ -33,6 +34,8 @@ def announce_reads_to(pipe: int) -> None:
 
 def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Dataset:
     """Load a dataset; Parquet files are read in a child process (see the module docstring)."""
+    if path is not None:
+        check_data_file(Path(path))
     if _crash_guard:
         os.write(_crash_guard[0], f"{path or 'the embedded dataset'}\n".encode())
         return load_dataset(path, sheet=sheet)
