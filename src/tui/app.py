@@ -24,9 +24,16 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import fit_parts, measure_splitting, not_split_note, notes
+from tui.data.format import (
+    fit_parts,
+    measure_splitting,
+    modelled_notes,
+    not_split_note,
+    notes,
+    range_words,
+)
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.provenance import LEGEND, ledger
+from tui.data.provenance import LEGEND, MODELLED, ledger
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -79,7 +86,7 @@ from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
 """Columns the header keeps on each side of its centred title (icon, clock)."""
-NOTE_LINES, NOTE_LINES_NARROW = 4, 2
+NOTE_LINES, NOTE_LINES_NARROW = 5, 2
 """Lines the note under the table may take (below 110 columns the chart needs the room)."""
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
@@ -261,11 +268,12 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [
-            counting(self.dataset, selection),
-            notes(computed.summary),
+        self.note_parts = [  # most needed first: a narrow screen shortens from the end
+            *modelled_notes(computed.summary, selection.sort_column),
+            notes(computed.summary, selection.sort_column, modelled=False),
             legend,
             caveat and SHORT_CAVEAT,
+            counting(self.dataset, selection),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
@@ -286,6 +294,7 @@ class ExplorerApp(App[None]):
             computed.total,
             label(selection.measure).lower(),
             self.dataset.modelled,
+            computed.summary.published_only,
         )
         self._describe_highlighted_row()
         if rows is not None:
@@ -299,10 +308,17 @@ class ExplorerApp(App[None]):
             return
         table = self.query_one(SummaryTable)
         key = table.current_row_key
-        provenance = None
+        provenance = allowed = None
         if key is not None:
-            provenance = self.results.summary.provenance_of(None if key == TOTAL_KEY else key)
+            member = None if key == TOTAL_KEY else key
+            provenance = self.results.summary.provenance_of(member)
+            allowed = self.results.summary.range_of(member)
         detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
+        if provenance and provenance.status == MODELLED:
+            if self.results.summary.published_only:
+                detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
+            elif allowed is not None:
+                detail = f"{provenance.marker} {range_words(allowed)} · {provenance.describe()}"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
@@ -586,6 +602,23 @@ class ExplorerApp(App[None]):
         self.selection = with_jurisdiction(self.dataset, self.selection, following)
         shown = " + ".join(JURISDICTION_KEYS[following])
         self.notify(f"Jurisdiction: {shown}", timeout=3)
+
+    def action_toggle_published_only(self) -> None:
+        """Blank every modelled number (or show them again): what is left can be quoted."""
+        if ledger(self.dataset) is None:
+            self.notify(
+                "This file does not say which of its numbers are modelled: nothing to blank",
+                timeout=4,
+            )
+            return
+        on = not self.selection.published_only
+        self.selection = self.selection.with_published_only(on)
+        self.notify(
+            "Published only: every modelled number is blanked (–)"
+            if on
+            else "Modelled numbers shown again (marked ○)",
+            timeout=3,
+        )
 
     def action_toggle_theme(self) -> None:
         """Switch between the dark and the light theme."""

@@ -21,7 +21,9 @@ from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import (
+    PUBLISHED_ONLY_LEGEND,
     measure_splitting,
+    modelled_notes,
     no_data_note,
     not_split_note,
     recorded_note,
@@ -113,6 +115,7 @@ def build_selection(
     ascending: bool = False,
     start: Selection | None = None,
     jurisdiction: str | None = None,
+    published_only: bool = False,
 ) -> Selection:
     """A selection from command-line options (on top of ``start``), validated against the dataset."""
     selection = start or initial_selection(dataset)
@@ -141,6 +144,8 @@ def build_selection(
         if column not in sortable:
             raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(sortable[:-1])})")
         selection = selection.with_sort(column, descending=not ascending)
+    if published_only:
+        selection = selection.with_published_only(True)
     validate(dataset, selection)
     return selection
 
@@ -175,6 +180,12 @@ def _add_selection_options(parser: argparse.ArgumentParser) -> None:
         "change, rate_per_100k",
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
+    parser.add_argument(
+        "--published-only",
+        action="store_true",
+        help="blank every modelled number (shown –, exported as missing): only what published "
+        "figures say, or sums and differences of them",
+    )
 
 
 def _add_view_options(parser: argparse.ArgumentParser) -> None:
@@ -378,6 +389,7 @@ def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
         args.ascending,
         start.selection,
         args.jurisdiction,
+        args.published_only,
     )
     return start, selection
 
@@ -415,6 +427,8 @@ def run_summary(argv: Sequence[str]) -> int:
         print(f"Read: {'; '.join(dataset.notes)}")
     if dataset.modelled:
         print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
+    if result.published_only:
+        print(PUBLISHED_ONLY_LEGEND)
     caveat = offence_caveat(dataset, selection)
     if caveat:
         print(caveat)
@@ -427,7 +441,7 @@ def run_summary(argv: Sequence[str]) -> int:
         print(line)
     notes = [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
-    ]
+    ] + modelled_notes(result, selection.sort_column)[result.published_only :]
     print()
     if result.provenance is not None:
         print(LEGEND)

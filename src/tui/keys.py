@@ -125,6 +125,14 @@ KEYS: tuple[Key, ...] = (
         "Switch jurisdiction (E&W, Scotland, NI, UK)",
         False,
     ),
+    Key(
+        "P",
+        "toggle_published_only",
+        "Published only",
+        "Published only: blank every modelled number (shown –), so what is left can be quoted",
+        "Toggle published-only view (blank modelled numbers)",
+        False,
+    ),
     Key("t", "toggle_theme", "Theme", "Switch light/dark theme", "Toggle light/dark theme", False),
 )
 

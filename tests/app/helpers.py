@@ -6,12 +6,26 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ExplorerApp
+from tui.data import format as fmt
+from tui.data.query import Summary, summary
 from tui.data.schema import PROVENANCE
 from tui.screenshots import settle
 from tui.widgets.summary_table import SummaryTable
 
 SIZE = (120, 40)
-__all__ = ["SIZE", "markers", "press", "row_for", "settle", "table_rows", "text_of"]
+__all__ = [
+    "SIZE",
+    "cell_for",
+    "engine_cell",
+    "engine_count",
+    "engine_result",
+    "markers",
+    "press",
+    "row_for",
+    "settle",
+    "table_rows",
+    "text_of",
+]
 
 
 async def press(pilot: Pilot, *keys: str) -> None:
@@ -45,3 +59,35 @@ def row_for(app: ExplorerApp, member: str) -> list[str]:
 def text_of(app: ExplorerApp, selector: str) -> str:
     """The plain text a Static shows."""
     return str(app.query_one(selector, Static).render())
+
+
+def engine_result(app: ExplorerApp) -> Summary:
+    """What the query engine computes for the app's selection (independent of the widgets)."""
+    return summary(app.dataset, app.selection)
+
+
+def engine_cell(app: ExplorerApp, column: str, member: str | None = None) -> str:
+    """A member's (``None``: the total's) cell as the engine's figure formats it: tests compare
+    the screen with the dataset rather than with a modelled number typed into the test."""
+    result = engine_result(app)
+    if member is None:
+        return fmt.row_cell(result, column, result.totals)
+    row = next(r for r in result.frame.iter_rows(named=True) if str(r[result.key]) == member)
+    return fmt.row_cell(result, column, row)
+
+
+def engine_count(app: ExplorerApp, member: str | None = None) -> str:
+    """A member's (``None``: the total's) count from the engine, as the table writes it."""
+    return engine_cell(app, app.selection.measure, member)
+
+
+def cell_for(app: ExplorerApp, member: str, column: str) -> str:
+    """The text of ``column`` (its key: ``offences``, ``range``, ``change``...) in the row whose
+    first cell is ``member``."""
+    table = app.query_one(SummaryTable)
+    index = table.get_column_index(column)
+    for r in range(table.row_count):
+        cells = table.get_row_at(r)
+        if str(getattr(cells[0], "plain", cells[0])) == member:
+            return str(getattr(cells[index], "plain", cells[index]))
+    raise LookupError(member)

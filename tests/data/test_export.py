@@ -175,10 +175,13 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     sheet = book["selection"]
     assert sheet.freeze_panes == "A2"
     table = sheet.tables["selection"]
-    assert table.ref == "A1:L4"  # header and 3 members; the total is not in the table
+    assert table.ref == "A1:O4"  # header and 3 members; the total is not in the table
     assert [c.value for c in sheet[1]] == [
         "Age band",
         "Offences",
+        "Range low",
+        "Range high",
+        "Range kind",
         "95% low",
         "95% high",
         "Share",
@@ -194,11 +197,11 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     assert sheet["A6"].value == "Total" and sheet["B6"].value == 73
     assert sheet["A6"].font.b and sheet["B6"].font.b
     assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 5))
-    assert sheet["E2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
-    assert sheet["C2"].number_format == "#,##0.0"
-    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEF"}
-    assert widths["E"] < 12  # "Share" and "20.5%", not 23 characters
-    assert widths["F"] >= len("Share where recorded")
+    assert sheet["H2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
+    assert sheet["F2"].number_format == "#,##0.0" and sheet["C2"].number_format == "#,##0"
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHI"}
+    assert widths["H"] < 12  # "Share" and "20.5%", not 23 characters
+    assert widths["I"] >= len("Share where recorded")
     notes = book["Notes"]
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "West Mercia" in text and "2017/18" in text and dataset.name in text

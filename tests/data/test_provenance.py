@@ -18,12 +18,19 @@ EW = (("jurisdiction", ("England and Wales",)),)
         ((*EW, ("year", ("2017/18",))), "offences", PUBLISHED),
         ((*EW, ("year", ("2019/20",))), "offences", DERIVED),
         ((*EW, ("year", ("2023/24",))), "offences", MODELLED),
-        ((*EW, ("force", ("Kent",)), ("year", ("2017/18", "2018/19"))), "offences", DERIVED),
+        ((*EW, ("force", ("Kent",)), ("year", ("2017/18", "2018/19"))), "offences", PUBLISHED),
+        ((*EW, ("force", ("Kent",)), ("year", ("2018/19", "2019/20"))), "offences", DERIVED),
         ((*EW, ("force", ("Kent",)), ("year", ("2024/25",))), "offences", MODELLED),
         ((*EW, ("age_band", ("0-11",)), ("force", ("Kent",))), "offences", MODELLED),
         ((("year", ("2018/19",)),), "offences", PUBLISHED),
         ((), "offences", DERIVED),
         ((*EW, ("platform", ("Instagram",)), ("year", ("2018/19",))), "instances", PUBLISHED),
+        # England 2017/18 = England and Wales 3,217 - Wales 274: arithmetic on published figures
+        ((*EW, ("nation", ("England",)), ("year", ("2017/18",))), "offences", DERIVED),
+        # England and Wales 2017/18-2018/19 minus Wales (both years published): derived
+        ((*EW, ("nation", ("England",)), ("year", ("2017/18", "2021/22"))), "offences", DERIVED),
+        # Wales 2022/23 has no total, so England 2022/23 cannot be derived from it
+        ((*EW, ("nation", ("England",)), ("year", ("2022/23",))), "offences", MODELLED),
     ],
 )
 def test_status_of_a_selection(dataset, filters, measure, status) -> None:

@@ -2,8 +2,8 @@
 
 Four visible steps, each testable alone:
 
-1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv`` and
-   ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
+1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv``,
+   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
 2. **fit** (:func:`force_totals`, :func:`age_split`, :func:`sex_split`, :func:`platform_split`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
@@ -30,6 +30,7 @@ import polars as pl
 import tomli_w
 
 from tui.data.fit import Problem, add_figure
+from tui.data.sanity import INSTANCES_PER_OFFENCE, problems
 from tui.data.schema import NOT_RECORDED, NOT_SPLIT, PLATFORM_OWNERS, PLATFORMS
 from tui.data.targets import (
     EW,
@@ -242,18 +243,38 @@ SPREAD_PIECES = 8
 """Every step is fitted with a penalty that grows with the square of the deviation from the seed,
 so what the published figures force away from the seeds is shared out: a plain absolute deviation
 put all of it on one variable (the Metropolitan Police at 0 offences in 2022/23, Greater
-Manchester with no victim under 16 in three years, a force with 0 Snapchat instances). Proving
-the 5% gap for platform instances took minutes, so that step keeps the root node's solution."""
+Manchester with no victim under 16 in three years, a force with 0 Snapchat instances)."""
+BOX = 2
+"""Each step solves the continuous relaxation first, then looks for integers within 2 of it
+(:attr:`tui.data.fit.Problem.box`): fast, deterministic, and never a far corner."""
 
 
-def force_totals(grid: Grid) -> dict[Cell, int]:
-    """Offences per force-year: every published total, the rest fitted near its seed."""
-    national = _jurisdiction_totals(grid)
+def published_counts(grid: Grid) -> dict[Cell, float]:
+    """The force-years whose offence count a target figure gives, with that count."""
     published: dict[Cell, float] = {}
     for figure in grid.targets_of("offences", None):
         cells = grid.covered(figure)
         if len(cells) == 1 and figure.unit == "count":
             published[cells[0]] = figure.value
+    return published
+
+
+def published_rises(grid: Grid) -> set[tuple[str, str, str]]:
+    """(jurisdiction, platform, year) rises on the year before that a target figure states."""
+    return {
+        (jurisdiction, platform, year)
+        for figure in grid.targets_of("instances", "platform")
+        if figure.measure.startswith("ratio_") and figure.spec is not None
+        for jurisdiction in figure.spec.jurisdictions
+        for platform in figure.spec.members
+        for year in figure.spec.years
+    }
+
+
+def force_totals(grid: Grid) -> dict[Cell, int]:
+    """Offences per force-year: every published total, the rest fitted near its seed."""
+    national = _jurisdiction_totals(grid)
+    published = published_counts(grid)
     ew_forces = [f for f in grid.forces if f.jurisdiction == EW]
     population = sum(f.population for f in ew_forces)
     share = {}
@@ -265,7 +286,7 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
         ]
         share[force.name] = sum(own) / len(own) if own else force.population / population
     _scale_by_groups(grid, share, national, published)
-    problem = Problem(pieces=SPREAD_PIECES)
+    problem = Problem(pieces=SPREAD_PIECES, box=BOX)
     for cell in grid.cells:
         jurisdiction = grid.jurisdiction(cell)
         if jurisdiction == EW:
@@ -321,7 +342,7 @@ def _split(
     seed: dict[str, float],
 ) -> dict[Cell, dict[str, int]]:
     """Offences per member of ``dimension`` in each force-year, fitted to its published figures."""
-    problem = Problem(pieces=SPREAD_PIECES)
+    problem = Problem(pieces=SPREAD_PIECES, box=BOX)
     for cell in grid.cells:
         members = members_of[grid.jurisdiction(cell)]
         weight = sum(seed[m] for m in members)
@@ -380,12 +401,16 @@ def sex_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]
 
 def platform_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
     """Platform instances in each force-year, fitted to every published platform figure."""
-    problem = Problem(pieces=SPREAD_PIECES, node_limit=1)  # see SPREAD_PIECES
+    problem = Problem(pieces=SPREAD_PIECES, box=BOX)
+    low, high = INSTANCES_PER_OFFENCE
     for cell in grid.cells:
         recorded = totals[cell] * RECORDED_INSTANCES_PER_OFFENCE[cell[1]]
         for platform, share in zip(RECORDED_PLATFORMS, PLATFORM_MIX[cell[1]], strict=True):
             problem.variable((cell, platform), recorded * share)
         problem.variable((cell, NOT_RECORDED), totals[cell] * UNRECORDED_INSTANCES_PER_OFFENCE)
+        terms = {problem.index[(cell, p)]: 1.0 for p in MODEL_PLATFORMS}
+        floor, ceiling = math.floor(low * totals[cell]), math.ceil(high * totals[cell])
+        problem.constrain(terms, floor, ceiling, f"{cell} instances per offence")
 
     def variables(figure: Figure, years: tuple[str, ...] | None = None) -> tuple[list, list]:
         return _figure_variables(problem, grid, figure, lambda _: MODEL_PLATFORMS, years)
@@ -499,7 +524,8 @@ def metadata(figures: list[Figure]) -> dict:
         "years": list(YEARS),
         "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
         "method": [
-            "1. Every published figure (data/real_figures.csv, data/published_figures.csv) gets "
+            "1. Every published figure (data/real_figures.csv, data/more_figures.csv, "
+            "data/published_figures.csv) gets "
             "a status: target (reproduced), superseded (a later publication of the same scope, "
             "year and measure), conflicting (cannot hold with the targets; the reason says why) "
             "or context (another measure, a partial period, an earlier year). Exceptions to the "
@@ -534,6 +560,12 @@ def write(data_dir: Path) -> list[Path]:
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
     frame = build_frame(forces, figures)
+    grid = Grid(forces, figures)
+    broken = problems(frame, set(published_counts(grid)), published_rises(grid))
+    if broken:
+        raise ValueError(
+            f"the modelled breakdown fails {len(broken)} sanity check(s): " + "; ".join(broken[:5])
+        )
     meta = tomli_w.dumps(metadata(figures))
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"

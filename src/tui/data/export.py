@@ -44,6 +44,7 @@ from tui.data.query import (
     summary,
     validate,
 )
+from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
 from tui.data.selection import Selection
 from tui.data.sidecar import PARQUET_KEY, sidecar_path
@@ -307,6 +308,7 @@ def _summary_columns(
         },
     }
     known.update(_uncertainty_columns(measure))
+    known.update(_range_columns(measure))
     titles = column_titles(result)
     columns = {}
     for column in frame.columns:
@@ -325,9 +327,28 @@ def _uncertainty_columns(measure: str) -> dict[str, dict[str, Any]]:
         RATE_HIGH: {"meaning": "upper limit of the 95% interval of the rate per 100k", **interval},
         CHANGE_SIGNIFICANT: {
             "meaning": "whether the change is statistically distinguishable from no change "
-            "(empty where no change is shown)",
+            "(empty where no change is shown, and where either count is modelled: a model's "
+            "estimate is not a measurement to test)",
             "method": stats.CHANGE_METHOD,
             "significance": stats.SIGNIFICANCE,
+        },
+    }
+
+
+def _range_columns(measure: str) -> dict[str, dict[str, Any]]:
+    """What the range columns mean: what the published figures allow for each count."""
+    allowed = (
+        f"the published figures allow for the row's {measure}: a published or derived count is "
+        "fixed (low = high = the count); a modelled one ranges over every value that all "
+        "targeted published figures allow together"
+    )
+    return {
+        RANGE_LOW: {"meaning": f"smallest value {allowed}", "unit": f"count of {measure}"},
+        RANGE_HIGH: {"meaning": f"largest value {allowed}", "unit": f"count of {measure}"},
+        RANGE_KIND: {
+            "meaning": "exact: the range of this very number, as the published figures allow it "
+            "(one scope-year, or fixed); bound: a sum of modelled parts, given the sum of the "
+            "parts' ranges (the exact range lies inside it). Empty where no range is known",
         },
     }
 
@@ -373,6 +394,8 @@ def _about(dataset: Dataset, selection: Selection, what: str) -> list[tuple[str,
                 "not an official statistic",
             )
         )
+    if selection.published_only and what == "summary":
+        lines.append(("PUBLISHED ONLY", "every modelled number is left blank"))
     lines += [
         ("Content", "filtered rows" if what == "rows" else f"summary by {selection.group_by}"),
         ("Measure", selection.measure),

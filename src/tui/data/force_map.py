@@ -15,6 +15,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.load import repo_data_dir
+from tui.data.provenance import MODELLED, Provenance
 from tui.data.query import (
     CHANGE,
     CHANGE_SIGNIFICANT,
@@ -58,6 +59,8 @@ class Tile:
     """The mapped measure's value."""
     band: int | None = None
     """Class of ``value`` (0 = lowest) among :attr:`ForceMap.breaks`, ``None`` without a value."""
+    modelled: bool = False
+    """Whether the count is modelled (an estimate): the tile is drawn hatched."""
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,18 @@ class ForceMap:
     change_label: str | None
     unmapped: tuple[str, ...] = ()
     """Forces in the data without a tile (outside England and Wales, or unknown names)."""
+    published_only: bool = False
+    """Whether modelled counts are blanked (their tiles read *no data*)."""
+
+    @property
+    def modelled(self) -> int:
+        """How many coloured tiles (kept by the filters) show a modelled count."""
+        return sum(t.modelled and t.selected and t.value is not None for t in self.tiles)
+
+    @property
+    def coloured(self) -> int:
+        """How many tiles kept by the filters have a value."""
+        return sum(t.selected and t.value is not None for t in self.tiles)
 
     def tile(self, force: str) -> Tile | None:
         """The tile of ``force``, if it has one."""
@@ -162,6 +177,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 change=figures[CHANGE],
                 significant=figures[CHANGE_SIGNIFICANT],
                 value=figures[column],
+                modelled=_modelled(result.provenance_of(force)),
             )
         )
     values = [t.value for t in tiles if t.value is not None and t.selected]
@@ -177,7 +193,12 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
         rate_label=result.rate_label,
         change_label=result.change_label,
         unmapped=tuple(f for f in rows if f not in placed),
+        published_only=result.published_only,
     )
+
+
+def _modelled(provenance: Provenance | None) -> bool:
+    return provenance is not None and provenance.status == MODELLED
 
 
 DIRECTIONS = {"left": (-1, 0), "right": (1, 0), "up": (0, -1), "down": (0, 1)}

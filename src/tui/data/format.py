@@ -16,6 +16,7 @@ from tui.data.query import (
     drill_dimensions,
 )
 from tui.data.quote import Source
+from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.schema import PROVENANCE, label
 
 DASH = "–"
@@ -48,6 +49,38 @@ NOT_SIGNIFICANT = "~"
 NOT_SIGNIFICANT_LEGEND = (
     "~ change not distinguishable from chance (exact conditional test of the two counts, p ≥ 0.05)"
 )
+
+
+RANGE = "range"
+"""The shown column ``range_low–range_high`` (what the published figures allow)."""
+BOUND_MARK = "≤"
+"""Marks a range that is a bound: the exact range of the sum lies inside it."""
+UNTESTED = "○"
+"""Marks a change that compares a modelled count: not tested, not a finding."""
+RANGE_LEGEND = (
+    f"Range: what the published figures allow for a modelled count ({BOUND_MARK} a bound)"
+)
+UNTESTED_LEGEND = f"{UNTESTED} change: a count is modelled, not tested"
+PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
+
+
+def range_text(shown: Range | None) -> str:
+    """A range as the table shows it: ``12–410``, a bound ``≤12–410``; empty when it is one
+    value (the count itself)."""
+    if shown is None:
+        return DASH
+    if shown.fixed:
+        return ""
+    text = f"{shown.low:,}–{shown.high:,}"
+    return BOUND_MARK + text if shown.kind == BOUND else text
+
+
+def range_words(shown: Range) -> str:
+    """A range for the status line: ``range 12–410``, ``range ≤12–410 (a bound)``."""
+    if shown.fixed:
+        return f"fixed at {shown.low:,} by published figures"
+    bound = " (a bound)" if shown.kind == BOUND else ""
+    return f"range {range_text(shown)}{bound}"
 
 
 def count(value: float | int | None) -> str:
@@ -83,10 +116,12 @@ def rate(value: float | None) -> str:
 
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
+    ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
     if compact:
         return {
             result.key: label(result.key),
             result.measure: label(result.measure),
+            **ranged,
             SHARE: "Share",
             SHARE_RECORDED: "Sh. recorded",
             CHANGE: "YoY",
@@ -95,6 +130,7 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     return {
         result.key: label(result.key),
         result.measure: label(result.measure),
+        **ranged,
         LOW: "95% low",
         HIGH: "95% high",
         SHARE: "Share",
@@ -120,6 +156,8 @@ def cell(column: str, value: object) -> str:
     formatter = FORMATTERS.get(column)
     if formatter is not None:
         return formatter(value)  # type: ignore[arg-type]
+    if value is None:
+        return DASH
     if isinstance(value, int | float):
         return count(value)
     return str(value)
@@ -133,10 +171,20 @@ def member_cell(result: Summary, column: str, member: str, value: object) -> str
 
 
 def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
-    """Format one column of a named summary row (or the totals); a chance change gets its mark."""
+    """Format one column of a named summary row (or the totals, which have no member); a chance
+    change gets ``~``, an untested one (a modelled count) ``○``."""
+    member = str(row[result.key]) if result.key in row else None
+    if column == RANGE:
+        if row.get(result.measure) is None:
+            return DASH
+        low, high = row.get(RANGE_LOW), row.get(RANGE_HIGH)
+        known = low is not None and high is not None
+        return range_text(Range(low, high, str(row.get(RANGE_KIND))) if known else None)  # type: ignore[arg-type]
     if column == CHANGE and row.get(CHANGE) is not None:
+        if result.change_untested(member):
+            return UNTESTED + change(row[CHANGE])  # type: ignore[arg-type]
         return marked_change(row[CHANGE], row.get(CHANGE_SIGNIFICANT))  # type: ignore[arg-type]
-    return member_cell(result, column, str(row.get(result.key, "")), row.get(column))
+    return member_cell(result, column, member or "", row.get(column))
 
 
 def summary_lines(result: Summary) -> list[str]:
@@ -169,9 +217,11 @@ def summary_lines(result: Summary) -> list[str]:
     return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
-def notes(result: Summary) -> str:
-    """What the compact headers mean for this summary, in one or two lines."""
-    parts = []
+def notes(result: Summary, sort_column: str | None = None, modelled: bool = True) -> str:
+    """What the compact headers mean for this summary, in one or two lines; ``modelled``: with
+    the notes on modelled numbers first (:func:`modelled_notes`)."""
+    # first: what may not be quoted as measured
+    parts = modelled_notes(result, sort_column) if modelled else []
     if result.change_label:
         parts.append(f"YoY: {result.change_label}")
     if result.has_not_recorded:
@@ -183,6 +233,40 @@ def notes(result: Summary) -> str:
     if result.no_data:
         parts.append(NO_DATA_NOTE)
     return " · ".join(parts)
+
+
+def untested_note(result: Summary) -> str | None:
+    """Why a change marked ○ has no test, when one is shown."""
+    shown = [
+        str(m)
+        for m, c in zip(result.frame[result.key], result.frame[CHANGE], strict=True)
+        if c is not None and result.change_untested(str(m))
+    ]
+    total = result.totals.get(CHANGE) is not None and result.change_untested(None)
+    return UNTESTED_LEGEND if shown or total else None
+
+
+def rate_ranking_note(result: Summary, sort_column: str | None) -> str | None:
+    """A ranking by rate that holds modelled rows says so: their order is not established."""
+    if sort_column != RATE or not result.modelled_rows or result.published_only:
+        return None
+    rows = result.modelled_rows
+    return (
+        f"rate ranking has {rows} modelled row{'s' if rows > 1 else ''} (○): order not established"
+    )
+
+
+def modelled_notes(result: Summary, sort_column: str | None = None) -> list[str]:
+    """What the marks of modelled numbers mean, for the line under the table and the CLI."""
+    notes = [
+        PUBLISHED_ONLY_LEGEND if result.published_only else None,
+        untested_note(result),
+        RANGE_LEGEND
+        if RANGE_LOW in result.frame.columns and result.modelled_rows and not result.published_only
+        else None,
+        rate_ranking_note(result, sort_column),
+    ]
+    return [n for n in notes if n]
 
 
 NO_DATA_NOTE = (

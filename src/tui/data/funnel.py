@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from tui.data import stats
 from tui.data.dataset import Dataset
 from tui.data.force_map import kept_forces, load_grid
+from tui.data.provenance import MODELLED
 from tui.data.query import GEOGRAPHY, ChartData, summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
@@ -37,6 +38,8 @@ class FunnelPoint:
     """``inside``, ``above`` or ``below`` the 99.8% limits."""
     selected: bool
     """Whether the selection's geographic filters keep this force."""
+    modelled: bool = False
+    """Whether the count is modelled: drawn hollow, and not counted as an outlier."""
 
 
 @dataclass(frozen=True)
@@ -54,8 +57,14 @@ class Funnel:
 
     @property
     def outliers(self) -> tuple[FunnelPoint, ...]:
-        """Forces outside the 99.8% limits."""
-        return tuple(p for p in self.points if p.beyond_998 != INSIDE)
+        """Forces with a published count outside the 99.8% limits (a modelled count is an
+        estimate: where it falls says nothing about the force)."""
+        return tuple(p for p in self.points if p.beyond_998 != INSIDE and not p.modelled)
+
+    @property
+    def published(self) -> int:
+        """How many forces have a published (or derived) count."""
+        return sum(not p.modelled for p in self.points)
 
 
 def _position(rate: float, low: float, high: float) -> str:
@@ -99,6 +108,7 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
         return None
     national = sum(counts.values()) / (total_population * years) * PER
     kept = kept_forces(dataset, selection)
+    modelled = {f for f in counts if (p := result.provenance_of(f)) and p.status == MODELLED}
     points = []
     for force, count in sorted(counts.items()):
         population = int(populations[force])
@@ -114,6 +124,7 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
                 _position(rate, low95, high95),
                 _position(rate, low998, high998),
                 force in kept,
+                force in modelled,
             )
         )
     smallest = min(p.population for p in points) * 0.8
@@ -127,7 +138,30 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
     return Funnel(tuple(points), national, xs, limits, years, result.measure)
 
 
-FUNNEL_SERIES = ("population", "rate", "national", "95% low", "95% high", "99.8% low", "99.8% high")
+def outliers_note(result: Funnel) -> str:
+    """How many forces with a published count fall outside the 99.8% limits; modelled forces
+    (drawn hollow) are not counted."""
+    published, outside = result.published, len(result.outliers)
+    modelled = len(result.points) - published
+    hollow = f" ({modelled} modelled, hollow, not counted)" if modelled else ""
+    if not published:
+        return f"no published force counts: nothing to test{hollow}"
+    forces = "force" if published == 1 else "forces"
+    if not outside:
+        return f"all {published} published {forces} within 99.8%{hollow}"
+    return f"{outside} of {published} published {forces} outside 99.8%{hollow}"
+
+
+FUNNEL_SERIES = (
+    "population",
+    "rate",
+    "national",
+    "95% low",
+    "95% high",
+    "99.8% low",
+    "99.8% high",
+    "modelled",
+)
 """The series of a funnel :class:`ChartData`, one value per force in order of population."""
 
 
@@ -143,12 +177,20 @@ def funnel_chart(dataset: Dataset, selection: Selection) -> ChartData | None:
         low998, high998 = _limits(result.national_rate, point.population, result.years, 0.998)
         for name, value in zip(
             FUNNEL_SERIES,
-            (point.population, point.rate, result.national_rate, low95, high95, low998, high998),
+            (
+                point.population,
+                point.rate,
+                result.national_rate,
+                low95,
+                high95,
+                low998,
+                high998,
+                point.modelled,
+            ),
             strict=True,
         ):
             columns[name].append(float(value))
-    outside = len(result.outliers)
-    note = f"{outside} of {len(points)} outside 99.8%" if outside else "all within 99.8%"
+    note = outliers_note(result)
     per_year = "/yr" if result.years > 1 else ""
     return ChartData(
         "funnel",

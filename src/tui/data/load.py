@@ -25,6 +25,7 @@ from tui.data.loading.read import FORMATS, READ_ERRORS, Table, first_line, read
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.totals import cells_predicate, non_data_cells
 from tui.data.loading.validate import note_cells, validate
+from tui.data.ranges import bound_columns
 from tui.data.schema import FORCE, HOME_OFFICE_OFFENCE_CODE, NSPCC_DIMENSIONS, PLATFORM_OWNERS
 from tui.data.sidecar import embedded_metadata, find_metadata
 
@@ -86,6 +87,8 @@ def _build(
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
     measures = validate(raw_cube, layout, parsers, keep, report)
+    bounds = bound_columns(measures)  # a modelled cell's range: kept in the cube, not a measure
+    counted = [m for m in measures if m not in bounds]
     note_cells(raw_cube, measures, layout.crosstab, report)
     note_spellings(spellings, dimensions, layout.crosstab, report)
     cube = members_cube(raw_cube, spellings, dimensions, measures)
@@ -110,7 +113,7 @@ def _build(
         cube=as_enums(cube, dimensions),
         rows=RowStore(rows, in_memory=table.in_memory),
         dimensions=tuple(dimensions),
-        measures=tuple(measures),
+        measures=tuple(counted),
         name=str(metadata.get("title") or path.name),
         path=path,
         metadata=metadata,

@@ -2,8 +2,10 @@
 published figures) or *modelled*.
 
 A count shown for a selection is published when a target figure covers exactly the same force-years
-(and the same breakdown); derived when it adds up whole published pieces (published force-years, or
-jurisdiction-years whose total is published or is the UK total minus the other two); modelled
+(and the same breakdown); derived when it adds up whole published pieces (published force-years or
+groups of forces, jurisdiction-years whose total is published or is the UK total minus the other
+two) or is such a total minus published pieces (England 2017/18 = England and Wales 3,217 - Wales
+274); modelled
 otherwise, which includes every breakdown by age band, sex or platform below a published total.
 """
 
@@ -95,7 +97,25 @@ class Ledger:
             key = (cells, spec.measure, breakdown)
             if key not in self.exact or _citing_order(figure) < _citing_order(self.exact[key]):
                 self.exact[key] = figure
+        self.pieces = sorted(
+            (
+                cells
+                for cells, measure, breakdown in self.exact
+                if measure == MEASURE and not breakdown
+            ),
+            key=lambda cells: (-len(cells), sorted(cells)),
+        )
+        """Every set of force-years with a published total, largest first."""
         self.jy_status = {jy: self._jurisdiction_year(*jy) for jy in self.cells_of_jy}
+
+    def _composed(self, cells: frozenset[Cell]) -> bool:
+        """Whether ``cells`` is a disjoint union of force-year sets with published totals
+        (largest pieces first; a miss only ever says "modelled", never too much)."""
+        left = set(cells)
+        for piece in self.pieces:
+            if piece <= left:
+                left -= piece
+        return bool(cells) and not left
 
     def _published(self, cells: frozenset[Cell]) -> Figure | None:
         return self.exact.get((cells, MEASURE, None))
@@ -144,13 +164,16 @@ class Ledger:
                 parts.append(Provenance(PUBLISHED))
                 by_jy = {jy: c for jy, c in by_jy.items() if jy[1] != year}
         for jy, chosen_cells in by_jy.items():
-            if chosen_cells == self.cells_of_jy[jy]:
+            whole = self.cells_of_jy[jy]
+            if chosen_cells == whole:
                 parts.append(self.jy_status[jy])
+            elif self._composed(frozenset(chosen_cells)) or (
+                self.jy_status[jy].status != MODELLED
+                and self._composed(frozenset(whole - chosen_cells))
+            ):  # a sum of published pieces, or a published total minus them (England = E&W - Wales)
+                parts.append(Provenance(DERIVED))
             else:
-                parts += [
-                    Provenance(PUBLISHED if self._published(frozenset({c})) else MODELLED)
-                    for c in chosen_cells
-                ]
+                parts.append(Provenance(MODELLED))
         if any(p.status == MODELLED for p in parts):
             return Provenance(MODELLED)
         return Provenance(DERIVED)

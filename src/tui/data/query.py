@@ -12,7 +12,17 @@ import polars as pl
 
 from tui.data import stats
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.provenance import Provenance, ledger
+from tui.data.provenance import MODELLED, PLACE, Provenance, ledger
+from tui.data.ranges import (
+    BOUND,
+    EXACT,
+    RANGE_HIGH,
+    RANGE_KIND,
+    RANGE_LOW,
+    Range,
+    bound_names,
+    range_book,
+)
 from tui.data.schema import (
     FORCE,
     HOME_OFFICE_CAVEAT,
@@ -100,6 +110,10 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
             raise DataError(f"{dimension} has no member '{unknown[0]}'")
+    if selection.published_only and ledger(dataset) is None:
+        raise DataError(
+            f"published only: {dataset.name} does not say which of its numbers are modelled"
+        )
 
 
 @dataclass(frozen=True)
@@ -123,12 +137,47 @@ class Summary:
     """Per member, where its count comes from (published, derived, modelled); ``None`` for a
     dataset without published figures behind it."""
     total_provenance: Provenance | None = None
+    untested_changes: frozenset[str] = frozenset()
+    """Members whose change compares a modelled count: no significance test (shown ○)."""
+    total_change_untested: bool = False
+    published_only: bool = False
+    """Whether every modelled number is blanked (the published-only view)."""
 
     def provenance_of(self, member: str | None) -> Provenance | None:
         """The provenance of a member's count (``None``: the total row)."""
         if self.provenance is None:
             return None
         return self.total_provenance if member is None else self.provenance.get(member)
+
+    def change_untested(self, member: str | None) -> bool:
+        """Whether a member's change (``None``: the total's) compares a modelled count."""
+        if member is None:
+            return self.total_change_untested
+        return member in self.untested_changes
+
+    def range_of(self, member: str | None) -> Range | None:
+        """What the published figures allow for a member's count (``None``: the total's);
+        ``None`` without ranges (a user's own file) or when the count is blanked."""
+        if RANGE_LOW not in self.frame.columns:
+            return None
+        if member is None:
+            row = self.totals
+        else:
+            found = self.frame.filter(pl.col(self.key).cast(pl.String) == member)
+            if found.height == 0:
+                return None
+            row = found.row(0, named=True)
+        low, high, kind = row.get(RANGE_LOW), row.get(RANGE_HIGH), row.get(RANGE_KIND)
+        if low is None or high is None:
+            return None
+        return Range(int(low), int(high), str(kind))
+
+    @property
+    def modelled_rows(self) -> int:
+        """How many member rows hold a modelled count."""
+        if self.provenance is None:
+            return 0
+        return sum(p.status == MODELLED for p in self.provenance.values())
 
     @property
     def key(self) -> str:
@@ -411,12 +460,31 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
             rate_label += " (residents of all ages and sexes, not only children in the group)"
     book = ledger(dataset)
     provenance = total_provenance = None
+    untested: frozenset[str] = frozenset()
+    total_untested = False
     if book is not None:
+        members = frame[key].cast(pl.String).to_list()
         provenance = {
             member: book.of(selection.with_filter(key, (member,)).filters, measure)
-            for member in frame[key].cast(pl.String).to_list()
+            for member in members
         }
         total_provenance = book.of(selection.filters, measure)
+        untested, total_untested = _untested_changes(dataset, selection, members)
+        frame = frame.with_columns(
+            pl.when(pl.col(key).cast(pl.String).is_in(list(untested)))
+            .then(None)
+            .otherwise(pl.col(CHANGE_SIGNIFICANT))
+            .alias(CHANGE_SIGNIFICANT)
+        )
+        if total_untested:
+            totals[CHANGE_SIGNIFICANT] = None
+        frame, totals = _with_ranges(
+            dataset, selection, frame, totals, provenance, total_provenance
+        )
+        if selection.published_only:
+            frame, totals = _published_only(
+                frame, totals, provenance, total_provenance, untested, total_untested
+            )
     return Summary(
         frame=sort_summary(frame, selection),
         totals=totals,
@@ -427,7 +495,164 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         no_data=no_data,
         provenance=provenance,
         total_provenance=total_provenance,
+        untested_changes=untested,
+        total_change_untested=total_untested,
+        published_only=selection.published_only and book is not None,
     )
+
+
+def _untested_changes(
+    dataset: Dataset, selection: Selection, members: list[str]
+) -> tuple[frozenset[str], bool]:
+    """The members (and whether the total) whose change compares a modelled count: a model's
+    guess is no measurement, so such a change gets no significance test."""
+    book = ledger(dataset)
+    if book is None or YEAR not in dataset.dimensions:
+        return frozenset(), False
+    key, measure = selection.group_by, selection.measure
+    base = selection.with_filter(YEAR, None)
+
+    def modelled(chosen: Selection, year: str) -> bool:
+        return book.of(chosen.with_filter(YEAR, (year,)).filters, measure).status == MODELLED
+
+    if key == YEAR:
+        years = dataset.members(YEAR)
+        status = {year: modelled(base, year) for year in years}
+        return frozenset(
+            y for i, y in enumerate(years) if i and (status[y] or status[years[i - 1]])
+        ), False
+    compared = year_comparison(dataset, selection)
+    if compared is None:
+        return frozenset(), False
+    untested = frozenset(
+        m for m in members if any(modelled(base.with_filter(key, (m,)), y) for y in compared)
+    )
+    return untested, any(modelled(base, y) for y in compared)
+
+
+def _modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, Range | None]:
+    """What the published figures allow for each member's count and the total (key ``None``),
+    read as if every count were modelled (:mod:`tui.data.ranges`): scope-year ranges without a
+    breakdown, the sum of the cells' ranges under one (age band, sex, platform)."""
+    key, measure = selection.group_by, selection.measure
+    kept = cells(dataset, selection).filter(pl.col(measure).is_not_null())
+    breakdown = key not in PLACE or any(d not in PLACE for d, _ in selection.filters)
+    if breakdown:
+        low, high = bound_names(measure)
+        if low not in dataset.cube.columns:
+            return {}
+        sums = (pl.col(low).sum(), pl.col(high).sum(), pl.len().alias("_cells"))
+
+        def summed(lo: int, hi: int, parts: int) -> Range:
+            return Range(lo, hi, EXACT if parts == 1 or lo == hi else BOUND)
+
+        per_member = (
+            kept.group_by(key).agg(*sums).select(pl.col(key).cast(pl.String), low, high, "_cells")
+        )
+        found: dict[str | None, Range | None] = {
+            member: summed(lo, hi, parts) for member, lo, hi, parts in per_member.collect().rows()
+        }
+        found[None] = summed(*kept.select(*sums).collect().row(0))
+        return found
+    book = range_book(dataset)
+    if book is None:
+        return {}
+    places = (
+        kept.select(
+            pl.col(key).cast(pl.String).alias("_member"),
+            *(pl.col(c).cast(pl.String) for c in (JURISDICTION, FORCE, YEAR)),
+        )
+        .unique()
+        .collect()
+    )
+    by_member: dict[str, set[tuple[str, str, str]]] = {}
+    for member, *cell in places.rows():
+        by_member.setdefault(member, set()).add(tuple(cell))  # type: ignore[arg-type]
+    found = {m: book.of(frozenset(c), measure) for m, c in by_member.items()}
+    found[None] = book.of(frozenset().union(*by_member.values()), measure)
+    return found
+
+
+def _with_ranges(
+    dataset: Dataset,
+    selection: Selection,
+    frame: pl.DataFrame,
+    totals: dict[str, float | int | bool | str | None],
+    provenance: dict[str, Provenance],
+    total_provenance: Provenance,
+) -> tuple[pl.DataFrame, dict]:
+    """Every row's range: a published or derived count is fixed (low = high = value); a modelled
+    one gets what the published figures allow (:func:`_modelled_ranges`), or none."""
+    key, measure = selection.group_by, selection.measure
+    members = frame[key].cast(pl.String).to_list()
+    needed = total_provenance.status == MODELLED or any(
+        p.status == MODELLED for p in provenance.values()
+    )
+    modelled = _modelled_ranges(dataset, selection) if needed else {}
+
+    def range_of(member: str | None, status: str, value: object) -> Range | None:
+        if value is None:
+            return None
+        if status != MODELLED:
+            return Range(int(value), int(value), EXACT)  # type: ignore[call-overload]
+        return modelled.get(member)
+
+    ranges = [
+        range_of(m, provenance[m].status, v) for m, v in zip(members, frame[measure], strict=True)
+    ]
+    total = range_of(None, total_provenance.status, totals[measure])
+    frame = frame.with_columns(
+        pl.Series(RANGE_LOW, [r.low if r else None for r in ranges], dtype=pl.Int64),
+        pl.Series(RANGE_HIGH, [r.high if r else None for r in ranges], dtype=pl.Int64),
+        pl.Series(RANGE_KIND, [r.kind if r else None for r in ranges], dtype=pl.String),
+    )
+    columns = frame.columns
+    ordered = [key, measure, RANGE_LOW, RANGE_HIGH, RANGE_KIND]
+    frame = frame.select(*ordered, *(c for c in columns if c not in ordered))
+    totals = {
+        measure: totals[measure],
+        RANGE_LOW: total.low if total else None,
+        RANGE_HIGH: total.high if total else None,
+        RANGE_KIND: total.kind if total else None,
+        **{k: v for k, v in totals.items() if k != measure},
+    }
+    return frame, totals
+
+
+def _published_only(
+    frame: pl.DataFrame,
+    totals: dict,
+    provenance: dict[str, Provenance],
+    total_provenance: Provenance,
+    untested: frozenset[str],
+    total_untested: bool,
+) -> tuple[pl.DataFrame, dict]:
+    """Every modelled number blanked: a modelled count and all computed from it (interval,
+    range, share, rate), a change that compares a modelled count, shares of a modelled total."""
+    key = frame.columns[0]
+    member = pl.col(key).cast(pl.String)
+    hidden = [m for m, p in provenance.items() if p.status == MODELLED]
+    total_hidden = total_provenance.status == MODELLED
+    blank_row = member.is_in(hidden)
+    shares_blank = total_hidden or bool(hidden)
+    columns = [c for c in frame.columns if c != key]
+
+    def blanked(column: str) -> pl.Expr:
+        hide = blank_row
+        if column in (CHANGE, CHANGE_SIGNIFICANT):
+            hide = hide | member.is_in(list(untested))
+        elif column == SHARE:
+            hide = hide | pl.lit(total_hidden)
+        elif column == SHARE_RECORDED:
+            hide = hide | pl.lit(shares_blank)
+        return pl.when(hide).then(None).otherwise(pl.col(column)).alias(column)
+
+    frame = frame.with_columns(blanked(c) for c in columns)
+    if total_hidden:
+        totals = dict.fromkeys(totals)
+    elif total_untested:
+        totals = {**totals, CHANGE: None, CHANGE_SIGNIFICANT: None}
+    return frame, totals
 
 
 def natural_sort(key: str, measure: str) -> tuple[str, bool]:
@@ -445,7 +670,7 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     if column is None:
         if key in NATURALLY_ORDERED:
             return frame.sort(key)
-        return frame.sort([measure, key], descending=[True, False])
+        return frame.sort([measure, key], descending=[True, False], nulls_last=True)
     if column == key:
         return frame.sort(
             pl.col(key).cast(pl.String).str.to_lowercase(), key, descending=selection.descending
@@ -527,11 +752,18 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     selection falls back to bars and says why in :attr:`ChartData.note`.
     """
     key, measure = selection.group_by, selection.measure
-    table = summary(dataset, selection).frame
+    result = summary(dataset, selection)
+    table = result.frame
+    blanked = 0
+    if result.published_only:  # a blanked (modelled) number is no bar of 0: it is left out
+        blanked = table.filter(pl.col(measure).is_null()).height
+        table = table.filter(pl.col(measure).is_not_null())
     groups = table[key].cast(pl.String).to_list()
     measured = table[measure].fill_null(0)
     measure_name = label(measure)
-    note = ""
+    note = f"published only: {blanked} modelled left out" if blanked else ""
+    if result.published_only and kind in ("stacked", "line") and (kind == "stacked" or key != YEAR):
+        kind, note = "bar", "published only: the breakdown is modelled, showing bars"
     if kind == "line":
         years = _kept_members(dataset, selection, YEAR) if YEAR in dataset.dimensions else []
         if len(years) >= 2:
@@ -545,7 +777,10 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
                 series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
                 shown = len(top)
             title = f"{measure_name} by year" + (f" and {label(key).lower()}" if shown > 1 else "")
-            return ChartData("line", title, tuple(years), series, len(groups) - shown)
+            if key == YEAR and blanked:  # only the published years, joined
+                years = [y for y in years if y in by_year]
+                series = ((measure, tuple(float(by_year[y]) for y in years)),)
+            return ChartData("line", title, tuple(years), series, len(groups) - shown, note)
         note = (
             "A line over years needs two or more years: showing bars"
             if YEAR in dataset.dimensions

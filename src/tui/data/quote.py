@@ -21,6 +21,7 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.loading.paths import repo_data_dir
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
+from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
@@ -92,6 +93,10 @@ class QuoteFacts:
     significant: bool | None = None
     qualifiers: tuple[str, ...] = ()
     """Other filters, e.g. ``victims aged 12-15``."""
+    allowed: Range | None = None
+    """What the published figures allow for a modelled count."""
+    change_untested: bool = False
+    """The change compares a modelled count: not tested, so not stated as a finding."""
     platforms: str | None = None
     """The apps a platform selection counts, worded: ``Snapchat``, ``apps owned by Meta``."""
     gaps: tuple[str, ...] = ()
@@ -318,17 +323,20 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
     result = summary(dataset, selection)
     count = int(result.totals.get(result.measure) or 0)
     change = significant = previous = None
+    untested = False
     single_year = YEAR in dataset.dimensions and len(selection.members(YEAR) or ()) == 1
     compared = year_comparison(dataset, selection) if single_year else None
     if compared is not None and selection.group_by != YEAR:
         previous = compared[0]
         change = result.totals.get(CHANGE)
         significant = result.totals.get(CHANGE_SIGNIFICANT)
+        untested = result.change_untested(None)
     elif compared is not None:
         row = result.frame.filter(pl.col(YEAR).cast(pl.String) == compared[1])
         if row.height:
             previous = compared[0]
             change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
+            untested = result.change_untested(compared[1])
     years = period_years(dataset, selection)
     missing = missing_force_years(dataset, selection, years)
     if previous is not None:  # a change between years missing different forces compares unlike
@@ -348,11 +356,13 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         qualifiers=qualifiers_of(selection, PLATFORM_DIMENSIONS if platforms else ()),
         platforms=platforms,
         gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
+        allowed=result.range_of(None),
+        change_untested=untested and change is not None,
     )
 
 
 def _change_words(facts: QuoteFacts) -> str:
-    if facts.change is None or facts.previous_year is None:
+    if facts.change is None or facts.previous_year is None or facts.change_untested:
         return ""
     percent = abs(facts.change) * 100
     amount = f"{percent:.1f}%" if percent < 1 else f"{percent:.0f}%"
@@ -408,6 +418,12 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         body = f"{facts.subject} recorded {_counted(facts, estimate)}"
         if facts.period:
             body += f" {facts.period}"
+    if estimate and facts.allowed is not None and not facts.allowed.fixed:
+        low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
+        if facts.allowed.kind == BOUND:
+            body += f"; published figures allow no fewer than {low} and no more than {high}"
+        else:
+            body += f"; published figures allow between {low} and {high}"
     body += "".join(f", {gap}" for gap in facts.gaps)
     body += _change_words(facts)
     if provenance == PUBLISHED:
@@ -418,6 +434,11 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
         note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+    if facts.change_untested:
+        note += (
+            f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
+            "for change"
+        )
     return f"{body[0].upper()}{body[1:]} ({note})."
 
 
@@ -451,13 +472,19 @@ def quote(dataset: Dataset, selection: Selection) -> str:
         return f"{subject[0].upper()}{subject[1:]} gave no figure for {_joined(years)} " + (
             "(missing, not zero)."
         )
+    result = summary(dataset, selection)
     facts = facts_of(dataset, selection)
+    if result.published_only and result.totals.get(result.measure) is None:
+        return (
+            f"No published figure gives this count ({facts.subject}, {facts.period or 'all years'}"
+            "): it is modelled, so the published-only view leaves it out."
+        )
     gaps = tuple(
         f"with {kept}'s figure counted again for {year}, when none was published"
         for year, kept in carried.items()
     )
     facts = replace(facts, gaps=facts.gaps + gaps)
-    known = summary(dataset, selection).total_provenance
+    known = result.total_provenance
     if known is not None:
         figure = known.figure
         source = Source(figure.source_title, figure.published or None) if figure else None

@@ -24,6 +24,8 @@ class Selection:
     sort_column: str | None = None
     descending: bool = True
     drill_path: tuple[tuple[str, str], ...] = ()
+    published_only: bool = False
+    """Show published and derived numbers only: every modelled number is blanked."""
 
     def members(self, dimension: str) -> tuple[str, ...] | None:
         """Members of ``dimension`` kept by the filters, or ``None`` when it is unfiltered."""
@@ -60,6 +62,10 @@ class Selection:
     def with_sort(self, column: str | None, descending: bool) -> Selection:
         """Sort by ``column`` in the given direction (``None``: natural order)."""
         return replace(self, sort_column=column, descending=descending)
+
+    def with_published_only(self, on: bool) -> Selection:
+        """Blank every modelled number (``True``) or show them again."""
+        return replace(self, published_only=on)
 
     def with_measure(self, measure: str) -> Selection:
         """Show another measure."""

@@ -1,14 +1,16 @@
 """Step 1 of the builder: every published figure, classified, with how to compute it.
 
-Reads ``data/real_figures.csv`` (copied untouched from the project's reference data) and
-``data/published_figures.csv`` (the two articles the project started from), then gives each figure
-one status:
+Reads ``data/real_figures.csv`` and ``data/more_figures.csv`` (copied untouched from the project's
+reference data: NSPCC releases, the media that reported them, police forces' own disclosure logs)
+and ``data/published_figures.csv`` (the two articles the project started from), then gives each
+figure one status:
 
 * ``target``: in scope; the dataset must reproduce it (counts exactly, lower bounds strictly,
   shares within rounding);
 * ``superseded``: the same scope, year and measure has a later or fuller publication;
 * ``conflicting``: cannot hold together with the targets (the reason names which);
-* ``context``: outside the dataset (another measure, a partial period, a year before 2017/18).
+* ``context``: outside the dataset (another measure, a broader count, a partial period, a year
+  before 2017/18).
 
 The rules are in code below; the exceptions, each with its reason, in ``data/figure_rules.toml``.
 The reconciliation (``scwc sources``) and provenance read this same table, so they can never
@@ -56,6 +58,7 @@ PLATFORM_SETS: dict[str, tuple[str, ...]] = {
     "meta_owned": META,
     "meta_owned_or_snapchat": (*META, "Snapchat"),
     "meta_or_snapchat": (*META, "Snapchat"),
+    "twitter": ("Twitter",),
 }
 AGE_SETS: dict[str, tuple[str, ...]] = {
     "0_11": ("0-11",),
@@ -82,13 +85,18 @@ OUT_OF_SCOPE_MEASURES = {
     "victims_known": "a rounded count of victims, not of offences",
     "share_of_offences_in_last_six_months": "a share of a partial period",
     "share_girls_age_12_15_of_all_victims": "an age-by-sex share the model does not fit",
+    "perpetrators": "people arrested or suspected (suspects), not offences",
+    "other": "a broader count than this offence (all online-flagged child sexual offences, "
+    "Home Office 88A 'sexual grooming', or victims), never a count of sexual communication "
+    "with a child",
 }
 
 PARTIAL_PERIOD = re.compile(
     r"first (six|nine|6|9|3) months|six months|nine months|18 months|two and a half|"
     r"(20\d\d|months|period|year|part-year) only|only \(|only Oct|April[–-](June|September|December)|April 2017[–-](October|September) 20|"
     r"year to June|to June 2017|July 2020|May 201[78]|lockdown|"
-    r"six-month|'previous 12 months'|'last five years'|'past 12 months'",
+    r"six-month|'previous 12 months'|'last five years'|'past 12 months'|"
+    r"first ~6 months|partial year|not a full year|April 2017 to October 2019",
     re.IGNORECASE,
 )
 """Period notes that mean the figure does not cover whole financial years."""
@@ -248,7 +256,8 @@ def _spec(
             share=measure.startswith("share"),
         )
     age = re.fullmatch(
-        r"(share_)?victims_(?:age_|primary_school_age)(.*?)(?:_where_recorded)?", measure
+        r"(share_)?(?:victims|offences)_(?:age_|primary_school_age)(.*?)(?:_where_recorded)?",
+        measure,
     )
     if age:
         band = "under_12" if measure.endswith("primary_school_age") else age.group(2)
@@ -258,14 +267,15 @@ def _spec(
             )
     if measure == "share_girls":
         return replace(base, dimension="sex", members=("Girls",), share=True)
-    if measure in ("victims_female", "victims_male"):
-        sex = "Girls" if measure == "victims_female" else "Boys"
+    if measure in ("victims_female", "victims_male", "offences_female", "offences_male"):
+        sex = "Girls" if measure.endswith("_female") else "Boys"
         return replace(base, dimension="sex", members=(sex,))
     return f"a measure ({measure}) the dataset does not hold"
 
 
 def _read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
-    """Rows of both figure files with an id each: R<n> (real_figures), P<n> (the first articles)."""
+    """Rows of the figure files with an id each: R<n> (real_figures), P<n> (the first articles),
+    M<n> (more_figures: police disclosure logs and local news)."""
     with (data_dir / "real_figures.csv").open(newline="", encoding="utf-8") as handle:
         rows = [(f"R{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     titles = {s["file"]: s for s in _rules(data_dir)["first_sources"]}
@@ -286,6 +296,8 @@ def _read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
                     },
                 )
             )
+    with (data_dir / "more_figures.csv").open(newline="", encoding="utf-8") as handle:
+        rows += [(f"M{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     return rows
 
 
@@ -325,9 +337,12 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         else:
             figure = replace(figure, spec=spec)
         figures.append(figure)
-    figures = _supersede_older(figures)
-    for rule in _rules(data_dir).get("exception", []):
-        hits = [i for i, f in enumerate(figures) if _matches(f, rule["match"])]
+    rules = [
+        (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
+        for rule in _rules(data_dir).get("exception", [])
+    ]
+    figures = _supersede_older(figures, excepted={i for _, hits in rules for i in hits})
+    for rule, hits in rules:
         if not hits:
             raise ValueError(f"figure rule matches no figure: {rule['match']}")
         for i in hits:
@@ -340,11 +355,12 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
     return figures
 
 
-def _supersede_older(figures: list[Figure]) -> list[Figure]:
-    """Rule: where one scope, year and measure has different values, the latest dated one wins."""
+def _supersede_older(figures: list[Figure], excepted: set[int]) -> list[Figure]:
+    """Rule: where one scope, year and measure has different values, the latest dated one wins
+    (figures an exception names are left to it)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, f in enumerate(figures):
-        if f.status == TARGET:
+        if f.status == TARGET and i not in excepted:
             groups[(f.scope, f.year, f.measure, f.unit == "share")].append(i)
     for members in groups.values():
         if len({figures[i].value for i in members}) < 2:

@@ -16,7 +16,16 @@ from tui.data.query import CHART_KINDS
 from tui.data.selection import Selection
 
 SELECTION_KEYS = frozenset(
-    {"group_by", "measure", "filters", "sort_column", "descending", "drill_path", "chart"}
+    {
+        "group_by",
+        "measure",
+        "filters",
+        "sort_column",
+        "descending",
+        "drill_path",
+        "chart",
+        "published_only",
+    }
 )
 ENV_VIEWS = "SCWC_VIEWS"
 
@@ -50,6 +59,8 @@ def selection_to_toml(selection: Selection, chart: str = "bar") -> dict[str, Any
     }
     if selection.sort_column is not None:
         table["sort_column"] = selection.sort_column
+    if selection.published_only:
+        table["published_only"] = True
     return table
 
 
@@ -92,6 +103,9 @@ def selection_from_toml(table: Any, where: str) -> tuple[Selection, str]:
         for step in drill
     ):
         raise _fail(where, "'drill_path' must be a list of [dimension, member] pairs")
+    published_only = table.get("published_only", False)
+    if not isinstance(published_only, bool):
+        raise _fail(where, "'published_only' must be true or false")
     chart = _text(table, "chart", where, "bar") or "bar"
     if chart not in CHART_KINDS:
         raise _fail(where, f"'chart' must be one of {', '.join(CHART_KINDS)}")
@@ -101,6 +115,7 @@ def selection_from_toml(table: Any, where: str) -> tuple[Selection, str]:
         sort_column=_text(table, "sort_column", where),
         descending=descending,
         drill_path=tuple((d, m) for d, m in drill),
+        published_only=published_only,
     )
     for dimension, members in sorted(filters.items()):
         selection = selection.with_filter(dimension, tuple(members))

@@ -101,7 +101,7 @@ class Chart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         if not data.categories:
-            return header + Text("\nNothing to chart: no rows match")
+            return header + Text("\n" + (data.note or "Nothing to chart: no rows match"))
         if data.kind == "line":
             legend, plot_height, more = self._draw_line(data, width, height)
         elif data.kind == "funnel":

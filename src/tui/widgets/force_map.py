@@ -22,6 +22,8 @@ PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 INK = ("#000000", "#000000", "#ffffff", "#ffffff", "#ffffff")
 """Text colour on each class."""
 NO_DATA_FILL = "░"
+MODELLED_FILL = "·"
+"""Fills the blank part of a tile whose count is modelled (an estimate, not a published count)."""
 LEGEND_WIDTH = 26
 MEASURE_TITLES = {"rate": "Rate per 100k", "count": "Count", "change": "Change on previous year"}
 
@@ -162,6 +164,8 @@ class ForceMapView(Widget, can_focus=True):
         if tile.band is None:
             filled = "".join(NO_DATA_FILL if c == " " else c for c in label)
             return Text(filled, style=Style(color="grey50") + bold)
+        if tile.modelled:
+            label = "".join(MODELLED_FILL if c == " " else c for c in label)
         return Text(
             label, style=Style(color=INK[tile.band], bgcolor=self._colour(tile.band)) + bold
         )
@@ -195,7 +199,10 @@ class ForceMapView(Widget, can_focus=True):
                 label = f"{low} – {high}"
             swatch = Text("   ", style=Style(bgcolor=self._colour(band)))
             lines.append(Text.assemble(swatch, " ", label))
-        lines.append(Text.assemble(Text(NO_DATA_FILL * 3, style="grey50"), " no data"))
+        no_data = " no data" + (" or modelled (hidden)" if data.published_only else "")
+        lines.append(Text.assemble(Text(NO_DATA_FILL * 3, style="grey50"), no_data))
+        if data.modelled:
+            lines.append(Text(f"{MODELLED_FILL * 3} modelled ({data.modelled} of {data.coloured})"))
         if any(not t.selected for t in data.tiles):
             lines.append(Text.assemble(Text("ABC", style="dim"), " filtered out"))
         if data.measure == "change":

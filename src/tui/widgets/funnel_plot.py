@@ -31,16 +31,23 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     inner = list(zip(series["95% low"], series["95% high"], strict=True))
     outer = list(zip(series["99.8% low"], series["99.8% high"], strict=True))
     outside = [r < lo or r > hi for r, (lo, hi) in zip(rate, outer, strict=True)]
+    modelled = [bool(m) for m in series.get("modelled", (0.0,) * len(rate))]
     plt.xscale("log")
     plt.plot(population, list(series["national"]), color=NATIONAL, marker="braille")
     for limits, colour in ((inner, INNER), (outer, OUTER)):
         plt.plot(population, [lo for lo, _ in limits], color=colour, marker="braille")
         plt.plot(population, [hi for _, hi in limits], color=colour, marker="braille")
     for flag, colour in ((False, INSIDE_POINT), (True, OUTSIDE_POINT)):
-        xs = [x for x, o in zip(population, outside, strict=True) if o is flag]
-        ys = [y for y, o in zip(rate, outside, strict=True) if o is flag]
-        if xs:
-            plt.scatter(xs, ys, color=colour, marker="●")
+        for hollow, marker in ((False, "●"), (True, "○")):  # a modelled count is drawn hollow
+            chosen = [
+                (x, y)
+                for x, y, o, m in zip(population, rate, outside, modelled, strict=True)
+                if o is flag and m is hollow
+            ]
+            if chosen:
+                plt.scatter(
+                    [x for x, _ in chosen], [y for _, y in chosen], color=colour, marker=marker
+                )
     top = max(max(rate), max(hi for _, hi in inner)) * 1.05
     plt.ylim(0, top)
     low, high = min(population), max(population)
@@ -48,12 +55,14 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     ticks = [t for t in ticks if low / 10 < t < high * 10]
     plt.xticks(ticks, [_population_tick(t) for t in ticks])
     legend = Text(no_wrap=True, overflow="ellipsis")
+    legend.append("● ", style=f"color({INSIDE_POINT})").append("force  ")
+    if any(modelled):  # first, so that a narrow chart still says what a hollow point is
+        legend.append("○ ", style=f"color({INSIDE_POINT})").append("modelled  ")
     for name, colour in (
+        ("outside 99.8%", OUTSIDE_POINT),
         ("national", NATIONAL),
         ("95%", INNER),
         ("99.8%", OUTER),
-        ("force", INSIDE_POINT),
-        ("outside 99.8%", OUTSIDE_POINT),
     ):
         legend.append("■ ", style=f"color({colour})").append(name + "  ")
     legend.truncate(width, overflow="ellipsis")

@@ -17,15 +17,22 @@ class StatusBar(Static):
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
-        self._parts: tuple[str, int, int, int, str, bool] | None = None
+        self._parts: tuple[str, int, int, int, str, bool, bool] | None = None
         self._member: str | None = None
         self._detail = ""
 
     def show(
-        self, name: str, rows: int, total_rows: int, total: int, measure: str, modelled: bool
+        self,
+        name: str,
+        rows: int,
+        total_rows: int,
+        total: int,
+        measure: str,
+        modelled: bool,
+        published_only: bool = False,
     ) -> None:
-        """Render the status line."""
-        self._parts = (name, rows, total_rows, total, measure, modelled)
+        """Render the status line; ``published_only``: the view blanks modelled numbers."""
+        self._parts = (name, rows, total_rows, total, measure, modelled, published_only)
         self._render_line()
 
     def show_member(self, member: str | None, detail: str = "") -> None:
@@ -58,9 +65,12 @@ class StatusBar(Static):
         for the highlighted row's own)."""
         detail = self._detail if detail is None else detail
         assert self._parts is not None
-        name, rows, total_rows, total, measure, modelled = self._parts
+        name, rows, total_rows, total, measure, modelled, published_only = self._parts
         text = Text(no_wrap=True, overflow="ellipsis")
-        if modelled:
+        if published_only:
+            text.append(" PUBLISHED ONLY ", style="bold white on dark_green")
+            text.append(" ")
+        elif modelled:
             text.append(" MODELLED DATA ", style="bold black on yellow")
             text.append(" ")
         pieces: list[tuple[str, str]] = []

@@ -60,6 +60,8 @@ class SummaryTable(DataTable):
         self.first_column = 0
         """Index of the first value column shown (the name column is always shown)."""
         self.hidden_columns = 0
+        self._reveal = False
+        """Bring the sorted column into view at the next render (the sort column changed)."""
 
     def show(
         self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0
@@ -71,6 +73,7 @@ class SummaryTable(DataTable):
         """
         if sort_column is None:
             sort_column, descending = natural_sort(result.key, result.measure)
+        self._reveal = self._shown is None or self._shown[1] != sort_column
         self._shown = (result, sort_column, descending)
         self._render(cursor)
 
@@ -114,6 +117,10 @@ class SummaryTable(DataTable):
             shown = columns[1:]  # everything fits: no room kept for a › column
         else:
             shown = self._fit(columns[1:], widths, room - MARKER)
+            if self._reveal and sort_column in columns[1:] and sort_column not in shown:
+                self.first_column = columns[1:].index(sort_column)  # sorted by it: show it
+                shown = self._fit(columns[1:], widths, room - MARKER)
+        self._reveal = False
         self.hidden_columns = len(columns) - 1 - len(shown)
         self.clear(columns=True)
         left = "‹ " if self.first_column else ""

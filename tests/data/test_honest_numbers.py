@@ -1,0 +1,243 @@
+"""Numbers a reporter can stand behind: every summary row carries what the published figures
+allow, a change involving a modelled count is not tested, and the published-only view blanks
+every modelled number. Run on a copy of the dataset with ranges (:mod:`tests.ranged`)."""
+
+from __future__ import annotations
+
+import json
+import tomllib
+from pathlib import Path
+
+import polars as pl
+import pytest
+
+from tests.ranged import ranged_copy
+from tui.cli import main
+from tui.data.dataset import Dataset
+from tui.data.export import export
+from tui.data.load import load_dataset
+from tui.data.provenance import MODELLED, PUBLISHED, ledger
+from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, summary
+from tui.data.quote import quote
+from tui.data.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.selection import Selection
+
+EW = ("England and Wales",)
+
+
+@pytest.fixture(scope="module")
+def ranged_path(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return ranged_copy(tmp_path_factory.mktemp("ranged"))
+
+
+@pytest.fixture(scope="module")
+def ranged(ranged_path: Path) -> Dataset:
+    return load_dataset(ranged_path)
+
+
+def _ranges_table(path: Path) -> pl.DataFrame:
+    return pl.read_csv(path.parent / "ranges.csv", schema_overrides={"year": pl.String})
+
+
+def _status(dataset: Dataset, force: str, year: str, measure: str = "offences") -> str:
+    book = ledger(dataset)
+    assert book is not None
+    chosen = Selection("year", measure).with_filter("force", (force,)).with_filter("year", (year,))
+    return book.of(chosen.filters, measure).status
+
+
+def _force_years(dataset: Dataset, status: str) -> list[tuple[str, str]]:
+    """(force, year) pairs of England and Wales whose offences are ``status``."""
+    found = [
+        (force, year)
+        for year in dataset.members("year")[1:]
+        for force in ("Kent", "Hampshire", "Greater Manchester", "Dyfed-Powys", "Essex", "Surrey")
+        if _status(dataset, force, year) == status
+    ]
+    assert found, f"the test needs a {status} force-year"
+    return found
+
+
+def _by_force(year: str, measure: str = "offences") -> Selection:
+    return Selection("force", measure).with_filter("jurisdiction", EW).with_filter("year", (year,))
+
+
+def _row(result, member: str) -> dict:
+    return next(r for r in result.frame.iter_rows(named=True) if str(r[result.key]) == member)
+
+
+def test_a_modelled_force_year_gets_its_exact_range(ranged, ranged_path) -> None:
+    force, year = _force_years(ranged, MODELLED)[-1]
+    result = summary(ranged, _by_force(year))
+    row = _row(result, force)
+    table = _ranges_table(ranged_path).filter(
+        (pl.col("scope") == force) & (pl.col("year") == year) & (pl.col("measure") == "offences")
+    )
+    assert (row[RANGE_LOW], row[RANGE_HIGH], row[RANGE_KIND]) == (
+        table["low"][0],
+        table["high"][0],
+        EXACT,
+    )
+    assert row[RANGE_LOW] < row["offences"] < row[RANGE_HIGH]
+
+
+def test_a_published_row_has_a_range_of_one_value(ranged) -> None:
+    force, year = _force_years(ranged, PUBLISHED)[0]
+    row = _row(summary(ranged, _by_force(year)), force)
+    assert row[RANGE_LOW] == row[RANGE_HIGH] == row["offences"]
+    assert row[RANGE_KIND] == EXACT
+
+
+def test_a_sum_over_years_is_the_sum_of_the_force_year_ranges_and_a_bound(
+    ranged, ranged_path
+) -> None:
+    force = _force_years(ranged, MODELLED)[-1][0]
+    selection = Selection("force", "offences").with_filter("jurisdiction", EW)
+    row = _row(summary(ranged, selection), force)
+    table = _ranges_table(ranged_path).filter(
+        (pl.col("scope") == force) & (pl.col("measure") == "offences")
+    )
+    assert (row[RANGE_LOW], row[RANGE_HIGH]) == (table["low"].sum(), table["high"].sum())
+    assert row[RANGE_KIND] == BOUND
+
+
+def test_a_national_year_total_gets_the_jurisdictions_exact_range(ranged, ranged_path) -> None:
+    result = summary(ranged, Selection("year", "offences").with_filter("jurisdiction", EW))
+    table = _ranges_table(ranged_path).filter(
+        (pl.col("scope_type") == "jurisdiction")
+        & (pl.col("scope") == EW[0])
+        & (pl.col("measure") == "offences")
+    )
+    for year, low, high in table.select("year", "low", "high").rows():
+        row = _row(result, year)
+        assert (row[RANGE_LOW], row[RANGE_HIGH], row[RANGE_KIND]) == (low, high, EXACT)
+
+
+def test_a_breakdown_sums_its_cells_ranges(ranged, ranged_path) -> None:
+    force, year = _force_years(ranged, PUBLISHED)[0]
+    selection = (
+        Selection("age_band", "offences")
+        .with_filter("force", (force,))
+        .with_filter("year", (year,))
+    )
+    result = summary(ranged, selection)
+    cells = pl.read_csv(ranged_path, infer_schema_length=0).filter(
+        (pl.col("force") == force) & (pl.col("year") == year) & (pl.col("age_band") == "12-15")
+    )
+    row = _row(result, "12-15")
+    assert row[RANGE_LOW] == cells["offences_low"].cast(pl.Int64).sum()
+    assert row[RANGE_HIGH] == cells["offences_high"].cast(pl.Int64).sum()
+    assert row[RANGE_KIND] == BOUND
+    assert result.totals[RANGE_LOW] == result.totals[RANGE_HIGH] == result.totals["offences"]
+
+
+def test_a_users_file_has_no_range(tmp_path: Path) -> None:
+    path = tmp_path / "own.csv"
+    pl.DataFrame({"force": ["Kent", "Essex"], "offences": [3, 4]}).write_csv(path)
+    result = summary(load_dataset(path), Selection("force", "offences"))
+    assert RANGE_LOW not in result.frame.columns
+
+
+def test_a_change_involving_a_modelled_count_is_not_tested(ranged) -> None:
+    force, year = _force_years(ranged, MODELLED)[-1]
+    result = summary(ranged, _by_force(year))
+    row = _row(result, force)
+    assert row[CHANGE] is not None and row[CHANGE_SIGNIFICANT] is None
+    assert force in result.untested_changes
+    years = summary(ranged, Selection("year", "offences").with_filter("jurisdiction", EW))
+    flags = dict(
+        zip(years.frame["year"].cast(pl.String), years.frame[CHANGE_SIGNIFICANT], strict=False)
+    )
+    assert flags["2018/19"] is not None  # 3,217 published, 4,625 derived: tested
+    assert flags["2024/25"] is None  # modelled (Scotland and NI carried forward)
+
+
+def test_published_only_blanks_every_modelled_number(ranged) -> None:
+    modelled_force, year = _force_years(ranged, MODELLED)[-1]
+    published = [f for f, y in _force_years(ranged, PUBLISHED) if y == year]
+    selection = _by_force(year).with_published_only(True)
+    result = summary(ranged, selection)
+    row = _row(result, modelled_force)
+    assert row["offences"] is None and row[RANGE_LOW] is None and row["rate_per_100k"] is None
+    assert row[CHANGE] is None
+    if published:
+        kept = _row(result, published[0])
+        assert kept["offences"] == _row(summary(ranged, _by_force(year)), published[0])["offences"]
+
+
+def test_cli_summary_prints_the_range_and_the_published_only_view(ranged_path, capsys) -> None:
+    force, year = _force_years(load_dataset(ranged_path), MODELLED)[-1]
+    assert main(["summary", str(ranged_path), "--by", "force", "--where", f"year={year}"]) == 0
+    out = capsys.readouterr().out
+    line = next(line for line in out.splitlines() if line.startswith(force))
+    assert "○" in line and "–" in line.split("○")[1]
+    assert "Range: what the published figures allow" in out
+    assert (
+        main(
+            [
+                "summary",
+                str(ranged_path),
+                "--by",
+                "force",
+                "--where",
+                f"year={year}",
+                "--published-only",
+            ]
+        )
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "PUBLISHED ONLY" in out
+    line = next(line for line in out.splitlines() if line.startswith(force))
+    assert not any(ch.isdigit() for ch in line[len(force) :])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "json", "parquet", "xlsx"])
+def test_exports_carry_the_range_and_the_sidecar_explains_it(ranged, tmp_path, fmt) -> None:
+    force, year = _force_years(ranged, MODELLED)[-1]
+    path = tmp_path / f"out.{fmt}"
+    export(ranged, _by_force(year), path)
+    side = tomllib.loads((tmp_path / f"out.{fmt}.toml").read_text(encoding="utf-8"))
+    for column in (RANGE_LOW, RANGE_HIGH, RANGE_KIND):
+        assert "published figures" in side["columns"][column]["meaning"]
+    if fmt == "xlsx":
+        return
+    frame = {
+        "csv": pl.read_csv,
+        "json": lambda p: pl.DataFrame(json.loads(Path(p).read_text())),
+        "parquet": pl.read_parquet,
+    }[fmt](path)
+    row = frame.filter(pl.col("force") == force).row(0, named=True)
+    shown = _row(summary(ranged, _by_force(year)), force)
+    assert (row[RANGE_LOW], row[RANGE_HIGH], row[RANGE_KIND]) == (
+        shown[RANGE_LOW],
+        shown[RANGE_HIGH],
+        EXACT,
+    )
+    assert row[CHANGE_SIGNIFICANT] is None
+
+
+def test_a_published_only_export_leaves_modelled_numbers_missing(ranged, tmp_path) -> None:
+    force, year = _force_years(ranged, MODELLED)[-1]
+    path = tmp_path / "out.csv"
+    export(ranged, _by_force(year).with_published_only(True), path)
+    row = pl.read_csv(path).filter(pl.col("force") == force).row(0, named=True)
+    assert row["offences"] is None and row[RANGE_LOW] is None
+    side = tomllib.loads((tmp_path / "out.csv.toml").read_text(encoding="utf-8"))
+    assert side["selection"]["published_only"] is True
+    again = tmp_path / "again.csv"
+    assert main(["export", "--view", str(tmp_path / "out.csv.toml"), "-o", str(again)]) == 0
+    assert again.read_bytes() == path.read_bytes()
+
+
+def test_a_quote_of_a_modelled_count_gives_its_range_and_no_test(ranged) -> None:
+    force, year = _force_years(ranged, MODELLED)[-1]
+    selection = (
+        Selection("force", "offences").with_filter("force", (force,)).with_filter("year", (year,))
+    )
+    shown = summary(ranged, selection).totals
+    text = quote(ranged, selection)
+    assert f"an estimated {shown['offences']:,}" in text
+    assert f"published figures allow between {shown[RANGE_LOW]:,} and {shown[RANGE_HIGH]:,}" in text
+    assert "chance" not in text
+    assert "up " not in text and "down " not in text and "the same as" not in text
