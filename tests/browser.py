@@ -32,6 +32,7 @@ CHROMIUM_FLAGS = (
     "--disable-sync",
     "--remote-debugging-port=0",
 )
+KEY_CODES = {"Enter": 13, "Escape": 27}
 KEEP_TERMINAL_TEXT = """
 (() => {
   window.__terminalText = "";
@@ -146,6 +147,22 @@ class Browser:
                 return text
             await asyncio.sleep(0.25)
         return text
+
+    async def allow_downloads(self, folder: Path) -> None:
+        """Save every download into ``folder`` without asking."""
+        await self.call(
+            "Browser.setDownloadBehavior",
+            {"behavior": "allow", "downloadPath": str(folder), "eventsEnabled": True},
+        )
+
+    async def press(self, key: str) -> None:
+        """A key press as a user makes it (``e``, ``Enter``...), to the focused page."""
+        text = "\r" if key == "Enter" else key if len(key) == 1 else ""
+        code = KEY_CODES.get(key, ord(key.upper()) if len(key) == 1 else 0)
+        common = {"key": key, "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code}
+        await self.evaluate("document.querySelector('.xterm-helper-textarea')?.focus()")
+        await self.call("Input.dispatchKeyEvent", {"type": "keyDown", "text": text, **common})
+        await self.call("Input.dispatchKeyEvent", {"type": "keyUp", **common})
 
     async def screenshot(self, path: Path) -> None:
         result = await self.call("Page.captureScreenshot", {"format": "png"})

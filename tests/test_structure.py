@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -41,3 +43,19 @@ def test_every_key_is_a_binding_with_an_action() -> None:
     for key in KEYS:
         assert (key.keys, key.action) in bound
         assert hasattr(ExplorerApp, f"action_{key.action}"), key.action
+
+
+KEYPRESS_ONLY = ("xlsxwriter", "fastexcel", "scipy", "textual_serve")
+"""Libraries only a key press needs (an Excel export, an Excel file, the builder, serving): start-up
+must not pay for importing them."""
+
+
+def test_starting_the_explorer_imports_nothing_only_a_key_needs() -> None:
+    probe = (
+        "import sys, tui.cli, tui.app; "
+        f"print(' '.join(m for m in {KEYPRESS_ONLY!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import gc
 from collections.abc import Callable
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import polars as pl
 from textual import work
@@ -22,7 +24,6 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
-from tui.commands import ExplorerCommands
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import (
     fit_parts,
@@ -33,7 +34,7 @@ from tui.data.format import (
     range_words,
 )
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.provenance import LEGEND, MODELLED, ledger
+from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.query import (
     CHANGE,
     CHART_KINDS,
@@ -52,21 +53,10 @@ from tui.data.query import (
     summary,
     with_jurisdiction,
 )
-from tui.data.reconcile import reconcile
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
-from tui.flows.copy import CopyFlow
-from tui.flows.export import ExportFlow
-from tui.flows.force_map import MapFlow
-from tui.flows.open_file import OpenFileFlow
-from tui.flows.views import ViewsFlow
 from tui.keys import bindings
-from tui.screens.about import AboutScreen
-from tui.screens.help import HelpScreen
-from tui.screens.picker import PickerScreen
-from tui.screens.prompt import TextPrompt
-from tui.screens.sources import SourcesScreen
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
 from tui.widgets.filter_chips import FilterChips, describe_filters
@@ -83,6 +73,16 @@ from tui.widgets.rows_view import (
 from tui.widgets.status_bar import StatusBar
 from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 
+if TYPE_CHECKING:
+    from textual.command import Provider
+
+    from tui.flows.copy import CopyFlow
+    from tui.flows.export import ExportFlow
+    from tui.flows.force_map import MapFlow
+    from tui.flows.open_file import OpenFileFlow
+    from tui.flows.views import ViewsFlow
+    from tui.serve import Served
+
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
 """Columns the header keeps on each side of its centred title (icon, clock)."""
@@ -94,13 +94,20 @@ LOADING_DELAY = 0.2
 THEMES = ("textual-dark", "textual-light")
 
 
+def explorer_commands() -> type[Provider]:
+    """The command palette's provider, imported when the palette first opens."""
+    from tui.commands import ExplorerCommands
+
+    return ExplorerCommands
+
+
 class ExplorerApp(App[None]):
     """Tables, filters, drill-down and charts over one dataset."""
 
     CSS_PATH = "app.tcss"
     TITLE = "scwc"
     SUB_TITLE = "sexual communication with a child"
-    COMMANDS = App.COMMANDS | {ExplorerCommands}
+    COMMANDS = App.COMMANDS | {explorer_commands}
     BINDINGS = bindings()
 
     selection: reactive[Selection] = reactive(
@@ -115,18 +122,17 @@ class ExplorerApp(App[None]):
         chart: str = "bar",
         views_path: Path | None = None,
         export_folder: Path | None = None,
+        served: Served | None = None,
     ) -> None:
         super().__init__()
+        self.served = served
+        """Started by ``scwc serve``: no visitor's path reaches the disk (see the flows)."""
         self.dataset = dataset
         self.set_reactive(ExplorerApp.selection, selection or initial_selection(dataset))
         self.history: list[tuple[Selection, int]] = []
         self.chart_kind = chart
         self.export_folder = export_folder or Path.cwd()
-        self.exports = ExportFlow(self)
-        self.views = ViewsFlow(self, views_path or default_views_path())
-        self.files = OpenFileFlow(self)
-        self.maps = MapFlow(self)
-        self.copies = CopyFlow(self, self.copy_to_clipboard, self.export_folder)
+        self.views_path = None if served else views_path or default_views_path()
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self.note_parts: list[str | None] = []
@@ -134,6 +140,42 @@ class ExplorerApp(App[None]):
         self._loading_timer: Timer | None = None
         self.rows_offset = 0
         self._rows_cursor = 0
+
+    # ---- flows: what a key starts, imported when it is first pressed ------------------
+    @cached_property
+    def exports(self) -> ExportFlow:
+        """``e``: export the current selection."""
+        from tui.flows.export import ExportFlow
+
+        return ExportFlow(self, self.served)
+
+    @cached_property
+    def views(self) -> ViewsFlow:
+        """``w``/``v``: save and open views."""
+        from tui.flows.views import ViewsFlow
+
+        return ViewsFlow(self, self.views_path)
+
+    @cached_property
+    def files(self) -> OpenFileFlow:
+        """``ctrl+o``: open another data file."""
+        from tui.flows.open_file import OpenFileFlow
+
+        return OpenFileFlow(self, self.served)
+
+    @cached_property
+    def maps(self) -> MapFlow:
+        """``M``: the force map."""
+        from tui.flows.force_map import MapFlow
+
+        return MapFlow(self)
+
+    @cached_property
+    def copies(self) -> CopyFlow:
+        """``y``/``Y``/``ctrl+y``: copy a sentence or the table."""
+        from tui.flows.copy import CopyFlow
+
+        return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -157,9 +199,6 @@ class ExplorerApp(App[None]):
         return FilterPanel(dataset.dimensions, members, id="filters")
 
     def on_mount(self) -> None:
-        # What start-up made (modules, widgets, the dataset) lives as long as the app: kept out of
-        # the collector's full passes, which otherwise paused a key press for up to 85 ms.
-        gc.freeze()
         self.title = f"scwc {__version__}"
         self.sub_title = self.dataset.name
         self._apply_width(self.size.width)
@@ -245,6 +284,7 @@ class ExplorerApp(App[None]):
 
     def _report_failure(self, message: str) -> None:
         self._stop_loading()
+        self._first_screen_shown()
         self.notify(message, title="Cannot show this selection", severity="error")
 
     def _stop_loading(self) -> None:
@@ -257,6 +297,8 @@ class ExplorerApp(App[None]):
         if computed.selection != self.selection:
             return
         self._stop_loading()
+        if self.results is None:
+            self.call_after_refresh(self._first_screen_shown)
         if self.results is None and not self.dataset.rows.in_memory:
             self._keep_rows_in_memory()
         self.results = computed
@@ -302,6 +344,13 @@ class ExplorerApp(App[None]):
             self.query_one(RowsView).show(page, offset, computed.rows, self._rows_cursor)
             self._rows_cursor = 0
 
+    def _first_screen_shown(self) -> None:
+        """After the first screen: the collector back on (``scwc`` starts with it off, see
+        :mod:`tui.launch`), and what start-up made (modules, widgets, the dataset), which lives
+        as long as the app, kept out of its full passes, which paused a key press for up to 85 ms."""
+        gc.freeze()
+        gc.enable()
+
     def _describe_highlighted_row(self) -> None:
         """The status line names the highlighted row in full and where its number comes from."""
         if self.results is None:
@@ -339,6 +388,8 @@ class ExplorerApp(App[None]):
         self.refresh_results()
 
     def on_go_to_row_requested(self, message: GoToRowRequested) -> None:
+        from tui.screens.prompt import TextPrompt
+
         total = self.results.rows if self.results else 0
         self.push_screen(TextPrompt(f"Go to row (1–{total:,}):"), self.go_to_row)
 
@@ -423,6 +474,8 @@ class ExplorerApp(App[None]):
         self, title: str, options: list[str], current: str, apply: Callable[[str], object]
     ) -> None:
         """Offer ``options`` (labelled) in a picker; ``apply`` the one chosen, if any."""
+        from tui.screens.picker import PickerScreen
+
         choices = [(option, label(option)) for option in options]
         self.push_screen(
             PickerScreen(title, choices, current), lambda chosen: apply(chosen) if chosen else None
@@ -580,14 +633,20 @@ class ExplorerApp(App[None]):
 
     def action_about(self) -> None:
         """Show the dataset's metadata."""
+        from tui.screens.about import AboutScreen
+
         self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
+        from tui.data import reconcile
+        from tui.screens.sources import SourcesScreen
+
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
-            self.push_screen(SourcesScreen([], own_file=self.dataset.name))
+            self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
-        self.push_screen(SourcesScreen(reconcile(self.dataset, repo_data_dir())))
+        dataset = self.dataset
+        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
@@ -605,7 +664,7 @@ class ExplorerApp(App[None]):
 
     def action_toggle_published_only(self) -> None:
         """Blank every modelled number (or show them again): what is left can be quoted."""
-        if ledger(self.dataset) is None:
+        if provenance_book(self.dataset) is None:
             self.notify(
                 "This file does not say which of its numbers are modelled: nothing to blank",
                 timeout=4,
@@ -626,6 +685,8 @@ class ExplorerApp(App[None]):
 
     def action_help(self) -> None:
         """Show every key binding."""
+        from tui.screens.help import HelpScreen
+
         table_keys = [
             Binding("enter", "", "Drill down into the row (filter to it, next level)"),
             Binding("up,down,pageup,pagedown", "", "Move the cursor"),

@@ -52,7 +52,16 @@ from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
 from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
-from tui.serve import DEFAULT_HOST, DEFAULT_PORT, serve
+from tui.serve import (
+    DEFAULT_HOST,
+    DEFAULT_IDLE_MINUTES,
+    DEFAULT_PORT,
+    Served,
+    ServeOptions,
+    choose_token,
+    default_max_sessions,
+    serve,
+)
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
@@ -227,18 +236,51 @@ def _quote_parser() -> argparse.ArgumentParser:
 def _serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc serve",
-        description="Serve the explorer to a web browser (textual-serve). Binds to this computer "
-        "only unless --host says otherwise; there is no authentication.",
+        description="Serve the explorer to web browsers (textual-serve), one app process per "
+        "visitor. Binds to this computer only unless --host says otherwise; any other address "
+        "needs the token the page address carries. Visitors get exports as downloads and never "
+        "name a file on this computer.",
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     parser.add_argument(
-        "--host", default=DEFAULT_HOST, help=f"address to bind (default {DEFAULT_HOST})"
+        "--host",
+        default=DEFAULT_HOST,
+        help=f"address to bind (default {DEFAULT_HOST}; '' or 0.0.0.0 or :: for every address)",
     )
     parser.add_argument(
         "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
     )
     parser.add_argument(
         "--public-url", help="address browsers use, when behind a proxy or bound to 0.0.0.0"
+    )
+    parser.add_argument(
+        "--token", help="token visitors need (default: a new one off this computer, printed once)"
+    )
+    parser.add_argument(
+        "--no-auth",
+        action="store_true",
+        help="no token even on a reachable address: anyone who can reach it can use the app",
+    )
+    parser.add_argument(
+        "--data-dir",
+        type=Path,
+        metavar="DIR",
+        help="folder whose data files visitors may open with ctrl+o (default: none)",
+    )
+    parser.add_argument(
+        "--max-sessions",
+        type=int,
+        default=default_max_sessions(),
+        metavar="N",
+        help="visitors at once; the next one is asked to try again (default: from memory, "
+        f"here {default_max_sessions()})",
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=float,
+        default=DEFAULT_IDLE_MINUTES,
+        metavar="MINUTES",
+        help=f"end a session without a key press for this long (default {DEFAULT_IDLE_MINUTES:g})",
     )
     return parser
 
@@ -460,19 +502,47 @@ def run_quote(argv: Sequence[str]) -> int:
 
 
 def run_serve(argv: Sequence[str]) -> int:
-    """``scwc serve``: check the data opens, then serve the explorer to browsers."""
+    """``scwc serve``: check the options and the data, then serve the explorer to browsers."""
     args = _serve_parser().parse_args(argv)
-    if not 0 < args.port < 65536:
-        raise DataError(f"--port {args.port}: expected 1-65535")
+    options = serve_options(args)
     with native_stderr_silenced():
         open_dataset(args.path)
     try:
-        serve(args.path, args.host, args.port, args.public_url)
+        serve(options)
     except OSError as error:
         raise DataError(
             f"cannot serve on {args.host}:{args.port}: {error.strerror or error}"
         ) from None
     return 0
+
+
+def serve_options(args: argparse.Namespace) -> ServeOptions:
+    """``scwc serve``'s options, checked."""
+    if not 0 < args.port < 65536:
+        raise DataError(f"--port {args.port}: expected 1-65535")
+    if args.max_sessions < 1:
+        raise DataError(f"--max-sessions {args.max_sessions}: expected 1 or more")
+    if not args.idle_timeout > 0:
+        raise DataError(f"--idle-timeout {args.idle_timeout:g}: expected minutes above 0")
+    if args.token is not None and len(args.token) < 8:
+        raise DataError("--token: at least 8 characters")
+    if args.token is not None and args.no_auth:
+        raise DataError("--token and --no-auth contradict each other")
+    data_dir = args.data_dir
+    if data_dir is not None:
+        if not data_dir.is_dir():
+            raise DataError(f"--data-dir {data_dir}: no such folder")
+        data_dir = data_dir.resolve()
+    return ServeOptions(
+        args.path,
+        host=args.host,
+        port=args.port,
+        public_url=args.public_url,
+        token=choose_token(args.host, args.token, args.no_auth),
+        data_dir=data_dir,
+        max_sessions=args.max_sessions,
+        idle_timeout=args.idle_timeout * 60,
+    )
 
 
 def _sources_parser() -> argparse.ArgumentParser:
@@ -523,6 +593,7 @@ def run_app(argv: Sequence[str]) -> int:
         selection,
         chart=start.chart,
         views_path=args.views or default_views_path(),
+        served=Served.from_environment(),
     )
     app.run()
     return app.return_code or 0

@@ -359,6 +359,7 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         assert isinstance(app.screen, AboutScreen)
         assert "MODELLED DATA" in about_text(app.dataset) and "instances" in about_text(app.dataset)
         await pilot.press("escape", "o")
+        await app.workers.wait_for_complete()  # the checks fill the screen in the background
         await pilot.pause()
         from textual.widgets import Static
 

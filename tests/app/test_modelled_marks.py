@@ -169,4 +169,39 @@ async def test_the_map_marks_modelled_tiles_and_counts_them(ranged, size) -> Non
         assert f"{MODELLED_FILL * 3} modelled ({len(modelled)} of {coloured})" in drawn
         view.highlighted = modelled[0].force
         await settle(pilot)
-        assert "○ modelled" in str(app.screen.query_one("#map-status").render())
+        status = str(app.screen.query_one("#map-status").render())
+        assert "○ modelled" in status
+        allowed = modelled[0].allowed
+        assert allowed is not None and f"{allowed.low:,}–{allowed.high:,}" in status
+
+
+async def test_a_users_file_with_a_provenance_column_gets_its_marks_and_no_range(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "foi.csv"
+    path.write_text(
+        "force,year,provenance,offences\n"
+        "Kent,2022/23,published,230\n"
+        "Kent,2023/24,published,264\n"
+        "Essex,2022/23,published,100\n"
+        "Essex,2023/24,modelled,160\n",
+        encoding="utf-8",
+    )
+    app = ExplorerApp(load_dataset(path))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        app.filter_to("year", "2023/24")
+        await settle(pilot)
+        assert dict(zip((r[0] for r in table_rows(app)), markers(app), strict=True)) == {
+            "Essex": "○",
+            "Kent": "●",
+            "Total": "○",
+        }
+        assert "range" not in app.query_one(SummaryTable).columns
+        assert cell_for(app, "Essex", "change").startswith("○")  # 100 -> 160: not tested
+        assert cell_for(app, "Kent", "change") == "~+14.8%"
+        await press(pilot, "P")
+        assert next(r for r in table_rows(app) if r[0] == "Essex")[1] == "–"
+        assert next(r for r in table_rows(app) if r[0] == "Kent")[1] == "264"

@@ -32,6 +32,7 @@ async def test_sources_show_titles_and_percentages(dataset) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await pilot.press("o")
+        await app.workers.wait_for_complete()  # the checks fill the screen in the background
         await pilot.pause()
         assert isinstance(app.screen, SourcesScreen)
         table = app.screen.query_one(DataTable)
@@ -67,6 +68,7 @@ async def test_at_80_columns_the_highlighted_figure_is_described_in_full(dataset
     async with app.run_test(size=(80, 24)) as pilot:
         await settle(pilot)
         await pilot.press("o")
+        await app.workers.wait_for_complete()  # the checks fill the screen in the background
         await pilot.pause()
         await pilot.press("down")
         await pilot.pause()

@@ -241,3 +241,12 @@ def test_a_quote_of_a_modelled_count_gives_its_range_and_no_test(ranged) -> None
     assert f"published figures allow between {shown[RANGE_LOW]:,} and {shown[RANGE_HIGH]:,}" in text
     assert "chance" not in text
     assert "up " not in text and "down " not in text and "the same as" not in text
+
+
+def test_a_published_only_rows_export_blanks_the_modelled_cells(ranged, tmp_path) -> None:
+    force, year = _force_years(ranged, PUBLISHED)[0]
+    selection = _by_force(year).with_filter("force", (force,)).with_published_only(True)
+    path = tmp_path / "rows.csv"
+    export(ranged, selection, path, what="rows")
+    rows = pl.read_csv(path)
+    assert rows.height > 0 and rows["offences"].null_count() == rows.height

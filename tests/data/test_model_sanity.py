@@ -165,3 +165,28 @@ def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir
     assert error.count("\n") == 0 and "sanity check" in error, error
     assert "South Wales 2022/23" in error and "England and Wales 2022/23" in error, error
     assert not (tmp_path / "offences.csv").exists()
+
+
+def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
+    """Leaving each published force-year out and refitting gives exactly data/holdout.csv, and
+    offences.toml reports its summary (the README quotes it)."""
+    import csv
+    import tomllib
+
+    from tui.data.build import forces_by_region, read_forces
+    from tui.data.holdout import cases, summary
+    from tui.data.targets import read_targets
+
+    forces = read_forces(data_dir / "forces.csv")
+    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
+    assert len(rows) > 80
+    with (data_dir / "holdout.csv").open(encoding="utf-8") as handle:
+        stored = [tuple(r) for r in list(csv.reader(handle))[1:]]
+    assert stored == [tuple(str(v) for v in r) for r in rows]
+    guessed = [r for r in rows if not r[-1]]
+    assert len(guessed) > 30
+    assert all(low <= published <= high for _, _, published, _, low, high, _ in guessed)
+    assert all(low == high == published for _, _, published, _, low, high, d in rows if d)
+    meta = tomllib.loads((data_dir / "offences.toml").read_text(encoding="utf-8"))
+    assert meta["ranges"]["accuracy"] == summary(data_dir / "holdout.csv")
+    assert f"in {len(guessed)} of {len(guessed)}" in meta["ranges"]["accuracy"]

@@ -115,10 +115,11 @@ def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
         "real_figures.csv",
         "more_figures.csv",
         "figure_rules.toml",
+        "holdout.csv",
     ):
         shutil.copy(data_dir / name, tmp_path / name)
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0
-    for name in ("offences.csv", "offences.toml"):
+    for name in ("offences.csv", "ranges.csv", "offences.toml"):
         assert (tmp_path / name).read_bytes() == (data_dir / name).read_bytes(), name
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 

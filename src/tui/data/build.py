@@ -22,7 +22,7 @@ import math
 import sys
 import tempfile
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -115,6 +115,47 @@ ASSUMPTIONS = [
     "no app recorded have instances under 'Not recorded'. Instances are never added to offences. "
     "Where a release counts offences with a platform identified, they are taken as instances.",
 ]
+
+
+RANGES = {
+    "what": (
+        "A modelled number is one choice among many that the published figures allow. Its range "
+        "is the smallest and the largest value that every targeted published figure allows at "
+        "once, with every other modelled number free to move (not taking the other modelled "
+        "numbers as given). Where publication fixes a number, low = high = the number."
+    ),
+    "how": (
+        "The same constraints as the fit (every target figure, counts not negative, age bands "
+        "and sexes adding up to their force-year, 0.3 to 3 platform instances per offence in "
+        "every force-year), as a linear program with continuous counts, minimised and maximised "
+        "with HiGHS (scipy), then rounded outward to whole numbers. The carried-forward totals "
+        "(Scotland 2024/25, Northern Ireland 2023/24 and 2024/25) are not used: no source "
+        "publishes them. The instance ranges do not use the age and sex figures, which bound "
+        "the offence totals no further. A blank high would mean that no published figure "
+        "bounds the number from above."
+    ),
+    "ranges_csv": (
+        "data/ranges.csv: one row per force-year and per region, nation and jurisdiction total "
+        "in each year, for offences and for instances (columns jurisdiction, scope_type (force, "
+        "region, nation, jurisdiction), scope, year, measure (offences, instances), low, high, "
+        "value). Exact: each low and high is its own minimum or maximum of the linear program. "
+        "Missing force-years (Hampshire 2021/22, Lincolnshire 2024/25) have no row."
+    ),
+    "offences_csv": (
+        "data/offences.csv: offences_low, offences_high, instances_low, instances_high per cell "
+        "(blank where that measure is blank). A simple valid bound, not an exact range: 0 to the "
+        "largest value the cell's force-year total can take (data/ranges.csv), which no cell "
+        "can exceed. Solving two programs for each of the 6,754 cells would take minutes; no "
+        "single age band, sex or platform cell is published, so none is fixed by publication."
+    ),
+    "sums": (
+        "The range of a sum of modelled numbers is not the sum of their ranges (they share "
+        "constraints: the forces of a region add up to its published total). data/ranges.csv "
+        "gives the exact range of every region, nation and jurisdiction total; adding cell or "
+        "force ranges gives a valid but wider bound."
+    ),
+}
+"""The ``[ranges]`` table of ``data/offences.toml``: the range columns and file in plain words."""
 
 
 @dataclass(frozen=True)
@@ -371,9 +412,11 @@ def _figure_variables(
     figure: Figure,
     members_of: Callable[[Cell], Sequence[str]],
     years: tuple[str, ...] | None = None,
+    key: Callable[[Cell, str], Hashable] = lambda cell, member: (cell, member),
 ) -> tuple[list[int], list[int]]:
     """(counted, base) variables of a figure over the force-years it covers (in ``years`` only,
-    if given): the members it counts, and every recorded member (the base of a share)."""
+    if given): the members it counts, and every recorded member (the base of a share).
+    ``key`` names a cell's member variable in ``problem``."""
     spec = figure.spec
     assert spec is not None
     counted, base = [], []
@@ -381,7 +424,7 @@ def _figure_variables(
         if years is not None and cell[1] not in years:
             continue
         for member in members_of(cell):
-            i = problem.index[(cell, member)]
+            i = problem.index[key(cell, member)]
             if member != NOT_RECORDED:
                 base.append(i)
             if member in spec.members or (spec.recorded_only and member != NOT_RECORDED):
@@ -498,8 +541,8 @@ def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
     )
 
 
-def metadata(figures: list[Figure]) -> dict:
-    """The contents of ``data/offences.toml``."""
+def metadata(figures: list[Figure], accuracy: str | None = None) -> dict:
+    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run."""
     used = sorted(
         {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
     )
@@ -533,12 +576,19 @@ def metadata(figures: list[Figure]) -> dict:
             "2. Integer counts per force and year, then per age band, sex and platform, are "
             "fitted to every target at once, as close as possible to documented seeds; the "
             "penalty grows with the square of the deviation, so what the published figures force "
-            "away from the seeds is shared out rather than piled on one number.",
-            "3. Each number shown is published (a source gives it), derived (sums or differences "
+            "away from the seeds is shared out rather than piled on one number. Each step solves "
+            "the continuous problem first and searches whole numbers within 2 of it.",
+            "3. The fitted breakdown must pass sanity checks (instances per year and per "
+            "offence, platform rises, each force's modelled years against its median and its "
+            "smallest published year, no force at 0); the builder writes nothing otherwise.",
+            "4. Every modelled number gets a range: the smallest and largest value all targeted "
+            "published figures allow (see [ranges]).",
+            "5. Each number shown is published (a source gives it), derived (sums or differences "
             "of published figures) or modelled, marked ● ◐ ○ in the table and named per row in "
             "the status line; `scwc sources` and the Sources screen (o) list every figure.",
-            "4. Only a dataset that reproduces every target is written.",
+            "6. Only a dataset that reproduces every target is written.",
         ],
+        "ranges": RANGES | ({"accuracy": accuracy} if accuracy else {}),
         "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
         "simplifications": ASSUMPTIONS,
         "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
@@ -554,7 +604,9 @@ def write(data_dir: Path) -> list[Path]:
     The check reads the files from a scratch folder; only a dataset with 0 mismatches is written.
     """
     from tui.data.atomic import write_atomically
+    from tui.data.holdout import summary as holdout_summary
     from tui.data.load import load_dataset
+    from tui.data.range_fit import RANGE_SCHEMA, cell_ranges, scope_ranges
     from tui.data.reconcile import reconcile
 
     forces = read_forces(data_dir / "forces.csv")
@@ -566,7 +618,9 @@ def write(data_dir: Path) -> list[Path]:
         raise ValueError(
             f"the modelled breakdown fails {len(broken)} sanity check(s): " + "; ".join(broken[:5])
         )
-    meta = tomli_w.dumps(metadata(figures))
+    held_out = data_dir / "holdout.csv"
+    accuracy = holdout_summary(held_out) if held_out.is_file() else None
+    meta = tomli_w.dumps(metadata(figures, accuracy))
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -577,10 +631,34 @@ def write(data_dir: Path) -> list[Path]:
         failures = [c for c in reconcile(dataset, data_dir) if c.mismatch]
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))
+    fixed = {frozenset({cell}) for cell in published_counts(grid)}
+    scopes = scope_ranges(grid, frame, fixed)
+    table = cell_ranges(frame, scopes)
+    ranges = pl.DataFrame(scopes, schema=RANGE_SCHEMA, orient="row")
     csv_path, toml_path = data_dir / "offences.csv", data_dir / "offences.toml"
-    write_atomically(csv_path, lambda staged: frame.write_csv(staged, line_terminator="\n"))
-    write_atomically(toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"))
-    return [csv_path, toml_path]
+    ranges_path = data_dir / "ranges.csv"
+    write_atomically(
+        csv_path, lambda staged: table.write_csv(staged, line_terminator="\n"), overwrite=True
+    )
+    write_atomically(
+        ranges_path, lambda staged: ranges.write_csv(staged, line_terminator="\n"), overwrite=True
+    )
+    write_atomically(
+        toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"), overwrite=True
+    )
+    return [csv_path, ranges_path, toml_path]
+
+
+def run_holdout(data_dir: Path) -> str:
+    """Write ``data/holdout.csv`` and return its summary sentence."""
+    from tui.data.atomic import write_atomically
+    from tui.data.holdout import cases, summary, write_cases
+
+    forces = read_forces(data_dir / "forces.csv")
+    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
+    path = data_dir / "holdout.csv"
+    write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
+    return summary(path)
 
 
 def main(argv: list[str] | None = None, announce: Callable[[str], object] = print) -> int:
@@ -590,8 +668,16 @@ def main(argv: list[str] | None = None, announce: Callable[[str], object] = prin
 
     parser = argparse.ArgumentParser(prog="python -m tui.data.build", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=repo_data_dir())
+    parser.add_argument(
+        "--holdout",
+        action="store_true",
+        help="first leave each published force-year out in turn, refit, and write "
+        "data/holdout.csv (the accuracy offences.toml reports)",
+    )
     args = parser.parse_args(argv)
     try:
+        if args.holdout:
+            announce(run_holdout(args.data_dir))
         for path in write(args.data_dir):
             announce(f"wrote {path}")
     except (OSError, ValueError, DataError) as error:

@@ -19,7 +19,6 @@ from typing import Any
 
 import polars as pl
 import tomli_w
-import xlsxwriter
 
 from tui import __version__
 from tui.data import stats
@@ -201,7 +200,8 @@ def export_content(
     else:
         result = summary(dataset, selection)
         frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
-        if result.provenance is not None:
+        marked = result.provenance is not None and result.key != PROVENANCE
+        if marked:
             frame = frame.with_columns(
                 pl.col(result.key)
                 .replace_strict({m: p.status for m, p in result.provenance.items()})
@@ -210,7 +210,7 @@ def export_content(
         titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
-        if result.total_provenance is not None and result.provenance is not None:
+        if marked and result.total_provenance is not None:
             totals[PROVENANCE] = result.total_provenance.status
             published = [*result.provenance.values(), result.total_provenance]
     if PROVENANCE in frame.columns:
@@ -421,6 +421,8 @@ def _write_xlsx(content: ExportContent, path: Path) -> None:
             f"{frame.height:,} rows do not fit an Excel sheet ({XLSX_MAX_ROWS:,}); "
             "export CSV or Parquet instead"
         )
+    import xlsxwriter  # only Excel exports need it (imported when one is written)
+
     workbook = xlsxwriter.Workbook(
         str(path),
         {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},

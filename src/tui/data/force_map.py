@@ -27,6 +27,7 @@ from tui.data.query import (
     RATE_LOW,
     summary,
 )
+from tui.data.ranges import Range
 from tui.data.schema import FORCE
 from tui.data.selection import Selection
 
@@ -61,6 +62,8 @@ class Tile:
     """Class of ``value`` (0 = lowest) among :attr:`ForceMap.breaks`, ``None`` without a value."""
     modelled: bool = False
     """Whether the count is modelled (an estimate): the tile is drawn hatched."""
+    allowed: Range | None = None
+    """What the published figures allow for a modelled count."""
 
 
 @dataclass(frozen=True)
@@ -178,6 +181,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 significant=figures[CHANGE_SIGNIFICANT],
                 value=figures[column],
                 modelled=_modelled(result.provenance_of(force)),
+                allowed=result.range_of(force),
             )
         )
     values = [t.value for t in tiles if t.value is not None and t.selected]

@@ -20,6 +20,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.schema import FORCE, JURISDICTION, MEASURE, NOT_SPLIT, YEAR
+from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Filters
 from tui.data.targets import EW, NI, SCOTLAND, TARGET, Figure
 
@@ -177,6 +178,40 @@ class Ledger:
         if any(p.status == MODELLED for p in parts):
             return Provenance(MODELLED)
         return Provenance(DERIVED)
+
+
+WEAKEST_FIRST = (MODELLED, DERIVED, PUBLISHED)
+
+
+class ColumnLedger:
+    """A user's own file with a ``provenance`` column: a number is as weak as the weakest row
+    behind it (any other word in the column counts as modelled)."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.cube = dataset.cube
+
+    def of(self, filters: Filters, measure: str) -> Provenance:
+        """The provenance of the measure summed over the rows ``filters`` keep."""
+        kept = self.cube.filter(
+            pl.all_horizontal(pl.lit(True), *(pl.col(d).is_in(list(m)) for d, m in filters))
+            & (pl.col(measure) > 0)
+        )
+        present = set(kept[PROVENANCE_COLUMN].cast(pl.String).unique().to_list())
+        if present - {PUBLISHED, DERIVED}:
+            return Provenance(MODELLED)
+        for status in WEAKEST_FIRST:
+            if status in present:
+                return Provenance(status)
+        return Provenance(PUBLISHED)  # nothing counted: no number to doubt
+
+
+def provenance_book(dataset: Dataset) -> Ledger | ColumnLedger | None:
+    """Where each number of a dataset comes from: its ledger of published figures (the embedded
+    dataset), else its own ``provenance`` column, else nothing is known (``None``)."""
+    book = ledger(dataset)
+    if book is None and PROVENANCE_COLUMN in dataset.dimensions:
+        return ColumnLedger(dataset)
+    return book
 
 
 def _cell(place: dict[str, str]) -> Cell:

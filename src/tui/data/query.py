@@ -12,7 +12,14 @@ import polars as pl
 
 from tui.data import stats
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.provenance import MODELLED, PLACE, Provenance, ledger
+from tui.data.provenance import (
+    MODELLED,
+    PLACE,
+    ColumnLedger,
+    Ledger,
+    Provenance,
+    provenance_book,
+)
 from tui.data.ranges import (
     BOUND,
     EXACT,
@@ -36,6 +43,7 @@ from tui.data.schema import (
     drill_order,
     label,
 )
+from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -84,7 +92,26 @@ def counted_by(dataset: Dataset, measure: str) -> pl.Expr:
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:
     """All underlying rows the selection keeps, with members for values (for exports)."""
-    return dataset.present(filtered(dataset, selection).collect())
+    return published_rows(
+        dataset, selection, dataset.present(filtered(dataset, selection).collect())
+    )
+
+
+def published_rows(dataset: Dataset, selection: Selection, rows: pl.DataFrame) -> pl.DataFrame:
+    """Rows as the selection shows them: in the published-only view a modelled row's counts are
+    blanked (every row of the embedded dataset is a cell of the modelled breakdown; a file's own
+    ``provenance`` column says it per row)."""
+    book = provenance_book(dataset) if selection.published_only else None
+    if book is None:
+        return rows
+    if isinstance(book, ColumnLedger):
+        modelled = ~pl.col(PROVENANCE_COLUMN).cast(pl.String).is_in(["published", "derived"])
+    else:
+        modelled = pl.lit(True)
+    measures = [m for m in dataset.measures if m in rows.columns]
+    return rows.with_columns(
+        pl.when(modelled).then(None).otherwise(pl.col(m)).alias(m) for m in measures
+    )
 
 
 def cells(
@@ -110,7 +137,7 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
             raise DataError(f"{dimension} has no member '{unknown[0]}'")
-    if selection.published_only and ledger(dataset) is None:
+    if selection.published_only and provenance_book(dataset) is None:
         raise DataError(
             f"published only: {dataset.name} does not say which of its numbers are modelled"
         )
@@ -458,7 +485,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if victims:  # the population is not split by age or sex
             rate_label += " (residents of all ages and sexes, not only children in the group)"
-    book = ledger(dataset)
+    book = provenance_book(dataset)
     provenance = total_provenance = None
     untested: frozenset[str] = frozenset()
     total_untested = False
@@ -469,7 +496,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
             for member in members
         }
         total_provenance = book.of(selection.filters, measure)
-        untested, total_untested = _untested_changes(dataset, selection, members)
+        untested, total_untested = _untested_changes(dataset, selection, members, book)
         frame = frame.with_columns(
             pl.when(pl.col(key).cast(pl.String).is_in(list(untested)))
             .then(None)
@@ -478,9 +505,10 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if total_untested:
             totals[CHANGE_SIGNIFICANT] = None
-        frame, totals = _with_ranges(
-            dataset, selection, frame, totals, provenance, total_provenance
-        )
+        if isinstance(book, Ledger):  # ranges come with the published figures' dataset only
+            frame, totals = _with_ranges(
+                dataset, selection, frame, totals, provenance, total_provenance
+            )
         if selection.published_only:
             frame, totals = _published_only(
                 frame, totals, provenance, total_provenance, untested, total_untested
@@ -502,12 +530,11 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
 
 
 def _untested_changes(
-    dataset: Dataset, selection: Selection, members: list[str]
+    dataset: Dataset, selection: Selection, members: list[str], book: Ledger | ColumnLedger
 ) -> tuple[frozenset[str], bool]:
     """The members (and whether the total) whose change compares a modelled count: a model's
     guess is no measurement, so such a change gets no significance test."""
-    book = ledger(dataset)
-    if book is None or YEAR not in dataset.dimensions:
+    if YEAR not in dataset.dimensions:
         return frozenset(), False
     key, measure = selection.group_by, selection.measure
     base = selection.with_filter(YEAR, None)
@@ -704,7 +731,8 @@ def matched(dataset: Dataset, selection: Selection) -> tuple[int, int]:
 
 def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -> pl.DataFrame:
     """One page of the filtered underlying rows (only that page is read into memory)."""
-    return dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
+    page = dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
+    return published_rows(dataset, selection, page)
 
 
 @dataclass(frozen=True)

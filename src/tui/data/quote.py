@@ -20,6 +20,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.loading.paths import repo_data_dir
+from tui.data.provenance import ledger
 from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
 from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
@@ -485,7 +486,7 @@ def quote(dataset: Dataset, selection: Selection) -> str:
     )
     facts = replace(facts, gaps=facts.gaps + gaps)
     known = result.total_provenance
-    if known is not None:
+    if known is not None and ledger(dataset) is not None:
         figure = known.figure
         source = Source(figure.source_title, figure.published or None) if figure else None
         return sentence(facts, known.status, source)

@@ -156,7 +156,9 @@ def save_view(path: Path, view: View) -> None:
     document = {"views": {v.name: selection_to_toml(v.selection, v.chart) for v in views.values()}}
     path.parent.mkdir(parents=True, exist_ok=True)
     write_atomically(
-        path, lambda staged: staged.write_text(tomli_w.dumps(document), encoding="utf-8")
+        path,
+        lambda staged: staged.write_text(tomli_w.dumps(document), encoding="utf-8"),
+        overwrite=True,  # the user was asked before a view was replaced
     )
 
 

@@ -1,11 +1,17 @@
-"""The export flow: the dialog, the overwrite question, the write in a worker, the outcome."""
+"""The export flow: the dialog, the overwrite question, the write in a worker, the outcome.
+
+Served (``scwc serve``), nothing is written where the visitor says: the export and its sidecar go
+to their browser as one zip download, named after what they typed.
+"""
 
 from __future__ import annotations
 
+import io
 from functools import partial
 from pathlib import Path
-from typing import Protocol
+from typing import BinaryIO, Protocol
 
+from tui.data.bundle import Bundle, export_bundle
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import ExportResult, export
 from tui.data.selection import Selection
@@ -13,6 +19,10 @@ from tui.data.sidecar import sidecar_path
 from tui.host import Explorer
 from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.prompt import ConfirmScreen
+from tui.serve import Served
+
+BROWSER_FOLDER = Path("~/Downloads")
+"""What the served export dialog shows as the folder: the visitor's own downloads."""
 
 
 class ExportHost(Explorer, Protocol):
@@ -20,22 +30,35 @@ class ExportHost(Explorer, Protocol):
 
     export_folder: Path
 
+    def deliver_binary(
+        self,
+        path_or_file: BinaryIO,
+        *,
+        save_filename: str | None = ...,
+        mime_type: str | None = ...,
+    ) -> str | None:
+        """Send a file to the visitor's browser as a download (served)."""
+        ...
+
 
 class ExportFlow:
     """``e``: export the current selection; the last result is kept in :attr:`last`."""
 
-    def __init__(self, app: ExportHost) -> None:
+    def __init__(self, app: ExportHost, served: Served | None = None) -> None:
         self.app = app
+        self.served = served
         self.last: ExportResult | None = None
 
     def start(self) -> None:
         """Open the export dialog for the current selection."""
-        self.app.push_screen(
-            ExportScreen(self.app.selection, self.app.export_folder), self._requested
-        )
+        folder = BROWSER_FOLDER if self.served else self.app.export_folder
+        self.app.push_screen(ExportScreen(self.app.selection, folder), self._requested)
 
     def _requested(self, request: ExportRequest | None) -> None:
         if request is None:
+            return
+        if self.served:
+            self._deliver(request)
             return
         side = sidecar_path(request.path)
         if request.path.exists() or side.exists():
@@ -85,5 +108,42 @@ class ExportFlow:
         self.last = result
         self.app.notify(
             f"Wrote {result.rows:,} rows to {result.path} and {result.sidecar.name}",
+            title="Exported",
+        )
+
+    def _deliver(self, request: ExportRequest) -> None:
+        """Served: make the zip in a worker and hand it to the visitor's browser."""
+        self.app.notify(f"Preparing {request.path.name} for your browser…", timeout=2)
+        app = self.app
+        work = partial(self._bundle, request, app.dataset, app.selection, app.chart_kind)
+        self.app.run_worker(work, thread=True, group="export", exclusive=False)
+
+    def _bundle(
+        self, request: ExportRequest, dataset: Dataset, selection: Selection, chart: str
+    ) -> None:
+        try:
+            bundle = export_bundle(
+                dataset,
+                selection,
+                request.path.name,
+                what=request.what,
+                fmt=request.fmt,
+                chart=chart,
+                excel=request.excel,
+            )
+        except DataError as error:
+            self.app.call_from_thread(
+                self.app.notify, str(error), title="Export failed", severity="error"
+            )
+            return
+        self.app.call_from_thread(self._delivered, bundle)
+
+    def _delivered(self, bundle: Bundle) -> None:
+        self.app.deliver_binary(
+            io.BytesIO(bundle.data), save_filename=bundle.name, mime_type="application/zip"
+        )
+        self.app.notify(
+            f"{bundle.rows:,} rows: {bundle.name} ({' and '.join(bundle.members)}) "
+            "sent to your browser as a download",
             title="Exported",
         )

@@ -1,4 +1,8 @@
-"""The saved-views flow: save the current view by name, pick one to open, open one."""
+"""The saved-views flow: save the current view by name, pick one to open, open one.
+
+Views are kept in a TOML file; served (``scwc serve``, no file: ``path`` is ``None``) they live in
+the visitor's session only, so one visitor never sees or replaces another's.
+"""
 
 from __future__ import annotations
 
@@ -14,15 +18,25 @@ from tui.screens.prompt import ConfirmScreen, TextPrompt
 
 
 class ViewsFlow:
-    """``w`` saves and ``v`` opens views kept in the TOML file at :attr:`path`."""
+    """``w`` saves and ``v`` opens views kept in the TOML file at :attr:`path` (``None``: in
+    this session only)."""
 
-    def __init__(self, app: Explorer, path: Path) -> None:
+    def __init__(self, app: Explorer, path: Path | None) -> None:
         self.app = app
         self.path = path
+        self.session: dict[str, View] = {}
+
+    @property
+    def where(self) -> str:
+        """Where views are kept, as the prompts say it."""
+        return str(self.path) if self.path else "this session only"
+
+    def _load(self) -> dict[str, View]:
+        return load_views(self.path) if self.path else dict(self.session)
 
     def start_save(self) -> None:
         """Ask for a name, then save the current selection under it."""
-        self.app.push_screen(TextPrompt(f"Save this view as (in {self.path}):"), self._named)
+        self.app.push_screen(TextPrompt(f"Save this view as (in {self.where}):"), self._named)
 
     def _named(self, name: str | None) -> None:
         if name is None:  # Esc
@@ -31,7 +45,7 @@ class ViewsFlow:
             self.app.notify("A view needs a name: nothing saved", severity="warning")
             return
         try:
-            existing = load_views(self.path)
+            existing = self._load()
         except DataError as error:
             fresh = self._fresh_path()
             question = (
@@ -52,6 +66,7 @@ class ViewsFlow:
 
     def _fresh_path(self) -> Path:
         """The first ``views-N.toml`` beside the views file that does not exist yet."""
+        assert self.path is not None  # only a file can be broken
         number = 2
         while (
             fresh := self.path.with_name(f"{self.path.stem}-{number}{self.path.suffix}")
@@ -65,17 +80,21 @@ class ViewsFlow:
         self._save(name)
 
     def _save(self, name: str) -> None:
-        try:
-            save_view(self.path, View(name, self.app.selection, self.app.chart_kind))
-        except DataError as error:
-            self.app.notify(str(error), title="View not saved", severity="error")
-            return
-        self.app.notify(f"Saved view '{name}' in {self.path}")
+        view = View(name, self.app.selection, self.app.chart_kind)
+        if self.path is None:
+            self.session[name] = view
+        else:
+            try:
+                save_view(self.path, view)
+            except DataError as error:
+                self.app.notify(str(error), title="View not saved", severity="error")
+                return
+        self.app.notify(f"Saved view '{name}' in {self.where}")
 
     def saved(self) -> dict[str, View]:
         """The saved views, or none (with a notification) if the file is bad."""
         try:
-            return load_views(self.path)
+            return self._load()
         except DataError as error:
             self.app.notify(str(error), title="Cannot read saved views", severity="error")
             return {}
@@ -84,7 +103,7 @@ class ViewsFlow:
         """Pick a saved view to open."""
         views = self.saved()
         if not views:
-            self.app.notify(f"No saved views yet in {self.path} (w saves one)", timeout=4)
+            self.app.notify(f"No saved views yet in {self.where} (w saves one)", timeout=4)
             return
         options = [
             (name, f"{name}  ·  by {label(v.selection.group_by)}") for name, v in views.items()

@@ -23,6 +23,7 @@ def tile_status(data: ForceMap, tile: Tile) -> str:
     parts = [
         f"{tile.force}: {fmt.count(tile.count)} (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
         + (f" {fmt.UNTESTED} modelled" if tile.modelled else "")
+        + (f", {fmt.range_words(tile.allowed)}" if tile.modelled and tile.allowed else "")
     ]
     if tile.rate is not None:
         per = "per 100k/yr" if data.rate_label and "year" in data.rate_label else "per 100k"

@@ -11,8 +11,8 @@ from __future__ import annotations
 import io
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import fastexcel
 import polars as pl
 
 from tui.data.dataset import DataError
@@ -20,6 +20,9 @@ from tui.data.loading.header import looks_like_header_cell
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.sniff import MAX_COLUMNS, TITLE_LINES, sniff
 from tui.data.schema import canonical_column
+
+if TYPE_CHECKING:
+    import fastexcel
 
 FORMATS = {
     ".csv": "csv",
@@ -113,6 +116,8 @@ def workbook_sheets(path: Path) -> list[str]:
     """The sheet names of a spreadsheet (empty for other files or an unreadable workbook)."""
     if FORMATS.get(path.suffix.lower()) != "excel" or not path.is_file():
         return []
+    import fastexcel  # only spreadsheets need it (imported when one is opened)
+
     try:
         return list(fastexcel.read_excel(path).sheet_names)
     except Exception:  # unreadable: the loader will say why
@@ -201,6 +206,8 @@ def _sheet_table(reader: fastexcel.ExcelReader, sheet: str, forced: bool) -> pl.
 
 
 def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
+    import fastexcel  # only spreadsheets need it (imported when one is opened)
+
     reader = fastexcel.read_excel(path)
     sheets = reader.sheet_names
     tables = reader.table_names() if path.suffix.lower() == ".xlsx" else []

@@ -64,7 +64,6 @@ def non_data_cells(
     main = layout.candidates[0]
     areas = area_names()
     first = next((d for d in dimensions if d != YEAR), dimensions[0])
-    labels: dict[int, str] = {}
     footnotes: list[str] = []
     blank_key = [d for d in dimensions if d != YEAR]
     recorded = raw_cube.with_row_index("_cell")
@@ -76,18 +75,23 @@ def non_data_cells(
         if blank_key
         else pl.lit(False)
     )
-    for cell in recorded.iter_rows(named=True):
-        texts = {d: tidy(str(cell[d])) for d in dimensions if cell[d] is not None}
-        total = next(
-            (t for d, t in texts.items() if d != YEAR and is_total_label(d, t, areas)), None
-        )
-        if total is not None:
-            labels[cell["_cell"]] = total
-            continue
-        others_blank = all(cell[d] is None for d in dimensions if d not in (first, YEAR))
+    # each distinct label is classified once (a cube has thousands of cells, a few hundred labels)
+    totals = [_total_labels(recorded, d, areas) for d in dimensions if d != YEAR]
+    total_label = pl.coalesce(totals) if totals else pl.lit(None, pl.String)
+    classified = recorded.with_columns(total_label.alias("_total"))
+    labels = dict(
+        classified.filter(pl.col("_total").is_not_null()).select("_cell", "_total").rows()
+    )
+    others_blank = [pl.col(d).is_null() for d in dimensions if d not in (first, YEAR)]
+    lone_cells = classified.filter(
+        pl.col("_total").is_null() & pl.col(first).is_not_null() & pl.all_horizontal(others_blank)
+        if others_blank
+        else pl.col("_total").is_null() & pl.col(first).is_not_null()
+    )
+    for cell in lone_cells.iter_rows(named=True):
         values = any(cell[f"{m}:n"] or cell[f"{m}:bad"] for m in layout.candidates)
-        lone = texts.get(first)
-        if lone and others_blank and is_footnote(lone, values):
+        lone = tidy(str(cell[first]))
+        if lone and is_footnote(lone, values):
             labels[cell["_cell"]] = lone
             footnotes.append(lone)
     blank = recorded.filter(is_blank & ~pl.col("_cell").is_in(list(labels)))
@@ -131,6 +135,20 @@ def non_data_cells(
         texts = " | ".join(dict.fromkeys(t for _, t in note_rows))
         report.add("totals", f"{len(note_rows)} footnote line(s) under the table skipped: {texts}")
     return dropped.drop("_cell")
+
+
+def _total_labels(cells: pl.DataFrame, dimension: str, areas: frozenset[str]) -> pl.Expr:
+    """Per cell, the tidied label of ``dimension`` if it names a total, else null."""
+    names = {
+        value: text
+        for value in cells[dimension].drop_nulls().unique().to_list()
+        if is_total_label(dimension, text := tidy(str(value)), areas)
+    }
+    if not names:
+        return pl.lit(None, pl.String)
+    return pl.col(dimension).replace_strict(
+        list(names), list(names.values()), default=None, return_dtype=pl.String
+    )
 
 
 def area_names() -> frozenset[str]:
