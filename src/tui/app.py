@@ -86,7 +86,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
 """Columns the header keeps on each side of its centred title (icon, clock)."""
-NOTE_LINES, NOTE_LINES_NARROW = 4, 2
+NOTE_LINES, NOTE_LINES_NARROW = 5, 2
 """Lines the note under the table may take (below 110 columns the chart needs the room)."""
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
@@ -310,12 +310,12 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [  # what the marks mean first: the rest of the line may not fit
+        self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
             legend,
             *modelled_notes(computed.summary, selection.sort_column),
             notes(computed.summary, selection.sort_column, modelled=False),
-            counting(self.dataset, selection),
             caveat and SHORT_CAVEAT,
+            counting(self.dataset, selection),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
