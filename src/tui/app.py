@@ -24,6 +24,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
+from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import notes
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui import __version__
+from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
 from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
 from tui.data.format import no_data_note, recorded_note, summary_lines, uncertainty_note

@@ -17,6 +17,9 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.loading.paths import repo_data_dir
+from tui.data.published import figures
+from tui.data.registry import MARKED, register_marks
 from tui.data.schema import FORCE, JURISDICTION, MEASURE, NOT_SPLIT, YEAR
 from tui.data.selection import Filters
 from tui.data.targets import EW, NI, SCOTLAND, TARGET, Figure
@@ -163,12 +166,12 @@ def _cell(place: dict[str, str]) -> Cell:
 @lru_cache(maxsize=8)
 def ledger(dataset: Dataset) -> Ledger | None:
     """The ledger of a dataset built from the published figures (``None`` for other files)."""
-    if dataset.metadata.get("provenance") != "figures":
+    if dataset.metadata.get(MARKED) != "figures":
         return None
-    from tui.data.load import repo_data_dir
-    from tui.data.reconcile import figures
-
     folder = dataset.path.parent if dataset.path else repo_data_dir()
     if not (folder / "real_figures.csv").is_file():
         folder = repo_data_dir()
     return Ledger(dataset, figures(Path(folder)))
+
+
+register_marks(ledger)

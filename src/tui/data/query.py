@@ -11,8 +11,9 @@ from functools import lru_cache
 import polars as pl
 
 from tui.data import stats
+from tui.data.charts import ChartData
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.provenance import Provenance, ledger
+from tui.data.registry import Mark, chart_kind, marks_of
 from tui.data.schema import (
     FORCE,
     HOME_OFFICE_CAVEAT,
@@ -116,12 +117,12 @@ class Summary:
     has_not_recorded: bool
     no_data: frozenset[str] = frozenset()
     """Members with no value in one of the years ``change`` compares (shown as *no data*)."""
-    provenance: dict[str, Provenance] | None = None
+    provenance: dict[str, Mark] | None = None
     """Per member, where its count comes from (published, derived, modelled); ``None`` for a
     dataset without published figures behind it."""
-    total_provenance: Provenance | None = None
+    total_provenance: Mark | None = None
 
-    def provenance_of(self, member: str | None) -> Provenance | None:
+    def provenance_of(self, member: str | None) -> Mark | None:
         """The provenance of a member's count (``None``: the total row)."""
         if self.provenance is None:
             return None
@@ -399,7 +400,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         rate_label = "per 100,000 residents" + (
             " per year" if total_years > 1 or key == YEAR else ""
         )
-    book = ledger(dataset)
+    book = marks_of(dataset)
     provenance = total_provenance = None
     if book is not None:
         provenance = {
@@ -472,21 +473,10 @@ def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -
     return dataset.present(filtered(dataset, selection).slice(offset, limit).collect())
 
 
-@dataclass(frozen=True)
-class ChartData:
-    """What a chart draws: categories in the table's order and one or more named series."""
-
-    kind: str
-    title: str
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    not_shown: int = 0
-    """Table rows (or lines) left out of this data; the widget adds those it has no room for."""
-    note: str = ""
-    """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
-
-
 CHART_KINDS = ("bar", "line", "stacked", "funnel")
+"""The kinds ``k`` cycles through; those after ``stacked`` are registered by the features that
+draw them (:mod:`tui.data.registry`)."""
+REGISTERED_KINDS = CHART_KINDS[CHART_KINDS.index("stacked") + 1 :]
 STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
 CHART_ROWS = 100
 """Bars prepared at most: more than any screen can show one per line."""
@@ -510,8 +500,8 @@ def _kept_members(dataset: Dataset, selection: Selection, dimension: str) -> lis
 
 @lru_cache(maxsize=CACHE_SIZE)
 def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
-    """Bars by group, a line over years, bars stacked by age band or platform, or a funnel plot
-    of force rates (:mod:`tui.data.funnel`).
+    """Bars by group, a line over years, bars stacked by age band or platform, or a kind a
+    feature registered (the funnel plot of force rates, :mod:`tui.data.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
     selection falls back to bars and says why in :attr:`ChartData.note`.
@@ -553,13 +543,12 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
             title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
             return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
         note = "Nothing to stack by (no age band or platform with two members): showing bars"
-    elif kind == "funnel":
-        from tui.data.funnel import funnel_chart  # funnel builds on this module's summary
-
-        funnel = funnel_chart(dataset, selection)
-        if funnel is not None:
-            return funnel
-        note = "A funnel plot needs forces with known populations: showing bars"
+    elif kind in REGISTERED_KINDS:  # the funnel plot
+        registered = chart_kind(kind)
+        drawn = registered.build(dataset, selection)
+        if drawn is not None:
+            return drawn
+        note = registered.unavailable
     values = tuple(float(v) for v in measured.head(CHART_ROWS))
     return ChartData(
         "bar",
