@@ -56,9 +56,9 @@ async def measure(path: Path, repeats: int) -> dict[str, list[float]]:
         shown = False
         painted_at: float | None = None
 
-        def _show_results(self, computed, rows) -> None:  # type: ignore[no-untyped-def]
-            super()._show_results(computed, rows)
-            self.shown = self.shown or computed.selection == self.selection
+        def _show_results(self, computed, rows, final=True) -> None:  # type: ignore[no-untyped-def]
+            super()._show_results(computed, rows, final)
+            self.shown = self.shown or (final and computed.selection == self.selection)
 
         def _display(self, screen, renderable) -> None:  # type: ignore[no-untyped-def]
             super()._display(screen, renderable)

@@ -12,7 +12,7 @@ quietly leave its part out.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from tui.data.charts import ChartData
@@ -82,3 +82,12 @@ def marks_of(dataset: Dataset) -> Marks | None:
     if dataset.metadata.get(MARKED) and not _marks_sources:
         raise LookupError("no source of provenance marks is registered: import tui.data.features")
     return next((m for source in _marks_sources if (m := source(dataset)) is not None), None)
+
+
+def without_marks(dataset: Dataset) -> Dataset | None:
+    """The same data without its marks (``None`` if it has none), sharing its cube and rows: a
+    first screen computed from it need not wait for them."""
+    if not dataset.metadata.get(MARKED):
+        return None
+    metadata = {k: v for k, v in dataset.metadata.items() if k != MARKED}
+    return replace(dataset, metadata=metadata)
