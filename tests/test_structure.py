@@ -127,3 +127,9 @@ def test_the_engine_imports_only_the_layers_below_it() -> None:
         "tui.data.selection",
         "tui.data.stats",
     }
+
+
+@pytest.mark.parametrize("starter", ["app.py", "cli.py"])
+def test_what_starts_scwc_registers_every_feature(starter: str) -> None:
+    """The engine shows a feature's chart kind or marks only once it is registered."""
+    assert "tui.data.features" in import_graph()[f"tui.{Path(starter).stem}"]
