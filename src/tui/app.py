@@ -81,8 +81,8 @@ NARROW_WIDTH = 110
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
-FIRST_SCREEN_WAIT = 0.5
-"""Seconds the first results' worker waits for the first screen before computing its marks."""
+FIRST_SCREEN_POLL = 0.05
+"""Seconds between the first results' worker's looks at whether the first screen is shown."""
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -240,7 +240,9 @@ class ExplorerApp(App[None]):
                 if worker.is_cancelled:
                     return
                 self.call_from_thread(self._show_results, early, None, False)
-                self._first_screen.wait(FIRST_SCREEN_WAIT)
+                while not self._first_screen.wait(FIRST_SCREEN_POLL):
+                    if worker.is_cancelled:  # another selection, or the app is closing
+                        return
             computed = results(self.dataset, selection, chart_kind, dimension)
             rows = None
             if rows_offset is not None:
