@@ -375,6 +375,8 @@ def fit_parts(parts: list[str], width: int, lines: int = 1, more: str = MORE) ->
     if width <= 0 or _wrapped_lines(words, width) <= lines:
         return SEPARATOR.join(parts)
     for kept in range(len(words) - 1, 0, -1):
+        if words[kept - 1].endswith(":"):  # never a label without what it labels
+            continue
         shown = " ".join(words[:kept]).rstrip(" ·,;:(") + f" {more}"
         if _wrapped_lines(shown.split(" "), width) <= lines:
             return shown

@@ -247,4 +247,4 @@ def ledger(dataset: Dataset) -> Ledger | None:
     return Ledger(dataset, figures(Path(folder)))
 
 
-register_marks(ledger)
+register_marks(provenance_book)
