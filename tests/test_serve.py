@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -178,6 +179,21 @@ async def _open_page(url: str, total: str, downloads: Path) -> tuple[str, Path]:
 
 
 KENT_CSV = "force,year,offences\n" + "".join(f"Kent,{y},{n}\n" for y, n in KENT_PUBLISHED.items())
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_served_on_ipv6_loopback_the_page_names_a_websocket_a_browser_accepts() -> None:
+    async def visit(port: int) -> str:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://[::1]:{port}/") as response,
+        ):
+            assert response.status == 200
+            return await response.text()
+
+    with serving(host="[::1]") as server:
+        page = asyncio.run(visit(server.port))
+    assert f'data-session-websocket-url="ws://[::1]:{server.port}/ws"' in page
 
 
 def test_foreign_origin_wrong_host_and_missing_token_are_refused() -> None:
