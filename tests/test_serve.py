@@ -67,6 +67,16 @@ def test_other_hosts_get_a_token_printed_once_in_the_address(host: str) -> None:
     assert options.bind == (None if host == "" else host)
 
 
+def test_a_loopback_server_behind_a_public_proxy_needs_a_token() -> None:
+    public = "https://scwc.example.org"
+    token = choose_token("127.0.0.1", None, no_auth=False, public_url=public)
+    assert token is not None
+    lines = banner(ServeOptions(None, "127.0.0.1", 8000, public_url=public, token=token))
+    assert lines[0].startswith(f"scwc: serving on {public}/?token={token}")
+    assert "this computer only" not in lines[0]
+    assert choose_token("127.0.0.1", None, False, "http://localhost:9000") is None
+
+
 def test_no_auth_on_a_reachable_address_is_said_loudly() -> None:
     options = ServeOptions(None, host="0.0.0.0", token=choose_token("0.0.0.0", None, True))
     assert options.token is None
