@@ -315,6 +315,12 @@ def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
         await visitor.press("y", "ctrl+y")
         text, name = await visitor.download(1)
         assert name == "scwc_sentence.txt" and b"recorded 1,335 offences" in text
+        # a: About names the data file, never the server's folders
+        mark = len(visitor.text)
+        await visitor.press("a")
+        screen = await visitor.wait_for("File: kent.csv", since=mark)
+        assert str(data_dir) not in screen[mark:]
+        await visitor.press("escape")
         # ctrl+o: a picker of the data folder's files, no text box for a path
         mark = len(visitor.text)
         await visitor.press("ctrl+o")

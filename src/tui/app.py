@@ -694,7 +694,9 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
+        self.push_screen(
+            AboutScreen(self.dataset, self.lines_in_full(), served=self.served is not None)
+        )
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
