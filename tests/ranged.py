@@ -21,17 +21,8 @@ from tui.data.selection import Selection
 
 MEASURES = ("offences", "instances")
 SCOPES = ("force", "region", "nation", "jurisdiction")
-COPIED = (
-    "offences.toml",
-    "real_figures.csv",
-    "published_figures.csv",
-    "figure_rules.toml",
-    "forces.csv",
-    "force_aliases.csv",
-    "force_grid.csv",
-    "member_spellings.csv",
-    "more_figures.csv",
-)
+WRITTEN = ("offences.csv", "ranges.csv")
+"""Written by :func:`ranged_copy`; every other file of the data folder is copied as it is."""
 
 
 def modelled_range(value: int) -> tuple[int, int]:
@@ -48,9 +39,9 @@ def ranged_copy(folder: Path) -> Path:
     """Write the copy into ``folder``; returns the path of its ``offences.csv``."""
     source = repo_data_dir()
     folder.mkdir(parents=True, exist_ok=True)
-    for name in COPIED:
-        if (source / name).is_file():
-            shutil.copy(source / name, folder / name)
+    for path in source.iterdir():
+        if path.is_file() and path.name not in WRITTEN:
+            shutil.copy(path, folder / path.name)
     rows = pl.read_csv(source / "offences.csv", infer_schema_length=0)
     for measure in MEASURES:
         value = pl.col(measure).cast(pl.Int64)

@@ -86,7 +86,7 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
 """Columns the header keeps on each side of its centred title (icon, clock)."""
-NOTE_LINES, NOTE_LINES_NARROW = 5, 2
+NOTE_LINES, NOTE_LINES_NARROW = 4, 2
 """Lines the note under the table may take (below 110 columns the chart needs the room)."""
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
@@ -310,12 +310,12 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [  # most needed first: a narrow screen shortens from the end
+        self.note_parts = [  # what the marks mean first: the rest of the line may not fit
+            legend,
             *modelled_notes(computed.summary, selection.sort_column),
             notes(computed.summary, selection.sort_column, modelled=False),
-            legend,
-            caveat and SHORT_CAVEAT,
             counting(self.dataset, selection),
+            caveat and SHORT_CAVEAT,
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
@@ -365,9 +365,9 @@ class ExplorerApp(App[None]):
         detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
         if provenance and provenance.status == MODELLED:
             if self.results.summary.published_only:
-                detail = f"{provenance.marker} hidden (published only): {provenance.describe()}"
-            elif allowed is not None:
-                detail = f"{provenance.marker} {range_words(allowed)} · {provenance.describe()}"
+                detail = f"{provenance.marker} modelled: hidden (published only)"
+            elif allowed is not None:  # short: the counts after it stay on the line
+                detail = f"{provenance.marker} modelled, {range_words(allowed)}"
         name = "Total" if key == TOTAL_KEY and provenance else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 

@@ -117,7 +117,5 @@ async def test_every_chart_kind_shows_its_data_at_both_sizes(dataset, size, kind
             drawn = sum(len(BRAILLE.findall(line)) for line in plot_rows)
             assert drawn >= len(data.categories)
         else:
-            plot = [line for line in text.splitlines() if "│" in line or "┤" in line]
-            points = sum(line.count("●") + line.count("○") for line in plot)
-            assert points >= 10  # the forces' points, published (●) or modelled (○)
+            assert text.count("●") + text.count("○") >= 10  # the forces' points (○ modelled)
             assert max(y_ticks(text)) > 0

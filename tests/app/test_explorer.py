@@ -363,8 +363,11 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         await pilot.pause()
         from textual.widgets import Static
 
+        from tui.data.reconcile import closing_line, reconcile
+
         shown = str(app.screen.query_one(Static).render())
-        assert shown.startswith("322 of 322 target figures reproduced")
+        checks = reconcile(app.dataset, app.dataset.path.parent)
+        assert shown.startswith(closing_line(checks)) and "; 0 mismatches" in shown
 
 
 async def test_a_file_with_one_dimension(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual.widgets import DataTable, Static
 
-from tests.app.helpers import SIZE, settle
+from tests.app.helpers import SIZE, published_figure_count, settle
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
 from tui.data.load import load_dataset
@@ -41,7 +41,7 @@ async def test_sources_show_titles_and_percentages(dataset) -> None:
             for i in range(table.row_count)
         ]
         checks = app.screen.checks
-        assert len(rows) == len(checks) == 513
+        assert len(rows) == len(checks) == published_figure_count()
         assert all(
             row[-1].startswith(c.figure.source_title[:40])
             for row, c in zip(rows, checks, strict=True)

@@ -57,10 +57,9 @@ BOUND_MARK = "≤"
 """Marks a range that is a bound: the exact range of the sum lies inside it."""
 UNTESTED = "○"
 """Marks a change that compares a modelled count: not tested, not a finding."""
-RANGE_LEGEND = (
-    f"Range: what the published figures allow for a modelled count ({BOUND_MARK} a bound)"
-)
-UNTESTED_LEGEND = f"{UNTESTED} change: a count is modelled, not tested"
+RANGE_LEGEND = f"Range: what published figures allow ({BOUND_MARK} bound)"
+UNTESTED_LEGEND = f"{UNTESTED} change: not tested"
+"""Short: the line under the table has room for little, and its legend already says ○ is modelled."""
 PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
 
 

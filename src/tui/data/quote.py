@@ -419,12 +419,6 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         body = f"{facts.subject} recorded {_counted(facts, estimate)}"
         if facts.period:
             body += f" {facts.period}"
-    if estimate and facts.allowed is not None and not facts.allowed.fixed:
-        low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
-        if facts.allowed.kind == BOUND:
-            body += f"; published figures allow no fewer than {low} and no more than {high}"
-        else:
-            body += f"; published figures allow between {low} and {high}"
     body += "".join(f", {gap}" for gap in facts.gaps)
     body += _change_words(facts)
     if provenance == PUBLISHED:
@@ -435,6 +429,12 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
         note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+    if estimate and facts.allowed is not None and not facts.allowed.fixed:
+        low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
+        if facts.allowed.kind == BOUND:
+            note += f"; published figures allow no fewer than {low} and no more than {high}"
+        else:
+            note += f"; published figures allow between {low} and {high}"
     if facts.change_untested:
         note += (
             f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
