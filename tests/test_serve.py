@@ -141,7 +141,7 @@ needs_chromium = pytest.mark.skipif(
 @needs_chromium
 def test_the_page_shows_the_table_and_total_and_downloads_an_export(tmp_path: Path) -> None:
     """Served with a token, in headless Chromium: Kent's published yearly counts (NSPCC FOI, via
-    OnTheWight) on the page with their total; ``e`` then Enter twice (to the Export button, then pressing it) downloads the export and its
+    OnTheWight) on the page with their total; ``e`` then Enter twice downloads the export and its
     sidecar as a zip into the browser's download folder, never onto the server's disk."""
     path = tmp_path / "kent_published.csv"
     lines = ["force,year,offences", *(f"Kent,{y},{n}" for y, n in KENT_PUBLISHED.items())]
@@ -177,7 +177,7 @@ async def _open_page(url: str, total: str, downloads: Path) -> tuple[str, Path]:
         await browser.press("e")
         await browser.wait_for_text("Export the current selection", timeout=30)
         await browser.press("Enter")  # from the name to the Export button
-        await browser.press("Enter")  # press it
+        await browser.press("Enter")  # and press it (no single key writes a file)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             done = [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]
