@@ -10,7 +10,7 @@ Visible steps, each testable alone:
    it can be to a documented seed while every target figure holds;
 3. **sanity** (:mod:`tui.data.sanity`): the fitted table must keep invariants a sane model keeps
    (instances per year and per offence, platform rises, no force-year far from its others);
-4. **ranges** (:mod:`tui.data.ranges`): the smallest and largest value every modelled number
+4. **ranges** (:mod:`tui.data.range_fit`): the smallest and largest value every modelled number
    could take under the published figures, in ``data/ranges.csv`` and beside each cell;
 5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
    metadata; everything else is modelled and says so (:mod:`tui.data.provenance`);
