@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.data.targets import EW, MISSING_FORCE_YEARS, NI, SCOTLAND, TARGET, YEARS, Figure
+from tui.data.schema import EW, NI, SCOTLAND
+from tui.data.targets import MISSING_FORCE_YEARS, TARGET, YEARS, Figure
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,8 @@ from statistics import median
 from tui.data.force_years import Cell, Force, Grid, published_counts
 from tui.data.model import force_totals
 from tui.data.range_fit import TOTAL, Extremes, key, offence_constraints
-from tui.data.targets import CONTEXT, EW, TARGET, Figure
+from tui.data.schema import EW
+from tui.data.targets import CONTEXT, TARGET, Figure
 
 HOLDOUT_COLUMNS = ("force", "year", "published", "modelled", "low", "high", "determined")
 WITHIN = 0.25

@@ -14,8 +14,8 @@ from collections.abc import Callable, Hashable, Sequence
 from tui.data.fit import Problem, add_figure
 from tui.data.force_years import Cell, Grid, published_counts
 from tui.data.sanity import INSTANCES_PER_OFFENCE
-from tui.data.schema import NOT_RECORDED, NOT_SPLIT, PLATFORMS
-from tui.data.targets import EW, NI, SCOTLAND, YEARS, Figure
+from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
+from tui.data.targets import YEARS, Figure
 
 CARRIED_FORWARD = {
     (SCOTLAND, "2024/25"): "2023/24",
