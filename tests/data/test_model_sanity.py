@@ -173,7 +173,7 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     import csv
     import tomllib
 
-    from tui.data.build import forces_by_region, read_forces
+    from tui.data.force_years import forces_by_region, read_forces
     from tui.data.holdout import cases, summary
     from tui.data.targets import read_targets
 

@@ -1,4 +1,4 @@
-"""Step 3 of the builder: the range every modelled number could take.
+"""Step 4 of the builder: the range every modelled number could take.
 
 For a modelled number (a force-year, a region's total, an age band within a force-year...), the
 fit picks one value near its seed; the published figures allow others. The range is the smallest
@@ -24,16 +24,15 @@ import polars as pl
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, lil_array
 
-from tui.data.build import (
+from tui.data.fit import Problem, add_figure
+from tui.data.force_years import Cell, Grid
+from tui.data.model import (
     AGE_BANDS_BY_JURISDICTION,
     MODEL_PLATFORMS,
     SEXES_BY_JURISDICTION,
-    Cell,
-    Grid,
-    _add_ratio,
-    _figure_variables,
+    add_ratio,
+    figure_variables,
 )
-from tui.data.fit import Problem, add_figure
 from tui.data.sanity import INSTANCES_PER_OFFENCE
 from tui.data.targets import YEARS, Figure
 
@@ -83,7 +82,7 @@ def _breakdown(problem: Problem, grid: Grid, dimension: str) -> Callable:
     members_of = BREAKDOWNS[dimension]
 
     def variables(figure: Figure) -> tuple[list[int], list[int]]:
-        return _figure_variables(
+        return figure_variables(
             problem,
             grid,
             figure,
@@ -109,7 +108,7 @@ def instance_constraints(grid: Grid) -> Problem:
         )
 
     def instances(figure: Figure, years: tuple[str, ...] | None = None) -> tuple[list, list]:
-        return _figure_variables(
+        return figure_variables(
             problem,
             grid,
             figure,
@@ -120,7 +119,7 @@ def instance_constraints(grid: Grid) -> Problem:
 
     for figure in grid.targets_of("instances", "platform"):
         if figure.measure.startswith("ratio_"):
-            _add_ratio(problem, grid, figure, instances)
+            add_ratio(problem, grid, figure, instances)
         else:
             add_figure(problem, figure, instances)
     return problem

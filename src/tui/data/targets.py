@@ -2,8 +2,8 @@
 
 Reads ``data/real_figures.csv`` and ``data/more_figures.csv`` (copied untouched from the project's
 reference data: NSPCC releases, the media that reported them, police forces' own disclosure logs)
-and ``data/published_figures.csv`` (the two articles the project started from), then gives each
-figure one status:
+and ``data/published_figures.csv`` (the two articles the project started from), through
+:mod:`tui.data.figure_files`, then gives each figure one status:
 
 * ``target``: in scope; the dataset must reproduce it (counts exactly, lower bounds strictly,
   shares within rounding);
@@ -25,13 +25,19 @@ disagree with the builder about what was published.
 
 from __future__ import annotations
 
-import csv
 import re
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from tui.data.figure_files import (
+    AGE_SETS,
+    OUT_OF_SCOPE_MEASURES,
+    PLATFORM_SETS,
+    read_rows,
+    read_rules,
+    region_forces,
+)
 from tui.data.schema import EW, JURISDICTION_KEYS, NI, SCOTLAND
 
 TARGET, SUPERSEDED, CONFLICTING, CONTEXT = "target", "superseded", "conflicting", "context"
@@ -54,52 +60,6 @@ SHARE_TOLERANCE = 0.005
 
 YEARS = ("2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
 
-META = ("Facebook", "Messenger", "Instagram", "WhatsApp")
-PLATFORM_SETS: dict[str, tuple[str, ...]] = {
-    "snapchat": ("Snapchat",),
-    "instagram": ("Instagram",),
-    "whatsapp": ("WhatsApp",),
-    "facebook": ("Facebook",),
-    "kik": ("Kik",),
-    "facebook_messenger": ("Facebook", "Messenger"),
-    "facebook_instagram": ("Facebook", "Instagram"),
-    "facebook_snapchat_instagram": ("Facebook", "Snapchat", "Instagram"),
-    "facebook_instagram_snapchat": ("Facebook", "Snapchat", "Instagram"),
-    "meta_owned": META,
-    "meta_owned_or_snapchat": (*META, "Snapchat"),
-    "meta_or_snapchat": (*META, "Snapchat"),
-    "twitter": ("Twitter",),
-}
-AGE_SETS: dict[str, tuple[str, ...]] = {
-    "0_11": ("0-11",),
-    "12_15": ("12-15",),
-    "under_13": ("Under 13",),
-    "13_15": ("13-15",),
-    "under_12": ("0-11", "Under 13"),
-}
-"""Published age measures and the bands they add up (UK "under 12" takes Scotland's under 13)."""
-
-OUT_OF_SCOPE_MEASURES = {
-    "youngest_victim_age": "the age of one victim, not a count the dataset holds",
-    "forces_responding": "how many forces answered, not an offence count",
-    "convictions": "convictions, not police-recorded offences",
-    "arrests": "arrests, not police-recorded offences",
-    "charges": "charges, not police-recorded offences",
-    "sexual_grooming_88a_offences": "Home Office code 88A also counts s.14/s.15 grooming offences",
-    "meeting_child_following_grooming_offences": "another offence (s.15, meeting after grooming)",
-    "grooming_and_sexual_communication_offences": "PSNI calendar-year total of two offences",
-    "platforms_distinct": "a number of different apps, not a count of offences",
-    "pct_change_since_2017_18": "a change the source computed over its own responding forces",
-    "pct_change_vs_previous_year": "a change the source computed over its own responding forces",
-    "pct_change_vs_same_period_previous_year": "a change over a partial period",
-    "victims_known": "a rounded count of victims, not of offences",
-    "share_of_offences_in_last_six_months": "a share of a partial period",
-    "share_girls_age_12_15_of_all_victims": "an age-by-sex share the model does not fit",
-    "perpetrators": "people arrested or suspected (suspects), not offences",
-    "other": "a broader count than this offence (all online-flagged child sexual offences, "
-    "Home Office 88A 'sexual grooming', or victims), never a count of sexual communication "
-    "with a child",
-}
 
 PARTIAL_PERIOD = re.compile(
     r"first (six|nine|6|9|3) months|six months|nine months|18 months|two and a half|"
@@ -193,24 +153,6 @@ class Figure:
         return f"{prefix}{self.value:,.0f}"
 
 
-def _region_forces(scope: str, forces_by_region: dict[str, list[str]]) -> tuple[str, ...] | None:
-    """The forces an NSPCC region scope covers (the force list in brackets wins)."""
-    listed = re.match(r"[^(]*\((.*)\)", scope)
-    if listed and not listed.group(1).startswith(("ITV", "North, South")):
-        names = [n.strip() for n in listed.group(1).split(",")]
-        aliases = {"Met": "Metropolitan Police"}
-        return tuple(aliases.get(n, n) for n in names)
-    if scope.startswith("Yorkshire (North, South, West"):
-        return ("North Yorkshire", "South Yorkshire", "West Yorkshire")
-    if scope == "England":
-        return tuple(
-            f for region, names in forces_by_region.items() if region != "Wales" for f in names
-        )
-    if scope in forces_by_region:
-        return tuple(forces_by_region[scope])
-    return None
-
-
 def _years(year: str) -> tuple[str, ...] | None:
     """The financial years a figure covers, or ``None`` outside the dataset's years."""
     if "-" in year:
@@ -235,7 +177,7 @@ def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec |
         jurisdictions = JURISDICTION_KEYS["uk"] if scope == "UK" else (scope,)
         forces = None
     elif scope_type == "region":
-        forces = _region_forces(scope, forces_by_region)
+        forces = region_forces(scope, forces_by_region)
         if forces is None:
             return f"a grouping of forces ({scope}) that the reference list cannot resolve"
         jurisdictions = (EW,)
@@ -286,39 +228,6 @@ def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec |
     return f"a measure ({measure}) the dataset does not hold"
 
 
-def _read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
-    """Rows of the figure files with an id each: R<n> (real_figures), P<n> (the first articles),
-    M<n> (more_figures: police disclosure logs and local news)."""
-    with (data_dir / "real_figures.csv").open(newline="", encoding="utf-8") as handle:
-        rows = [(f"R{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
-    titles = {s["file"]: s for s in _rules(data_dir)["first_sources"]}
-    with (data_dir / "published_figures.csv").open(newline="", encoding="utf-8") as handle:
-        for i, row in enumerate(csv.DictReader(handle)):
-            source = titles[row["source"]]
-            scope_type = "force" if row["scope_type"] == "force_group" else row["scope_type"]
-            rows.append(
-                (
-                    f"P{i:02d}",
-                    {
-                        **row,
-                        "scope_type": scope_type,
-                        "period_note": row.get("note") or "",
-                        "source_title": source["title"],
-                        "source_url": source.get("url", ""),
-                        "published": source.get("published", ""),
-                    },
-                )
-            )
-    with (data_dir / "more_figures.csv").open(newline="", encoding="utf-8") as handle:
-        rows += [(f"M{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
-    return rows
-
-
-def _rules(data_dir: Path) -> dict:
-    with (data_dir / "figure_rules.toml").open("rb") as handle:
-        return tomllib.load(handle)
-
-
 def _matches(figure: Figure, match: dict) -> bool:
     return all(
         (getattr(figure, key) == value) if key != "value" else abs(figure.value - value) < 1e-9
@@ -329,7 +238,7 @@ def _matches(figure: Figure, match: dict) -> bool:
 def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list[Figure]:
     """Every published figure with its status: the rules below, then the listed exceptions."""
     figures = []
-    rows = _read_rows(data_dir)
+    rows = read_rows(data_dir)
     for figure_id, row in rows:
         spec = _spec(row, forces_by_region)
         figure = Figure(
@@ -354,7 +263,7 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         figures.append(figure)
     rules = [
         (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
-        for rule in _rules(data_dir).get("exception", [])
+        for rule in read_rules(data_dir).get("exception", [])
     ]
     excepted = {i for _, hits in rules for i in hits}
     figures = _supersede_older(figures, excepted)
