@@ -61,7 +61,6 @@ from tui.serve import (
     ServeOptions,
     choose_token,
     default_max_sessions,
-    serve,
 )
 
 EXIT_BAD_INPUT = 2
@@ -509,6 +508,8 @@ def run_serve(argv: Sequence[str]) -> int:
     with native_stderr_silenced():
         open_dataset(args.path)
     try:
+        from tui.serve_http import serve  # the web server's libraries, only when serving
+
         serve(options)
     except OSError as error:
         raise DataError(

@@ -2,7 +2,7 @@
 
 This module holds what the command line and the app need (standard library only): the options, the
 banner, who may connect, and how a served app knows it is served. The web server itself is in
-:mod:`tui.serve_http` (imported only when serving).
+:mod:`tui.serve_http` (imported only when serving; it runs the server: :func:`tui.serve_http.serve`).
 """
 
 from __future__ import annotations
@@ -270,12 +270,3 @@ def app_command(path: Path | None) -> list[str]:
     if path is not None:
         arguments.append(str(path.resolve()))
     return arguments
-
-
-def serve(options: ServeOptions) -> None:
-    """Serve the explorer over HTTP until interrupted."""
-    from tui.serve_http import ExplorerServer
-
-    for line in banner(options):
-        print(line, file=sys.stderr)
-    ExplorerServer(app_command(options.path), options).serve()

@@ -17,6 +17,7 @@ import json
 import logging
 import os
 import signal
+import sys
 import time
 from typing import Any
 
@@ -25,7 +26,7 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from tui.serve import TOKEN_COOKIE, Access, Served, ServeOptions
+from tui.serve import TOKEN_COOKIE, Access, Served, ServeOptions, app_command, banner
 
 log = logging.getLogger("textual-serve")
 
@@ -298,3 +299,10 @@ def _font_size(text: str | None) -> int:
         return max(6, min(int(text or 16), 48))
     except ValueError:
         return 16
+
+
+def serve(options: ServeOptions) -> None:
+    """Serve the explorer over HTTP until interrupted."""
+    for line in banner(options):
+        print(line, file=sys.stderr)
+    ExplorerServer(app_command(options.path), options).serve()

@@ -41,7 +41,6 @@ from tui.data.force_years import (
     published_rises,
     read_forces,
 )
-from tui.data.model import CARRIED_FORWARD as CARRIED_FORWARD  # read by tui.data.quote
 from tui.data.model import age_split, force_totals, platform_split, sex_split
 from tui.data.sanity import problems
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS

@@ -15,14 +15,7 @@ from tui.data.fit import Problem, add_figure
 from tui.data.force_years import Cell, Grid, published_counts
 from tui.data.sanity import INSTANCES_PER_OFFENCE
 from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
-from tui.data.targets import YEARS, Figure
-
-CARRIED_FORWARD = {
-    (SCOTLAND, "2024/25"): "2023/24",
-    (NI, "2023/24"): "2022/23",
-    (NI, "2024/25"): "2022/23",
-}
-"""Jurisdiction-years with no published total: the last published year's total, carried forward."""
+from tui.data.targets import CARRIED_FORWARD, YEARS, Figure
 
 AGE_BANDS_BY_JURISDICTION = {
     EW: ("0-11", "12-15", NOT_RECORDED),

@@ -25,6 +25,7 @@ from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comp
 from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
+from tui.data.targets import CARRIED_FORWARD
 
 PROVENANCE = "provenance"
 """The dataset column saying, per row, whether its number is published, derived or modelled."""
@@ -280,8 +281,6 @@ def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
     )
     if len(present) != 1 or present[0] == ENGLAND_AND_WALES:
         return {}
-    from tui.data.build import CARRIED_FORWARD  # the builder's own rule, loaded only when needed
-
     years = period_years(dataset, selection)
     return {y: kept for (j, y), kept in CARRIED_FORWARD.items() if j == present[0] and y in years}
 

@@ -55,6 +55,13 @@ MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
 """Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
 row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
+CARRIED_FORWARD = {
+    (SCOTLAND, "2024/25"): "2023/24",
+    (NI, "2023/24"): "2022/23",
+    (NI, "2024/25"): "2022/23",
+}
+"""Jurisdiction-years with no published total: the last published year's total, carried forward."""
+
 SHARE_TOLERANCE = 0.005
 """A printed share (e.g. 20%) is reproduced by any value within ±0.005 of it."""
 
