@@ -62,7 +62,7 @@ async def test_each_row_shows_its_range_and_the_status_line_the_highlighted_one(
         expected = f"{low:,}–{high:,}"
         assert cell_for(app, first, "range") == ("≤" if kind == "bound" else "") + expected
         assert expected in text_of(app, "#status")
-        assert "Range: what published figures allow (≤ bound)" in text_of(app, "#note")
+        assert "Range = what published figures allow (≤ bound)" in text_of(app, "#note")
         table = app.query_one(SummaryTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
@@ -78,7 +78,7 @@ async def test_a_change_between_modelled_counts_is_marked_not_tested(ranged) -> 
         await settle(pilot)
         change = cell_for(app, force, "change")
         assert change.startswith("○") and "~" not in change
-        assert "○ change: not tested" in text_of(app, "#note")
+        assert "○ change untested" in text_of(app, "#note")
 
 
 async def test_a_ranking_by_rate_with_modelled_rows_says_so(ranged) -> None:
