@@ -3,6 +3,7 @@
     python benchmarks/startup.py                   # 10M-row files (generated once, as bench.py does)
     python benchmarks/startup.py --rows 1000000 --repeats 3
     python benchmarks/startup.py --timeline        # where the time goes inside one ``scwc`` start
+    python benchmarks/startup.py --baseline /tmp/old  # also ``scwc`` from another checkout's src/
 
 Runs, alternately and each in a fresh process, ``scwc`` on the embedded dataset, ``scwc FILE`` on
 the generated Parquet and CSV files, and a minimal Textual app that imports polars and shows a
@@ -203,6 +204,11 @@ def scwc_command(*arguments: str) -> list[str]:
     )
 
 
+def baseline_command(checkout: Path) -> list[str]:
+    """``scwc`` importing its code from ``checkout``'s ``src/`` (and its data from there)."""
+    return ["env", f"PYTHONPATH={checkout.resolve() / 'src'}", *scwc_command()]
+
+
 def first_paint(
     command: list[str], sources: dict[str, list[float]] | None = None
 ) -> tuple[float, float]:
@@ -221,8 +227,9 @@ def first_paint(
         terminal.close()
 
 
-def timeline(repeats: int) -> None:
-    """Print the median time since launch of each noted step of ``scwc`` on the embedded data."""
+def timeline(repeats: int, checkout: Path | None = None) -> None:
+    """Print the median time since launch of each noted step of ``scwc`` on the embedded data
+    (from ``checkout``'s ``src/`` if given)."""
     import ast
     import tempfile
 
@@ -232,7 +239,10 @@ def timeline(repeats: int) -> None:
         for _ in range(repeats):
             launched = time.time()
             os.environ["SCWC_TIMELINE"] = str(marks_file)
-            terminal = Terminal([sys.executable, "-c", TIMELINE])
+            command = [sys.executable, "-c", TIMELINE]
+            if checkout:
+                command = ["env", f"PYTHONPATH={checkout.resolve() / 'src'}", *command]
+            terminal = Terminal(command)
             while not marks_file.exists() or not marks_file.read_text():
                 terminal._read(0.1)
             terminal.close()
@@ -252,9 +262,12 @@ def main() -> int:
     parser.add_argument("--rows", type=int, default=10_000_000, help="rows of the generated files")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--timeline", action="store_true", help="where one start's time goes")
+    parser.add_argument(
+        "--baseline", type=Path, help="a checkout (e.g. git worktree) whose scwc to run alongside"
+    )
     args = parser.parse_args()
     if args.timeline:
-        timeline(args.repeats)
+        timeline(args.repeats, args.baseline)
         return 0
     parquet = DATA / f"records_{args.rows}.parquet"
     if not parquet.exists():
@@ -264,14 +277,16 @@ def main() -> int:
     cases = {
         "minimal app": [sys.executable, "-c", MINIMAL_APP],
         "scwc": scwc_command(),
+        **({"scwc (baseline)": baseline_command(args.baseline)} if args.baseline else {}),
         f"scwc {parquet.name}": scwc_command(str(parquet)),
         f"scwc {csv.name}": scwc_command(str(csv)),
     }
     runs: dict[str, list[tuple[float, float]]] = {case: [] for case in cases}
-    sources: dict[str, list[float]] = {"open": [], "filled": []}
+    sources = {case: {"open": [], "filled": []} for case in cases if case.startswith("scwc (")}
+    sources["scwc"] = {"open": [], "filled": []}
     for _ in range(args.repeats):
         for case, command in cases.items():
-            runs[case].append(first_paint(command, sources if case == "scwc" else None))
+            runs[case].append(first_paint(command, sources.get(case)))
     medians = {
         case: tuple(statistics.median(r[i] for r in results) for i in (0, 1))
         for case, results in runs.items()
@@ -289,8 +304,11 @@ def main() -> int:
     print(
         "(CPU: the process's user + system time until the table showed, all threads; 10 ms ticks)"
     )
-    opened, filled = statistics.median(sources["open"]), statistics.median(sources["filled"])
-    print(f"\n`o` (Sources) after the first screen: open {opened:.0f} ms, filled {filled:.0f} ms")
+    print()
+    for case, times in sources.items():
+        opened, filled = (statistics.median(times[what]) for what in ("open", "filled"))
+        print(f"`o` (Sources) in {case}: open {opened:.0f} ms, filled {filled:.0f} ms")
+    opened = statistics.median(sources["scwc"]["open"])
     ratio = medians["scwc"][0] / minimal[0]
     failures = []
     if ratio > START_RATIO_TARGET:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import Dataset
 from tui.data.load import load_dataset, repo_data_dir
 

@@ -14,7 +14,7 @@ import pytest
 import tui.launch
 from tui.data import isolated
 from tui.data.isolated import announce_reads_to, open_dataset
-from tui.launch import GUARDED_COMMANDS
+from tui.launch import GUARDED_COMMANDS, PARQUET_SUFFIXES, explorer_reads_parquet
 
 FIXTURES = Path(__file__).parent / "fixtures"
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="the guard needs os.fork")
@@ -85,10 +85,61 @@ def test_the_launcher_imports_nothing_heavy_before_it_forks() -> None:
             modules |= {alias.name for alias in node.names}
         elif isinstance(node, ast.ImportFrom):
             modules.add(node.module or "")
-    assert modules <= {"__future__", "gc", "os", "signal", "sys", "pathlib"}
+    assert modules <= {"__future__", "collections.abc", "gc", "os", "signal", "sys", "pathlib"}
 
 
 def test_the_guarded_commands_are_commands() -> None:
     from tui.cli import COMMANDS
 
     assert set(GUARDED_COMMANDS) < set(COMMANDS)
+
+
+def test_the_explorer_reads_its_first_parquet_file_itself_and_later_ones_in_a_child(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """``scwc FILE.parquet`` starts under the guard: the file on the command line is read without
+    a second interpreter (nothing to lose yet if it crashes); a file opened later in the session
+    (ctrl+o) is read in a child again, so a crash cannot end the session."""
+    path = tmp_path / "kent.parquet"
+    pl.DataFrame({"force": ["Kent"], "offences": [264]}).write_parquet(path)
+    children: list[object] = []
+    real_run = isolated.subprocess.run
+
+    def counted(*args: object, **kwargs: object) -> object:
+        children.append(args)
+        return real_run(*args, **kwargs)  # type: ignore[call-overload]
+
+    monkeypatch.setattr(isolated.subprocess, "run", counted)
+    monkeypatch.setattr(isolated, "_crash_guard", [])
+    announced = tmp_path / "announced"
+    with announced.open("wb") as pipe:
+        announce_reads_to(pipe.fileno(), first_only=True)
+        assert int(open_dataset(path).cube["offences"].sum()) == 264
+        assert children == []
+        assert int(open_dataset(path).cube["offences"].sum()) == 264
+        assert len(children) == 1
+    assert announced.read_text() == f"{path}\n\n"  # an empty line: done reading
+
+
+def test_the_explorer_starts_guarded_only_on_a_parquet_file(tmp_path: Path) -> None:
+    path = tmp_path / "kent.parquet"
+    path.write_bytes(b"")
+    assert explorer_reads_parquet([str(path), "--jurisdiction", "ew"], {})
+    assert not explorer_reads_parquet([str(tmp_path / "kent.csv")], {})
+    assert not explorer_reads_parquet([], {})
+    served = {"TEXTUAL_DRIVER": "textual.drivers.web_driver:WebDriver"}
+    assert not explorer_reads_parquet([str(path)], served)  # textual-serve manages the process
+
+
+def test_the_launcher_knows_the_loaders_parquet_extensions() -> None:
+    from tui.data.loading.read import FORMATS
+
+    assert set(PARQUET_SUFFIXES) == {s for s, kind in FORMATS.items() if kind == "parquet"}
+
+
+def test_a_parquet_file_that_crashes_polars_stops_the_explorer_in_one_line() -> None:
+    result = scwc(str(FIXTURES / "aborts_polars.parquet"))
+    assert result.returncode == 2
+    assert result.stderr == (
+        "scwc: aborts_polars.parquet: the file is damaged (reading it crashed the Parquet reader)\n"
+    )

@@ -16,7 +16,7 @@ import aiohttp
 import pytest
 
 from tests.browser import Browser, chromium_path
-from tests.served import Server, Visitor, handshake_status, serving
+from tests.served import Server, Visitor, handshake_status, serving, stop
 from tui.data.format import count
 from tui.serve import (
     Access,
@@ -232,9 +232,16 @@ def test_next_visitor_is_turned_away_and_a_closed_socket_ends_its_app(tmp_path: 
             await asyncio.sleep(0.1)
         assert idle.closed, "the idle session was not ended"
         await idle.close()
+        last = Visitor(server)  # left open while the server stops
+        await last.connect()
+        await last.wait_for("1,335")
+        assert len(server.app_processes()) == 1
+        stop(server.process)
+        await last.close()
 
     with serving(str(data), "--max-sessions", "1", "--idle-timeout", "0.1") as server:
         asyncio.run(visit(server))
+    assert server.app_processes() == [], "app processes outlived the server"
 
 
 def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
@@ -267,7 +274,7 @@ def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
         # e: type the victim's absolute path as the name
         mark = len(visitor.text)
         await visitor.press("e")
-        await visitor.wait_for("Export", since=mark)
+        await visitor.wait_for("Export the current selection", since=mark)
         await visitor.press("ctrl+u", str(victim), "enter")
         archive, name = await visitor.download()
         assert name == "victim.zip"

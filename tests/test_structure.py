@@ -59,3 +59,78 @@ def test_starting_the_explorer_imports_nothing_only_a_key_needs() -> None:
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True
     ).stdout.split()
     assert loaded == []
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SOURCE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def import_graph() -> dict[str, set[str]]:
+    """Module -> the ``tui`` modules it imports anywhere in it (top level, in functions, for type
+    checking); ``from tui.data import reconcile`` counts as importing ``tui.data.reconcile``."""
+    modules = {_module_name(p): p for p in SOURCE.rglob("*.py")}
+    graph: dict[str, set[str]] = {}
+    for name, path in modules.items():
+        imported: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Import):
+                imported |= {alias.name for alias in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+                imported |= {f"{node.module}.{alias.name}" for alias in node.names}
+        graph[name] = {m for m in imported if m in modules and m != name}
+    return graph
+
+
+def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    """One import cycle (as a path that ends where it starts), or ``None``."""
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(module: str) -> list[str] | None:
+        if module in visiting:
+            return [*visiting[visiting.index(module) :], module]
+        if module in done:
+            return None
+        visiting.append(module)
+        for imported in sorted(graph[module]):
+            if cycle := visit(imported):
+                return cycle
+        visiting.pop()
+        done.add(module)
+        return None
+
+    return next((c for m in sorted(graph) if (c := visit(m))), None)
+
+
+def test_find_cycle_finds_one() -> None:
+    assert find_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
+    assert find_cycle({"a": {"b"}, "b": set()}) is None
+
+
+def test_no_module_imports_itself_through_others() -> None:
+    """Dependencies point one way: the engine (``tui.data.query``) below the features built on it
+    (funnel, force map, provenance, reconciliation), which register what they add."""
+    cycle = find_cycle(import_graph())
+    assert cycle is None, " → ".join(cycle or [])
+
+
+def test_the_engine_imports_only_the_layers_below_it() -> None:
+    engine = import_graph()["tui.data.query"]
+    assert engine <= {
+        "tui.data",
+        "tui.data.charts",
+        "tui.data.dataset",
+        "tui.data.ranges",  # the builder's table of ranges, read beside the dataset like it
+        "tui.data.registry",
+        "tui.data.schema",
+        "tui.data.selection",
+        "tui.data.stats",
+    }
+
+
+@pytest.mark.parametrize("starter", ["app.py", "cli.py"])
+def test_what_starts_scwc_registers_every_feature(starter: str) -> None:
+    """The engine shows a feature's chart kind or marks only once it is registered."""
+    assert "tui.data.features" in import_graph()[f"tui.{Path(starter).stem}"]

@@ -6,7 +6,9 @@ computes everything from ``(dataset, selection)`` with the query engine; widgets
 
 from __future__ import annotations
 
+import asyncio
 import gc
+import threading
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -24,6 +26,7 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
+from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import (
     fit_parts,
@@ -53,6 +56,7 @@ from tui.data.query import (
     summary,
     with_jurisdiction,
 )
+from tui.data.registry import without_marks
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
@@ -86,11 +90,13 @@ if TYPE_CHECKING:
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
 """Columns the header keeps on each side of its centred title (icon, clock)."""
-NOTE_LINES, NOTE_LINES_NARROW = 4, 2
+NOTE_LINES, NOTE_LINES_NARROW = 5, 2
 """Lines the note under the table may take (below 110 columns the chart needs the room)."""
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
+FIRST_SCREEN_POLL = 0.05
+"""Seconds between the first results' worker's looks at whether the first screen is shown."""
 THEMES = ("textual-dark", "textual-light")
 
 
@@ -137,6 +143,11 @@ class ExplorerApp(App[None]):
         self.results: Results | None = None
         self.note_parts: list[str | None] = []
         self._pending_cursor = 0
+        self._shown: Results | None = None
+        """The results on screen: :attr:`results`, or the first screen's, shown before its marks."""
+        self._first_screen = threading.Event()
+        self._first_screen_scheduled = False
+        self._secondary: asyncio.Future[None] | None = None
         self._loading_timer: Timer | None = None
         self.rows_offset = 0
         self._rows_cursor = 0
@@ -182,7 +193,6 @@ class ExplorerApp(App[None]):
         yield Header()
         yield FilterChips(id="chips")
         yield Breadcrumb(id="breadcrumb")
-        yield self._filter_panel(self.dataset)
         with ContentSwitcher(initial="body", id="views"):
             with Vertical(id="body"):
                 with Vertical(id="summary-pane"):
@@ -191,7 +201,7 @@ class ExplorerApp(App[None]):
                 yield Chart(id="chart")
             yield RowsView(id="rows")
         yield StatusBar(id="status")
-        yield Footer()
+        # the filter panel and the footer are mounted once the first screen is shown
 
     @staticmethod
     def _filter_panel(dataset: Dataset) -> FilterPanel:
@@ -232,7 +242,7 @@ class ExplorerApp(App[None]):
         parts = [p for p in self.note_parts if p]
         note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
 
-    def on_screen_shown(self) -> list[str]:
+    def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
@@ -261,6 +271,19 @@ class ExplorerApp(App[None]):
     ) -> None:
         worker = get_current_worker()
         try:
+            early = not (self._first_screen.is_set() or selection.published_only)
+            # (a published-only view needs the marks to know what to blank: it waits for them)
+            unmarked = without_marks(self.dataset) if early else None
+            if unmarked is not None:
+                # the first screen does not wait for the marks (building the ledger of published
+                # figures is a sixth of start-up): the table at once, its marks once it is shown
+                early = results(unmarked, selection, chart_kind, dimension)
+                if worker.is_cancelled:
+                    return
+                self.call_from_thread(self._show_results, early, None, False)
+                while not self._first_screen.wait(FIRST_SCREEN_POLL):
+                    if worker.is_cancelled:  # another selection, or the app is closing
+                        return
             computed = results(self.dataset, selection, chart_kind, dimension)
             rows = None
             if rows_offset is not None:
@@ -284,7 +307,7 @@ class ExplorerApp(App[None]):
 
     def _report_failure(self, message: str) -> None:
         self._stop_loading()
-        self._first_screen_shown()
+        self._after_first_screen()
         self.notify(message, title="Cannot show this selection", severity="error")
 
     def _stop_loading(self) -> None:
@@ -293,40 +316,40 @@ class ExplorerApp(App[None]):
             self._loading_timer = None
         self.query_one(SummaryTable).loading = False
 
-    def _show_results(self, computed: Results, rows: tuple[int, pl.DataFrame] | None) -> None:
+    def _show_results(
+        self, computed: Results, rows: tuple[int, pl.DataFrame] | None, final: bool = True
+    ) -> None:
+        """Show ``computed``; not ``final``: the first screen, before its marks are known."""
         if computed.selection != self.selection:
             return
         self._stop_loading()
-        if self.results is None:
-            self.call_after_refresh(self._first_screen_shown)
-        if self.results is None and not self.dataset.rows.in_memory:
+        self._after_first_screen()
+        if final and self.results is None and not self.dataset.rows.in_memory:
             self._keep_rows_in_memory()
-        self.results = computed
+        self._shown = computed
+        if final:
+            self.results = computed
         selection = computed.selection
         table = self.query_one(SummaryTable)
         table.show(
             computed.summary, selection.sort_column, selection.descending, self._pending_cursor
         )
-        self._pending_cursor = 0
+        if final:
+            self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
-        self.note_parts = [  # what the marks mean first: the rest of the line may not fit
+        self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
             legend,
             *modelled_notes(computed.summary, selection.sort_column),
             notes(computed.summary, selection.sort_column, modelled=False),
-            counting(self.dataset, selection),
             caveat and SHORT_CAVEAT,
+            counting(self.dataset, selection),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
-        self.query_one(FilterPanel).show(
-            selection,
-            computed.counts_dimension,
-            self.dataset.members(computed.counts_dimension),
-            computed.counts,
-        )
+        self._show_filter_counts(computed)
         status = self.query_one(StatusBar)
         status.show_member(table.current_member)
         status.show(
@@ -344,12 +367,47 @@ class ExplorerApp(App[None]):
             self.query_one(RowsView).show(page, offset, computed.rows, self._rows_cursor)
             self._rows_cursor = 0
 
-    def _first_screen_shown(self) -> None:
-        """After the first screen: the collector back on (``scwc`` starts with it off, see
-        :mod:`tui.launch`), and what start-up made (modules, widgets, the dataset), which lives
-        as long as the app, kept out of its full passes, which paused a key press for up to 85 ms."""
+    def _show_filter_counts(self, computed: Results) -> None:
+        for panel in self.query(FilterPanel):  # none before the first screen is shown
+            if not panel.is_mounted:  # still composing: shown the results once mounted
+                continue
+            panel.show(
+                computed.selection,
+                computed.counts_dimension,
+                self.dataset.members(computed.counts_dimension),
+                computed.counts,
+            )
+
+    # ---- start-up: the table first ------------------------------------------------------
+    def _after_first_screen(self) -> None:
+        """Once the first screen is painted, do what it could do without (once)."""
+        if not self._first_screen_scheduled:
+            self._first_screen_scheduled = True
+            self.call_after_refresh(self._first_screen_shown)
+
+    async def _first_screen_shown(self) -> None:
+        """After the first screen: the widgets it did without; the collector back on (``scwc``
+        starts with it off, see :mod:`tui.launch`), with what start-up made (modules, widgets,
+        the dataset), which lives as long as the app, kept out of its full passes, which paused a
+        key press for up to 85 ms; then the first results' worker may go on to the marks."""
+        await self._mount_secondary()
         gc.freeze()
         gc.enable()
+        self._first_screen.set()
+
+    def _mount_secondary(self) -> asyncio.Future[None]:
+        """Mount (once) what the first screen does without: the filter panel, hidden until ``f``,
+        and the footer. Await the result before using them."""
+        if self._secondary is None:
+            self._secondary = asyncio.ensure_future(self._mount_secondary_widgets())
+        return self._secondary
+
+    async def _mount_secondary_widgets(self) -> None:
+        main = self.query_one("#views").screen  # not a dialog opened meanwhile
+        await main.mount(self._filter_panel(self.dataset), before="#views")
+        await main.mount(Footer())
+        if self._shown is not None:
+            self._show_filter_counts(self._shown)
 
     def _describe_highlighted_row(self) -> None:
         """The status line names the highlighted row in full and where its number comes from."""
@@ -451,8 +509,9 @@ class ExplorerApp(App[None]):
         if kept:
             self.notify(f"Offence code filter kept ({', '.join(kept)}): pick another in filters")
 
-    def action_toggle_filters(self) -> None:
+    async def action_toggle_filters(self) -> None:
         """Show or hide the filter panel (focus moves into it when shown)."""
+        await self._mount_secondary()
         self.show_filters(not self.query_one(FilterPanel).has_class("visible"))
 
     def show_filters(self, visible: bool) -> None:
@@ -591,6 +650,7 @@ class ExplorerApp(App[None]):
         self.results = None
         self.filter_dimension = dataset.dimensions[0]
         self.sub_title = dataset.name
+        await self._mount_secondary()
         await self.query_one(FilterPanel).remove()
         await self.mount(self._filter_panel(dataset), before="#views")
         self.selection = initial_selection(dataset)
@@ -635,7 +695,7 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.on_screen_shown()))
+        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

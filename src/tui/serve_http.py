@@ -33,6 +33,8 @@ MAX_COLUMNS = 400
 MAX_LINES = 200
 """The largest terminal a visitor may ask for (a huge one would take the app's memory)."""
 MAX_MESSAGE_BYTES = 64 * 1024
+POLL_SECONDS = 1.0
+"""How often a quiet session checks whether it is idle or its app process has ended."""
 STOP_GRACE = 1.0
 """Seconds an app process has to end on SIGTERM before it is killed."""
 CLOSED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
@@ -101,8 +103,18 @@ class VisitorApp(AppService):
             except TimeoutError:
                 _signal_group(process.pid, signal.SIGKILL)
                 await process.wait()
-        _signal_group(process.pid if process else 0, signal.SIGKILL)  # children left behind
+        self.kill()  # children left behind
         await task
+
+    @property
+    def ended(self) -> bool:
+        """Whether the app process has exited (crashed, or quit)."""
+        return self._process is not None and self._process.returncode is not None
+
+    def kill(self) -> None:
+        """End the app process and everything it started, now (SIGKILL to its group)."""
+        if self._process is not None:
+            _signal_group(self._process.pid, signal.SIGKILL)
 
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
@@ -122,12 +134,18 @@ class ExplorerServer(Server):
         self.access = Access(options)
         self.environment = Served(options.data_dir).environment()
         self.sessions = 0
+        self.visitors: set[VisitorApp] = set()
 
     def initialize_logging(self) -> None:
         logging.basicConfig(level="WARNING", format="scwc serve: %(message)s")
 
     async def on_startup(self, app: web.Application) -> None:
         """Quiet start: the banner was printed by ``scwc serve``."""
+
+    async def on_shutdown(self, app: web.Application) -> None:
+        """On the way out (Ctrl+C, SIGTERM), end every visitor's app process group at once."""
+        for visitor in list(self.visitors):
+            visitor.kill()
 
     def serve(self, debug: bool = False) -> None:
         """Listen until Ctrl+C or SIGTERM (every app process is ended on the way out)."""
@@ -144,6 +162,7 @@ class ExplorerServer(Server):
             loop=loop,
             print=lambda *args: None,
             access_log=None,
+            shutdown_timeout=2,
         )
 
     async def _make_app(self) -> web.Application:
@@ -220,6 +239,7 @@ class ExplorerServer(Server):
                 close=websocket.close,
                 download_manager=self.download_manager,
             )
+            self.visitors.add(visitor)
             await visitor.start(width, height)
             await self._process_messages(websocket, visitor)
         except asyncio.CancelledError:
@@ -230,6 +250,7 @@ class ExplorerServer(Server):
             self.sessions -= 1
             if visitor is not None:
                 await visitor.stop()
+                self.visitors.discard(visitor)
         return websocket
 
     async def _process_messages(  # type: ignore[override]
@@ -239,11 +260,14 @@ class ExplorerServer(Server):
         last = time.monotonic()
         idle = self.options.idle_timeout
         while not websocket.closed:
+            left = last + idle - time.monotonic()
             try:
-                message = await websocket.receive(timeout=max(0.05, last + idle - time.monotonic()))
+                message = await websocket.receive(timeout=max(0.05, min(left, POLL_SECONDS)))
             except TimeoutError:
-                await websocket.close(message=b"idle")
-                return
+                if left <= POLL_SECONDS or app_service.ended:  # idle, or the app is gone
+                    await websocket.close(message=b"idle" if left <= POLL_SECONDS else b"ended")
+                    return
+                continue
             if message.type in CLOSED:
                 return
             if message.type != WSMsgType.TEXT:

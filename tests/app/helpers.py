@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+
+import polars as pl
 from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ExplorerApp
 from tui.data import format as fmt
+from tui.data.load import repo_data_dir
 from tui.data.query import Summary, summary
 from tui.data.schema import PROVENANCE
 from tui.screenshots import settle
@@ -91,3 +95,19 @@ def cell_for(app: ExplorerApp, member: str, column: str) -> str:
         if str(getattr(cells[0], "plain", cells[0])) == member:
             return str(getattr(cells[index], "plain", cells[index]))
     raise LookupError(member)
+
+
+def reproduces_every_target(line: str) -> bool:
+    """Whether a reconciliation line says every target figure (more than the first 322) is
+    reproduced with no mismatch: ``N of N target figures reproduced; ...; 0 mismatches``."""
+    found = re.match(r"(\d+) of (\d+) target figures reproduced;.*; 0 mismatches", line)
+    return bool(found) and found[1] == found[2] and int(found[1]) > 322
+
+
+def published_figure_count() -> int:
+    """How many published figures the dataset's folder holds (every one is listed)."""
+    folder = repo_data_dir()
+    return sum(
+        len(pl.read_csv(folder / name, infer_schema_length=0))
+        for name in ("real_figures.csv", "published_figures.csv", "more_figures.csv")
+    )

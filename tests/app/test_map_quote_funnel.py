@@ -117,6 +117,8 @@ async def test_changes_within_chance_are_marked(app) -> None:
             if s is False
         ]
         assert chance, "the test needs a force whose change may be chance"
+        app.sort_by("change")  # brings the change column into view
+        await settle(pilot)
         rows = {r[0]: r for r in table_rows(app)}
         marked = [f for f in chance if f in rows and any(c.startswith("~") for c in rows[f])]
         assert marked

@@ -24,6 +24,7 @@ from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
 from tui.data.load import load_dataset
 from tui.data.provenance import MODELLED
+from tui.data.query import initial_selection
 from tui.data.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart
@@ -62,7 +63,7 @@ async def test_each_row_shows_its_range_and_the_status_line_the_highlighted_one(
         expected = f"{low:,}–{high:,}"
         assert cell_for(app, first, "range") == ("≤" if kind == "bound" else "") + expected
         assert expected in text_of(app, "#status")
-        assert "Range = what published figures allow (≤ bound)" in text_of(app, "#note")
+        assert "Range: what published figures allow (≤ bound)" in text_of(app, "#note")
         table = app.query_one(SummaryTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
 
@@ -78,7 +79,7 @@ async def test_a_change_between_modelled_counts_is_marked_not_tested(ranged) -> 
         await settle(pilot)
         change = cell_for(app, force, "change")
         assert change.startswith("○") and "~" not in change
-        assert "○ change untested" in text_of(app, "#note")
+        assert "○ change: not tested" in text_of(app, "#note")
 
 
 async def test_a_ranking_by_rate_with_modelled_rows_says_so(ranged) -> None:
@@ -205,3 +206,18 @@ async def test_a_users_file_with_a_provenance_column_gets_its_marks_and_no_range
         await press(pilot, "P")
         assert next(r for r in table_rows(app) if r[0] == "Essex")[1] == "–"
         assert next(r for r in table_rows(app) if r[0] == "Kent")[1] == "264"
+
+
+async def test_starting_on_a_saved_published_only_view_blanks_from_the_first_screen(
+    ranged,
+) -> None:
+    """The first screen is drawn before the marks are read, except for a published-only view,
+    which cannot know what to blank without them (it said the data has no marks)."""
+    selection = initial_selection(ranged).grouped_by("force").with_published_only(True)
+    app = ExplorerApp(ranged, selection)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        force = _modelled_members(app)[0]
+        assert next(r for r in table_rows(app) if r[0] == force)[1] == "–"
+        assert "PUBLISHED ONLY" in text_of(app, "#status")

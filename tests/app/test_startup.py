@@ -3,9 +3,18 @@
 from __future__ import annotations
 
 import gc
+import threading
 
-from tests.app.helpers import SIZE, settle
+import pytest
+
+from tests.app.helpers import SIZE, markers, row_for, settle, text_of
 from tui.app import ExplorerApp
+from tui.data import provenance
+from tui.data.load import load_dataset
+from tui.data.schema import PROVENANCE
+from tui.widgets.filter_panel import FilterPanel
+from tui.widgets.footer import Footer
+from tui.widgets.summary_table import SummaryTable
 
 
 async def test_the_collector_the_launcher_pauses_runs_again_once_the_table_is_shown(
@@ -23,3 +32,32 @@ async def test_the_collector_the_launcher_pauses_runs_again_once_the_table_is_sh
             assert gc.get_freeze_count() > 0
     finally:
         gc.enable()
+
+
+async def test_the_table_is_shown_before_the_ledger_of_published_figures_is_built(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The marks (● ◐ ○) need the ledger of published figures, a sixth of start-up: the numbers
+    come first, the marks as soon as it is built."""
+    building = threading.Event()
+    build = provenance.Ledger.__init__
+
+    def slow_build(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+        building.wait(timeout=10)
+        build(self, *args, **kwargs)
+
+    monkeypatch.setattr(provenance.Ledger, "__init__", slow_build)
+    app = ExplorerApp(load_dataset())  # a dataset of its own: its ledger is not built yet
+    async with app.run_test(size=SIZE) as pilot:
+        table = app.query_one(SummaryTable)
+        for _ in range(200):
+            await pilot.pause()
+            if table.row_count and app.query(Footer):
+                break
+        assert row_for(app, "Total")[1] == "41,986"
+        assert PROVENANCE not in table.columns
+        assert app.query(FilterPanel)
+        building.set()
+        await settle(pilot)
+        assert markers(app)[-1] == "○" and row_for(app, "Total")[1] == "41,986"
+        assert "○ modelled" in text_of(app, "#status")

@@ -171,7 +171,7 @@ def test_cli_summary_prints_the_range_and_the_published_only_view(ranged_path, c
     out = capsys.readouterr().out
     line = next(line for line in out.splitlines() if line.startswith(force))
     assert "○" in line and "–" in line.split("○")[1]
-    assert "Range = what published figures allow (≤ bound)" in out
+    assert "Range: what published figures allow (≤ bound)" in out
     assert (
         main(
             [

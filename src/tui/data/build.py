@@ -1,17 +1,24 @@
 """Deterministic builder of the embedded dataset (``python -m tui.data.build``).
 
-Four visible steps, each testable alone:
+Visible steps, each testable alone:
 
 1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv``,
-   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target, superseded, conflicting or context;
+   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target,
+   superseded, conflicting or context;
 2. **fit** (:func:`force_totals`, :func:`age_split`, :func:`sex_split`, :func:`platform_split`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
-3. **provenance**: the published and derived figures the dataset reproduces are recorded in the
+3. **sanity** (:mod:`tui.data.sanity`): the fitted table must keep invariants a sane model keeps
+   (instances per year and per offence, platform rises, no force-year far from its others);
+4. **ranges** (:mod:`tui.data.ranges`): the smallest and largest value every modelled number
+   could take under the published figures, in ``data/ranges.csv`` and beside each cell;
+5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
    metadata; everything else is modelled and says so (:mod:`tui.data.provenance`);
-4. **write**: the tidy table and its metadata, only after the reconciliation finds 0 mismatches.
+6. **write**: the tidy table, its ranges and its metadata, only after the reconciliation finds
+   0 mismatches and the sanity checks pass.
 
-Running it twice gives byte-identical files.
+Running it twice gives byte-identical files. ``--holdout`` first measures how far a modelled
+force-year is from a published one it did not see (:mod:`tui.data.holdout`).
 """
 
 from __future__ import annotations
@@ -34,6 +41,7 @@ from tui.data.sanity import INSTANCES_PER_OFFENCE, problems
 from tui.data.schema import NOT_RECORDED, NOT_SPLIT, PLATFORM_OWNERS, PLATFORMS
 from tui.data.targets import (
     EW,
+    MISSING_FORCE_YEARS,
     NI,
     NI_FORCE,
     OFFENCES,
@@ -44,10 +52,6 @@ from tui.data.targets import (
     Figure,
     read_targets,
 )
-
-MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
-"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
-row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
 CARRIED_FORWARD = {
     (SCOTLAND, "2024/25"): "2023/24",
@@ -114,6 +118,10 @@ ASSUMPTIONS = [
     "Platforms are counted in instances: one offence can involve several apps, and offences with "
     "no app recorded have instances under 'Not recorded'. Instances are never added to offences. "
     "Where a release counts offences with a platform identified, they are taken as instances.",
+    "Platform instances per offence stay within 0.3-3 in every force-year (the published national "
+    "counts give 0.26-0.66 instances with a known app per offence).",
+    "A count over part of the years it falls in (the first six months, 18 months) is used only as "
+    "a lower bound on those years' total, never as a year's figure.",
 ]
 
 
@@ -130,9 +138,10 @@ RANGES = {
         "every force-year), as a linear program with continuous counts, minimised and maximised "
         "with HiGHS (scipy), then rounded outward to whole numbers. The carried-forward totals "
         "(Scotland 2024/25, Northern Ireland 2023/24 and 2024/25) are not used: no source "
-        "publishes them. The instance ranges do not use the age and sex figures, which bound "
-        "the offence totals no further. A blank high would mean that no published figure "
-        "bounds the number from above."
+        "publishes them. Offence ranges use every offence figure (totals, age bands, sex); "
+        "instance ranges every platform figure and the offence totals' figures (the age and "
+        "sex figures bound the totals no further). A blank high would mean that no published "
+        "figure bounds the number from above (none is blank today)."
     ),
     "ranges_csv": (
         "data/ranges.csv: one row per force-year and per region, nation and jurisdiction total "
@@ -268,7 +277,12 @@ def _jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
     for figure in grid.targets_of("offences", None):
         spec = figure.spec
         assert spec is not None
-        if spec.forces is None and len(spec.years) == 1 and figure.unit == "count":
+        if (
+            spec.forces is None
+            and len(spec.years) == 1
+            and figure.unit == "count"
+            and not figure.partial
+        ):
             if len(spec.jurisdictions) == 3:
                 uk[spec.years[0]] = int(figure.value)
             elif spec.jurisdictions[0] != EW:
@@ -295,7 +309,7 @@ def published_counts(grid: Grid) -> dict[Cell, float]:
     published: dict[Cell, float] = {}
     for figure in grid.targets_of("offences", None):
         cells = grid.covered(figure)
-        if len(cells) == 1 and figure.unit == "count":
+        if len(cells) == 1 and figure.unit == "count" and not figure.partial:
             published[cells[0]] = figure.value
     return published
 
@@ -362,7 +376,7 @@ def _scale_by_groups(
         assert spec is not None
         cells = grid.covered(figure)
         forces = {c[0] for c in cells}
-        if spec.forces is None or len(forces) < 2 or figure.unit != "count":
+        if spec.forces is None or len(forces) < 2 or (figure.unit != "count" or figure.partial):
             continue
         known = sum(published.get(c, 0.0) for c in cells)
         free = [c for c in cells if c not in published]

@@ -2,9 +2,11 @@
 
 Each step is one small integer program (scipy's HiGHS solver, deterministic): integer counts that
 stay as close as possible to a documented seed (weighted absolute deviation, or a piecewise-linear
-squared deviation that shares a forced change out) while every target figure holds (counts exactly, lower bounds strictly, shares within their rounding). Run with
-``elastic=True``, a step instead reports which targets cannot hold together, which is how the
-conflicts listed in ``data/figure_rules.toml`` were found.
+squared deviation that shares a forced change out) while every target figure holds (counts
+exactly, lower bounds strictly, shares within their rounding). With ``box`` the continuous
+relaxation is solved first and the integers are searched near it. Run with ``elastic=True``, a
+step instead reports which targets cannot hold together, which is how the conflicts listed in
+``data/figure_rules.toml`` were found.
 """
 
 from __future__ import annotations
@@ -186,7 +188,8 @@ def add_figure(
     if strict:
         problem.constrain(terms, math.floor(low) + 1, np.inf, label)
     else:
-        problem.constrain(terms, math.ceil(low - 1e-9), math.floor(high + 1e-9), label)
+        top = high if math.isinf(high) else math.floor(high + 1e-9)  # "at least": no top
+        problem.constrain(terms, math.ceil(low - 1e-9), top, label)
 
 
 def _terms(variables: Iterable[int], coefficient: float) -> dict[int, float]:

@@ -57,8 +57,8 @@ BOUND_MARK = "≤"
 """Marks a range that is a bound: the exact range of the sum lies inside it."""
 UNTESTED = "○"
 """Marks a change that compares a modelled count: not tested, not a finding."""
-RANGE_LEGEND = f"Range = what published figures allow ({BOUND_MARK} bound)"
-UNTESTED_LEGEND = f"{UNTESTED} change untested"
+RANGE_LEGEND = f"Range: what published figures allow ({BOUND_MARK} bound)"
+UNTESTED_LEGEND = f"{UNTESTED} change: not tested"
 """Short: the line under the table has room for little, and its legend already says ○ is modelled."""
 PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
 
@@ -375,6 +375,8 @@ def fit_parts(parts: list[str], width: int, lines: int = 1, more: str = MORE) ->
     if width <= 0 or _wrapped_lines(words, width) <= lines:
         return SEPARATOR.join(parts)
     for kept in range(len(words) - 1, 0, -1):
+        if words[kept - 1].endswith(":"):  # never a label without what it labels
+            continue
         shown = " ".join(words[:kept]).rstrip(" ·,;:(") + f" {more}"
         if _wrapped_lines(shown.split(" "), width) <= lines:
             return shown

@@ -11,10 +11,12 @@ import math
 from dataclasses import dataclass
 
 from tui.data import stats
+from tui.data.charts import ChartData
 from tui.data.dataset import Dataset
 from tui.data.force_map import kept_forces, load_grid
 from tui.data.provenance import MODELLED
-from tui.data.query import GEOGRAPHY, ChartData, summary
+from tui.data.query import GEOGRAPHY, summary
+from tui.data.registry import register_chart_kind
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
 
@@ -199,3 +201,8 @@ def funnel_chart(dataset: Dataset, selection: Selection) -> ChartData | None:
         tuple((name, tuple(values)) for name, values in columns.items()),
         note=note,
     )
+
+
+register_chart_kind(
+    "funnel", funnel_chart, "A funnel plot needs forces with known populations: showing bars"
+)

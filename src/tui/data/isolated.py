@@ -19,23 +19,38 @@ from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
 from tui.data.load import FORMATS, load_dataset
+from tui.data.loading.paths import check_data_file
 
 EXIT_DATA_ERROR = 2
 _crash_guard: list[int] = []
 """The pipe to the crash guard watching this process, if any (see :func:`announce_reads_to`)."""
+_first_only: list[bool] = [False]
 
 
-def announce_reads_to(pipe: int) -> None:
+def announce_reads_to(pipe: int, first_only: bool = False) -> None:
     """This process runs under the launcher's crash guard: read every file here, first writing
-    its path to ``pipe`` so the guard can name the file if reading it crashes the process."""
+    its path to ``pipe`` so the guard can name the file if reading it crashes the process.
+
+    ``first_only`` (the explorer): only the first file; then an empty line is written (done
+    reading) and later files are read in a child process again, so a crash cannot end the
+    session."""
     _crash_guard[:] = [pipe]
+    _first_only[:] = [first_only]
 
 
 def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Dataset:
     """Load a dataset; Parquet files are read in a child process (see the module docstring)."""
+    if path is not None:
+        check_data_file(Path(path))
     if _crash_guard:
-        os.write(_crash_guard[0], f"{path or 'the embedded dataset'}\n".encode())
-        return load_dataset(path, sheet=sheet)
+        pipe = _crash_guard[0]
+        os.write(pipe, f"{path or 'the embedded dataset'}\n".encode())
+        try:
+            return load_dataset(path, sheet=sheet)
+        finally:
+            if _first_only[0]:
+                os.write(pipe, b"\n")
+                _crash_guard.clear()
     if (
         path is None
         or FORMATS.get(Path(path).suffix.lower()) != "parquet"

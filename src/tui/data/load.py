@@ -20,7 +20,7 @@ from tui.data.loading.cube import aggregate, as_enums, members_cube, parsers_for
 from tui.data.loading.geography import attach_geography, derive
 from tui.data.loading.layout import layout_of
 from tui.data.loading.names import force_names, note_spellings, spellings_of
-from tui.data.loading.paths import repo_data_dir
+from tui.data.loading.paths import check_data_file, repo_data_dir, shown_name
 from tui.data.loading.read import FORMATS, READ_ERRORS, Table, first_line, read
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.totals import cells_predicate, non_data_cells
@@ -29,6 +29,9 @@ from tui.data.ranges import bound_columns
 from tui.data.schema import FORCE, HOME_OFFICE_OFFENCE_CODE, NSPCC_DIMENSIONS, PLATFORM_OWNERS
 from tui.data.sidecar import embedded_metadata, find_metadata
 
+MAX_METADATA_BYTES = 1024 * 1024
+MAX_NAME_CHARS = 300
+"""A member (force, platform, year...) longer than this is not a name: the file is refused."""
 __all__ = ["FORMATS", "READ_ERRORS", "default_dataset_path", "load_dataset", "repo_data_dir"]
 
 
@@ -46,6 +49,7 @@ def load_dataset(
 ) -> Dataset:
     """Read a file into a dataset; ``None`` opens the embedded dataset; ``sheet`` picks a sheet."""
     path = Path(path) if path is not None else default_dataset_path()
+    check_data_file(path)  # before anything opens it: a FIFO named .parquet would block
     if metadata_path is None:
         metadata_path = find_metadata(path)
     metadata = _read_metadata(metadata_path) if metadata_path else embedded_metadata(path)
@@ -77,6 +81,7 @@ def _build(
         raw_cube = aggregate(layout, parsers, messy)
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
+    _refuse_long_names(path, raw_cube, dimensions)
     forces = force_names(forces_path) if FORCE in dimensions else None
     spellings = spellings_of(raw_cube, dimensions, forces, table.escaped)
     dropped = non_data_cells(raw_cube, layout, spellings, report)
@@ -139,8 +144,23 @@ def _note_offences(cube: pl.DataFrame, dimensions: list[str], report: LoadReport
         )
 
 
+def _refuse_long_names(path: Path, cube: pl.DataFrame, dimensions: list[str]) -> None:
+    """A cell of a dimension longer than :data:`MAX_NAME_CHARS` is no force, year or platform."""
+    for dimension in dimensions:
+        if cube.schema[dimension] not in (pl.String, pl.Categorical):
+            continue
+        longest = cube.select(pl.col(dimension).cast(pl.String).str.len_chars().max()).item()
+        if longest is not None and longest > MAX_NAME_CHARS:
+            raise DataError(
+                f"{shown_name(path)}: a {dimension} of {longest:,} characters is not a name "
+                f"(at most {MAX_NAME_CHARS})"
+            )
+
+
 def _read_metadata(path: Path) -> dict[str, Any]:
     try:
+        if path.stat().st_size > MAX_METADATA_BYTES:
+            raise DataError(f"{path.name}: metadata larger than 1 MB: not read")
         return tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as error:
         raise DataError(f"{path.name}: cannot read metadata: {first_line(error)}") from None

@@ -19,16 +19,26 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
-from tui.data.schema import FORCE, JURISDICTION, MEASURE, NOT_SPLIT, YEAR
+from tui.data.loading.paths import repo_data_dir
+from tui.data.published import figures
+from tui.data.registry import MARKED, register_marks
+from tui.data.schema import (
+    DERIVED,
+    FORCE,
+    JURISDICTION,
+    MEASURE,
+    MODELLED,
+    NOT_SPLIT,
+    PLACE,
+    PUBLISHED,
+    YEAR,
+)
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Filters
 from tui.data.targets import EW, NI, SCOTLAND, TARGET, Figure
 
-PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
 MARKERS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○"}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"
-PLACE = frozenset({JURISDICTION, "offence", "nation", "region", FORCE, YEAR})
-"""Dimensions that choose which force-years are counted; any other filter is a breakdown."""
 
 Cell = tuple[str, str, str]  # (jurisdiction, force, year)
 
@@ -133,6 +143,10 @@ class Ledger:
             return Provenance(DERIVED)
         return Provenance(MODELLED)
 
+    def modelled_rows(self) -> pl.Expr:
+        """Every underlying row is a cell of the modelled breakdown."""
+        return pl.lit(True)
+
     def of(self, filters: Filters, measure: str) -> Provenance:
         """The provenance of the measure summed over the selection ``filters`` keep."""
         chosen = dict(filters)
@@ -190,6 +204,10 @@ class ColumnLedger:
     def __init__(self, dataset: Dataset) -> None:
         self.cube = dataset.cube
 
+    def modelled_rows(self) -> pl.Expr:
+        """The rows whose own column says anything but published or derived."""
+        return ~pl.col(PROVENANCE_COLUMN).cast(pl.String).is_in([PUBLISHED, DERIVED])
+
     def of(self, filters: Filters, measure: str) -> Provenance:
         """The provenance of the measure summed over the rows ``filters`` keep."""
         kept = self.cube.filter(
@@ -221,12 +239,12 @@ def _cell(place: dict[str, str]) -> Cell:
 @lru_cache(maxsize=8)
 def ledger(dataset: Dataset) -> Ledger | None:
     """The ledger of a dataset built from the published figures (``None`` for other files)."""
-    if dataset.metadata.get("provenance") != "figures":
+    if dataset.metadata.get(MARKED) != "figures":
         return None
-    from tui.data.load import repo_data_dir
-    from tui.data.reconcile import figures
-
     folder = dataset.path.parent if dataset.path else repo_data_dir()
     if not (folder / "real_figures.csv").is_file():
         folder = repo_data_dir()
     return Ledger(dataset, figures(Path(folder)))
+
+
+register_marks(provenance_book)

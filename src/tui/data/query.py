@@ -11,15 +11,8 @@ from functools import lru_cache
 import polars as pl
 
 from tui.data import stats
+from tui.data.charts import ChartData
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.provenance import (
-    MODELLED,
-    PLACE,
-    ColumnLedger,
-    Ledger,
-    Provenance,
-    provenance_book,
-)
 from tui.data.ranges import (
     BOUND,
     EXACT,
@@ -30,20 +23,22 @@ from tui.data.ranges import (
     bound_names,
     range_book,
 )
+from tui.data.registry import MARKED, Mark, Marks, chart_kind, marks_of
 from tui.data.schema import (
     FORCE,
     HOME_OFFICE_CAVEAT,
     HOME_OFFICE_OFFENCE_CODE,
     JURISDICTION,
     JURISDICTION_KEYS,
+    MODELLED,
     NOT_RECORDED,
     NOT_SPLIT,
     OFFENCE,
+    PLACE,
     YEAR,
     drill_order,
     label,
 )
-from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -101,13 +96,10 @@ def published_rows(dataset: Dataset, selection: Selection, rows: pl.DataFrame) -
     """Rows as the selection shows them: in the published-only view a modelled row's counts are
     blanked (every row of the embedded dataset is a cell of the modelled breakdown; a file's own
     ``provenance`` column says it per row)."""
-    book = provenance_book(dataset) if selection.published_only else None
+    book = marks_of(dataset) if selection.published_only else None
     if book is None:
         return rows
-    if isinstance(book, ColumnLedger):
-        modelled = ~pl.col(PROVENANCE_COLUMN).cast(pl.String).is_in(["published", "derived"])
-    else:
-        modelled = pl.lit(True)
+    modelled = book.modelled_rows()
     measures = [m for m in dataset.measures if m in rows.columns]
     return rows.with_columns(
         pl.when(modelled).then(None).otherwise(pl.col(m)).alias(m) for m in measures
@@ -137,7 +129,7 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
             raise DataError(f"{dimension} has no member '{unknown[0]}'")
-    if selection.published_only and provenance_book(dataset) is None:
+    if selection.published_only and marks_of(dataset) is None:
         raise DataError(
             f"published only: {dataset.name} does not say which of its numbers are modelled"
         )
@@ -160,17 +152,17 @@ class Summary:
     has_not_recorded: bool
     no_data: frozenset[str] = frozenset()
     """Members with no value in one of the years ``change`` compares (shown as *no data*)."""
-    provenance: dict[str, Provenance] | None = None
+    provenance: dict[str, Mark] | None = None
     """Per member, where its count comes from (published, derived, modelled); ``None`` for a
     dataset without published figures behind it."""
-    total_provenance: Provenance | None = None
+    total_provenance: Mark | None = None
     untested_changes: frozenset[str] = frozenset()
     """Members whose change compares a modelled count: no significance test (shown ○)."""
     total_change_untested: bool = False
     published_only: bool = False
     """Whether every modelled number is blanked (the published-only view)."""
 
-    def provenance_of(self, member: str | None) -> Provenance | None:
+    def provenance_of(self, member: str | None) -> Mark | None:
         """The provenance of a member's count (``None``: the total row)."""
         if self.provenance is None:
             return None
@@ -485,7 +477,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if victims:  # the population is not split by age or sex
             rate_label += " (residents of all ages and sexes, not only children in the group)"
-    book = provenance_book(dataset)
+    book = marks_of(dataset)
     provenance = total_provenance = None
     untested: frozenset[str] = frozenset()
     total_untested = False
@@ -505,7 +497,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if total_untested:
             totals[CHANGE_SIGNIFICANT] = None
-        if isinstance(book, Ledger):  # ranges come with the published figures' dataset only
+        if dataset.metadata.get(MARKED) == "figures":  # ranges come with that dataset only
             frame, totals = _with_ranges(
                 dataset, selection, frame, totals, provenance, total_provenance
             )
@@ -530,7 +522,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
 
 
 def _untested_changes(
-    dataset: Dataset, selection: Selection, members: list[str], book: Ledger | ColumnLedger
+    dataset: Dataset, selection: Selection, members: list[str], book: Marks
 ) -> tuple[frozenset[str], bool]:
     """The members (and whether the total) whose change compares a modelled count: a model's
     guess is no measurement, so such a change gets no significance test."""
@@ -605,8 +597,8 @@ def _with_ranges(
     selection: Selection,
     frame: pl.DataFrame,
     totals: dict[str, float | int | bool | str | None],
-    provenance: dict[str, Provenance],
-    total_provenance: Provenance,
+    provenance: dict[str, Mark],
+    total_provenance: Mark,
 ) -> tuple[pl.DataFrame, dict]:
     """Every row's range: a published or derived count is fixed (low = high = value); a modelled
     one gets what the published figures allow (:func:`_modelled_ranges`), or none."""
@@ -649,8 +641,8 @@ def _with_ranges(
 def _published_only(
     frame: pl.DataFrame,
     totals: dict,
-    provenance: dict[str, Provenance],
-    total_provenance: Provenance,
+    provenance: dict[str, Mark],
+    total_provenance: Mark,
     untested: frozenset[str],
     total_untested: bool,
 ) -> tuple[pl.DataFrame, dict]:
@@ -735,21 +727,10 @@ def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -
     return published_rows(dataset, selection, page)
 
 
-@dataclass(frozen=True)
-class ChartData:
-    """What a chart draws: categories in the table's order and one or more named series."""
-
-    kind: str
-    title: str
-    categories: tuple[str, ...]
-    series: tuple[tuple[str, tuple[float, ...]], ...]
-    not_shown: int = 0
-    """Table rows (or lines) left out of this data; the widget adds those it has no room for."""
-    note: str = ""
-    """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
-
-
 CHART_KINDS = ("bar", "line", "stacked", "funnel")
+"""The kinds ``k`` cycles through; those after ``stacked`` are registered by the features that
+draw them (:mod:`tui.data.registry`)."""
+REGISTERED_KINDS = CHART_KINDS[CHART_KINDS.index("stacked") + 1 :]
 STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
 CHART_ROWS = 100
 """Bars prepared at most: more than any screen can show one per line."""
@@ -773,8 +754,8 @@ def _kept_members(dataset: Dataset, selection: Selection, dimension: str) -> lis
 
 @lru_cache(maxsize=CACHE_SIZE)
 def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
-    """Bars by group, a line over years, bars stacked by age band or platform, or a funnel plot
-    of force rates (:mod:`tui.data.funnel`).
+    """Bars by group, a line over years, bars stacked by age band or platform, or a kind a
+    feature registered (the funnel plot of force rates, :mod:`tui.data.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
     selection falls back to bars and says why in :attr:`ChartData.note`.
@@ -826,13 +807,12 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
             title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
             return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
         note = "Nothing to stack by (no age band or platform with two members): showing bars"
-    elif kind == "funnel":
-        from tui.data.funnel import funnel_chart  # funnel builds on this module's summary
-
-        funnel = funnel_chart(dataset, selection)
-        if funnel is not None:
-            return funnel
-        note = "A funnel plot needs forces with known populations: showing bars"
+    elif kind in REGISTERED_KINDS:  # the funnel plot
+        registered = chart_kind(kind)
+        drawn = registered.build(dataset, selection)
+        if drawn is not None:
+            return drawn
+        note = registered.unavailable
     values = tuple(float(v) for v in measured.head(CHART_ROWS))
     return ChartData(
         "bar",

@@ -6,17 +6,16 @@ disagree about what was published. A *mismatch* is a target figure the dataset d
 
 from __future__ import annotations
 
-import csv
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from pathlib import Path
 
 from tui.data.dataset import Dataset
+from tui.data.published import figures
 from tui.data.query import SHARE_RECORDED, summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
-from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure, read_targets
+from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure
 
 
 @dataclass(frozen=True)
@@ -77,21 +76,6 @@ class Check:
             "source_url": f.source_url,
             "source_date": f.published,
         }
-
-
-def forces_by_region(forces_csv: Path) -> dict[str, list[str]]:
-    """Region -> forces of the reference list."""
-    regions: dict[str, list[str]] = {}
-    with forces_csv.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            regions.setdefault(row["region"], []).append(row["force"])
-    return regions
-
-
-@lru_cache(maxsize=4)
-def figures(data_dir: Path) -> tuple[Figure, ...]:
-    """The classified published figures of a data folder (read once)."""
-    return tuple(read_targets(data_dir, forces_by_region(data_dir / "forces.csv")))
 
 
 def _selection(figure: Figure, years: tuple[str, ...] | None = None) -> Selection:

@@ -29,6 +29,10 @@ MEASURE = "offences"
 INSTANCES = "instances"
 YEAR = "year"
 FORCE = "force"
+PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
+"""Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.provenance`)."""
+PLACE = frozenset({JURISDICTION, "offence", "nation", "region", FORCE, YEAR})
+"""Dimensions that choose which force-years are counted; any other filter is a breakdown."""
 
 AGE_BANDS = ("0-11", "Under 13", "12-15", "13-15", NOT_RECORDED, NOT_SPLIT)
 SEXES = ("Girls", "Boys", NOT_RECORDED, NOT_SPLIT)

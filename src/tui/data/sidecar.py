@@ -21,8 +21,11 @@ def sidecar_path(path: Path) -> Path:
 def find_metadata(path: Path) -> Path | None:
     """The metadata file beside ``path``: ``NAME.EXT.toml`` first, then ``NAME.toml``."""
     for candidate in (sidecar_path(path), path.with_suffix(".toml")):
-        if candidate.is_file():
-            return candidate
+        try:
+            if candidate.is_file():
+                return candidate
+        except OSError:  # e.g. the data file's name is too long to add .toml to
+            continue
     return None
 
 

@@ -9,10 +9,16 @@ figure one status:
   shares within rounding);
 * ``superseded``: the same scope, year and measure has a later or fuller publication;
 * ``conflicting``: cannot hold together with the targets (the reason names which);
-* ``context``: outside the dataset (another measure, a broader count, a partial period, a year
-  before 2017/18).
+* ``context``: outside the dataset (another measure, a broader count, a share or breakdown over a
+  partial period, a year before 2017/18).
 
-The rules are in code below; the exceptions, each with its reason, in ``data/figure_rules.toml``.
+A count over part of the financial years it falls in (the first six months, 18 months) is never a
+year's figure: it is a target only as a lower bound on their whole-year total.
+
+The rules are in code below (a later publication supersedes; a part-period count is a lower
+bound; a total that its published force-years already add up to, with force-years left over,
+would zero them and is conflicting); the exceptions, each with its reason, in
+``data/figure_rules.toml``.
 The reconciliation (``scwc sources``) and provenance read this same table, so they can never
 disagree with the builder about what was published.
 """
@@ -38,6 +44,10 @@ OFFENCES = {
     NI: "Sexual communication with a child (Art. 22A Sexual Offences (NI) Order 2008)",
 }
 SCOTLAND_FORCE, NI_FORCE = "Police Scotland", "Police Service of Northern Ireland"
+
+MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
+"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
+row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
 SHARE_TOLERANCE = 0.005
 """A printed share (e.g. 20%) is reproduced by any value within ±0.005 of it."""
@@ -138,6 +148,9 @@ class Figure:
     status: str = TARGET
     reason: str = ""
     spec: Spec | None = None
+    partial: bool = False
+    """A count over part of the financial years it falls in (first six months, 18 months...):
+    only a lower bound on their whole-year total, never a year's figure."""
 
     def bounds(self) -> tuple[float, float, bool]:
         """(low, high, strict): the range the dataset's value must fall in.
@@ -147,6 +160,8 @@ class Figure:
         ("more than", "at least") must be strictly exceeded.
         """
         note = self.period_note.lower()
+        if self.partial:
+            return self.value, float("inf"), self.unit == "lower_bound"
         if self.unit == "lower_bound":
             return self.value, float("inf"), True
         if "'almost" in note or "'nearly" in note:
@@ -165,7 +180,11 @@ class Figure:
         return low - 1e-9 <= value <= high + 1e-9
 
     def describe_value(self) -> str:
-        """The published value as printed: a count, '>N' or a percentage."""
+        """The published value as printed: a count, '>N', a percentage, or 'N (part period)'
+        for a count over part of its years (a lower bound on the whole years)."""
+        if self.partial:
+            prefix = ">" if self.unit == "lower_bound" else ""
+            return f"{prefix}{self.value:,.0f} (part period)"
         if self.unit == "share":
             return f"{self.value:.0%}"
         prefix = ">" if self.unit == "lower_bound" else ""
@@ -202,21 +221,15 @@ def _years(year: str) -> tuple[str, ...] | None:
     return (year,) if year in YEARS else None
 
 
-def _spec(
-    row: dict[str, str], forces_by_region: dict[str, list[str]], whole_years: bool = False
-) -> Spec | str:
-    """How to compute a figure, or why it cannot be computed (its context reason).
-
-    ``whole_years`` overrides the partial-period rule (for an exception that says so).
-    """
+def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec | str:
+    """How to compute a figure over the financial years it falls in, or why it cannot be
+    computed (its context reason)."""
     measure = row["measure"]
     if measure in OUT_OF_SCOPE_MEASURES:
         return OUT_OF_SCOPE_MEASURES[measure]
     years = _years(row["year"])
     if years is None:
         return "a period outside 2017/18-2024/25"
-    if not whole_years and PARTIAL_PERIOD.search(row["period_note"]):
-        return "a partial period, not whole financial years"
     scope_type, scope = row["scope_type"], row["scope"]
     if scope_type == "country":
         jurisdictions = JURISDICTION_KEYS["uk"] if scope == "UK" else (scope,)
@@ -334,6 +347,8 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         )
         if isinstance(spec, str):
             figure = replace(figure, status=CONTEXT, reason=spec)
+        elif PARTIAL_PERIOD.search(row["period_note"]):
+            figure = _partial(figure, spec)
         else:
             figure = replace(figure, spec=spec)
         figures.append(figure)
@@ -341,18 +356,33 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
         for rule in _rules(data_dir).get("exception", [])
     ]
-    figures = _supersede_older(figures, excepted={i for _, hits in rules for i in hits})
+    excepted = {i for _, hits in rules for i in hits}
+    figures = _supersede_older(figures, excepted)
     for rule, hits in rules:
         if not hits:
             raise ValueError(f"figure rule matches no figure: {rule['match']}")
         for i in hits:
             figures[i] = replace(figures[i], status=rule["status"], reason=rule["reason"])
-            if rule["status"] == TARGET and figures[i].spec is None:
-                spec = _spec(rows[i][1], forces_by_region, whole_years=True)
+            if rule["status"] == TARGET:  # the rule's reason says it covers whole years
+                spec = _spec(rows[i][1], forces_by_region)
                 if isinstance(spec, str):
                     raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
-                figures[i] = replace(figures[i], spec=spec)
-    return figures
+                figures[i] = replace(figures[i], spec=spec, partial=False)
+    return _no_zeroing_aggregates(figures, excepted)
+
+
+def _partial(figure: Figure, spec: Spec) -> Figure:
+    """A count over part of its financial years: a lower bound on their total offences (a target
+    that only says "at least"); any other partial-period figure (a share, a breakdown) is context."""
+    if spec.measure == "offences" and spec.dimension is None and figure.unit != "share":
+        return replace(
+            figure,
+            spec=spec,
+            partial=True,
+            reason="a partial period, not whole financial years: only a lower bound on the "
+            f"offences of {figure.year} (at least {figure.value:,.0f})",
+        )
+    return replace(figure, status=CONTEXT, reason="a partial period, not whole financial years")
 
 
 def _supersede_older(figures: list[Figure], excepted: set[int]) -> list[Figure]:
@@ -360,7 +390,7 @@ def _supersede_older(figures: list[Figure], excepted: set[int]) -> list[Figure]:
     (figures an exception names are left to it)."""
     groups: dict[tuple, list[int]] = defaultdict(list)
     for i, f in enumerate(figures):
-        if f.status == TARGET and i not in excepted:
+        if f.status == TARGET and not f.partial and i not in excepted:
             groups[(f.scope, f.year, f.measure, f.unit == "share")].append(i)
     for members in groups.values():
         if len({figures[i].value for i in members}) < 2:
@@ -375,4 +405,56 @@ def _supersede_older(figures: list[Figure], excepted: set[int]) -> list[Figure]:
                     reason=f"a later publication ({winner.published or 'undated'}, "
                     f"{winner.source_title}) gives {winner.describe_value()}",
                 )
+    return figures
+
+
+def _exact_offences(figure: Figure) -> bool:
+    """A target that gives an exact offence total (not a share, a bound or a part period)."""
+    spec = figure.spec
+    low, high, _ = figure.bounds()
+    return (
+        figure.status == TARGET
+        and spec is not None
+        and spec.measure == "offences"
+        and spec.dimension is None
+        and low == high
+    )
+
+
+def _no_zeroing_aggregates(figures: list[Figure], excepted: set[int]) -> list[Figure]:
+    """Rule: a total over several force-years whose published force-years already add up to it,
+    with force-years left over, would make those 0 (a table's sum of its published cells, read as
+    a total): it is conflicting, and the reason names the force-years it would zero (figures an
+    exception names are left to it)."""
+    single: dict[tuple[str, str], float] = {}
+    for figure in figures:
+        spec = figure.spec
+        if (
+            _exact_offences(figure)
+            and spec
+            and spec.forces
+            and len(spec.forces) == 1 == len(spec.years)
+        ):
+            single[(spec.forces[0], spec.years[0])] = figure.value
+    for i, figure in enumerate(figures):
+        spec = figure.spec
+        if i in excepted or not (_exact_offences(figure) and spec and spec.forces):
+            continue
+        cells = [
+            (force, year)
+            for year in spec.years
+            for force in spec.forces
+            if (force, year) not in MISSING_FORCE_YEARS
+        ]
+        left = [c for c in cells if c not in single]
+        known = sum(single[c] for c in cells if c in single)
+        if left and len(cells) > 1 and known >= figure.value:
+            names = " and ".join(f"{force} {year}" for force, year in left)
+            figures[i] = replace(
+                figure,
+                status=CONFLICTING,
+                reason=f"the published force-years it covers already add up to {known:,.0f} "
+                f"without {names}: taken as a total it would make "
+                f"{'them' if len(left) > 1 else 'it'} 0 (a sum of a table's published cells)",
+            )
     return figures

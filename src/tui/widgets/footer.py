@@ -38,6 +38,13 @@ class Footer(TextualFooter):
                 widget.set_class(self.compact, "-compact", update=False)
             yield widget
 
+    async def on_mount(self) -> None:
+        """Show the screen's keys at once: a footer mounted after the screen has set up its
+        bindings (the explorer's, once its first screen is shown) is told about them only when
+        they next change."""
+        self._bindings_ready = True
+        await self.recompose()
+
     def bindings_changed(self, screen: Screen) -> None:
         if screen is self.screen and self._composed == _keys(screen):
             return

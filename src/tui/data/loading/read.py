@@ -4,11 +4,18 @@ CSV is read by polars straight from the file (lazily); files in a legacy encodin
 are transcoded in memory first. Spreadsheets (``.xlsx``, ``.ods``) are read by fastexcel: the
 sheet(s) whose header the loader recognises, title rows above it skipped, same-layout sheets
 concatenated.
+
+Before any reader sees a file it is checked, so that no file can take the machine down: a regular
+file (not a FIFO or device), text without NUL bytes or a line over 1 MB, in-memory formats within
+their size, a workbook that unpacks to at most :data:`MAX_UNPACKED_BYTES` with at most Excel's
+1,048,576 rows a sheet.
 """
 
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,8 +24,16 @@ import polars as pl
 
 from tui.data.dataset import DataError
 from tui.data.loading.header import looks_like_header_cell
+from tui.data.loading.paths import check_data_file, shown_name
 from tui.data.loading.report import LoadReport, shorten
-from tui.data.loading.sniff import MAX_COLUMNS, TITLE_LINES, sniff
+from tui.data.loading.sniff import (
+    MAX_COLUMNS,
+    MAX_DOCUMENT_BYTES,
+    MAX_IN_MEMORY_BYTES,
+    TITLE_LINES,
+    check_text,
+    sniff,
+)
 from tui.data.schema import canonical_column
 
 if TYPE_CHECKING:
@@ -45,6 +60,16 @@ ROW = "__row__"
 WRAPPER_KEYS = ("data", "rows", "records", "results")
 READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
 """What reading a damaged file can raise: polars errors, polars panics (a ``BaseException``), I/O."""
+MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+"""What a workbook may unpack to (its XML), at most: a legitimate full Excel sheet fits."""
+MAX_SHEET_ROWS = 1_048_576
+"""Excel's own limit of rows in a sheet."""
+MAX_LEGACY_WORKBOOK_BYTES = 128 * 1024 * 1024
+"""An ``.xls`` (not a zip: no unpacked size to check) is refused above this size."""
+SHEET_XML = re.compile(r"xl/worksheets/[^/]+\.xml")
+ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+MB = 1024 * 1024
+MAX_CELL_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
@@ -64,11 +89,8 @@ class Table:
 
 def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
     """Open ``path`` by its extension; every failure is one :class:`DataError` line."""
-    name = path.name
-    if not path.exists():
-        raise DataError(f"{name}: no such file")
-    if path.is_dir():
-        raise DataError(f"{name}: is a directory, not a data file")
+    name = shown_name(path)
+    check_data_file(path)
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(FORMATS))
@@ -82,6 +104,7 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
     if sheet is not None and kind != "excel":
         raise DataError(f"{name}: --sheet applies to spreadsheets (.xlsx, .ods) only")
     try:
+        _check_size_and_content(path, kind, size)
         if kind in ("csv", "tsv"):
             table = _read_delimited(path, "\t" if kind == "tsv" else None, report)
         elif kind == "excel":
@@ -104,7 +127,91 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
         raise DataError(f"{name}: no columns")
     if len(schema) > MAX_COLUMNS:
         raise DataError(f"{name}: {len(schema):,} columns; at most {MAX_COLUMNS:,} are read")
+    if table.in_memory:
+        _refuse_long_cells(name, table.frame)
     return table
+
+
+def _refuse_long_cells(name: str, frame: pl.LazyFrame) -> None:
+    """A text cell over :data:`MAX_CELL_BYTES` (a quoted cell can span lines) is no count, name
+    or year: refused before anything parses it (one streaming pass over the text columns; for a
+    CSV read from disk only when :func:`check_text` saw a long quoted stretch, and never for
+    Parquet, whose names the loader checks once they are grouped)."""
+    try:
+        longest = frame.select(pl.col(pl.String).str.len_bytes().max()).collect(engine="streaming")
+    except READ_ERRORS:
+        return  # a damaged file: reading it on says why
+    for column, size in zip(
+        longest.columns, longest.row(0) if longest.height else (), strict=False
+    ):
+        if size is not None and size > MAX_CELL_BYTES:
+            raise DataError(
+                f"{name}: a cell of {size:,} bytes in column '{column[:40]}' "
+                f"(at most {MAX_CELL_BYTES // 1024} KB: not a table of counts)"
+            )
+
+
+def _check_size_and_content(path: Path, kind: str, size: int) -> None:
+    """Refuse, before reading, what would take unbounded time or memory (module docstring)."""
+    name = shown_name(path)
+    if kind == "ndjson":
+        check_text(path)
+    if kind == "json":
+        if size > MAX_DOCUMENT_BYTES:
+            raise DataError(
+                f"{name}: a JSON document of {size / MB:,.0f} MB; at most "
+                f"{MAX_DOCUMENT_BYTES // MB} MB are read (NDJSON, a record a line, reads more)"
+            )
+        check_text(path, lines=False)
+    if kind == "ndjson" and size > MAX_IN_MEMORY_BYTES:
+        raise DataError(
+            f"{name}: {size / MB:,.0f} MB of NDJSON; at most {MAX_IN_MEMORY_BYTES // MB} MB are "
+            "read (CSV is read in pieces and has no such limit)"
+        )
+    if kind == "excel":
+        check_workbook(path, size)
+
+
+def check_workbook(path: Path, size: int) -> None:
+    """Refuse a workbook that unpacks to more than :data:`MAX_UNPACKED_BYTES` or holds a sheet of
+    more than :data:`MAX_SHEET_ROWS` rows (a zip bomb), reading its sheets once in pieces."""
+    name = shown_name(path)
+    if not zipfile.is_zipfile(path):
+        if size > MAX_LEGACY_WORKBOOK_BYTES:
+            raise DataError(
+                f"{name}: a workbook of {size / MB:,.0f} MB; at most "
+                f"{MAX_LEGACY_WORKBOOK_BYTES // MB} MB are read"
+            )
+        return  # an .xls, or not a workbook at all: the reader says which
+    with zipfile.ZipFile(path) as archive:
+        entries = archive.infolist()
+        unpacked = sum(entry.file_size for entry in entries)
+        if unpacked > MAX_UNPACKED_BYTES:
+            raise DataError(
+                f"{name}: unpacks to {unpacked / MB:,.0f} MB; at most "
+                f"{MAX_UNPACKED_BYTES // MB} MB are read (not a table of counts)"
+            )
+        for entry in entries:
+            if SHEET_XML.fullmatch(entry.filename) and _rows_in(archive, entry) > MAX_SHEET_ROWS:
+                raise DataError(
+                    f"{name}: a sheet of more than {MAX_SHEET_ROWS:,} rows, Excel's own limit "
+                    "(not a workbook Excel could have written)"
+                )
+
+
+def _rows_in(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """How many ``<row>`` tags a sheet's XML holds (read in pieces; stops past the limit)."""
+    rows = 0
+    tail = b""
+    with archive.open(entry) as sheet:
+        while block := sheet.read(MB):
+            data = tail + block
+            cut = max(0, len(data) - 16)  # a tag cut by the block's end is counted next time
+            rows += sum(1 for match in ROW_TAG.finditer(data) if match.start() < cut)
+            tail = data[cut:]
+            if rows > MAX_SHEET_ROWS:
+                return rows
+    return rows + len(ROW_TAG.findall(tail))
 
 
 def _in_memory(frame: pl.DataFrame, offset: int, **options: bool) -> Table:
@@ -114,13 +221,13 @@ def _in_memory(frame: pl.DataFrame, offset: int, **options: bool) -> Table:
 
 def workbook_sheets(path: Path) -> list[str]:
     """The sheet names of a spreadsheet (empty for other files or an unreadable workbook)."""
-    if FORMATS.get(path.suffix.lower()) != "excel" or not path.is_file():
-        return []
-    import fastexcel  # only spreadsheets need it (imported when one is opened)
-
     try:
+        if FORMATS.get(path.suffix.lower()) != "excel" or not path.is_file():
+            return []
+        import fastexcel  # only spreadsheets need it (imported when one is opened)
+
         return list(fastexcel.read_excel(path).sheet_names)
-    except Exception:  # unreadable: the loader will say why
+    except Exception:  # unreadable, unreachable: the loader will say why
         return []
 
 
@@ -134,6 +241,7 @@ def first_line(error: BaseException) -> str:
 
 def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Table:
     sniffed = sniff(path, separator)
+    long_quote = check_text(path)
     options = dict(
         separator=sniffed.separator,
         skip_rows=sniffed.header_line,
@@ -146,12 +254,20 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
     if sniffed.encoding == "utf-8":
         frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
+        if long_quote:  # a quoted cell may span megabytes of short lines: measure the cells
+            _refuse_long_cells(shown_name(path), frame)
         return Table(
             frame,
             frame.with_row_index(ROW, offset=offset),
             european=sniffed.european,
             in_memory=False,
             escaped=True,
+        )
+    size = path.stat().st_size
+    if size > MAX_IN_MEMORY_BYTES:
+        raise DataError(
+            f"{shown_name(path)}: {size / MB:,.0f} MB in {sniffed.encoding}; at most "
+            f"{MAX_IN_MEMORY_BYTES // MB} MB are transcoded (save it as UTF-8 to read more)"
         )
     text = path.read_bytes().decode(sniffed.encoding, errors="replace").lstrip("\ufeff")
     report.add("read", f"read as {sniffed.encoding}")

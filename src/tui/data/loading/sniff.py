@@ -1,7 +1,10 @@
-"""Sniff a delimited text file from a sample: encoding, delimiter, the header line, number style.
+"""Sniff a delimited text file from a sample: encoding, delimiter, the header line, number style;
+and check that a text file is text a table could be read from, before any reader gets it.
 
-Reads at most :data:`SAMPLE_BYTES` (more only to find the end of the first line, up to
-:data:`MAX_LINE_BYTES`), so a pathological file fails within milliseconds.
+:func:`sniff` reads at most :data:`SAMPLE_BYTES` (more only to find the end of the first line, up
+to :data:`MAX_LINE_BYTES`), so a pathological file fails within milliseconds. :func:`check_text`
+reads the whole file once, a block at a time in constant memory (about a second per GB), and
+refuses NUL bytes and over-long lines wherever they are.
 """
 
 from __future__ import annotations
@@ -21,6 +24,10 @@ MAX_COLUMNS = 5_000
 SEPARATORS = (",", ";", "\t", "|")
 TITLE_LINES = 30
 """How far down a header line is looked for (title lines above it are skipped)."""
+MAX_DOCUMENT_BYTES = 64 * 1024 * 1024
+"""A JSON document is read whole into memory: larger ones are refused."""
+MAX_IN_MEMORY_BYTES = 256 * 1024 * 1024
+"""NDJSON, and CSV in a legacy encoding (transcoded), are read whole into memory: the most."""
 
 
 @dataclass(frozen=True)
@@ -111,3 +118,43 @@ def sniff(path: Path, separator: str | None = None) -> Sniffed:
             f"{path.name}: {columns:,} columns in the header; at most {MAX_COLUMNS:,} are read"
         )
     return Sniffed(encoding, chosen, header_line, european=chosen == ";")
+
+
+def check_text(path: Path, lines: bool = True) -> bool:
+    """Refuse a text file no table of counts could be: NUL bytes (binary data; UTF-16 aside) or,
+    if ``lines``, a line longer than :data:`MAX_LINE_BYTES`, anywhere in the file. Reads it once in
+    blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary.
+
+    Returns whether a quoted cell may be longer than a block (a whole block inside quotes, by the
+    parity of the ``"`` seen so far): only then are the cells' lengths worth measuring."""
+    quoted = False  # inside quotes at the start of the block
+    long_quote = False
+    line_breaks = 0
+    last_break = -1  # offset of the last line break seen
+    offset = 0
+    with path.open("rb") as handle:
+        start = handle.read(2)
+        binary_ok = start in (b"\xff\xfe", b"\xfe\xff")  # UTF-16: every other byte is NUL
+        handle.seek(0)
+        while block := handle.read(MAX_LINE_BYTES):
+            if not binary_ok and b"\x00" in block:
+                at = offset + block.index(b"\x00")
+                raise DataError(
+                    f"{path.name}: a NUL byte at byte {at:,} (binary data, not a text table)"
+                )
+            if lines:
+                breaks = [i for i in (block.find(b"\n"), block.find(b"\r")) if i >= 0]
+                run_end = offset + (min(breaks) if breaks else len(block))
+                if run_end - last_break - 1 > MAX_LINE_BYTES:
+                    raise DataError(
+                        f"{path.name}: line {line_breaks + 1:,} is longer than "
+                        f"{MAX_LINE_BYTES // 1024 // 1024} MB (not a table of counts)"
+                    )
+                if breaks:
+                    last_break = offset + max(block.rfind(b"\n"), block.rfind(b"\r"))
+                line_breaks += block.count(b"\n") or block.count(b"\r")
+            quotes = block.count(b'"')
+            long_quote = long_quote or (quoted and quotes == 0)
+            quoted ^= quotes % 2 == 1
+            offset += len(block)
+    return long_quote
