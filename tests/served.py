@@ -75,10 +75,11 @@ class Server:
 
 
 @contextmanager
-def serving(*arguments: str, token: str | None = None) -> Iterator[Server]:
+def serving(*arguments: str, token: str | None = None, host: str = "127.0.0.1") -> Iterator[Server]:
     """``scwc serve ARGUMENTS`` on a free loopback port, ended with every process it started."""
     port = free_port()
-    extra = ["--token", token] if token else []
+    extra = (["--token", token] if token else []) + ["--host", host]
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", "serve", "--port", str(port), *extra, *arguments],
         stdout=subprocess.DEVNULL,
@@ -92,8 +93,8 @@ def serving(*arguments: str, token: str | None = None) -> Iterator[Server]:
         while True:
             if process.poll() is not None:
                 raise RuntimeError(f"scwc serve exited: {process.stderr.read()}")
-            with socket.socket() as probe:
-                if probe.connect_ex(("127.0.0.1", port)) == 0:
+            with socket.socket(family) as probe:
+                if probe.connect_ex((host.strip("[]"), port)) == 0:
                     break
             if time.monotonic() > deadline:
                 raise TimeoutError(f"nothing listening on port {port}")

@@ -204,6 +204,49 @@ def unpacks_too_far(folder: Path) -> Path:
     return _workbook(folder, "bomb.xlsx", padding_mb=300)
 
 
+ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">
+<office:body><office:spreadsheet><table:table table:name="S">
+<table:table-row>{header}</table:table-row>
+<table:table-row table:number-rows-repeated="20000000">{row}</table:table-row>
+</table:table></office:spreadsheet></office:body></office:document-content>"""
+
+
+ODS_MANIFEST = """<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0"
+ manifest:version="1.2"><manifest:file-entry manifest:full-path="/"
+ manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>
+<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>
+</manifest:manifest>"""
+
+
+def repeated_rows(folder: Path) -> Path:
+    """An OpenDocument sheet whose one data row is repeated 20 million times: the reader would
+    stop at 1,048,576 rows and give a wrong total, having taken 500 MB."""
+
+    def cells(*values: str) -> str:
+        return "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in values
+        )
+
+    content = ODS_CONTENT.format(
+        header=cells("force", "year", "offences"), row=cells("Kent", "2019/20", "5")
+    )
+    path = folder / "repeat.ods"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as sheet:
+        sheet.writestr(
+            "mimetype",
+            "application/vnd.oasis.opendocument.spreadsheet",
+            compress_type=zipfile.ZIP_STORED,
+        )
+        sheet.writestr("content.xml", content)
+        sheet.writestr("META-INF/manifest.xml", ODS_MANIFEST)
+    return path
+
+
 CASES = {
     "huge line 2": (huge_line_2, "line 2 is longer than 1 MB"),
     "huge line deep in the file": (huge_line_deep, "line 200,002 is longer than 1 MB"),
@@ -217,6 +260,7 @@ CASES = {
     "a FIFO named .parquet": (fifo_parquet, "not a regular file"),
     "a sheet over Excel's 1,048,576 rows": (too_many_rows, "more than 1,048,576 rows"),
     "a workbook unpacking to 300 MB": (unpacks_too_far, "unpacks to 300 MB"),
+    "an OpenDocument row repeated 20 million times": (repeated_rows, "more than 1,048,576 rows"),
 }
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import io
 import os
+import socket
 import subprocess
 import sys
 import time
@@ -64,6 +65,16 @@ def test_other_hosts_get_a_token_printed_once_in_the_address(host: str) -> None:
     parts = urlsplit(url)
     assert parts.hostname and parts.port == 8000 and ":::" not in url and "//:" not in url
     assert options.bind == (None if host == "" else host)
+
+
+def test_a_loopback_server_behind_a_public_proxy_needs_a_token() -> None:
+    public = "https://scwc.example.org"
+    token = choose_token("127.0.0.1", None, no_auth=False, public_url=public)
+    assert token is not None
+    lines = banner(ServeOptions(None, "127.0.0.1", 8000, public_url=public, token=token))
+    assert lines[0].startswith(f"scwc: serving on {public}/?token={token}")
+    assert "this computer only" not in lines[0]
+    assert choose_token("127.0.0.1", None, False, "http://localhost:9000") is None
 
 
 def test_no_auth_on_a_reachable_address_is_said_loudly() -> None:
@@ -130,7 +141,7 @@ needs_chromium = pytest.mark.skipif(
 @needs_chromium
 def test_the_page_shows_the_table_and_total_and_downloads_an_export(tmp_path: Path) -> None:
     """Served with a token, in headless Chromium: Kent's published yearly counts (NSPCC FOI, via
-    OnTheWight) on the page with their total; ``e`` then Enter downloads the export and its
+    OnTheWight) on the page with their total; ``e`` then Enter twice downloads the export and its
     sidecar as a zip into the browser's download folder, never onto the server's disk."""
     path = tmp_path / "kent_published.csv"
     lines = ["force,year,offences", *(f"Kent,{y},{n}" for y, n in KENT_PUBLISHED.items())]
@@ -165,7 +176,8 @@ async def _open_page(url: str, total: str, downloads: Path) -> tuple[str, Path]:
             await browser.screenshot(Path(shot))
         await browser.press("e")
         await browser.wait_for_text("Export the current selection", timeout=30)
-        await browser.press("Enter")
+        await browser.press("Enter")  # from the name to the Export button
+        await browser.press("Enter")  # and press it (no single key writes a file)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             done = [p for p in downloads.iterdir() if not p.name.endswith(".crdownload")]
@@ -178,6 +190,21 @@ async def _open_page(url: str, total: str, downloads: Path) -> tuple[str, Path]:
 
 
 KENT_CSV = "force,year,offences\n" + "".join(f"Kent,{y},{n}\n" for y, n in KENT_PUBLISHED.items())
+
+
+@pytest.mark.skipif(not socket.has_ipv6, reason="no IPv6")
+def test_served_on_ipv6_loopback_the_page_names_a_websocket_a_browser_accepts() -> None:
+    async def visit(port: int) -> str:
+        async with (
+            aiohttp.ClientSession() as client,
+            client.get(f"http://[::1]:{port}/") as response,
+        ):
+            assert response.status == 200
+            return await response.text()
+
+    with serving(host="[::1]") as server:
+        page = asyncio.run(visit(server.port))
+    assert f'data-session-websocket-url="ws://[::1]:{server.port}/ws"' in page
 
 
 def test_foreign_origin_wrong_host_and_missing_token_are_refused() -> None:
@@ -275,7 +302,7 @@ def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
         mark = len(visitor.text)
         await visitor.press("e")
         await visitor.wait_for("Export the current selection", since=mark)
-        await visitor.press("ctrl+u", str(victim), "enter")
+        await visitor.press("ctrl+u", str(victim), "enter", "enter")  # to Export, press it
         archive, name = await visitor.download()
         assert name == "victim.zip"
         with zipfile.ZipFile(io.BytesIO(archive)) as bundle:
@@ -288,6 +315,12 @@ def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
         await visitor.press("y", "ctrl+y")
         text, name = await visitor.download(1)
         assert name == "scwc_sentence.txt" and b"recorded 1,335 offences" in text
+        # a: About names the data file, never the server's folders
+        mark = len(visitor.text)
+        await visitor.press("a")
+        screen = await visitor.wait_for("File: kent.csv", since=mark)
+        assert str(data_dir) not in screen[mark:]
+        await visitor.press("escape")
         # ctrl+o: a picker of the data folder's files, no text box for a path
         mark = len(visitor.text)
         await visitor.press("ctrl+o")

@@ -193,13 +193,12 @@ class ExplorerApp(App[None]):
         yield Header()
         yield FilterChips(id="chips")
         yield Breadcrumb(id="breadcrumb")
-        with ContentSwitcher(initial="body", id="views"):
-            with Vertical(id="body"):
-                with Vertical(id="summary-pane"):
-                    yield SummaryTable(id="summary")
-                    yield Static("", id="note")
-                yield Chart(id="chart")
-            yield RowsView(id="rows")
+        # the switcher's other view, the rows, is mounted when ``r`` is first pressed
+        with ContentSwitcher(initial="body", id="views"), Vertical(id="body"):
+            with Vertical(id="summary-pane"):
+                yield SummaryTable(id="summary")
+                yield Static("", id="note")
+            yield Chart(id="chart")
         yield StatusBar(id="status")
         # the filter panel and the footer are mounted once the first screen is shown
 
@@ -485,10 +484,10 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         self.selection = selection
 
-    def action_drill_up(self) -> None:
+    async def action_drill_up(self) -> None:
         """Back up one drill-down level, restoring the view and cursor exactly."""
         if self.rows_visible:
-            self.action_toggle_rows()
+            await self.action_toggle_rows()
             return
         if self.history:
             previous, cursor = self.history.pop()
@@ -629,9 +628,11 @@ class ExplorerApp(App[None]):
         """Whether the rows view is showing instead of the summary."""
         return self.query_one(ContentSwitcher).current == "rows"
 
-    def action_toggle_rows(self) -> None:
+    async def action_toggle_rows(self) -> None:
         """Switch between the summary and the filtered underlying rows."""
         switcher = self.query_one(ContentSwitcher)
+        if not switcher.query(RowsView):
+            await switcher.mount(RowsView(id="rows"))
         switcher.current = "body" if self.rows_visible else "rows"
         if self.rows_visible:
             self.refresh_results()
@@ -695,7 +696,9 @@ class ExplorerApp(App[None]):
         """Show the dataset's metadata."""
         from tui.screens.about import AboutScreen
 
-        self.push_screen(AboutScreen(self.dataset, self.lines_in_full()))
+        self.push_screen(
+            AboutScreen(self.dataset, self.lines_in_full(), served=self.served is not None)
+        )
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""

@@ -539,7 +539,7 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
         host=args.host,
         port=args.port,
         public_url=args.public_url,
-        token=choose_token(args.host, args.token, args.no_auth),
+        token=choose_token(args.host, args.token, args.no_auth, args.public_url),
         data_dir=data_dir,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,

@@ -126,14 +126,24 @@ class ServeOptions:
         return f"{base}/{query}"
 
 
-def choose_token(host: str, token: str | None, no_auth: bool) -> str | None:
-    """The token visitors need: ``--token``, else a new one for a non-loopback address, unless
-    ``--no-auth`` says on purpose that anyone who can reach the address may use the app."""
+def choose_token(
+    host: str, token: str | None, no_auth: bool, public_url: str | None = None
+) -> str | None:
+    """The token visitors need: ``--token``, else a new one for a non-loopback address or a
+    public address (a proxy in front of a loopback one), unless ``--no-auth`` says on purpose
+    that anyone who can reach the address may use the app."""
     if token is not None:
         return token
-    if no_auth or is_local(host):
+    public_host = urlsplit(public_url).hostname if public_url else None
+    if no_auth or (is_local(host) and (public_host is None or is_local(public_host))):
         return None
     return secrets.token_urlsafe(18)
+
+
+def reachable(options: ServeOptions) -> bool:
+    """Whether other computers can reach the app: a non-loopback bind, or a public address."""
+    public_host = urlsplit(options.public_url).hostname if options.public_url else None
+    return not is_local(options.host) or (public_host is not None and not is_local(public_host))
 
 
 def banner(options: ServeOptions) -> list[str]:
@@ -148,18 +158,21 @@ def banner(options: ServeOptions) -> list[str]:
         if options.data_dir
         else "visitors cannot open other files (--data-dir names a folder they may)"
     )
-    if is_local(options.host):
+    if not reachable(options):
         lines = [f"scwc: serving on {url} (this computer only). Ctrl+C stops."]
     elif binds_everything(options.host):
-        lines = [f"scwc: serving on every address of this computer, port {options.port}: {url}"]
+        lines = [
+            f"scwc: serving on every address of this computer, port {options.port}: {url} "
+            "Ctrl+C stops."
+        ]
     else:
         lines = [f"scwc: serving on {url}. Ctrl+C stops."]
-    if options.token and not is_local(options.host):
+    if options.token and reachable(options):
         lines.append(
             "scwc: the address above carries this session's token: give it only to the people "
             "who may see the data (a request without it is refused)."
         )
-    elif not options.token and not is_local(options.host):
+    elif not options.token and reachable(options):
         lines.append(
             f"scwc: warning: {options.host or 'every address'} is reachable from other computers "
             "and there is no authentication (--no-auth): anyone who can reach it can use the app "

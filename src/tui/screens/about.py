@@ -22,7 +22,7 @@ def _listed(value: object) -> list[str]:
     return [f"  {value}"] if value not in (None, "") else []
 
 
-def about_sections(dataset: Dataset) -> list[Section]:
+def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     """The dataset described for a reader: what it is, where it comes from, what is modelled."""
     meta = dataset.metadata or {}
     sections: list[Section] = []
@@ -73,7 +73,8 @@ def about_sections(dataset: Dataset) -> list[Section]:
     if meta.get("years"):
         described.append(f"  Years: {', '.join(map(str, meta['years']))}")
     sections.append(("Columns", described))
-    read = [f"  File: {dataset.path}", f"  Rows: {dataset.row_count:,}"]
+    shown_path = dataset.path.name if served and dataset.path else dataset.path
+    read = [f"  File: {shown_path}", f"  Rows: {dataset.row_count:,}"]  # served: no server path
     read += [f"  • {note}" for note in dataset.notes]
     if "offence_code" in dataset.dimensions and HOME_OFFICE_OFFENCE_CODE in dataset.members(
         "offence_code"
@@ -101,12 +102,15 @@ class AboutScreen(ModalScreen[None]):
     AboutScreen > VerticalScroll { width: 90%; height: 90%; border: thick $primary; background: $surface; padding: 0 1; }
     """
 
-    def __init__(self, dataset: Dataset, on_screen: list[str] | None = None) -> None:
+    def __init__(
+        self, dataset: Dataset, on_screen: list[str] | None = None, served: bool = False
+    ) -> None:
         """``on_screen``: the title, filters and notes the main screen shows, in full (a narrow
-        screen shortens them at a word)."""
+        screen shortens them at a word); ``served``: a browser visitor sees no server path."""
         super().__init__()
         self.dataset = dataset
         self.on_screen = on_screen or []
+        self.served = served
 
     def compose(self) -> ComposeResult:
         with VerticalScroll():
@@ -115,7 +119,7 @@ class AboutScreen(ModalScreen[None]):
                 ("On screen now, in full", [f"  {line}" for line in self.on_screen])
             ]
             for index, (title, lines) in enumerate(
-                [*shown, *about_sections(self.dataset)][0 if self.on_screen else 1 :]
+                [*shown, *about_sections(self.dataset, self.served)][0 if self.on_screen else 1 :]
             ):
                 text.append(("\n\n" if index else "") + title, style="bold")
                 for line in lines:

@@ -67,7 +67,13 @@ MAX_SHEET_ROWS = 1_048_576
 MAX_LEGACY_WORKBOOK_BYTES = 128 * 1024 * 1024
 """An ``.xls`` (not a zip: no unpacked size to check) is refused above this size."""
 SHEET_XML = re.compile(r"xl/worksheets/[^/]+\.xml")
-ROW_TAG = re.compile(rb"<(?:\w+:)?row[\s>/]")
+ROW_TAG = re.compile(
+    rb"<(?:(?P<table>table:table)|(?:\w+:)?row|table:table-row)(?=[\s>/])(?P<attributes>[^>]*)>"
+)
+"""An Excel sheet's ``<row>``, an OpenDocument ``<table:table-row>``, or the start of a table."""
+REPEATED = re.compile(rb'number-rows-repeated="(\d{1,12})"')
+TAG_MARGIN = 4096
+"""Bytes kept from one block to the next, so that a tag cut by a block's end is read whole."""
 MB = 1024 * 1024
 MAX_CELL_BYTES = 64 * 1024
 
@@ -191,27 +197,40 @@ def check_workbook(path: Path, size: int) -> None:
                 f"{name}: unpacks to {unpacked / MB:,.0f} MB; at most "
                 f"{MAX_UNPACKED_BYTES // MB} MB are read (not a table of counts)"
             )
-        for entry in entries:
-            if SHEET_XML.fullmatch(entry.filename) and _rows_in(archive, entry) > MAX_SHEET_ROWS:
+        sheets = [
+            e for e in entries if SHEET_XML.fullmatch(e.filename) or e.filename == "content.xml"
+        ]
+        for entry in sheets:
+            if _most_rows(archive, entry) > MAX_SHEET_ROWS:
                 raise DataError(
-                    f"{name}: a sheet of more than {MAX_SHEET_ROWS:,} rows, Excel's own limit "
-                    "(not a workbook Excel could have written)"
+                    f"{name}: a sheet of more than {MAX_SHEET_ROWS:,} rows, the most Excel "
+                    "and LibreOffice write (rows repeated or listed past it: not a workbook)"
                 )
 
 
-def _rows_in(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
-    """How many ``<row>`` tags a sheet's XML holds (read in pieces; stops past the limit)."""
-    rows = 0
+def _most_rows(archive: zipfile.ZipFile, entry: zipfile.ZipInfo) -> int:
+    """The most rows a sheet of this XML part holds: ``<row>`` tags of an Excel sheet, or
+    OpenDocument rows with their ``number-rows-repeated`` counts, per table (read in pieces;
+    stops past the limit)."""
+    rows = most = 0
     tail = b""
-    with archive.open(entry) as sheet:
-        while block := sheet.read(MB):
+    with archive.open(entry) as part:
+        while True:
+            block = part.read(MB)
             data = tail + block
-            cut = max(0, len(data) - 16)  # a tag cut by the block's end is counted next time
-            rows += sum(1 for match in ROW_TAG.finditer(data) if match.start() < cut)
+            cut = max(0, len(data) - TAG_MARGIN) if block else len(data)
+            for match in ROW_TAG.finditer(data):
+                if match.start() >= cut:  # a tag the block may have cut: read it next time
+                    break
+                if match.group("table"):
+                    rows = 0
+                    continue
+                repeated = REPEATED.search(match.group("attributes"))
+                rows += int(repeated.group(1)) if repeated else 1
+                most = max(most, rows)
+            if not block or most > MAX_SHEET_ROWS:
+                return most
             tail = data[cut:]
-            if rows > MAX_SHEET_ROWS:
-                return rows
-    return rows + len(ROW_TAG.findall(tail))
 
 
 def _in_memory(frame: pl.DataFrame, offset: int, **options: bool) -> Table:
