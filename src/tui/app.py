@@ -270,7 +270,9 @@ class ExplorerApp(App[None]):
     ) -> None:
         worker = get_current_worker()
         try:
-            unmarked = None if self._first_screen.is_set() else without_marks(self.dataset)
+            early = not (self._first_screen.is_set() or selection.published_only)
+            # (a published-only view needs the marks to know what to blank: it waits for them)
+            unmarked = without_marks(self.dataset) if early else None
             if unmarked is not None:
                 # the first screen does not wait for the marks (building the ledger of published
                 # figures is a sixth of start-up): the table at once, its marks once it is shown

@@ -108,6 +108,8 @@ async def test_changes_within_chance_are_marked(app) -> None:
         await settle(pilot)
         app.group_by("force")
         await settle(pilot)
+        app.sort_by("change")  # brings the change column into view
+        await settle(pilot)
         result = summary(app.dataset, app.selection)
         chance = [
             str(f)

@@ -24,6 +24,7 @@ from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
 from tui.data.load import load_dataset
 from tui.data.provenance import MODELLED
+from tui.data.query import initial_selection
 from tui.data.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart
@@ -205,3 +206,18 @@ async def test_a_users_file_with_a_provenance_column_gets_its_marks_and_no_range
         await press(pilot, "P")
         assert next(r for r in table_rows(app) if r[0] == "Essex")[1] == "–"
         assert next(r for r in table_rows(app) if r[0] == "Kent")[1] == "264"
+
+
+async def test_starting_on_a_saved_published_only_view_blanks_from_the_first_screen(
+    ranged,
+) -> None:
+    """The first screen is drawn before the marks are read, except for a published-only view,
+    which cannot know what to blank without them (it said the data has no marks)."""
+    selection = initial_selection(ranged).grouped_by("force").with_published_only(True)
+    app = ExplorerApp(ranged, selection)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert not [n for n in app._notifications if n.severity == "error"]
+        force = _modelled_members(app)[0]
+        assert next(r for r in table_rows(app) if r[0] == force)[1] == "–"
+        assert "PUBLISHED ONLY" in text_of(app, "#status")
