@@ -489,7 +489,10 @@ def run_summary(argv: Sequence[str]) -> int:
         print(LEGEND)
     if result.rate_label:
         notes.append(f"Rate per 100k: {result.rate_label}.")
-    print("\n".join([*notes, "95% low/high: exact Poisson interval of the count (Garwood)."]))
+    interval = (
+        "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
+    )
+    print("\n".join([*notes, interval]))
     return 0
 
 

@@ -319,7 +319,12 @@ def _summary_columns(
 
 def _uncertainty_columns(measure: str) -> dict[str, dict[str, Any]]:
     """What the interval and significance columns mean, naming their methods."""
-    interval = {"level": stats.LEVEL, "method": stats.INTERVAL_METHOD}
+    interval = {
+        "level": stats.LEVEL,
+        "method": stats.INTERVAL_METHOD,
+        "missing": "for a modelled count: it was not recorded, so it has no chance spread "
+        "(range_low and range_high say what the published figures allow)",
+    }
     return {
         LOW: {"meaning": f"lower limit of the 95% interval of {measure}", **interval},
         HIGH: {"meaning": f"upper limit of the 95% interval of {measure}", **interval},

@@ -497,6 +497,7 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         )
         if total_untested:
             totals[CHANGE_SIGNIFICANT] = None
+        frame, totals = _no_interval_for_modelled(frame, totals, key, provenance, total_provenance)
         if dataset.metadata.get(MARKED) == "figures":  # ranges come with that dataset only
             frame, totals = _with_ranges(
                 dataset, selection, frame, totals, provenance, total_provenance
@@ -519,6 +520,33 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
         total_change_untested=total_untested,
         published_only=selection.published_only and book is not None,
     )
+
+
+INTERVALS = (LOW, HIGH, RATE_LOW, RATE_HIGH)
+"""A count's 95% Poisson interval and its rate's: the chance spread of a recorded count."""
+
+
+def _no_interval_for_modelled(
+    frame: pl.DataFrame,
+    totals: dict[str, object],
+    key: str,
+    provenance: dict[str, Mark],
+    total_provenance: Mark,
+) -> tuple[pl.DataFrame, dict[str, object]]:
+    """A modelled count was not recorded, so it has no chance spread to give: its interval is
+    left out (its range says what the published figures allow instead)."""
+    modelled = [m for m, p in provenance.items() if p.status == MODELLED]
+    present = [c for c in INTERVALS if c in frame.columns]
+    frame = frame.with_columns(
+        pl.when(pl.col(key).cast(pl.String).is_in(modelled))
+        .then(None)
+        .otherwise(pl.col(c))
+        .alias(c)
+        for c in present
+    )
+    if total_provenance.status == MODELLED:
+        totals = {**totals, **dict.fromkeys(c for c in INTERVALS if c in totals)}
+    return frame, totals
 
 
 def _untested_changes(
