@@ -580,30 +580,43 @@ def _untested_changes(
 def _modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, Range | None]:
     """What the published figures allow for each member's count and the total (key ``None``),
     read as if every count were modelled (:mod:`tui.data.ranges`): scope-year ranges without a
-    breakdown, the sum of the cells' ranges under one (age band, sex, platform)."""
+    breakdown; under one (age band, sex, platform) the sum of the cells' ranges, never above what
+    the same force-years allow in all (a part is never more than its whole)."""
     key, measure = selection.group_by, selection.measure
     kept = cells(dataset, selection).filter(pl.col(measure).is_not_null())
-    breakdown = key not in PLACE or any(d not in PLACE for d, _ in selection.filters)
-    if breakdown:
-        low, high = bound_names(measure)
-        if low not in dataset.cube.columns:
-            return {}
-        sums = (pl.col(low).sum(), pl.col(high).sum(), pl.len().alias("_cells"))
-
-        def summed(lo: int, hi: int, parts: int) -> Range:
-            return Range(lo, hi, EXACT if parts == 1 or lo == hi else BOUND)
-
-        per_member = (
-            kept.group_by(key).agg(*sums).select(pl.col(key).cast(pl.String), low, high, "_cells")
-        )
-        found: dict[str | None, Range | None] = {
-            member: summed(lo, hi, parts) for member, lo, hi, parts in per_member.collect().rows()
-        }
-        found[None] = summed(*kept.select(*sums).collect().row(0))
-        return found
     book = range_book(dataset)
-    if book is None:
+    whole: dict[str | None, Range | None] = {}
+    if book is not None:
+        by_member = _force_years_of(kept, key)
+        whole = {m: book.of(frozenset(c), measure) for m, c in by_member.items()}
+        whole[None] = book.of(frozenset().union(*by_member.values()), measure)
+    breakdown = key not in PLACE or any(d not in PLACE for d, _ in selection.filters)
+    if not breakdown:
+        return whole
+    low, high = bound_names(measure)
+    if low not in dataset.cube.columns:
         return {}
+    sums = (pl.col(low).sum(), pl.col(high).sum(), pl.len().alias("_cells"))
+
+    def summed(member: str | None, lo: int, hi: int, parts: int) -> Range:
+        cap = whole.get(member)
+        if cap is not None and cap.high is not None and cap.high < hi:
+            hi = max(cap.high, lo)
+        return Range(lo, hi, EXACT if parts == 1 or lo == hi else BOUND)
+
+    per_member = (
+        kept.group_by(key).agg(*sums).select(pl.col(key).cast(pl.String), low, high, "_cells")
+    )
+    found: dict[str | None, Range | None] = {
+        member: summed(member, lo, hi, parts)
+        for member, lo, hi, parts in per_member.collect().rows()
+    }
+    found[None] = summed(None, *kept.select(*sums).collect().row(0))
+    return found
+
+
+def _force_years_of(kept: pl.LazyFrame, key: str) -> dict[str, set[tuple[str, str, str]]]:
+    """The (jurisdiction, force, year) cells each member's count is summed over."""
     places = (
         kept.select(
             pl.col(key).cast(pl.String).alias("_member"),
@@ -615,9 +628,7 @@ def _modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None,
     by_member: dict[str, set[tuple[str, str, str]]] = {}
     for member, *cell in places.rows():
         by_member.setdefault(member, set()).add(tuple(cell))  # type: ignore[arg-type]
-    found = {m: book.of(frozenset(c), measure) for m, c in by_member.items()}
-    found[None] = book.of(frozenset().union(*by_member.values()), measure)
-    return found
+    return by_member
 
 
 def _with_ranges(
