@@ -27,6 +27,21 @@ async def test_about_is_formatted_text_not_toml(dataset) -> None:
         assert isinstance(app.screen, AboutScreen)
 
 
+async def test_about_says_how_far_a_modelled_number_can_be_trusted(dataset) -> None:
+    """The measured accuracy of the model and what its ranges mean, in plain words (a reader of
+    the app, not only of the README, must learn that a modelled number is a guess)."""
+    ranges = dataset.metadata["ranges"]
+    assert "held-out cases" in ranges["accuracy"]
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await pilot.press("a")
+        await pilot.pause()
+        shown = str(app.screen.query_one(Static).render())
+        assert "How far a modelled number can be trusted" in shown
+        assert ranges["accuracy"][:60] in " ".join(shown.split())
+
+
 async def test_sources_show_titles_and_percentages(dataset) -> None:
     app = ExplorerApp(dataset)
     async with app.run_test(size=SIZE) as pilot:

@@ -43,6 +43,10 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
         )
     if meta.get("method"):
         sections.append(("Method", _listed(meta["method"])))
+    ranges = meta.get("ranges") if isinstance(meta.get("ranges"), dict) else {}
+    trust = [f"  {ranges[part]}" for part in ("what", "accuracy", "sums") if ranges.get(part)]
+    if trust:
+        sections.append(("How far a modelled number can be trusted: its range", trust))
     sources = [
         f"  • {source.get('title', source.get('file', '?'))}"
         + (f" ({source['figures']})" if source.get("figures") else "")
