@@ -301,7 +301,7 @@ def test_visitors_paths_never_reach_the_disk(tmp_path: Path) -> None:
         # e: type the victim's absolute path as the name
         mark = len(visitor.text)
         await visitor.press("e")
-        await visitor.wait_for("Export the current selection", since=mark)
+        await visitor.wait_for("Export the current selection", "downloaded as a zip", since=mark)
         await visitor.press("ctrl+u", str(victim), "enter", "enter")  # to Export, press it
         archive, name = await visitor.download()
         assert name == "victim.zip"

@@ -52,7 +52,10 @@ class ExportFlow:
     def start(self) -> None:
         """Open the export dialog for the current selection."""
         folder = BROWSER_FOLDER if self.served else self.app.export_folder
-        self.app.push_screen(ExportScreen(self.app.selection, folder), self._requested)
+        self.app.push_screen(
+            ExportScreen(self.app.selection, folder, download=self.served is not None),
+            self._requested,
+        )
 
     def _requested(self, request: ExportRequest | None) -> None:
         if request is None:

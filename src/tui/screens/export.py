@@ -66,10 +66,13 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     ExportScreen #keys { color: $text-muted; width: 1fr; }
     """
 
-    def __init__(self, selection: Selection, folder: Path) -> None:
+    def __init__(self, selection: Selection, folder: Path, download: bool = False) -> None:
+        """``download``: served to a browser, the file arrives as a download (a zip with its
+        sidecar), so the dialog asks for a name, not a place on the server."""
         super().__init__()
         self.selection = selection
         self.folder = folder
+        self.download = download
         self._suggested = ""
 
     def compose(self) -> ComposeResult:
@@ -83,7 +86,11 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     for index, (fmt, text) in enumerate(FORMAT_LABELS.items()):
                         yield Radio(text, value=index == 0, id=fmt)
             yield Tick("CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True)
-            yield Label("File or folder (a .toml sidecar is written beside it):")
+            yield Label(
+                "File name (downloaded as a zip with its .toml sidecar):"
+                if self.download
+                else "File or folder (a .toml sidecar is written beside it):"
+            )
             yield Input(id="path", select_on_focus=False)
             with Horizontal(id="buttons"):
                 yield Label("ctrl+s exports · Esc cancels", id="keys")
