@@ -201,7 +201,7 @@ def too_many_rows(folder: Path) -> Path:
 
 
 def unpacks_too_far(folder: Path) -> Path:
-    return _workbook(folder, "bomb.xlsx", padding_mb=300)
+    return _workbook(folder, "bomb.xlsx", padding_mb=1100)  # the issue's 1-2 GB
 
 
 ODS_CONTENT = """<?xml version="1.0" encoding="UTF-8"?>
@@ -259,7 +259,7 @@ CASES = {
     "a name of 1,000 characters": (long_name, "a force of 1,000 characters is not a name"),
     "a FIFO named .parquet": (fifo_parquet, "not a regular file"),
     "a sheet over Excel's 1,048,576 rows": (too_many_rows, "more than 1,048,576 rows"),
-    "a workbook unpacking to 300 MB": (unpacks_too_far, "unpacks to 300 MB"),
+    "a workbook unpacking to 1.1 GB": (unpacks_too_far, "unpacks to 1,100 MB"),
     "an OpenDocument row repeated 20 million times": (repeated_rows, "more than 1,048,576 rows"),
 }
 

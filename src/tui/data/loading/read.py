@@ -60,7 +60,7 @@ ROW = "__row__"
 WRAPPER_KEYS = ("data", "rows", "records", "results")
 READ_ERRORS = (pl.exceptions.PolarsError, pl.exceptions.PanicException, OSError)
 """What reading a damaged file can raise: polars errors, polars panics (a ``BaseException``), I/O."""
-MAX_UNPACKED_BYTES = 256 * 1024 * 1024
+MAX_UNPACKED_BYTES = 768 * 1024 * 1024
 """What a workbook may unpack to (its XML), at most: a legitimate full Excel sheet fits."""
 MAX_SHEET_ROWS = 1_048_576
 """Excel's own limit of rows in a sheet."""
