@@ -121,6 +121,10 @@ def write_xlsx(frame: pl.DataFrame, path: Path) -> None:
     workbook.close()
 
 
+class Refused(Exception):
+    """A measured process exited with an error (its stderr's first line is the message)."""
+
+
 def timed_process(command: list[str]) -> tuple[float, float]:
     """(wall seconds, peak RSS MB) of one process and the children it waited for."""
     import os
@@ -130,7 +134,8 @@ def timed_process(command: list[str]) -> tuple[float, float]:
     _, status, usage = os.wait4(child.pid, 0)
     elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"failed: {' '.join(command)}: {child.stderr.read().decode()}")
+        lines = child.stderr.read().decode().strip().splitlines() or ["(no message)"]
+        raise Refused(lines[-1] if "Traceback" in lines[0] else lines[0])
     return elapsed, usage.ru_maxrss / 1024
 
 
@@ -169,8 +174,13 @@ def whole_report(rows_list: list[int], repeats: int) -> list[str]:
                 print(f"{kind:<8}{rows:>11,}  (more rows than an Excel sheet holds: not run)")
                 continue
             path = parquet if suffix == ".parquet" else derived_file(parquet, suffix)
-            result = whole_process(path, repeats)
             line = f"{kind:<8}{rows:>11,}"
+            try:
+                result = whole_process(path, repeats)
+            except Refused as error:  # one refused file must not lose the rest of the table
+                print(f"{line}  failed: {error}", flush=True)
+                failures.append(f"{kind} {rows:,}: failed: {error}")
+                continue
             for unit, digits in (("s", 2), ("mb", 0)):
                 line += f"{result[f'app_{unit}']:>8.{digits}f}"
                 for who in BASELINES:

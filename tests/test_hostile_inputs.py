@@ -116,6 +116,17 @@ def huge_line_deep(folder: Path) -> Path:
     )
 
 
+def huge_line_deep_cr(folder: Path) -> Path:
+    """Old Mac line ends (a lone CR) and quoted names: the line is still numbered from 1."""
+    return write_csv_with(
+        folder / "deep_cr.csv",
+        HEADER.replace(b"\n", b"\r"),
+        (b'"Kent",2019/20,5\r', 200_000),
+        (b"y" * MB, 3),
+        b"\r",
+    )
+
+
 def nul_flood(folder: Path) -> Path:
     path = write_csv_with(folder / "nul.csv", HEADER)
     with path.open("r+b") as handle:
@@ -250,6 +261,10 @@ def repeated_rows(folder: Path) -> Path:
 CASES = {
     "huge line 2": (huge_line_2, "line 2 is longer than 1 MB"),
     "huge line deep in the file": (huge_line_deep, "line 200,002 is longer than 1 MB"),
+    "huge line deep in a file of CR line ends": (
+        huge_line_deep_cr,
+        "line 200,002 is longer than 1 MB",
+    ),
     "header and 300 MB of NUL bytes": (nul_flood, "a NUL byte at byte 20"),
     "30 MB cell over short lines": (cell_over_lines, "a cell of 30,000,"),
     "30 MB cell in the counts": (cell_in_counts, "in column 'offences'"),

@@ -14,6 +14,7 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from tui.data.dataset import DataError
 from tui.data.loading.header import looks_like_header_cell
@@ -123,13 +124,14 @@ def sniff(path: Path, separator: str | None = None) -> Sniffed:
 def check_text(path: Path, lines: bool = True) -> bool:
     """Refuse a text file no table of counts could be: NUL bytes (binary data; UTF-16 aside) or,
     if ``lines``, a line longer than :data:`MAX_LINE_BYTES`, anywhere in the file. Reads it once in
-    blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary.
+    blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary. Only
+    searches run on every block (counting bytes is ten times slower): lines are counted only to
+    name a refused one, quotes only in blocks that hold any.
 
     Returns whether a quoted cell may be longer than a block (a whole block inside quotes, by the
     parity of the ``"`` seen so far): only then are the cells' lengths worth measuring."""
     quoted = False  # inside quotes at the start of the block
     long_quote = False
-    line_breaks = 0
     last_break = -1  # offset of the last line break seen
     offset = 0
     with path.open("rb") as handle:
@@ -147,14 +149,24 @@ def check_text(path: Path, lines: bool = True) -> bool:
                 run_end = offset + (min(breaks) if breaks else len(block))
                 if run_end - last_break - 1 > MAX_LINE_BYTES:
                     raise DataError(
-                        f"{path.name}: line {line_breaks + 1:,} is longer than "
+                        f"{path.name}: line {_line_number(handle, offset):,} is longer than "
                         f"{MAX_LINE_BYTES // 1024 // 1024} MB (not a table of counts)"
                     )
                 if breaks:
                     last_break = offset + max(block.rfind(b"\n"), block.rfind(b"\r"))
-                line_breaks += block.count(b"\n") or block.count(b"\r")
-            quotes = block.count(b'"')
-            long_quote = long_quote or (quoted and quotes == 0)
-            quoted ^= quotes % 2 == 1
+            if b'"' in block:
+                quoted ^= block.count(b'"') % 2 == 1
+            else:
+                long_quote = long_quote or quoted
             offset += len(block)
     return long_quote
+
+
+def _line_number(handle: BinaryIO, offset: int) -> int:
+    """The number of the line running at ``offset`` (a block's start): the line breaks before it
+    (LF, or CR in a block without LF), read again from the start in the same blocks."""
+    handle.seek(0)
+    breaks = 0
+    while handle.tell() < offset and (block := handle.read(MAX_LINE_BYTES)):
+        breaks += block.count(b"\n") or block.count(b"\r")
+    return breaks + 1
