@@ -162,3 +162,22 @@ def test_footnotes() -> None:
     assert is_footnote("Figures for this force were provided late in the year", has_values=False)
     assert not is_footnote("Devon and Cornwall", has_values=False)
     assert not is_footnote("Kent", has_values=False)
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_an_excel_sheets_rows_are_counted_across_blocks(prefix: str) -> None:
+    """The row count that refuses a sheet past Excel's limit: plain and prefixed row tags,
+    including one cut between two 1 MB pieces, each counted once."""
+    import io
+    import zipfile
+
+    from tui.data.loading.read import MB, _excel_rows
+
+    row = f'<{prefix}row r="1"><{prefix}c/></{prefix}row>'.encode()
+    padding = b" " * (MB - len(b"<sheetData>") - 3)  # a tag starts 3 bytes before the cut
+    xml = b"<sheetData>" + padding + row * 1000 + b"</sheetData>"
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", xml)
+    with zipfile.ZipFile(buffer) as archive:
+        assert _excel_rows(archive, archive.getinfo("xl/worksheets/sheet1.xml")) == 1000
