@@ -34,23 +34,14 @@ from tui.data.format import (
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
+from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND
-from tui.data.query import (
-    CHANGE,
-    RATE,
-    SHARE,
-    SHARE_RECORDED,
-    counting,
-    initial_selection,
-    offence_caveat,
-    summary,
-    validate,
-    with_jurisdiction,
-)
+from tui.data.query import counting, offence_caveat, summary, validate
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
 from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED
 from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import (

@@ -10,7 +10,8 @@ import pytest
 
 from tui.cli import main
 from tui.data.load import load_dataset
-from tui.data.query import initial_selection, summary
+from tui.data.navigation import initial_selection
+from tui.data.query import summary
 from tui.data.quote import (
     DERIVED,
     MODELLED,

@@ -27,7 +27,12 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.format import cell, column_titles
 from tui.data.formula_escape import escape_text_cells
 from tui.data.provenance import LEGEND, MODELLED, Provenance, ledger
-from tui.data.query import (
+from tui.data.query import matching_rows, offence_caveat, summary, validate
+from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
+from tui.data.selection import Selection
+from tui.data.sidecar import PARQUET_KEY, sidecar_path
+from tui.data.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -38,15 +43,7 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Summary,
-    matching_rows,
-    offence_caveat,
-    summary,
-    validate,
 )
-from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
-from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
-from tui.data.selection import Selection
-from tui.data.sidecar import PARQUET_KEY, sidecar_path
 from tui.data.views import selection_to_toml
 
 EXPORT_FORMATS = {

@@ -18,13 +18,16 @@ from functools import lru_cache
 
 import polars as pl
 
+from tui.data.cells import cells
+from tui.data.change import year_comparison
 from tui.data.dataset import Dataset
 from tui.data.loading.paths import repo_data_dir
 from tui.data.provenance import ledger
-from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
+from tui.data.query import summary
 from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 from tui.data.targets import CARRIED_FORWARD
 
 PROVENANCE = "provenance"
