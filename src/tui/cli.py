@@ -20,7 +20,8 @@ import polars as pl
 from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
-from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
+from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output
+from tui.data.export_record import sha256_of
 from tui.data.format import (
     PUBLISHED_ONLY_LEGEND,
     measure_splitting,
