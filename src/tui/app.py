@@ -2,6 +2,9 @@
 
 Data flows one way: a key or a widget message becomes a new immutable ``Selection``; a worker
 computes everything from ``(dataset, selection)`` with the query engine; widgets only display.
+
+Over 400 lines as one class on purpose: Textual finds key actions, message handlers and workers
+on the App itself; the dialogs and multi-step flows already live in :mod:`tui.flows`.
 """
 
 from __future__ import annotations

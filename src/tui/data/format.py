@@ -5,7 +5,7 @@ from __future__ import annotations
 from tui.data.dataset import Dataset
 from tui.data.navigation import drill_dimensions
 from tui.data.provenance import LEGEND
-from tui.data.quote import Source
+from tui.data.quote_sources import Source
 from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.schema import PROVENANCE, label
 from tui.data.table import (
