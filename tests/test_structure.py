@@ -120,13 +120,18 @@ def test_the_engine_imports_only_the_layers_below_it() -> None:
     engine = import_graph()["tui.data.query"]
     assert engine <= {
         "tui.data",
+        "tui.data.cells",  # the cells and rows a selection keeps, which every part reads
+        "tui.data.change",  # year-on-year change, its significance and the untested changes
         "tui.data.charts",
         "tui.data.dataset",
+        "tui.data.modelled",  # what a modelled count changes: no interval, a range, blanking
         "tui.data.ranges",  # the builder's table of ranges, read beside the dataset like it
+        "tui.data.rates",  # the population a rate per 100,000 residents divides by
         "tui.data.registry",
         "tui.data.schema",
         "tui.data.selection",
         "tui.data.stats",
+        "tui.data.table",  # the summary table's columns, what they mean, its row order
     }
 
 

@@ -2,6 +2,9 @@
 
 Data flows one way: a key or a widget message becomes a new immutable ``Selection``; a worker
 computes everything from ``(dataset, selection)`` with the query engine; widgets only display.
+
+Over 400 lines as one class on purpose: Textual finds key actions, message handlers and workers
+on the App itself; the dialogs and multi-step flows already live in :mod:`tui.flows`.
 """
 
 from __future__ import annotations
@@ -27,6 +30,7 @@ from textual.worker import get_current_worker
 
 from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
+from tui.data.charts import CHART_KINDS
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import (
     fit_parts,
@@ -37,28 +41,13 @@ from tui.data.format import (
     range_words,
 )
 from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
-from tui.data.query import (
-    CHANGE,
-    CHART_KINDS,
-    RATE,
-    SHARE,
-    SHARE_RECORDED,
-    Results,
-    cleared,
-    counting,
-    drill_dimensions,
-    initial_selection,
-    offence_caveat,
-    results,
-    rows_page,
-    sort_summary,
-    summary,
-    with_jurisdiction,
-)
+from tui.data.query import Results, counting, offence_caveat, results, rows_page, summary
 from tui.data.registry import without_marks
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
 from tui.data.views import default_views_path
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb

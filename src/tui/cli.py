@@ -17,318 +17,40 @@ from pathlib import Path
 
 import polars as pl
 
-from tui import __version__
+from tui.cli_parsers import (
+    app_parser,
+    export_parser,
+    quote_parser,
+    serve_parser,
+    sources_parser,
+    summary_parser,
+)
+from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
-from tui.data.export import EXPORT_FORMATS, TEXT_FORMATS, export, resolve_output, sha256_of
+from tui.data.export import TEXT_FORMATS, export, resolve_output
+from tui.data.export_record import sha256_of
 from tui.data.format import (
     PUBLISHED_ONLY_LEGEND,
-    measure_splitting,
     modelled_notes,
     no_data_note,
-    not_split_note,
     recorded_note,
     summary_lines,
     uncertainty_note,
 )
 from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
-from tui.data.loading.names import force_names, member, member_spellings
+from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND
-from tui.data.query import (
-    CHANGE,
-    RATE,
-    SHARE,
-    SHARE_RECORDED,
-    counting,
-    initial_selection,
-    offence_caveat,
-    summary,
-    validate,
-    with_jurisdiction,
-)
+from tui.data.query import counting, offence_caveat, summary, validate
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.schema import FORCE, JURISDICTION_KEYS, canonical_column
 from tui.data.selection import Selection
-from tui.data.targets import STATUSES
 from tui.data.views import View, default_views_path, load_views, read_view_file
-from tui.serve import (
-    DEFAULT_HOST,
-    DEFAULT_IDLE_MINUTES,
-    DEFAULT_PORT,
-    Served,
-    ServeOptions,
-    choose_token,
-    default_max_sessions,
-)
+from tui.serve import Served, ServeOptions, choose_token
 
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE)
-MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
-
-
-def parse_where(dataset: Dataset, clauses: Sequence[str]) -> dict[str, tuple[str, ...]]:
-    """``DIM=VALUE`` clauses as filters; repeating a dimension keeps several of its members.
-
-    Dimension names match loosely (``Age Band`` = ``age_band``); members match exactly, or
-    ignoring case when that is unambiguous.
-    """
-    filters: dict[str, tuple[str, ...]] = {}
-    for clause in clauses:
-        key, sep, value = clause.partition("=")
-        if not sep or not key.strip():
-            raise DataError(f"--where '{clause}': expected DIMENSION=VALUE")
-        dimension = resolve_dimension(dataset, key)
-        filters[dimension] = (
-            *filters.get(dimension, ()),
-            resolve_member(dataset, dimension, value),
-        )
-    return filters
-
-
-def resolve_dimension(dataset: Dataset, name: str) -> str:
-    """The dataset's dimension a user's name refers to."""
-    dimension = canonical_column(name)
-    if dimension not in dataset.dimensions:
-        raise DataError(f"no dimension '{name}' (known: {', '.join(dataset.dimensions)})")
-    return dimension
-
-
-def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
-    """The member of ``dimension`` a user's value refers to: exactly, ignoring case when that is
-    unambiguous, or as the loader reads the same spelling in a file (``2021-22`` is ``2021/22``,
-    ``Greater Manchester Police`` is ``Greater Manchester``)."""
-    members = dataset.members(dimension)
-    value = value.strip()
-    if value in members:
-        return value
-    folded = [m for m in members if m.casefold() == value.casefold()]
-    if len(folded) == 1:
-        return folded[0]
-    forces = force_names(repo_data_dir() / "forces.csv") if dimension == FORCE else None
-    spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
-    if spelled in members:
-        return spelled
-    sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
-    raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
-
-
-def build_selection(
-    dataset: Dataset,
-    by: str | None,
-    where: Sequence[str],
-    measure: str | None = None,
-    sort: str | None = None,
-    ascending: bool = False,
-    start: Selection | None = None,
-    jurisdiction: str | None = None,
-    published_only: bool = False,
-) -> Selection:
-    """A selection from command-line options (on top of ``start``), validated against the dataset."""
-    selection = start or initial_selection(dataset)
-    if jurisdiction:
-        selection = with_jurisdiction(dataset, selection, jurisdiction)
-    if by:
-        selection = selection.grouped_by(resolve_dimension(dataset, by))
-    if measure:
-        if canonical_column(measure) not in dataset.measures:
-            raise DataError(f"no measure '{measure}' (known: {', '.join(dataset.measures)})")
-        selection = selection.with_measure(canonical_column(measure))
-    for dimension, members in parse_where(dataset, where).items():
-        selection = selection.with_filter(dimension, members)
-    note = not_split_note(dataset, selection.group_by, selection.measure) if by else None
-    if note:
-        other = measure_splitting(dataset, selection.group_by, selection.measure)
-        raise DataError(f"{note}; ask for them with --measure {other}")
-    if sort:
-        column = selection.group_by if sort == "name" else canonical_column(sort)
-        sortable = (selection.measure, *SORTABLE, selection.group_by)
-        if column in dataset.measures and column != selection.measure:
-            raise DataError(
-                f"cannot sort by '{sort}': the table counts {selection.measure} "
-                f"(use --sort {selection.measure}, or --measure {column})"
-            )
-        if column not in sortable:
-            raise DataError(f"cannot sort by '{sort}' (use name, {', '.join(sortable[:-1])})")
-        selection = selection.with_sort(column, descending=not ascending)
-    if published_only:
-        selection = selection.with_published_only(True)
-    validate(dataset, selection)
-    return selection
-
-
-def _add_path_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
-    parser.add_argument(
-        "--jurisdiction",
-        choices=tuple(JURISDICTION_KEYS),
-        help="England and Wales (ew, the default), Scotland, Northern Ireland or all three (uk); "
-        "each counts its own offence",
-    )
-    parser.add_argument(
-        "--sheet", metavar="NAME", help="spreadsheet sheet to read (default: found by its header)"
-    )
-
-
-def _add_selection_options(parser: argparse.ArgumentParser) -> None:
-    _add_path_options(parser)
-    parser.add_argument("--by", help="dimension to group by (e.g. force, year, platform)")
-    parser.add_argument(
-        "--where",
-        action="append",
-        default=[],
-        metavar="DIM=VALUE",
-        help="keep only this member; repeat for more members or dimensions",
-    )
-    parser.add_argument("--measure", help="measure column (default: offences)")
-    parser.add_argument(
-        "--sort",
-        help="sort column: name, the measure (offences or instances), share, share_recorded, "
-        "change, rate_per_100k",
-    )
-    parser.add_argument("--ascending", action="store_true", help="sort ascending")
-    parser.add_argument(
-        "--published-only",
-        action="store_true",
-        help="blank every modelled number (shown –, exported as missing): only what published "
-        "figures say, or sums and differences of them",
-    )
-
-
-def _add_view_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument(
-        "--view",
-        metavar="NAME|FILE",
-        help="start from a saved view (by name) or a view/sidecar TOML file",
-    )
-    parser.add_argument(
-        "--views",
-        type=Path,
-        metavar="FILE",
-        help=f"saved views file (default: {default_views_path()})",
-    )
-
-
-def _selection_parser(prog: str, description: str) -> argparse.ArgumentParser:
-    """A subcommand that reads a selection: path, --by, --where, ..., --view."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
-    _add_selection_options(parser)
-    _add_view_options(parser)
-    return parser
-
-
-def _summary_parser() -> argparse.ArgumentParser:
-    return _selection_parser(
-        "scwc summary", "Print the grouped table for a selection, as the app shows it."
-    )
-
-
-def _quote_parser() -> argparse.ArgumentParser:
-    return _selection_parser(
-        "scwc quote",
-        "Print the selection's total as one sentence to quote, worded for where the number "
-        "comes from and whether its change on the previous year is more than chance.",
-    )
-
-
-def _serve_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc serve",
-        description="Serve the explorer to web browsers (textual-serve), one app process per "
-        "visitor. Binds to this computer only unless --host says otherwise; any other address "
-        "needs the token the page address carries. Visitors get exports as downloads and never "
-        "name a file on this computer.",
-    )
-    parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
-    parser.add_argument(
-        "--host",
-        default=DEFAULT_HOST,
-        help=f"address to bind (default {DEFAULT_HOST}; '' or 0.0.0.0 or :: for every address)",
-    )
-    parser.add_argument(
-        "--port", type=int, default=DEFAULT_PORT, help=f"port (default {DEFAULT_PORT})"
-    )
-    parser.add_argument(
-        "--public-url", help="address browsers use, when behind a proxy or bound to 0.0.0.0"
-    )
-    parser.add_argument(
-        "--token", help="token visitors need (default: a new one off this computer, printed once)"
-    )
-    parser.add_argument(
-        "--no-auth",
-        action="store_true",
-        help="no token even on a reachable address: anyone who can reach it can use the app",
-    )
-    parser.add_argument(
-        "--data-dir",
-        type=Path,
-        metavar="DIR",
-        help="folder whose data files visitors may open with ctrl+o (default: none)",
-    )
-    parser.add_argument(
-        "--max-sessions",
-        type=int,
-        default=default_max_sessions(),
-        metavar="N",
-        help="visitors at once; the next one is asked to try again (default: from memory, "
-        f"here {default_max_sessions()})",
-    )
-    parser.add_argument(
-        "--idle-timeout",
-        type=float,
-        default=DEFAULT_IDLE_MINUTES,
-        metavar="MINUTES",
-        help=f"end a session without a key press for this long (default {DEFAULT_IDLE_MINUTES:g})",
-    )
-    return parser
-
-
-def _export_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc export",
-        description="Write a selection (the summary as shown, or the filtered rows) to a file, "
-        "with a TOML sidecar <file>.toml recording how it was made.",
-    )
-    _add_selection_options(parser)
-    _add_view_options(parser)
-    parser.add_argument(
-        "-o",
-        "--output",
-        required=True,
-        metavar="FILE|FOLDER",
-        help="file to write; an existing folder gets a file named after the selection",
-    )
-    parser.add_argument(
-        "--format",
-        help=f"one of {', '.join(EXPORT_FORMATS)} (default: from -o; must agree with its extension)",
-    )
-    parser.add_argument(
-        "--rows", action="store_true", help="export the filtered rows, not the summary"
-    )
-    parser.add_argument(
-        "--excel",
-        action="store_true",
-        help="CSV/TSV for Excel: UTF-8 with a byte-order mark, so accented names open right",
-    )
-    parser.add_argument(
-        "--force", action="store_true", help="overwrite an existing file and its sidecar"
-    )
-    return parser
-
-
-def _app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc",
-        description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc sources --help', "
-        "'scwc quote --help', 'scwc serve --help'.",
-    )
-    parser.add_argument("--version", action="version", version=f"scwc {__version__}")
-    _add_path_options(parser)
-    _add_view_options(parser)
-    return parser
 
 
 @contextmanager
@@ -420,7 +142,8 @@ def open_start(
 
 def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
     """The dataset and view a command starts from, and its selection from the options that
-    :func:`_add_selection_options` and :func:`_add_view_options` give every selection command."""
+    :func:`tui.cli_parsers.add_selection_options` and ``add_view_options`` give every selection
+    command."""
     start = open_start(args.path, args.view, args.views, args.sheet)
     selection = build_selection(
         start.dataset,
@@ -438,7 +161,7 @@ def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
 
 def run_export(argv: Sequence[str]) -> int:
     """``scwc export``: write the selection and its sidecar."""
-    args = _export_parser().parse_args(argv)
+    args = export_parser().parse_args(argv)
     start, selection = start_and_selection(args)
     what = "rows" if args.rows else (start.what or "summary")
     output, fmt, note = resolve_output(args.output, selection, what, args.format)
@@ -459,7 +182,7 @@ def run_export(argv: Sequence[str]) -> int:
 
 def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
-    args = _summary_parser().parse_args(argv)
+    args = summary_parser().parse_args(argv)
     start, selection = start_and_selection(args)
     dataset = start.dataset
     result = summary(dataset, selection)
@@ -498,7 +221,7 @@ def run_summary(argv: Sequence[str]) -> int:
 
 def run_quote(argv: Sequence[str]) -> int:
     """``scwc quote``: print the selection as a sentence."""
-    args = _quote_parser().parse_args(argv)
+    args = quote_parser().parse_args(argv)
     start, selection = start_and_selection(args)
     print(quote(start.dataset, selection))
     return 0
@@ -506,7 +229,7 @@ def run_quote(argv: Sequence[str]) -> int:
 
 def run_serve(argv: Sequence[str]) -> int:
     """``scwc serve``: check the options and the data, then serve the explorer to browsers."""
-    args = _serve_parser().parse_args(argv)
+    args = serve_parser().parse_args(argv)
     options = serve_options(args)
     with native_stderr_silenced():
         open_dataset(args.path)
@@ -550,26 +273,9 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
     )
 
 
-def _sources_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc sources",
-        description="Every published figure beside the embedded dataset's value: target figures "
-        "must be reproduced; superseded, conflicting and context figures are listed with their "
-        "reason. Exits 1 on any mismatch.",
-    )
-    parser.add_argument("--json", action="store_true", help="one JSON record per figure")
-    parser.add_argument(
-        "--status",
-        choices=STATUSES,
-        action="append",
-        help="only figures with this status (repeatable)",
-    )
-    return parser
-
-
 def run_sources(argv: Sequence[str]) -> int:
     """``scwc sources``: the reconciliation of the embedded dataset, one line per figure."""
-    args = _sources_parser().parse_args(argv)
+    args = sources_parser().parse_args(argv)
     with native_stderr_silenced():
         dataset = open_dataset(None)
     checks = reconcile(dataset, repo_data_dir())
@@ -585,7 +291,7 @@ def run_sources(argv: Sequence[str]) -> int:
 
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
-    args = _app_parser().parse_args(argv)
+    args = app_parser().parse_args(argv)
     start = open_start(args.path, args.view, args.views, args.sheet)
     from tui.app import ExplorerApp
 

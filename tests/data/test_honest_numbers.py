@@ -18,10 +18,11 @@ from tui.data.dataset import Dataset
 from tui.data.export import export
 from tui.data.load import load_dataset
 from tui.data.provenance import MODELLED, PUBLISHED, ledger
-from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, summary
+from tui.data.query import summary
 from tui.data.quote import quote
 from tui.data.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 
 EW = ("England and Wales",)
 

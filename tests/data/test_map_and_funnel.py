@@ -10,7 +10,7 @@ from tui.data import stats
 from tui.data.force_map import band_of, class_breaks, force_map, neighbour
 from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel
 from tui.data.load import load_dataset
-from tui.data.query import initial_selection
+from tui.data.navigation import initial_selection
 
 COUNTS = {"Kent": 400, "Essex": 90, "Surrey": 60, "Dyfed-Powys": 25, "Cumbria": 0}
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import DERIVED, MODELLED, PUBLISHED, ledger
-from tui.data.query import initial_selection, summary, with_jurisdiction
+from tui.data.query import summary
 from tui.data.selection import Selection
 
 EW = (("jurisdiction", ("England and Wales",)),)

@@ -10,18 +10,11 @@ import pytest
 
 from tui.cli import main
 from tui.data.load import load_dataset
-from tui.data.query import initial_selection, summary
-from tui.data.quote import (
-    DERIVED,
-    MODELLED,
-    PUBLISHED,
-    QuoteFacts,
-    Source,
-    force_name,
-    provenance_of,
-    quote,
-    sentence,
-)
+from tui.data.naming import force_name
+from tui.data.navigation import initial_selection
+from tui.data.query import summary
+from tui.data.quote import QuoteFacts, quote, sentence
+from tui.data.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 
 KENT = QuoteFacts(
     subject="Kent Police",

@@ -9,16 +9,9 @@ import pytest
 from tui.data import stats
 from tui.data.format import summary_lines, uncertainty_note
 from tui.data.load import load_dataset
-from tui.data.query import (
-    CHANGE_SIGNIFICANT,
-    HIGH,
-    LOW,
-    RATE,
-    RATE_HIGH,
-    RATE_LOW,
-    initial_selection,
-    summary,
-)
+from tui.data.navigation import initial_selection
+from tui.data.query import summary
+from tui.data.table import CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
 
 COUNTS = {  # force -> (2017/18, 2018/19)
     "Kent": (100, 150),  # a real rise: p < 0.01

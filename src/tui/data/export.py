@@ -2,18 +2,16 @@
 
 Machine formats (CSV, TSV, Parquet, JSON, NDJSON) hold members only: the total is in the
 sidecar's ``[totals]`` table, and in Excel below the table. The sidecar's ``[columns]`` table says
-what each column means; Parquet carries the same record in its key-value metadata.
+what each column means; Parquet carries the same record in its key-value metadata. The writer of
+each format is in :mod:`tui.data.writers`, the sidecar's record in :mod:`tui.data.export_record`;
+here the two are written as one unit.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import os
 import re
-import shlex
-from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -24,10 +22,15 @@ from tui import __version__
 from tui.data import stats
 from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import cell, column_titles
-from tui.data.formula_escape import escape_text_cells
+from tui.data.export_record import drop_none, filters_text, record, sha256_of, sidecar
+from tui.data.format import column_titles
 from tui.data.provenance import LEGEND, MODELLED, Provenance, ledger
-from tui.data.query import (
+from tui.data.query import matching_rows, summary, validate
+from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
+from tui.data.selection import Selection
+from tui.data.sidecar import sidecar_path
+from tui.data.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -38,16 +41,8 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Summary,
-    matching_rows,
-    offence_caveat,
-    summary,
-    validate,
 )
-from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
-from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
-from tui.data.selection import Selection
-from tui.data.sidecar import PARQUET_KEY, sidecar_path
-from tui.data.views import selection_to_toml
+from tui.data.writers import WRITERS, ExportContent
 
 EXPORT_FORMATS = {
     "csv": ".csv",
@@ -65,21 +60,6 @@ TEXT_FORMATS = ("csv", "tsv")
 """Formats whose text cells get the formula escape, and which ``excel`` (a byte-order mark) applies to."""
 WHAT = ("summary", "rows")
 TOTAL_LABEL = "Total"
-XLSX_CREATED = dt.datetime(2017, 4, 3)
-"""Fixed workbook creation date, so the same selection gives the same bytes."""
-XLSX_MAX_ROWS = 1_048_575
-"""Rows an Excel sheet holds below its header."""
-XLSX_FORMATS = {
-    SHARE: "0.0%",
-    SHARE_RECORDED: "0.0%",
-    CHANGE: "+0.0%;-0.0%;0.0%",
-    RATE: "#,##0.00",
-    LOW: "#,##0.0",
-    HIGH: "#,##0.0",
-    RATE_LOW: "#,##0.00",
-    RATE_HIGH: "#,##0.00",
-}
-XLSX_TABLE = "selection"
 FRACTION = "fraction of 1 (0.25 = 25%)"
 
 
@@ -90,28 +70,6 @@ class ExportResult:
     path: Path
     sidecar: Path
     rows: int
-
-
-@dataclass(frozen=True)
-class ExportContent:
-    """The table an export writes and everything said about it."""
-
-    frame: pl.DataFrame
-    """Members only (summary) or the filtered rows."""
-    totals: dict[str, Any] = field(default_factory=dict)
-    """The summary's total per column (empty for rows): Excel writes it below the table."""
-    titles: dict[str, str] = field(default_factory=dict)
-    """Readable header of each column (Excel)."""
-    columns: dict[str, dict[str, Any]] = field(default_factory=dict)
-    """What each column means: meaning, unit, base, years compared."""
-    about: list[tuple[str, str]] = field(default_factory=list)
-    """Source, filters and the like, as (label, text) lines for Excel's Notes sheet."""
-    excel: bool = False
-    """CSV/TSV with a UTF-8 byte-order mark, for Excel."""
-    metadata: str = ""
-    """The record (TOML) Parquet keeps in its key-value metadata."""
-    provenance: dict[str, Any] = field(default_factory=dict)
-    """Legend of the ``provenance`` column and the sources of its published figures."""
 
 
 def format_for(path: Path, requested: str | None = None) -> str:
@@ -247,14 +205,9 @@ def _provenance_table(known: bool, shown: list[Provenance]) -> dict[str, Any]:
         "derived": "sums or differences of published figures",
         "modelled": "an estimate: not a published figure",
         "sources": [
-            _drop_none({"title": t, "published": d or None, "url": u or None})
-            for t, d, u in sources
+            drop_none({"title": t, "published": d or None, "url": u or None}) for t, d, u in sources
         ],
     }
-
-
-def _drop_none(table: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in table.items() if v is not None}
 
 
 def _summary_columns(
@@ -313,7 +266,7 @@ def _summary_columns(
     columns = {}
     for column in frame.columns:
         note = known.get(column) or {"meaning": f"{label(column)}, as in the dataset"}
-        columns[column] = {"header": titles.get(column, label(column)), **_drop_none(note)}
+        columns[column] = {"header": titles.get(column, label(column)), **drop_none(note)}
     return columns
 
 
@@ -380,10 +333,6 @@ def _measure_unit(dataset: Dataset, measure: str) -> str:
     return str(unit) if measure == dataset.measure and unit else f"count of {measure}"
 
 
-def _filters_text(selection: Selection) -> str:
-    return "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
-
-
 def _about(dataset: Dataset, selection: Selection, what: str) -> list[tuple[str, str]]:
     """Source, selection and status of an export, as lines for Excel's Notes sheet."""
     lines = [
@@ -404,216 +353,11 @@ def _about(dataset: Dataset, selection: Selection, what: str) -> list[tuple[str,
     lines += [
         ("Content", "filtered rows" if what == "rows" else f"summary by {selection.group_by}"),
         ("Measure", selection.measure),
-        ("Filters", _filters_text(selection)),
+        ("Filters", filters_text(selection)),
         ("Drill path", " › ".join(f"{d} = {m}" for d, m in selection.drill_path) or "none"),
         ("Made with", f"scwc {__version__}; the .toml sidecar beside this file reproduces it"),
     ]
     return lines
-
-
-def _write_delimited(content: ExportContent, path: Path, separator: str) -> None:
-    escape_text_cells(content.frame).write_csv(
-        path, separator=separator, line_terminator="\n", include_bom=content.excel
-    )
-
-
-def _write_xlsx(content: ExportContent, path: Path) -> None:
-    """One sheet with the table (frozen header, widths from the shown text, number formats), the
-    total below it in bold after a blank row, and a Notes sheet. Text is always a string cell."""
-    frame = content.frame
-    if frame.height > XLSX_MAX_ROWS:
-        raise DataError(
-            f"{frame.height:,} rows do not fit an Excel sheet ({XLSX_MAX_ROWS:,}); "
-            "export CSV or Parquet instead"
-        )
-    import xlsxwriter  # only Excel exports need it (imported when one is written)
-
-    workbook = xlsxwriter.Workbook(
-        str(path),
-        {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False},
-    )
-    workbook.set_properties({"created": XLSX_CREATED})
-    sheet = workbook.add_worksheet(XLSX_TABLE)
-    number_formats = {c: XLSX_FORMATS.get(c) for c in frame.columns}
-    number_formats.update({c: "#,##0" for c, t in frame.schema.items() if t.is_integer()})
-    plain = {
-        c: workbook.add_format({"num_format": f} if f else {}) for c, f in number_formats.items()
-    }
-    bold = {
-        c: workbook.add_format({"bold": True, **({"num_format": f} if f else {})})
-        for c, f in number_formats.items()
-    }
-    headers = _unique([content.titles.get(c, c) for c in frame.columns])
-    widths = [len(h) + 3 for h in headers]  # room for the filter button
-    for col, column in enumerate(frame.columns):
-        for row, value in enumerate(frame[column], start=1):
-            _write_cell(sheet, row, col, value, plain[column])
-            widths[col] = max(widths[col], len(_shown(column, value)) + 1)
-    last = max(frame.height, 1)
-    sheet.add_table(
-        0,
-        0,
-        last,
-        len(frame.columns) - 1,
-        {"name": XLSX_TABLE, "columns": [{"header": h} for h in headers]},
-    )
-    if content.totals:
-        total_row = last + 2
-        for col, column in enumerate(frame.columns):
-            value = content.totals.get(column)
-            _write_cell(sheet, total_row, col, value, bold[column])
-            widths[col] = max(widths[col], len(_shown(column, value)) + 1)
-    for col, width in enumerate(widths):
-        sheet.set_column(col, col, min(width, 60))
-    sheet.freeze_panes(1, 0)
-    _write_notes(workbook, content)
-    workbook.close()
-
-
-def _unique(headers: list[str]) -> list[str]:
-    """Headers made unique (an Excel table needs that) by numbering repeats."""
-    seen: dict[str, int] = {}
-    unique = []
-    for header in headers:
-        seen[header] = seen.get(header, 0) + 1
-        unique.append(header if seen[header] == 1 else f"{header} {seen[header]}")
-    return unique
-
-
-def _shown(column: str, value: object) -> str:
-    """The text Excel shows for a value with the column's number format."""
-    if value is None:
-        return ""
-    return cell(column, value) if isinstance(value, int | float) else str(value)
-
-
-def _write_cell(sheet: Any, row: int, col: int, value: object, fmt: Any) -> None:
-    if value is None:
-        sheet.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
-        sheet.write_boolean(row, col, value, fmt)
-    elif isinstance(value, int | float):
-        sheet.write_number(row, col, value, fmt)
-    else:
-        sheet.write_string(row, col, str(value), fmt)
-
-
-def _write_notes(workbook: Any, content: ExportContent) -> None:
-    """The Notes sheet: source, selection, and what each column means."""
-    sheet = workbook.add_worksheet("Notes")
-    bold = workbook.add_format({"bold": True})
-    wrap = workbook.add_format({"text_wrap": True, "valign": "top"})
-    sheet.write_string(0, 0, "About this export", bold)
-    row = 1
-    for name, text in content.about:
-        sheet.write_string(row, 0, name, bold)
-        sheet.write_string(row, 1, text, wrap)
-        row += 1
-    row += 1
-    keys = ("header", "meaning", "unit", "base", "years_compared")
-    titles = ("Column", "Header", "Meaning", "Unit", "Base", "Years compared", "Details")
-    for col, title in enumerate(titles):
-        sheet.write_string(row, col, title, bold)
-    for column, note in content.columns.items():
-        row += 1
-        sheet.write_string(row, 0, column)
-        for col, key in enumerate(keys, start=1):
-            value = note.get(key)
-            if value is not None:
-                _write_cell(sheet, row, col, value, wrap)
-        details = "; ".join(f"{k}: {v}" for k, v in note.items() if k not in keys)
-        if details:
-            sheet.write_string(row, len(keys) + 1, details, wrap)
-    for col, width in enumerate((22, 26, 60, 30, 26, 22, 40)):
-        sheet.set_column(col, col, width)
-
-
-def _write_parquet(content: ExportContent, path: Path) -> None:
-    content.frame.write_parquet(path, metadata={PARQUET_KEY: content.metadata})
-
-
-WRITERS: dict[str, Callable[[ExportContent, Path], None]] = {
-    "csv": lambda c, p: _write_delimited(c, p, ","),
-    "tsv": lambda c, p: _write_delimited(c, p, "\t"),
-    "parquet": _write_parquet,
-    "json": lambda c, p: c.frame.write_json(p),
-    "ndjson": lambda c, p: c.frame.write_ndjson(p),
-    "xlsx": _write_xlsx,
-}
-
-
-def sha256_of(path: Path | None) -> str:
-    """SHA-256 of a file, hex."""
-    if path is None:
-        return ""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def dataset_path_from(side: Path, dataset_path: Path) -> str:
-    """The dataset's path as the sidecar records it: relative to the sidecar's folder if it can be."""
-    try:
-        return Path(os.path.relpath(dataset_path.resolve(), side.parent.resolve())).as_posix()
-    except ValueError:  # another drive (Windows): only an absolute path reaches it
-        return str(dataset_path.resolve())
-
-
-def record(
-    dataset: Dataset, selection: Selection, what: str, fmt: str, content: ExportContent, chart: str
-) -> dict[str, Any]:
-    """What the data file itself can carry: the same for the same selection (no time, no path)."""
-    export_table: dict[str, Any] = {"format": fmt, "what": what, "rows": content.frame.height}
-    if content.excel:
-        export_table["excel"] = True
-    content_text = "rows" if what == "rows" else f"{selection.measure} by {selection.group_by}"
-    document: dict[str, Any] = {
-        "title": f"{dataset.name} (export: {content_text}; filters: {_filters_text(selection)})",
-        "modelled": dataset.modelled,
-        "export": export_table,
-        "dataset": {
-            "name": dataset.name,
-            "sha256": sha256_of(dataset.path),
-            "modelled": dataset.modelled,
-            **({"caveat": caveat} if (caveat := offence_caveat(dataset, selection)) else {}),
-        },
-        "selection": selection_to_toml(selection, chart),
-    }
-    if content.totals:
-        document["totals"] = _drop_none(content.totals)
-    document["columns"] = content.columns
-    if content.provenance:
-        document["provenance"] = content.provenance
-    return document
-
-
-def sidecar(
-    dataset: Dataset,
-    selection: Selection,
-    what: str,
-    fmt: str,
-    path: Path,
-    content: ExportContent,
-    chart: str,
-) -> dict[str, Any]:
-    """The record of how an export was made, and the command that makes it again."""
-    document = record(dataset, selection, what, fmt, content, chart)
-    side = sidecar_path(path)
-    command = ["scwc", "export", "--view", side.name, "-o", path.name, "--force"]
-    document["export"] = {
-        "file": path.name,
-        **document["export"],
-        "created_utc": dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "app": "scwc",
-        "app_version": __version__,
-        "reproduce": shlex.join(command),
-        "reproduce_in": "the folder holding this file",
-    }
-    if dataset.path:
-        document["dataset"]["path"] = dataset_path_from(side, dataset.path)
-    return document
 
 
 def _write_toml(document: dict[str, Any], staged: Path) -> None:

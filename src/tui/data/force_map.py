@@ -16,20 +16,12 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.load import repo_data_dir
 from tui.data.provenance import MODELLED, Provenance
-from tui.data.query import (
-    CHANGE,
-    CHANGE_SIGNIFICANT,
-    GEOGRAPHY,
-    HIGH,
-    LOW,
-    RATE,
-    RATE_HIGH,
-    RATE_LOW,
-    summary,
-)
+from tui.data.query import summary
 from tui.data.ranges import Range
+from tui.data.rates import GEOGRAPHY
 from tui.data.schema import FORCE
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
 
 GRID_FILE = "force_grid.csv"
 MAP_MEASURES = ("rate", "count", "change")

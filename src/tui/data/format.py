@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from tui.data.dataset import Dataset
+from tui.data.navigation import drill_dimensions
 from tui.data.provenance import LEGEND
-from tui.data.query import (
+from tui.data.quote_sources import Source
+from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
+from tui.data.schema import PROVENANCE, label
+from tui.data.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -13,11 +17,7 @@ from tui.data.query import (
     SHARE,
     SHARE_RECORDED,
     Summary,
-    drill_dimensions,
 )
-from tui.data.quote import Source
-from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
-from tui.data.schema import PROVENANCE, label
 
 DASH = "–"
 NO_DATA = "no data"

@@ -15,7 +15,8 @@ from tui.data.charts import ChartData
 from tui.data.dataset import Dataset
 from tui.data.force_map import kept_forces, load_grid
 from tui.data.provenance import MODELLED
-from tui.data.query import GEOGRAPHY, summary
+from tui.data.query import summary
+from tui.data.rates import GEOGRAPHY
 from tui.data.registry import register_chart_kind
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection

@@ -11,28 +11,31 @@ with a child*) and says whether the change on the previous year is more than cha
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass, replace
-from functools import lru_cache
 
 import polars as pl
 
+from tui.data.cells import cells
+from tui.data.change import year_comparison
 from tui.data.dataset import Dataset
-from tui.data.loading.paths import repo_data_dir
+from tui.data.gaps import gaps_of, missing_force_years
+from tui.data.naming import force_name, joined, region_name
 from tui.data.provenance import ledger
-from tui.data.query import CHANGE, CHANGE_SIGNIFICANT, cells, summary, year_comparison
+from tui.data.query import summary
+from tui.data.quote_sources import (
+    AS_FILED,
+    DERIVED,
+    MODELLED,
+    PUBLISHED,
+    Source,
+    provenance_of,
+    source_of,
+)
 from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
+from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 from tui.data.targets import CARRIED_FORWARD
-
-PROVENANCE = "provenance"
-"""The dataset column saying, per row, whether its number is published, derived or modelled."""
-PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
-AS_FILED = "as filed"
-"""A user's own file without provenance: quoted as what the file says."""
-WEAKEST_FIRST = (MODELLED, DERIVED, PUBLISHED)
 
 ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = "England and Wales", "Scotland", "Northern Ireland"
 OFFENCE_PHRASES = {
@@ -40,43 +43,10 @@ OFFENCE_PHRASES = {
     SCOTLAND: "communicating indecently with a child",
     NORTHERN_IRELAND: "sexual communication with a child",
 }
-REGIONS_WITH_THE = frozenset(
-    {
-        "North East",
-        "North West",
-        "Yorkshire and the Humber",
-        "East Midlands",
-        "West Midlands",
-        "East of England",
-        "South East",
-        "South West",
-    }
-)
 QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
 PLATFORM_DIMENSIONS = ("platform_owner", "platform")
 INSTANCES = "instances"
 """The measure platforms are counted in: one offence can involve several apps."""
-PUBLISHER = re.compile(r"^(?P<title>.*\S)\s*\((?P<publisher>[^()]+)\)$")
-"""A source title as the figures tables give it: ``Headline (Publisher)``."""
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a figure was published: a title and, if known, when."""
-
-    title: str
-    published: str | None = None
-
-    def __str__(self) -> str:
-        """Publisher, headline in quotes, date: short and checkable (the address goes with the
-        copied table and exports), never a bracket inside the sentence's bracket."""
-        found = PUBLISHER.match(self.title)
-        if found:
-            publisher = found["publisher"].split(";")[0].split(",")[0].strip()
-            cited = f"{publisher}, \u201c{found['title']}\u201d"
-        else:
-            cited = self.title
-        return f"{cited}, published {self.published}" if self.published else cited
 
 
 @dataclass(frozen=True)
@@ -105,49 +75,19 @@ class QuoteFacts:
     """What a sum over years leaves out or counts twice: ``no figure for 2021/22``."""
 
 
-@lru_cache(maxsize=1)
-def own_force_names() -> dict[str, str]:
-    """Each force's name as it calls itself (``data/force_names.csv``), with *the* where it
-    takes one: ``Durham Constabulary``, ``the Metropolitan Police Service``."""
-    with (repo_data_dir() / "force_names.csv").open(encoding="utf-8", newline="") as handle:
-        return {
-            row["force"]: f"{row['article']} {row['own_name']}".strip()
-            for row in csv.DictReader(handle)
-        }
-
-
-def force_name(force: str) -> str:
-    """How a force is named in a sentence: its own name (``Hampshire and Isle of Wight
-    Constabulary``, ``the Metropolitan Police Service``); a force the table does not know is
-    ``<name> Police``."""
-    if force in own_force_names():
-        return own_force_names()[force]
-    if "Police" in force:
-        return force if force.startswith("Police ") and "Service" not in force else f"the {force}"
-    return f"{force} Police"
-
-
-def _joined(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def _place(region: str) -> str:
-    return f"the {region}" if region in REGIONS_WITH_THE else region
-
-
 def subject_of(dataset: Dataset, selection: Selection) -> str:
     """Who recorded the selection's offences, from its narrowest geographic filter."""
     forces = selection.members(FORCE)
     if forces:
         if len(forces) == 1:
             return force_name(forces[0])
-        return f"Police in {_joined(list(forces))}"
+        return f"Police in {joined(list(forces))}"
     for dimension in ("region", "nation", "jurisdiction"):
         kept = selection.members(dimension)
         if kept:
-            places = [_place(m) for m in kept]
+            places = [region_name(m) for m in kept]
             prefix = "Police forces in" if dimension == "region" else "Police in"
-            return f"{prefix} {_joined(places)}"
+            return f"{prefix} {joined(places)}"
     if "jurisdiction" in dataset.dimensions and len(dataset.members("jurisdiction")) > 1:
         return "Police in the UK"
     if FORCE in dataset.dimensions and dataset.geography is not None:
@@ -189,7 +129,7 @@ def period_of(dataset: Dataset, selection: Selection) -> str:
         return f"in {years[0]}"
     if len(years) == len(dataset.members(YEAR)) and len(years) > 2:
         return f"from {years[0]} to {years[-1]} combined"
-    return f"in {_joined(years)} combined"
+    return f"in {joined(years)} combined"
 
 
 def _either(items: list[str]) -> str:
@@ -214,56 +154,10 @@ def qualifiers_of(selection: Selection, worded: tuple[str, ...] = ()) -> tuple[s
         if not kept or dimension in worded:
             continue
         if dimension == "age_band":
-            words.append(f"victims aged {_joined(list(kept))}")
+            words.append(f"victims aged {joined(list(kept))}")
         else:
-            words.append(f"{label(dimension).lower()}: {_joined(list(kept))}")
+            words.append(f"{label(dimension).lower()}: {joined(list(kept))}")
     return tuple(words)
-
-
-PLACE_DIMENSIONS = ("jurisdiction", "offence", "nation", "region", FORCE)
-
-
-def missing_force_years(
-    dataset: Dataset, selection: Selection, years: list[str]
-) -> list[tuple[str, str]]:
-    """(force, year) pairs in ``years`` with no figure at all for a force the selection's place
-    filters keep (Hampshire 2021/22, Lincolnshire 2024/25): missing, not zero."""
-    if FORCE not in dataset.dimensions or YEAR not in dataset.dimensions or not years:
-        return []
-    place = selection.with_filter(YEAR, None)
-    for dimension, _ in selection.filters:
-        if dimension not in PLACE_DIMENSIONS:
-            place = place.with_filter(dimension, None)
-    present = (
-        cells(dataset, place)
-        .filter(pl.col(selection.measure).is_not_null())
-        .select(pl.col(FORCE).cast(pl.String), pl.col(YEAR).cast(pl.String))
-        .unique()
-        .collect()
-    )
-    counted = set(present.iter_rows())
-    kept = set(present[FORCE].to_list())
-    forces = [f for f in dataset.members(FORCE) if f in kept]
-    return [(f, y) for y in years for f in forces if (f, y) not in counted]
-
-
-def gaps_of(
-    missing: list[tuple[str, str]], single_force: bool, one_year: bool = False
-) -> tuple[str, ...]:
-    """The missing force-years, worded: ``with no figure for 2021/22`` for one force, else
-    ``with no figure for Hampshire in 2021/22`` (``with no figure for Hampshire`` when the
-    sentence is about that one year)."""
-    by_force: dict[str, list[str]] = {}
-    for force, year in missing:
-        by_force.setdefault(force, []).append(year)
-    if not by_force:
-        return ()
-    if single_force:
-        return (f"with no figure for {_joined(next(iter(by_force.values())))}",)
-    if one_year:  # the year is the period's, already said
-        return (f"with no figure for {_joined(list(by_force))}",)
-    named = [f"{force} in {_joined(years)}" for force, years in by_force.items()]
-    return (f"with no figure for {_joined(named)}",)
 
 
 def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
@@ -283,39 +177,6 @@ def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
         return {}
     years = period_years(dataset, selection)
     return {y: kept for (j, y), kept in CARRIED_FORWARD.items() if j == present[0] and y in years}
-
-
-def provenance_of(dataset: Dataset, selection: Selection) -> str:
-    """The weakest provenance among the rows behind the selection's total.
-
-    Without a provenance column: a modelled dataset (the embedded one) is a modelled estimate,
-    and a user's own file is quoted as filed.
-    """
-    if PROVENANCE not in dataset.dimensions:
-        return MODELLED if dataset.modelled or dataset.path is None else AS_FILED
-    present = (
-        cells(dataset, selection)
-        .filter(pl.col(selection.measure) > 0)
-        .select(pl.col(PROVENANCE).cast(pl.String))
-        .unique()
-        .collect()[PROVENANCE]
-        .to_list()
-    )
-    for level in WEAKEST_FIRST:
-        if level in present:
-            return level
-    return MODELLED
-
-
-def source_of(dataset: Dataset) -> Source | None:
-    """The dataset's source when it names exactly one (metadata ``sources``), else ``None``."""
-    sources = dataset.metadata.get("sources")
-    if isinstance(sources, list) and len(sources) == 1 and isinstance(sources[0], dict):
-        title = sources[0].get("title")
-        if title:
-            published = sources[0].get("published")
-            return Source(str(title), str(published) if published else None)
-    return None
 
 
 def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
@@ -469,7 +330,7 @@ def quote(dataset: Dataset, selection: Selection) -> str:
         and not _counts_any(dataset, selection)
     ):
         subject = subject_of(dataset, selection)
-        return f"{subject[0].upper()}{subject[1:]} gave no figure for {_joined(years)} " + (
+        return f"{subject[0].upper()}{subject[1:]} gave no figure for {joined(years)} " + (
             "(missing, not zero)."
         )
     result = summary(dataset, selection)

@@ -12,9 +12,10 @@ from pathlib import Path
 
 from tui.data.dataset import Dataset
 from tui.data.published import figures
-from tui.data.query import SHARE_RECORDED, summary
+from tui.data.query import summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
+from tui.data.table import SHARE_RECORDED
 from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure
 
 

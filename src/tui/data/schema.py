@@ -148,6 +148,8 @@ HOME_OFFICE_OFFENCE_CODE = "88A"
 """Home Office offence code that counts sexual communication with a child: 88A "Sexual grooming"
 (s.15A together with s.14 arranging and s.15 meeting a child following grooming). Code 71 is a
 different offence ("Abuse of children through sexual exploitation")."""
+OFFENCE_CODE = "offence_code"
+"""The dimension of a Home Office open-data file that holds several offences."""
 HOME_OFFICE_CAVEAT = (
     "Offence code 88A (sexual grooming) is broader than s.15A sexual communication with a child: "
     "it also counts s.14 arranging and s.15 meeting a child following sexual grooming."
