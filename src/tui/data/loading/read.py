@@ -9,6 +9,9 @@ Before any reader sees a file it is checked, so that no file can take the machin
 file (not a FIFO or device), text without NUL bytes or a line over 1 MB, in-memory formats within
 their size, a workbook that unpacks to at most :data:`MAX_UNPACKED_BYTES` with at most Excel's
 1,048,576 rows a sheet.
+
+Just over 400 lines: each reader sits beside the guard it needs, so that no reader is called
+unguarded.
 """
 
 from __future__ import annotations
