@@ -107,6 +107,10 @@ def test_number_formats_read_as_the_file_implies(tmp_path: Path, text: str, expe
         ("Force,Offences\nKent,(12)\n", "foi.csv: column 'Offences', row 2: negative count -12"),
         ("Force;Offences\nKent;1,5\n", "foi.csv: column 'Offences', row 2: '1,5' is not"),
         ("Force,Offences\nKent,1.5\n", "foi.csv: column 'Offences', row 2: '1.5' is not"),
+        (  # two of these overflowed the sum to a negative total and a traceback
+            "Force,Offences\nKent,9223372036854770000\nEssex,9223372036854770000\n",
+            "foi.csv: column 'Offences', row 2: a count of 9223372036854770000 is not a count",
+        ),
     ],
 )
 def test_accountant_and_ambiguous_numbers_name_the_cell(

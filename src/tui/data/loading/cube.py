@@ -39,6 +39,7 @@ def aggregate(layout: Layout, parsers: dict[str, Parsed], full: set[str]) -> pl.
             parsed.value.sum().alias(m),
             parsed.value.count().alias(f"{m}:n"),
             parsed.value.min().alias(f"{m}:min"),
+            parsed.value.max().alias(f"{m}:max"),
         ]
         if m in full:
             aggregations += [

@@ -13,6 +13,9 @@ from tui.data.loading.read import ROW
 from tui.data.loading.report import LoadReport
 from tui.data.schema import MEASURE
 
+MAX_COUNT = 1_000_000_000
+"""No count of offences in one cell comes near it; above it the sums could overflow."""
+
 
 def validate(
     raw_cube: pl.DataFrame,
@@ -35,6 +38,10 @@ def validate(
             "negative": (
                 int((raw_cube[f"{column}:min"] < 0).sum()),
                 parsed.value < 0,
+            ),
+            "too large": (
+                int((raw_cube[f"{column}:max"] > MAX_COUNT).sum()),
+                parsed.value > MAX_COUNT,
             ),
         }
         problem = next((kind for kind, (count, _) in problems.items() if count), None)
@@ -69,6 +76,8 @@ def describe(
         return f"{layout.file}: {where}: '{first['raw']}' is not a whole-number count"
     if problem == "missing":
         return f"{layout.file}: {where}: missing count"
+    if problem == "too large":
+        return f"{layout.file}: {where}: a count of {first['value']} is not a count of offences"
     return f"{layout.file}: {where}: negative count {first['value']}"
 
 
