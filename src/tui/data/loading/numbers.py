@@ -86,6 +86,10 @@ def parse_count(column: str, dtype: pl.DataType, european: bool, full: bool = Tr
 
 def is_count_like(values: pl.Series, european: bool) -> bool:
     """Whether every non-blank cell of a sampled text column reads as a count (or a marker)."""
+    plain = values.cast(pl.String).str.strip_chars()
+    present = plain.filter(plain.is_not_null() & (plain != ""))
+    if present.len() and present.str.contains(r"^\d{1,18}$").all():
+        return True  # plain whole numbers (a column the builder or a database wrote): no more rules
     frame = values.cast(pl.String).to_frame("v")
     parsed = parse_count("v", pl.String, european)
     verdict = frame.select(
