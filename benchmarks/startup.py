@@ -253,10 +253,15 @@ def timeline(repeats: int, checkout: Path | None = None) -> None:
             if checkout:
                 command = ["env", f"PYTHONPATH={checkout.resolve() / 'src'}", *command]
             terminal = Terminal(command)
-            while not marks_file.exists() or not marks_file.read_text():
+            marks = None
+            while marks is None:  # until the marks are written whole
                 terminal._read(0.1)
+                try:
+                    marks = ast.literal_eval(marks_file.read_text())
+                except (FileNotFoundError, SyntaxError, ValueError):
+                    marks = None
             terminal.close()
-            for step, (at, cpu) in ast.literal_eval(marks_file.read_text()).items():
+            for step, (at, cpu) in marks.items():
                 runs.setdefault(step, []).append(((at - launched) * 1000, cpu * 1000))
             marks_file.unlink()
     print(f"scwc start-up timeline, embedded dataset, median of {repeats}")
