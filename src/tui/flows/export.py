@@ -7,20 +7,21 @@ to their browser as one zip download, named after what they typed.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from functools import partial
 from pathlib import Path
-from typing import BinaryIO, Protocol
+from typing import BinaryIO, Protocol, TypeVar
 
 from tui.data.bundle import Bundle, export_bundle
-from tui.data.dataset import DataError, Dataset
+from tui.data.dataset import DataError
 from tui.data.export import ExportResult, export
-from tui.data.selection import Selection
 from tui.data.sidecar import sidecar_path
 from tui.host import Explorer
 from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.prompt import ConfirmScreen
 from tui.serve import Served
 
+T = TypeVar("T")
 BROWSER_FOLDER = Path("~/Downloads")
 """What the served export dialog shows as the folder: the visitor's own downloads."""
 
@@ -78,34 +79,18 @@ class ExportFlow:
         """Write the export in a worker; the outcome arrives as a notification."""
         self.app.notify(f"Exporting to {request.path.name}…", timeout=2)
         app = self.app
-        work = partial(self._export, request, overwrite, app.dataset, app.selection, app.chart_kind)
-        self.app.run_worker(work, thread=True, group="export", exclusive=False)
-
-    def _export(
-        self,
-        request: ExportRequest,
-        overwrite: bool,
-        dataset: Dataset,
-        selection: Selection,
-        chart: str,
-    ) -> None:
-        try:
-            result = export(
-                dataset,
-                selection,
-                request.path,
-                what=request.what,
-                fmt=request.fmt,
-                overwrite=overwrite,
-                chart=chart,
-                excel=request.excel,
-            )
-        except DataError as error:
-            self.app.call_from_thread(
-                self.app.notify, str(error), title="Export failed", severity="error"
-            )
-            return
-        self.app.call_from_thread(self._exported, result)
+        make = partial(
+            export,
+            app.dataset,
+            app.selection,
+            request.path,
+            what=request.what,
+            fmt=request.fmt,
+            overwrite=overwrite,
+            chart=app.chart_kind,
+            excel=request.excel,
+        )
+        self._in_worker(make, self._exported)
 
     def _exported(self, result: ExportResult) -> None:
         self.last = result
@@ -118,28 +103,33 @@ class ExportFlow:
         """Served: make the zip in a worker and hand it to the visitor's browser."""
         self.app.notify(f"Preparing {request.path.name} for your browser…", timeout=2)
         app = self.app
-        work = partial(self._bundle, request, app.dataset, app.selection, app.chart_kind)
-        self.app.run_worker(work, thread=True, group="export", exclusive=False)
+        make = partial(
+            export_bundle,
+            app.dataset,
+            app.selection,
+            request.path.name,
+            what=request.what,
+            fmt=request.fmt,
+            chart=app.chart_kind,
+            excel=request.excel,
+        )
+        self._in_worker(make, self._delivered)
 
-    def _bundle(
-        self, request: ExportRequest, dataset: Dataset, selection: Selection, chart: str
-    ) -> None:
-        try:
-            bundle = export_bundle(
-                dataset,
-                selection,
-                request.path.name,
-                what=request.what,
-                fmt=request.fmt,
-                chart=chart,
-                excel=request.excel,
-            )
-        except DataError as error:
-            self.app.call_from_thread(
-                self.app.notify, str(error), title="Export failed", severity="error"
-            )
-            return
-        self.app.call_from_thread(self._delivered, bundle)
+    def _in_worker(self, make: Callable[[], T], done: Callable[[T], None]) -> None:
+        """Run ``make`` in a worker thread; its result goes to ``done`` on the app's thread, a
+        refusal (:class:`DataError`) to a notification."""
+
+        def work() -> None:
+            try:
+                result = make()
+            except DataError as error:
+                self.app.call_from_thread(
+                    self.app.notify, str(error), title="Export failed", severity="error"
+                )
+                return
+            self.app.call_from_thread(done, result)
+
+        self.app.run_worker(work, thread=True, group="export", exclusive=False)
 
     def _delivered(self, bundle: Bundle) -> None:
         self.app.deliver_binary(
