@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,6 +14,10 @@ from tui.data.dataset import Dataset
 from tui.data.load import load_dataset, repo_data_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+# every test reads its files afresh (and the apps and commands it starts inherit this); the tests of
+# the kept datasets (tests/data/test_cache.py) turn it on in a folder of their own
+os.environ["SCWC_CACHE_DIR"] = "off"
 
 
 @pytest.fixture(scope="session")

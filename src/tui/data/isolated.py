@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
-from tui.data.load import FORMATS, load_dataset
+from tui.data.load import FORMATS, kept_dataset, load_dataset
 from tui.data.loading.paths import check_data_file
 
 EXIT_DATA_ERROR = 2
@@ -58,6 +58,9 @@ def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Da
     ):
         return load_dataset(path, sheet=sheet)
     path = Path(path)
+    kept = kept_dataset(path, sheet)  # read before: nothing to read, no child needed
+    if kept is not None:
+        return kept
     child = subprocess.run(
         [sys.executable, "-m", "tui.data.isolated", str(path)],
         capture_output=True,

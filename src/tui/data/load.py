@@ -16,6 +16,7 @@ from typing import Any
 import polars as pl
 
 from tui.data.dataset import ROWS, DataError, Dataset, RowStore
+from tui.data.loading import cache
 from tui.data.loading.cube import aggregate, as_enums, members_cube, parsers_for, regroup
 from tui.data.loading.geography import attach_geography, derive
 from tui.data.loading.layout import layout_of
@@ -32,7 +33,14 @@ from tui.data.sidecar import embedded_metadata, find_metadata
 MAX_METADATA_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 300
 """A member (force, platform, year...) longer than this is not a name: the file is refused."""
-__all__ = ["FORMATS", "READ_ERRORS", "default_dataset_path", "load_dataset", "repo_data_dir"]
+__all__ = [
+    "FORMATS",
+    "READ_ERRORS",
+    "default_dataset_path",
+    "kept_dataset",
+    "load_dataset",
+    "repo_data_dir",
+]
 
 
 def default_dataset_path() -> Path:
@@ -52,6 +60,41 @@ def load_dataset(
     check_data_file(path)  # before anything opens it: a FIFO named .parquet would block
     if metadata_path is None:
         metadata_path = find_metadata(path)
+    key = _cache_key(path, sheet, metadata_path, forces_path)
+    kept = cache.read(key) if key else None
+    if kept is not None:
+        return kept
+    dataset = _read_dataset(path, metadata_path, forces_path, sheet)
+    if key:
+        cache.write(key, dataset)
+    return dataset
+
+
+def kept_dataset(path: Path, sheet: str | None = None) -> Dataset | None:
+    """The dataset read earlier from this unchanged file (:mod:`tui.data.loading.cache`), if kept."""
+    check_data_file(path)
+    key = _cache_key(path, sheet, find_metadata(path), None)
+    return cache.read(key) if key else None
+
+
+def _cache_key(
+    path: Path, sheet: str | None, metadata_path: Path | None, forces_path: Path | None
+) -> str | None:
+    """What a dataset read from ``path`` depends on: the file, its metadata, the reference tables."""
+    reference = repo_data_dir()
+    companions = (
+        metadata_path,
+        forces_path or reference / "forces.csv",
+        reference / "forces.csv",
+        reference / "member_spellings.csv",
+    )
+    return cache.dataset_key(path, sheet, companions)
+
+
+def _read_dataset(
+    path: Path, metadata_path: Path | None, forces_path: Path | None, sheet: str | None
+) -> Dataset:
+    """Read every row of ``path`` into a dataset (see the module docstring)."""
     metadata = _read_metadata(metadata_path) if metadata_path else embedded_metadata(path)
     report = LoadReport(path.name)
     try:

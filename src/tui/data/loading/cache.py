@@ -1,0 +1,188 @@
+"""A loaded dataset kept on disk, so the next start on the same file skips reading every row.
+
+Building the cube reads every row of the file and groups it by every dimension column: finding
+total rows (``Total``, ``All ages``, a blank-keyed sum) needs every one of them, so a command that
+shows one column cannot read less the first time without risking a total counted as data. What it
+builds is a pure function of the file's bytes, the reference tables and this code; the next start on
+an unchanged file reads it back (a few milliseconds) instead of the rows.
+
+The key is everything the result depends on: the file (real path, size, modification time in
+nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
+reference tables beside it, the loader's code (name, size and modification time of every module under
+``tui/data``) and the Python and polars versions. Any change gives another key; an entry that cannot
+be read is removed and the file is read again. Entries are written whole (temporary file, then
+rename) in a folder only the user can write (``SCWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/scwc``,
+else ``~/.cache/scwc``; ``SCWC_CACHE_DIR=off`` turns it off), and the oldest are removed beyond
+:data:`MAX_ENTRIES` or :data:`MAX_TOTAL_BYTES`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import hashlib
+import os
+import pickle
+import stat
+import sys
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+
+from tui.data.dataset import Dataset
+
+SUFFIX = ".dataset"
+HASHED_BYTES = 1024 * 1024
+"""The file's first and last megabyte are hashed into the key (all of a file up to 2 MB)."""
+MAX_ENTRIES = 32
+MAX_TOTAL_BYTES = 1024**3
+MAX_ENTRY_BYTES = 256 * 1024**2
+"""A dataset larger than this pickled (an Excel sheet's rows are held in memory) is not kept."""
+OFF = ("off", "0", "no", "")
+
+
+def cache_dir() -> Path | None:
+    """Where entries live, or ``None`` when caching is off."""
+    configured = os.environ.get("SCWC_CACHE_DIR")
+    if configured is not None:
+        return None if configured.strip().lower() in OFF else Path(configured)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "scwc"
+
+
+def dataset_key(path: Path, sheet: str | None, companions: Sequence[Path | None]) -> str | None:
+    """The entry's name for ``path`` read with ``sheet`` beside its ``companions`` (metadata,
+    reference tables), or ``None`` if the file cannot be identified (it is then read as usual)."""
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(repr((sys.version_info[:3], _polars_version(), _code_stamp(), sheet)).encode())
+    try:
+        _add_file(digest, path)
+        for companion in companions:
+            if companion is not None and companion.is_file():
+                _add_file(digest, companion)
+            else:
+                digest.update(b"\0absent\0")
+    except OSError:
+        return None
+    return digest.hexdigest() + SUFFIX
+
+
+def read(key: str) -> Dataset | None:
+    """The dataset kept under ``key``, or ``None`` (no entry, caching off, or an entry that cannot
+    be read, which is then removed)."""
+    folder = _usable_dir()
+    if folder is None:
+        return None
+    entry = folder / key
+    try:
+        with entry.open("rb") as handle:
+            dataset = pickle.load(handle)
+    except FileNotFoundError:
+        return None
+    except Exception:  # a damaged or foreign entry: read the file again
+        with contextlib.suppress(OSError):
+            entry.unlink()
+        return None
+    if not isinstance(dataset, Dataset):
+        return None
+    with contextlib.suppress(OSError):
+        os.utime(entry)  # recently used: pruned last
+    return dataset
+
+
+def write(key: str, dataset: Dataset) -> None:
+    """Keep ``dataset`` under ``key`` (silently skipped if the folder cannot be written)."""
+    folder = _usable_dir(create=True)
+    if folder is None:
+        return
+    try:
+        data = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # something in it does not pickle: nothing kept
+        return
+    if len(data) > MAX_ENTRY_BYTES:
+        return
+    staged = None
+    try:
+        handle, staged = tempfile.mkstemp(dir=folder, prefix=".staged-")
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(staged, folder / key)
+        staged = None
+    except OSError:
+        return
+    finally:
+        if staged is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(staged)
+    _prune(folder)
+
+
+def _usable_dir(create: bool = False) -> Path | None:
+    """The cache folder if it is ours alone (owned by this user, writable by no one else)."""
+    folder = cache_dir()
+    if folder is None:
+        return None
+    try:
+        if create:
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.lstat()
+    except OSError:
+        return None
+    if not stat.S_ISDIR(status.st_mode) or status.st_mode & 0o022:
+        return None
+    if hasattr(os, "getuid") and status.st_uid != os.getuid():
+        return None
+    return folder
+
+
+def _prune(folder: Path) -> None:
+    """Remove the least recently used entries beyond the limits."""
+    entries = []
+    for entry in folder.glob("*" + SUFFIX):
+        with contextlib.suppress(OSError):
+            status = entry.stat()
+            entries.append((status.st_mtime_ns, status.st_size, entry))
+    entries.sort(reverse=True)
+    total = 0
+    for number, (_, size, entry) in enumerate(entries):
+        total += size
+        if number >= MAX_ENTRIES or total > MAX_TOTAL_BYTES:
+            with contextlib.suppress(OSError):
+                entry.unlink()
+
+
+def _add_file(digest: hashlib.blake2b, path: Path) -> None:
+    """A file's identity as given and as resolved, its size and times, and its first and last
+    megabyte (the path as given matters: the rows are read again through it)."""
+    status = os.stat(path)
+    identity = (
+        os.path.abspath(path),
+        os.path.realpath(path),
+        status.st_size,
+        status.st_mtime_ns,
+        status.st_ctime_ns,
+        status.st_ino,
+    )
+    digest.update(repr(identity).encode())
+    with path.open("rb") as handle:
+        digest.update(handle.read(HASHED_BYTES))
+        if status.st_size > HASHED_BYTES:
+            handle.seek(max(HASHED_BYTES, status.st_size - HASHED_BYTES))
+            digest.update(handle.read(HASHED_BYTES))
+
+
+@functools.cache
+def _code_stamp() -> tuple[tuple[str, int, int], ...]:
+    """Name, size and modification time of every module of the data layer."""
+    root = Path(__file__).resolve().parents[1]
+    stamps = []
+    for module in sorted(root.rglob("*.py")):
+        status = module.stat()
+        stamps.append((str(module.relative_to(root)), status.st_size, status.st_mtime_ns))
+    return tuple(stamps)
+
+
+def _polars_version() -> str:
+    import polars
+
+    return polars.__version__
