@@ -7,9 +7,11 @@ Bad input ends with one line on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import os
 import sys
+import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -292,7 +294,12 @@ def run_sources(argv: Sequence[str]) -> int:
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = app_parser().parse_args(argv)
-    start = open_start(args.path, args.view, args.views, args.sheet)
+    interface = threading.Thread(target=importlib.import_module, args=("tui.app",), daemon=True)
+    interface.start()  # the interface's modules import while the dataset is read (polars lets go)
+    try:
+        start = open_start(args.path, args.view, args.views, args.sheet)
+    finally:  # (no import left running while a refusal is printed and the interpreter ends)
+        interface.join()
     from tui.app import ExplorerApp
 
     selection = start.selection
