@@ -178,6 +178,9 @@ def app_parser() -> argparse.ArgumentParser:
         description="Explore police-recorded offences of sexual communication with a child. "
         "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc sources --help', "
         "'scwc quote --help', 'scwc serve --help'.",
+        epilog="A file read before opens at once: what was read from it is kept in "
+        "$SCWC_CACHE_DIR (else ~/.cache/scwc) until the file changes; SCWC_CACHE_DIR=off turns "
+        "this off.",
     )
     parser.add_argument("--version", action="version", version=f"scwc {__version__}")
     add_path_options(parser)

@@ -15,6 +15,8 @@ from tui.data.dataset import Dataset
 from tui.data.load import load_dataset
 from tui.data.loading import cache
 
+from .spreadsheets import write_xlsx
+
 KENT = "force,year,offences\nKent,2019/20,120\nKent,2020/21,135\nTotal,2020/21,135\n"
 
 
@@ -192,3 +194,17 @@ def test_the_command_gives_the_same_summary_the_second_time(kept: Path, tmp_path
     assert len(list(kept.glob("*.dataset"))) == 1
     assert first.stdout == second.stdout
     assert "1 total row skipped" in second.stdout and "255" in second.stdout
+
+
+def test_a_workbook_read_before_keeps_its_rows_beside_it(
+    kept: Path, reads: list[Path], tmp_path: Path
+) -> None:
+    rows = [["force", "year", "offences"], *(["Kent", f"20{y}/{y + 1}", y] for y in range(17, 25))]
+    path = write_xlsx(tmp_path / "kent.xlsx", {"Data": rows})
+    fresh = load_dataset(path)
+    assert fresh.rows.in_memory
+    again = load_dataset(path)
+    assert len(reads) == 1
+    same(fresh, again)
+    assert again.rows.in_memory
+    assert len(list(kept.glob("*.rows.parquet"))) == 1

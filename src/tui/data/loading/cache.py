@@ -19,6 +19,7 @@ else ``~/.cache/scwc``; ``SCWC_CACHE_DIR=off`` turns it off), and the oldest are
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import functools
 import hashlib
 import os
@@ -26,18 +27,20 @@ import pickle
 import stat
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from tui.data.dataset import Dataset
+import polars as pl
+
+from tui.data.dataset import Dataset, RowStore
 
 SUFFIX = ".dataset"
 HASHED_BYTES = 1024 * 1024
 """The file's first and last megabyte are hashed into the key (all of a file up to 2 MB)."""
 MAX_ENTRIES = 32
 MAX_TOTAL_BYTES = 1024**3
-MAX_ENTRY_BYTES = 256 * 1024**2
-"""A dataset larger than this pickled (an Excel sheet's rows are held in memory) is not kept."""
+MAX_ENTRY_BYTES = 64 * 1024**2
+"""A dataset larger than this pickled (its rows apart) is not kept."""
 OFF = ("off", "0", "no", "")
 
 
@@ -76,14 +79,17 @@ def read(key: str) -> Dataset | None:
     entry = folder / key
     try:
         with entry.open("rb") as handle:
-            dataset = pickle.load(handle)
+            kept = pickle.load(handle)
+        dataset = kept["dataset"]
+        if not isinstance(dataset, Dataset):
+            raise TypeError("not a dataset")
+        if kept["rows in memory"]:
+            rows = pl.read_parquet(_rows_file(entry))
+            dataset = dataclasses.replace(dataset, rows=RowStore(rows.lazy(), in_memory=True))
     except FileNotFoundError:
         return None
     except Exception:  # a damaged or foreign entry: read the file again
-        with contextlib.suppress(OSError):
-            entry.unlink()
-        return None
-    if not isinstance(dataset, Dataset):
+        _remove(entry)
         return None
     with contextlib.suppress(OSError):
         os.utime(entry)  # recently used: pruned last
@@ -91,30 +97,55 @@ def read(key: str) -> Dataset | None:
 
 
 def write(key: str, dataset: Dataset) -> None:
-    """Keep ``dataset`` under ``key`` (silently skipped if the folder cannot be written)."""
+    """Keep ``dataset`` under ``key`` (silently skipped if the folder cannot be written).
+
+    Rows held in memory (a spreadsheet's, read whole) are kept beside it as a Parquet file: a
+    million rows in 2 MB, read back in about 10 ms (pickled, they took 300 MB and a second)."""
     folder = _usable_dir(create=True)
     if folder is None:
         return
+    entry = folder / key
+    in_memory = dataset.rows.in_memory
     try:
-        data = pickle.dumps(dataset, protocol=pickle.HIGHEST_PROTOCOL)
-    except Exception:  # something in it does not pickle: nothing kept
+        if in_memory:
+            rows = dataset.rows.lazy().collect()
+            _write_whole(_rows_file(entry), rows.write_parquet)
+            empty = RowStore(pl.LazyFrame(schema=rows.schema), in_memory=False)
+            dataset = dataclasses.replace(dataset, rows=empty)
+        data = pickle.dumps(
+            {"dataset": dataset, "rows in memory": in_memory}, protocol=pickle.HIGHEST_PROTOCOL
+        )
+        if len(data) > MAX_ENTRY_BYTES:
+            _remove(entry)
+            return
+        _write_whole(entry, lambda path: path.write_bytes(data))
+    except Exception:  # something does not pickle, or the disk is full: nothing kept
+        _remove(entry)
         return
-    if len(data) > MAX_ENTRY_BYTES:
-        return
-    staged = None
-    try:
-        handle, staged = tempfile.mkstemp(dir=folder, prefix=".staged-")
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(staged, folder / key)
-        staged = None
-    except OSError:
-        return
-    finally:
-        if staged is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(staged)
     _prune(folder)
+
+
+def _write_whole(path: Path, write: Callable[[Path], object]) -> None:
+    """Write ``path`` under a temporary name in its folder, then rename it into place."""
+    handle, staged = tempfile.mkstemp(dir=path.parent, prefix=".staged-")
+    os.close(handle)
+    try:
+        write(Path(staged))
+        os.replace(staged, path)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(staged)
+
+
+def _rows_file(entry: Path) -> Path:
+    return entry.with_suffix(".rows.parquet")
+
+
+def _remove(entry: Path) -> None:
+    """Remove an entry and its rows file, if any."""
+    for path in (entry, _rows_file(entry)):
+        with contextlib.suppress(OSError):
+            path.unlink()
 
 
 def _usable_dir(create: bool = False) -> Path | None:
@@ -141,14 +172,15 @@ def _prune(folder: Path) -> None:
     for entry in folder.glob("*" + SUFFIX):
         with contextlib.suppress(OSError):
             status = entry.stat()
-            entries.append((status.st_mtime_ns, status.st_size, entry))
+            rows = _rows_file(entry)
+            size = status.st_size + (rows.stat().st_size if rows.exists() else 0)
+            entries.append((status.st_mtime_ns, size, entry))
     entries.sort(reverse=True)
     total = 0
     for number, (_, size, entry) in enumerate(entries):
         total += size
         if number >= MAX_ENTRIES or total > MAX_TOTAL_BYTES:
-            with contextlib.suppress(OSError):
-                entry.unlink()
+            _remove(entry)
 
 
 def _add_file(digest: hashlib.blake2b, path: Path) -> None:
@@ -183,6 +215,4 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
 
 
 def _polars_version() -> str:
-    import polars
-
-    return polars.__version__
+    return pl.__version__
