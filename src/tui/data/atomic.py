@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import stat
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -70,13 +70,17 @@ def _reason(error: BaseException) -> str:
 def _stage(path: Path, target: Path, write: Writer) -> Path:
     """Write a complete copy next to ``target``, with the replaced file's permission bits."""
     folder = target.parent if str(target.parent) else Path(".")
+    # named before it exists, so a Ctrl+C arriving just as it is made can still remove it
+    staged = folder / f".{target.name}.{secrets.token_hex(8)}.partial"
     try:
-        handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=folder)
-    except OSError as error:
+        handle = os.open(staged, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except OSError as error:  # nothing was made
         raise DataError(f"{path}: cannot write in {folder}: {error.strerror}") from None
-    os.close(handle)
-    staged = Path(name)
+    except BaseException:  # Ctrl+C as the file was made
+        staged.unlink(missing_ok=True)
+        raise
     try:
+        os.close(handle)
         write(staged)
         _like(staged, path, target)
     except DataError:
