@@ -18,7 +18,7 @@ from tui.data.dataset import Dataset
 from tui.data.export import export
 from tui.data.load import load_dataset
 from tui.data.provenance import MODELLED, PUBLISHED, ledger
-from tui.data.query import summary
+from tui.data.query import member_counts, summary
 from tui.data.quote import quote
 from tui.data.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.selection import Selection
@@ -168,6 +168,25 @@ def test_published_only_blanks_every_modelled_number(ranged) -> None:
     if published:
         kept = _row(result, published[0])
         assert kept["offences"] == _row(summary(ranged, _by_force(year)), published[0])["offences"]
+
+
+def test_published_only_filter_panel_counts_blank_modelled_members(ranged) -> None:
+    """The filter panel's count beside each force is the table's: blank where it is modelled."""
+    modelled_force, year = _force_years(ranged, MODELLED)[-1]
+    published = [f for f, y in _force_years(ranged, PUBLISHED) if y == year]
+    selection = _by_force(year).with_published_only(True)
+    counts = member_counts(ranged, selection, "force")
+    assert counts[modelled_force] is None
+    everything = member_counts(ranged, selection.with_published_only(False), "force")
+    assert everything[modelled_force] > 0
+    for force in published:
+        assert (
+            counts[force]
+            == everything[force]
+            == _row(summary(ranged, selection), force)["offences"]
+        )
+    by_year = member_counts(ranged, selection.with_filter("force", (published[0],)), "year")
+    assert by_year[year] == everything[published[0]]
 
 
 def test_cli_summary_prints_the_range_and_the_published_only_view(ranged_path, capsys) -> None:

@@ -225,8 +225,15 @@ def summary(dataset: Dataset, selection: Selection) -> Summary:
 
 
 @lru_cache(maxsize=CACHE_SIZE)
-def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dict[str, int]:
-    """The measure per member of ``dimension`` under every filter except that dimension's own."""
+def member_counts(dataset: Dataset, selection: Selection, dimension: str) -> dict[str, int | None]:
+    """The measure per member of ``dimension`` under every filter except that dimension's own;
+    in the published-only view ``None`` where that number is modelled (as the table blanks it)."""
+    if selection.published_only and marks_of(dataset) is not None:
+        shown = summary(dataset, selection.with_filter(dimension, None).grouped_by(dimension))
+        values = dict(
+            zip(shown.frame[dimension].cast(pl.String), shown.frame[selection.measure], strict=True)
+        )
+        return {m: values.get(m, 0) for m in dataset.members(dimension)}
     frame = (
         cells(dataset, selection, skip=frozenset({dimension}))
         .group_by(dimension)
@@ -361,7 +368,7 @@ class Results:
     selection: Selection
     summary: Summary
     chart: ChartData
-    counts: dict[str, int]
+    counts: dict[str, int | None]
     """Measure per member of ``counts_dimension`` (for the filter panel)."""
     counts_dimension: str
     rows: int

@@ -148,7 +148,7 @@ class FilterPanel(Vertical):
         self.dimension = dimensions[0]
         self._members: tuple[str, ...] = ()
         self._selection: Selection | None = None
-        self._counts: dict[str, int] = {}
+        self._counts: dict[str, int | None] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("Filters", id="filter-title")
@@ -161,7 +161,11 @@ class FilterPanel(Vertical):
         )
 
     def show(
-        self, selection: Selection, dimension: str, members: tuple[str, ...], counts: dict[str, int]
+        self,
+        selection: Selection,
+        dimension: str,
+        members: tuple[str, ...],
+        counts: dict[str, int | None],
     ) -> None:
         """Display ``dimension``'s members ticked as ``selection`` keeps them, with counts."""
         self._selection, self._members, self._counts = selection, members, counts
