@@ -8,7 +8,7 @@ import pytest
 
 from tui.data import stats
 from tui.data.force_map import band_of, class_breaks, force_map, neighbour
-from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel
+from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel, outliers_note
 from tui.data.load import load_dataset
 from tui.data.navigation import initial_selection
 
@@ -108,3 +108,15 @@ def test_funnel_is_a_chart_kind_of_the_one_engine(known, tmp_path: Path):
     plain = load_dataset(path)
     fallback = chart_data(plain, initial_selection(plain), "funnel")
     assert fallback.kind == "bar" and "populations" in fallback.note
+
+
+def test_no_force_is_judged_against_a_modelled_national_rate(dataset):
+    """All years: England and Wales's 2024/25 total is modelled, so the national rate is an
+    estimate and no published force is called an outlier; in 2019/20 the total is published."""
+    everything = funnel(dataset, initial_selection(dataset))
+    assert everything is not None and everything.national_modelled
+    assert everything.outliers == ()
+    assert "national rate modelled" in outliers_note(everything)
+    one_year = funnel(dataset, initial_selection(dataset).with_filter("year", ("2019/20",)))
+    assert one_year is not None and not one_year.national_modelled
+    assert one_year.outliers and "published forces outside 99.8%" in outliers_note(one_year)

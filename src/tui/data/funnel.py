@@ -18,7 +18,7 @@ from tui.data.provenance import MODELLED
 from tui.data.query import summary
 from tui.data.rates import GEOGRAPHY
 from tui.data.registry import register_chart_kind
-from tui.data.schema import FORCE, YEAR
+from tui.data.schema import EW, FORCE, JURISDICTION, YEAR
 from tui.data.selection import Selection
 
 PER = stats.PER
@@ -57,11 +57,16 @@ class Funnel:
     """Per level (0.95, 0.998): the lower and upper limit at each of :attr:`populations`."""
     years: int
     measure: str
+    national_modelled: bool = False
+    """Whether the national rate rests on a modelled England and Wales total (then no force is
+    judged against it: its limits are drawn, but an estimate is no yardstick)."""
 
     @property
     def outliers(self) -> tuple[FunnelPoint, ...]:
         """Forces with a published count outside the 99.8% limits (a modelled count is an
-        estimate: where it falls says nothing about the force)."""
+        estimate: where it falls says nothing about the force); none around a modelled rate."""
+        if self.national_modelled:
+            return ()
         return tuple(p for p in self.points if p.beyond_998 != INSIDE and not p.modelled)
 
     @property
@@ -138,7 +143,17 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
     for level in stats.FUNNEL_LEVELS:
         pairs = [_limits(national, x, years, level) for x in xs]
         limits[level] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
-    return Funnel(tuple(points), national, xs, limits, years, result.measure)
+    national_modelled = _modelled_total(dataset, everywhere)
+    return Funnel(tuple(points), national, xs, limits, years, result.measure, national_modelled)
+
+
+def _modelled_total(dataset: Dataset, everywhere: Selection) -> bool:
+    """Whether England and Wales's total for the selection's years is modelled."""
+    scope = everywhere
+    if JURISDICTION in dataset.dimensions and EW in dataset.members(JURISDICTION):
+        scope = scope.with_filter(JURISDICTION, (EW,))
+    total = summary(dataset, scope.grouped_by(FORCE)).total_provenance
+    return total is not None and total.status == MODELLED
 
 
 def outliers_note(result: Funnel) -> str:
@@ -149,6 +164,8 @@ def outliers_note(result: Funnel) -> str:
     hollow = f" ({modelled} modelled, hollow, not counted)" if modelled else ""
     if not published:
         return f"no published force counts: nothing to test{hollow}"
+    if result.national_modelled:
+        return f"national rate modelled (its total is): no force judged against it{hollow}"
     forces = "force" if published == 1 else "forces"
     if not outside:
         return f"all {published} published {forces} within 99.8%{hollow}"
