@@ -163,7 +163,8 @@ def main() -> int:
             print(
                 f"{visitors:>3} visitor(s): first screen median {result['first_screen_median_s']:.1f} s, "
                 f"worst {result['first_screen_worst_s']:.1f} s; "
-                f"{result['memory_per_visitor_mb']:.0f} MB per visitor (PSS); "
+                f"{result['memory_per_visitor_mb']:.0f} MB per visitor (PSS) in "
+                f"{result['processes_per_visitor']:.0f} process(es) each; "
                 f"processes ended {result['ended_after_close_s']:.1f} s after the sockets closed"
             )
         status = asyncio.run(turned_away(port, limit, args.timeout))
