@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -44,9 +44,10 @@ from tui.data.isolated import open_dataset
 from tui.data.load import default_dataset_path, repo_data_dir
 from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND
-from tui.data.query import counting, offence_caveat, summary, validate
+from tui.data.query import counting, offence_caveat, results, summary, validate
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
+from tui.data.registry import without_marks
 from tui.data.selection import Selection
 from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import Served, ServeOptions, choose_token
@@ -298,14 +299,15 @@ def run_app(argv: Sequence[str]) -> int:
     interface.start()  # the interface's modules import while the dataset is read (polars lets go)
     try:
         start = open_start(args.path, args.view, args.views, args.sheet)
+        selection = start.selection
+        if args.jurisdiction:
+            base = selection or initial_selection(start.dataset)
+            selection = with_jurisdiction(start.dataset, base, args.jurisdiction)
+        first_screen_numbers(start.dataset, selection, start.chart)  # (the import goes on)
     finally:  # (no import left running while a refusal is printed and the interpreter ends)
         interface.join()
     from tui.app import ExplorerApp
 
-    selection = start.selection
-    if args.jurisdiction:
-        base = selection or initial_selection(start.dataset)
-        selection = with_jurisdiction(start.dataset, base, args.jurisdiction)
     app = ExplorerApp(
         start.dataset,
         selection,
@@ -315,6 +317,14 @@ def run_app(argv: Sequence[str]) -> int:
     )
     app.run()
     return app.return_code or 0
+
+
+def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: str) -> None:
+    """Compute what the explorer's first screen shows (the engine caches it), before its marks
+    of published figures, which follow (as the app's first query does)."""
+    first = selection or initial_selection(dataset)
+    with suppress(DataError, pl.exceptions.PolarsError):  # the app reports it
+        results(without_marks(dataset) or dataset, first, chart, dataset.dimensions[0])
 
 
 COMMANDS = {

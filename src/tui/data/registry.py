@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 from typing import Protocol
 
 import polars as pl
@@ -88,9 +89,11 @@ def marks_of(dataset: Dataset) -> Marks | None:
     return next((m for source in _marks_sources if (m := source(dataset)) is not None), None)
 
 
+@lru_cache(maxsize=4)
 def without_marks(dataset: Dataset) -> Dataset | None:
     """The same data without its marks (``None`` if it has none), sharing its cube and rows: a
-    first screen computed from it need not wait for them."""
+    first screen computed from it need not wait for them. The same object for the same dataset,
+    so what is computed from it is cached once."""
     if not dataset.metadata.get(MARKED):
         return None
     metadata = {k: v for k, v in dataset.metadata.items() if k != MARKED}
