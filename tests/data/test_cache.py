@@ -29,6 +29,14 @@ def kept(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def kent(tmp_path: Path) -> Path:
+    """Kent's yearly counts with a total row."""
+    path = tmp_path / "kent.csv"
+    path.write_text(KENT)
+    return path
+
+
+@pytest.fixture
 def reads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
     """Every time a file's rows are actually read."""
     seen: list[Path] = []
@@ -76,12 +84,10 @@ def test_the_embedded_dataset_read_again_is_the_same_without_reading_its_rows(
 
 
 def test_a_file_with_a_total_row_keeps_it_out_when_read_again(
-    kept: Path, reads: list[Path], tmp_path: Path
+    kept: Path, reads: list[Path], kent: Path
 ) -> None:
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
-    fresh = load_dataset(path)
-    again = load_dataset(path)
+    fresh = load_dataset(kent)
+    again = load_dataset(kent)
     assert len(reads) == 1
     same(fresh, again)
     assert int(again.cube["offences"].sum()) == 255
@@ -89,67 +95,55 @@ def test_a_file_with_a_total_row_keeps_it_out_when_read_again(
 
 
 def test_a_changed_file_is_read_again_even_with_its_size_and_time_kept(
-    kept: Path, reads: list[Path], tmp_path: Path
+    kept: Path, reads: list[Path], kent: Path
 ) -> None:
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
-    assert int(load_dataset(path).cube["offences"].sum()) == 255
-    before = path.stat()
-    path.write_text(KENT.replace("Kent,2019/20,120", "Kent,2019/20,720"))  # same size
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))  # same modification time
-    assert path.stat().st_size == before.st_size
-    assert int(load_dataset(path).cube["offences"].sum()) == 855
+    assert int(load_dataset(kent).cube["offences"].sum()) == 255
+    before = kent.stat()
+    kent.write_text(KENT.replace("Kent,2019/20,120", "Kent,2019/20,720"))  # same size
+    os.utime(kent, ns=(before.st_atime_ns, before.st_mtime_ns))  # same modification time
+    assert kent.stat().st_size == before.st_size
+    assert int(load_dataset(kent).cube["offences"].sum()) == 855
     assert len(reads) == 2
 
 
 def test_a_changed_metadata_file_is_read_again(
-    kept: Path, reads: list[Path], tmp_path: Path
+    kept: Path, reads: list[Path], tmp_path: Path, kent: Path
 ) -> None:
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
     sidecar = tmp_path / "kent.toml"
     sidecar.write_text('title = "Kent, first"\n')
-    assert load_dataset(path).name == "Kent, first"
+    assert load_dataset(kent).name == "Kent, first"
     sidecar.write_text('title = "Kent, second edition"\n')
-    assert load_dataset(path).name == "Kent, second edition"
+    assert load_dataset(kent).name == "Kent, second edition"
     assert len(reads) == 2
 
 
 def test_a_damaged_entry_is_dropped_and_the_file_read_again(
-    kept: Path, reads: list[Path], tmp_path: Path
+    kept: Path, reads: list[Path], kent: Path
 ) -> None:
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
-    load_dataset(path)
+    load_dataset(kent)
     (entry,) = kept.glob("*.dataset")
     entry.write_bytes(entry.read_bytes()[:100])
-    assert int(load_dataset(path).cube["offences"].sum()) == 255
+    assert int(load_dataset(kent).cube["offences"].sum()) == 255
     assert len(reads) == 2
-    assert load_dataset(path) is not None and len(reads) == 2  # written whole again
+    assert load_dataset(kent) is not None and len(reads) == 2  # written whole again
 
 
 def test_off_keeps_nothing(
-    monkeypatch: pytest.MonkeyPatch, reads: list[Path], tmp_path: Path
+    monkeypatch: pytest.MonkeyPatch, reads: list[Path], tmp_path: Path, kent: Path
 ) -> None:
     monkeypatch.setenv("SCWC_CACHE_DIR", "off")
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
-    load_dataset(path)
-    load_dataset(path)
+    load_dataset(kent)
+    load_dataset(kent)
     assert len(reads) == 2
     assert not (tmp_path / "xdg").exists()
 
 
-def test_a_folder_others_can_write_is_not_used(
-    kept: Path, reads: list[Path], tmp_path: Path
-) -> None:
+def test_a_folder_others_can_write_is_not_used(kept: Path, reads: list[Path], kent: Path) -> None:
     kept.mkdir(mode=0o700)
     kept.chmod(0o777)  # anyone could plant an entry: never read one from here
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
-    load_dataset(path)
-    load_dataset(path)
+    load_dataset(kent)
+    load_dataset(kent)
     assert len(reads) == 2
     assert not list(kept.iterdir())
 
@@ -182,11 +176,9 @@ def test_a_parquet_file_read_before_needs_no_child_process(
     same(first, again)
 
 
-def test_the_command_gives_the_same_summary_the_second_time(kept: Path, tmp_path: Path) -> None:
-    path = tmp_path / "kent.csv"
-    path.write_text(KENT)
+def test_the_command_gives_the_same_summary_the_second_time(kept: Path, kent: Path) -> None:
     environment = os.environ | {"SCWC_CACHE_DIR": str(kept)}
-    command = [sys.executable, "-m", "tui", "summary", str(path), "--by", "year"]
+    command = [sys.executable, "-m", "tui", "summary", str(kent), "--by", "year"]
     first, second = (
         subprocess.run(command, capture_output=True, text=True, env=environment, check=True)
         for _ in range(2)
