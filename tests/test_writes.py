@@ -137,3 +137,42 @@ async def test_served_views_live_in_the_session_only(dataset, tmp_path: Path) ->
         await settle(pilot)
         assert "mine" in app.views.saved()
     assert not views.exists() and list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "named"),
+    [
+        ("/etc/", "scwc_nation_england-and-wales.csv"),
+        ("~/../../tmp/x.csv", "x.csv"),
+        ("~", "~.csv"),
+    ],
+)
+async def test_a_served_export_name_looks_nothing_up_on_the_server(
+    dataset, typed: str, named: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A visitor's typed name only names the download: no folder in it is looked up on the
+    server (whether ``/etc`` exists would otherwise show in the answer)."""
+    from textual.widgets import Input
+
+    from tui.flows.export import ExportFlow
+
+    looked_up: list[str] = []
+    is_dir = Path.is_dir
+
+    def recorded(self: Path, *args: object, **kwargs: object) -> bool:
+        looked_up.append(str(self))
+        return is_dir(self, *args, **kwargs)
+
+    delivered = []
+    monkeypatch.setattr(ExportFlow, "_deliver", lambda flow, request: delivered.append(request))
+    app = ExplorerApp(dataset, served=Served(None))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "e")
+        app.screen.query_one("#path", Input).value = typed
+        monkeypatch.setattr(Path, "is_dir", recorded)
+        await press(pilot, "ctrl+s")
+        monkeypatch.setattr(Path, "is_dir", is_dir)
+    assert [r.path.name for r in delivered] == [named]
+    home = str(Path.home())
+    assert not [p for p in looked_up if p.startswith(("/etc", "/tmp", home))], looked_up

@@ -30,7 +30,8 @@ from tui.cli_parsers import (
 from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
-from tui.data.export import TEXT_FORMATS, export, resolve_output
+from tui.data.export import export
+from tui.data.export_names import TEXT_FORMATS, resolve_output
 from tui.data.export_record import sha256_of
 from tui.data.format import (
     PUBLISHED_ONLY_LEGEND,

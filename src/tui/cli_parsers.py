@@ -6,7 +6,7 @@ import argparse
 from pathlib import Path
 
 from tui import __version__
-from tui.data.export import EXPORT_FORMATS
+from tui.data.export_names import EXPORT_FORMATS
 from tui.data.schema import JURISDICTION_KEYS
 from tui.data.targets import STATUSES
 from tui.data.views import default_views_path

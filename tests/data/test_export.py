@@ -13,7 +13,8 @@ from polars.testing import assert_frame_equal
 
 from tui.cli import main, open_start
 from tui.data.dataset import DataError
-from tui.data.export import EXPORT_FORMATS, default_name, export, export_frame
+from tui.data.export import export, export_frame
+from tui.data.export_names import EXPORT_FORMATS, default_name
 from tui.data.load import load_dataset
 from tui.data.selection import Selection
 from tui.data.views import View, load_views, save_view

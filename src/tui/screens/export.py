@@ -18,11 +18,12 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet
 
 from tui.data.dataset import DataError
-from tui.data.export import (
+from tui.data.export_names import (
     EXPORT_FORMATS,
     EXTENSIONS,
     TEXT_FORMATS,
     default_name,
+    named_output,
     resolve_output,
 )
 from tui.data.selection import Selection
@@ -165,9 +166,16 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         if not text:
             self.notify("Give a file name", severity="warning")
             return
-        path = Path(text).expanduser()
-        if not path.is_absolute():
-            path = self.folder / path
+        if self.download:  # only a name for the download: no folder of the server looked up
+            name = Path(text.rstrip("/" + os.sep)).name
+            if not name or text.endswith(("/", os.sep)):
+                name = default_name(self.selection, self.what, self.fmt)
+            text = name
+            path = self.folder / name
+        else:
+            path = Path(text).expanduser()
+            if not path.is_absolute():
+                path = self.folder / path
         asked = typed_format(path.name)
         if asked and path.name.lower() in FORMAT_WORDS:
             # a format's name typed as the whole name (``xlsx``): the default name in it
@@ -178,7 +186,10 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
         # an extension typed by hand wins over the format buttons
         requested = None if path.suffix.lower() in EXTENSIONS else self.fmt
         try:
-            output, fmt, _ = resolve_output(typed, self.selection, self.what, requested)
+            if self.download:
+                output, fmt, _ = named_output(path, requested)
+            else:
+                output, fmt, _ = resolve_output(typed, self.selection, self.what, requested)
         except DataError as error:
             self.notify(str(error), title="Cannot export there", severity="error")
             return
