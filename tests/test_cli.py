@@ -350,3 +350,19 @@ def test_by_platform_in_offences_says_platforms_are_counted_in_instances(by: str
     assert "counted in platform instances" in err and "--measure instances" in err
     assert main(["summary", "--by", by, "--measure", "instances"]) == 0
     assert "Snapchat" in capsys.readouterr().out or by == "platform_owner"
+
+
+def test_a_large_file_is_announced_while_it_is_read_the_first_time(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "big.csv"
+    path.write_text("force,year,offences\nKent,2019/20,120\nKent,2020/21,135\n")
+    monkeypatch.setattr(cli, "LARGE_FILE_BYTES", path.stat().st_size)
+    monkeypatch.setenv("SCWC_CACHE_DIR", str(tmp_path / "kept"))
+    announced = []
+    for _ in range(2):
+        monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
+        assert main(["summary", str(path)]) == 0
+        announced.append(capsys.readouterr().err)
+    assert announced[0].startswith("scwc: reading big.csv (0 MB)…")
+    assert announced[1] == ""  # read before: it opens at once

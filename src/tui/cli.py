@@ -42,7 +42,7 @@ from tui.data.format import (
     uncertainty_note,
 )
 from tui.data.isolated import open_dataset
-from tui.data.load import default_dataset_path, repo_data_dir
+from tui.data.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND
 from tui.data.query import counting, offence_caveat, results, summary, validate
@@ -54,6 +54,8 @@ from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import Served, ServeOptions, choose_token
 
 EXIT_BAD_INPUT = 2
+LARGE_FILE_BYTES = 50 * 1024**2
+"""A file this large is announced while it is read for the first time."""
 EXIT_INTERRUPTED = 130
 
 
@@ -128,6 +130,7 @@ def open_start(
     recorded = document.get("dataset", {}) if isinstance(document.get("dataset"), dict) else {}
     if path is None and resolved and recorded.get("path"):
         path = recorded_dataset(recorded, resolved[3])
+    announce_reading(path, sheet)
     with native_stderr_silenced():
         dataset = open_dataset(path, sheet=sheet)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
@@ -142,6 +145,20 @@ def open_start(
     return Start(
         dataset, selection, chart, export_table.get("what"), export_table.get("excel") is True
     )
+
+
+def announce_reading(path: Path | None, sheet: str | None) -> None:
+    """On a terminal, say that a large file is being read: the first read of a file of millions
+    of rows takes seconds before anything else shows (a file read before opens at once)."""
+    if path is None or not sys.stderr.isatty() or Served.from_environment():
+        return
+    try:
+        size = path.stat().st_size
+        if size < LARGE_FILE_BYTES or is_kept(path, sheet):
+            return
+    except (OSError, DataError):  # the read that follows says what is wrong
+        return
+    print(f"scwc: reading {path.name} ({size / 1024**2:,.0f} MB)…", file=sys.stderr, flush=True)
 
 
 def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:

@@ -37,6 +37,7 @@ __all__ = [
     "FORMATS",
     "READ_ERRORS",
     "default_dataset_path",
+    "is_kept",
     "kept_dataset",
     "load_dataset",
     "repo_data_dir",
@@ -68,6 +69,12 @@ def load_dataset(
     if key:
         cache.write(key, dataset)
     return dataset
+
+
+def is_kept(path: Path, sheet: str | None = None) -> bool:
+    """Whether this unchanged file was read before and opens without reading its rows."""
+    key = _cache_key(path, sheet, find_metadata(path), None)
+    return key is not None and cache.has(key)
 
 
 def kept_dataset(path: Path, sheet: str | None = None) -> Dataset | None:

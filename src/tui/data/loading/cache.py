@@ -70,6 +70,12 @@ def dataset_key(path: Path, sheet: str | None, companions: Sequence[Path | None]
     return digest.hexdigest() + SUFFIX
 
 
+def has(key: str) -> bool:
+    """Whether an entry is kept under ``key`` (not read)."""
+    folder = _usable_dir()
+    return folder is not None and (folder / key).is_file()
+
+
 def read(key: str) -> Dataset | None:
     """The dataset kept under ``key``, or ``None`` (no entry, caching off, or an entry that cannot
     be read, which is then removed)."""
