@@ -6,8 +6,8 @@ shows one column cannot read less the first time without risking a total counted
 builds is a pure function of the file's bytes, the reference tables and this code; the next start on
 an unchanged file reads it back (a few milliseconds) instead of the rows.
 
-The key is everything the result depends on: the file (real path, size, modification time in
-nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
+The key is everything the result depends on: the file (its path as given and resolved, size,
+modification and change times in nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
 reference tables beside it, the loader's code (name, size and modification time of every module under
 ``tui/data``) and the Python and polars versions. Any change gives another key; an entry that cannot
 be read is removed and the file is read again. Entries are written whole (temporary file, then
@@ -49,7 +49,12 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("SCWC_CACHE_DIR")
     if configured is not None:
         return None if configured.strip().lower() in OFF else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    base = os.environ.get("XDG_CACHE_HOME")
+    if not base:
+        try:
+            base = str(Path.home() / ".cache")
+        except (RuntimeError, KeyError):  # no home folder known: nothing kept
+            return None
     return Path(base) / "scwc"
 
 
@@ -57,7 +62,7 @@ def dataset_key(path: Path, sheet: str | None, companions: Sequence[Path | None]
     """The entry's name for ``path`` read with ``sheet`` beside its ``companions`` (metadata,
     reference tables), or ``None`` if the file cannot be identified (it is then read as usual)."""
     digest = hashlib.blake2b(digest_size=20)
-    digest.update(repr((sys.version_info[:3], _polars_version(), _code_stamp(), sheet)).encode())
+    digest.update(repr((sys.version_info[:3], pl.__version__, _code_stamp(), sheet)).encode())
     try:
         _add_file(digest, path)
         for companion in companions:
@@ -218,7 +223,3 @@ def _code_stamp() -> tuple[tuple[str, int, int], ...]:
         status = module.stat()
         stamps.append((str(module.relative_to(root)), status.st_size, status.st_mtime_ns))
     return tuple(stamps)
-
-
-def _polars_version() -> str:
-    return pl.__version__
