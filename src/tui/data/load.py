@@ -87,7 +87,10 @@ def kept_dataset(path: Path, sheet: str | None = None) -> Dataset | None:
 def _cache_key(
     path: Path, sheet: str | None, metadata_path: Path | None, forces_path: Path | None
 ) -> str | None:
-    """What a dataset read from ``path`` depends on: the file, its metadata, the reference tables."""
+    """What a dataset read from ``path`` depends on: the file, its metadata, the reference tables
+    (``None`` when nothing is kept)."""
+    if cache.cache_dir() is None:
+        return None
     reference = repo_data_dir()
     companions = (
         metadata_path,
