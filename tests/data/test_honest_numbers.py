@@ -312,3 +312,25 @@ def test_a_breakdown_range_never_exceeds_what_its_force_years_allow(dataset) -> 
     assert highs, "the test needs modelled platform rows"
     assert max(highs) <= whole
     assert apps.totals[RANGE_HIGH] <= whole
+
+
+@pytest.mark.parametrize("measure", ["offences", "instances"])
+@pytest.mark.parametrize("year", [None, ("2023/24",)])
+def test_the_total_has_one_range_whatever_the_grouping(dataset, measure, year) -> None:
+    """England and Wales's total is one number, so it has one range: by victim sex it read
+    '≤0–43,054' (the sum of the cells' lows) where by nation it read '≤34,797–43,054'."""
+    base = Selection("nation", measure).with_filter("jurisdiction", EW).with_filter("year", year)
+    expected = summary(dataset, base).totals
+    assert expected[RANGE_LOW] is not None and expected[RANGE_LOW] > 0
+    for grouping in ("force", "year", "age_band", "sex", "platform", "platform_owner"):
+        if grouping not in dataset.dimensions:
+            continue
+        totals = summary(dataset, replace(base, group_by=grouping)).totals
+        if totals[measure] is None:
+            continue
+        assert totals[measure] == expected[measure], grouping
+        assert (totals[RANGE_LOW], totals[RANGE_HIGH], totals[RANGE_KIND]) == (
+            expected[RANGE_LOW],
+            expected[RANGE_HIGH],
+            expected[RANGE_KIND],
+        ), grouping

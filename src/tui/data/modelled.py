@@ -50,7 +50,8 @@ def modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, 
     """What the published figures allow for each member's count and the total (key ``None``),
     read as if every count were modelled (:mod:`tui.data.ranges`): scope-year ranges without a
     breakdown; under one (age band, sex, platform) the sum of the cells' ranges, never above what
-    the same force-years allow in all (a part is never more than its whole)."""
+    the same force-years allow in all (a part is never more than its whole); the total of an
+    unfiltered breakdown is the whole, with the whole's range."""
     key, measure = selection.group_by, selection.measure
     kept = cells(dataset, selection).filter(pl.col(measure).is_not_null())
     book = range_book(dataset)
@@ -80,7 +81,10 @@ def modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, 
         member: summed(member, lo, hi, parts)
         for member, lo, hi, parts in per_member.collect().rows()
     }
-    found[None] = summed(None, *kept.select(*sums).collect().row(0))
+    if any(d not in PLACE for d, _ in selection.filters) or whole.get(None) is None:
+        found[None] = summed(None, *kept.select(*sums).collect().row(0))
+    else:  # every member of the breakdown: the same total as without it, with the same range
+        found[None] = whole[None]
     return found
 
 
