@@ -128,10 +128,11 @@ def with_ranges(
             return Range(int(value), int(value), EXACT)  # type: ignore[call-overload]
         return modelled.get(member)
 
-    ranges = [
-        range_of(m, provenance[m].status, v) for m, v in zip(members, frame[measure], strict=True)
-    ]
     total = range_of(None, total_provenance.status, totals[measure])
+    ranges = [
+        within(range_of(m, provenance[m].status, v), total)
+        for m, v in zip(members, frame[measure], strict=True)
+    ]
     frame = frame.with_columns(
         pl.Series(RANGE_LOW, [r.low if r else None for r in ranges], dtype=pl.Int64),
         pl.Series(RANGE_HIGH, [r.high if r else None for r in ranges], dtype=pl.Int64),
@@ -148,6 +149,15 @@ def with_ranges(
         **{k: v for k, v in totals.items() if k != measure},
     }
     return frame, totals
+
+
+def within(part: Range | None, whole: Range | None) -> Range | None:
+    """A row's range, never above its total's: a part is never more than its whole (the UK's
+    published 3,728 in 2017/18 caps each modelled age band; their own ranges allowed 5,888)."""
+    if part is None or whole is None or part.high <= whole.high:
+        return part
+    high = max(whole.high, part.low)
+    return Range(part.low, high, EXACT if part.low == high else part.kind)
 
 
 def blank_modelled(
