@@ -540,7 +540,7 @@ class ExplorerApp(App[None]):
         other = measure_splitting(self.dataset, dimension, self.selection.measure)
         if other is not None:
             note = not_split_note(self.dataset, dimension, self.selection.measure)
-            self.notify(f"{note}: press m and pick {label(other)}", severity="warning")
+            self.notify(f"{note}; press m and pick {label(other)}", severity="warning")
             return
         self.selection = self.selection.grouped_by(dimension)
 
@@ -555,7 +555,7 @@ class ExplorerApp(App[None]):
         note = not_split_note(self.dataset, selection.group_by, measure)
         if note:
             selection = selection.grouped_by(initial_selection(self.dataset).group_by)
-            self.notify(f"{note}: grouped by {label(selection.group_by).lower()}", timeout=6)
+            self.notify(f"{note}; grouped by {label(selection.group_by).lower()}", timeout=6)
         self.selection = selection
 
     def sort_columns(self) -> list[str | None]:

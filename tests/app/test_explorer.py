@@ -233,7 +233,7 @@ async def test_grouping_offences_by_platform_says_they_are_counted_in_instances(
         await press(pilot, "g", *"platform", "enter")
         assert app.selection.group_by == "nation"  # not a one-row "Not split" table
         shown = [n.message for n in app._notifications]
-        assert any("counted in platform instances: press m" in m for m in shown), shown
+        assert any("platform instances are; press m" in m for m in shown), shown
 
 
 async def test_chart_kinds_cycle_and_follow_the_selection(app: ExplorerApp) -> None:
@@ -460,4 +460,4 @@ async def test_switching_to_offences_while_grouped_by_platform_regroups_and_says
         await press(pilot, "m", "o", "enter")
         assert app.selection.measure == "offences" and app.selection.group_by == "nation"
         assert "Not split" not in [r[0] for r in table_rows(app)]
-        assert any("counted in platform instances" in n.message for n in app._notifications)
+        assert any("platform instances are" in n.message for n in app._notifications)

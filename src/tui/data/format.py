@@ -360,7 +360,7 @@ def not_split_note(dataset: Dataset, dimension: str, measure: str) -> str | None
         return None
     return (
         f"{label(measure)} are not split by {label(dimension).lower()}: "
-        f"{label(dimension).lower()}s are counted in {label(other).lower()}"
+        f"{label(other).lower()} are"
     )
 
 
