@@ -11,6 +11,8 @@ from textual.message import Message
 from textual.widgets import DataTable, Static
 
 PAGE_ROWS = 100
+CELL_CHARS = 28
+"""Text cells longer than this are cut (with …) in the rows view."""
 
 
 class RowsPageRequested(Message):
@@ -98,10 +100,7 @@ class RowsView(Vertical):
             table.add_column(Text(column, justify=justify), key=column)
         for number, values in enumerate(page.iter_rows(), start=offset + 1):
             cells = [
-                Text(
-                    f"{v:,}" if isinstance(v, int) else str(v),
-                    justify="right" if isinstance(v, int) else "left",
-                )
+                Text(f"{v:,}", justify="right") if isinstance(v, int) else Text(shortened(v))
                 for v in values
             ]
             table.add_row(*cells, label=Text(f"{number:,}", style="dim"))
@@ -117,3 +116,10 @@ class RowsView(Vertical):
             else "No rows match these filters (x clears them)"
         )
         self.query_one("#rows-caption", Static).update(caption)
+
+
+def shortened(value: object) -> str:
+    """A cell's text, cut to :data:`CELL_CHARS` so a long label (the offence's full name) leaves
+    room for the columns after it."""
+    text = str(value)
+    return text if len(text) <= CELL_CHARS else text[: CELL_CHARS - 1] + "…"
