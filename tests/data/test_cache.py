@@ -200,3 +200,15 @@ def test_a_workbook_read_before_keeps_its_rows_beside_it(
     same(fresh, again)
     assert again.rows.in_memory
     assert len(list(kept.glob("*.rows.parquet"))) == 1
+
+
+def test_code_changed_with_its_size_and_time_kept_is_another_key(tmp_path: Path) -> None:
+    """Wheels carry fixed timestamps: an upgraded module can keep its size and time."""
+    module = tmp_path / "loading" / "totals.py"
+    module.parent.mkdir()
+    module.write_text("LIMIT = 1\n")
+    before = cache.code_stamp(tmp_path)
+    stat = module.stat()
+    module.write_text("LIMIT = 2\n")
+    os.utime(module, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert cache.code_stamp(tmp_path) != before

@@ -8,8 +8,8 @@ an unchanged file reads it back (a few milliseconds) instead of the rows.
 
 The key is everything the result depends on: the file (its path as given and resolved, size,
 modification and change times in nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
-reference tables beside it, the loader's code (name, size and modification time of every module under
-``tui/data``) and the Python and polars versions. Any change gives another key; an entry that cannot
+reference tables beside it, the loader's code (a hash of every module under ``tui/data``) and the
+Python and polars versions. Any change gives another key; an entry that cannot
 be read is removed and the file is read again. Entries are written whole (temporary file, then
 rename) in a folder only the user can write (``SCWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/scwc``,
 else ``~/.cache/scwc``; ``SCWC_CACHE_DIR=off`` turns it off), and the oldest are removed beyond
@@ -215,11 +215,15 @@ def _add_file(digest: hashlib.blake2b, path: Path) -> None:
 
 
 @functools.cache
-def _code_stamp() -> tuple[tuple[str, int, int], ...]:
-    """Name, size and modification time of every module of the data layer."""
-    root = Path(__file__).resolve().parents[1]
-    stamps = []
+def _code_stamp() -> str:
+    """The data layer's :func:`code_stamp`, once per process."""
+    return code_stamp(Path(__file__).resolve().parents[1])
+
+
+def code_stamp(root: Path) -> str:
+    """A hash of every module under ``root`` by content: an upgrade may keep a module's size and
+    modification time (wheels are built with fixed timestamps) and still change it."""
+    digest = hashlib.blake2b(digest_size=20)
     for module in sorted(root.rglob("*.py")):
-        status = module.stat()
-        stamps.append((str(module.relative_to(root)), status.st_size, status.st_mtime_ns))
-    return tuple(stamps)
+        digest.update(str(module.relative_to(root)).encode() + b"\0" + module.read_bytes())
+    return digest.hexdigest()
