@@ -338,11 +338,12 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: str) -> None:
-    """Compute what the explorer's first screen shows (the engine caches it), before its marks
-    of published figures, which follow (as the app's first query does)."""
+    """Compute what the explorer's first screen shows (the engine caches it) as the app's first
+    query asks for it: before the marks of published figures, unless the view blanks by them."""
     first = selection or initial_selection(dataset)
+    shown = dataset if first.published_only else without_marks(dataset) or dataset
     with suppress(DataError, pl.exceptions.PolarsError):  # the app reports it
-        results(without_marks(dataset) or dataset, first, chart, dataset.dimensions[0])
+        results(shown, first, chart, dataset.dimensions[0])
 
 
 COMMANDS = {
