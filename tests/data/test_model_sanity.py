@@ -11,6 +11,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
+from tests.data.build_inputs import copy_build_inputs
 from tui.data.provenance import MODELLED, ledger
 from tui.data.targets import YEARS
 
@@ -140,18 +141,9 @@ def test_no_published_aggregate_zeroes_a_force(force_years: pl.DataFrame) -> Non
 def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir, capsys) -> None:
     """Whatever the solver returns, the builder checks the invariants and writes nothing when one
     breaks: here one force-year's instances are multiplied as the root-node solution once did."""
-    import shutil
-
     from tui.data import build
 
-    for name in (
-        "forces.csv",
-        "published_figures.csv",
-        "real_figures.csv",
-        "more_figures.csv",
-        "figure_rules.toml",
-    ):
-        shutil.copy(data_dir / name, tmp_path / name)
+    copy_build_inputs(data_dir, tmp_path)
     fitted = build.platform_split
 
     def inflated(grid, totals):

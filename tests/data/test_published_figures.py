@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
+from tests.data.build_inputs import copy_build_inputs
 from tui.data.build import main as build_main
 from tui.data.reconcile import Check, closing_line, figures, reconcile, value_of
 from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET
@@ -115,15 +115,7 @@ def test_a_wrong_target_is_a_mismatch(dataset, checks: list[Check]) -> None:
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
-    for name in (
-        "forces.csv",
-        "published_figures.csv",
-        "real_figures.csv",
-        "more_figures.csv",
-        "figure_rules.toml",
-        "holdout.csv",
-    ):
-        shutil.copy(data_dir / name, tmp_path / name)
+    copy_build_inputs(data_dir, tmp_path)
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0
     for name in ("offences.csv", "ranges.csv", "offences.toml"):
         assert (tmp_path / name).read_bytes() == (data_dir / name).read_bytes(), name
@@ -131,8 +123,7 @@ def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
 
 
 def test_builder_refuses_a_dataset_that_breaks_a_target(tmp_path: Path, data_dir: Path) -> None:
-    for name in ("forces.csv", "published_figures.csv", "more_figures.csv", "figure_rules.toml"):
-        shutil.copy(data_dir / name, tmp_path / name)
+    copy_build_inputs(data_dir, tmp_path)
     text = (data_dir / "real_figures.csv").read_text(encoding="utf-8")
     # Surrey 2017/18 27 -> 28 breaks the South East table (378), which cannot then hold
     (tmp_path / "real_figures.csv").write_text(
