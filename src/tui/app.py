@@ -44,7 +44,7 @@ from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.query import Results, counting, offence_caveat, results, rows_page, summary
-from tui.data.registry import without_marks
+from tui.data.registry import first_screen_data
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
@@ -259,9 +259,8 @@ class ExplorerApp(App[None]):
     ) -> None:
         worker = get_current_worker()
         try:
-            early = not (self._first_screen.is_set() or selection.published_only)
-            # (a published-only view needs the marks to know what to blank: it waits for them)
-            unmarked = without_marks(self.dataset) if early else None
+            first = not self._first_screen.is_set()
+            unmarked = first_screen_data(self.dataset, selection) if first else None
             if unmarked is not None:
                 # the first screen does not wait for the marks (building the ledger of published
                 # figures is a sixth of start-up): the table at once, its marks once it is shown

@@ -48,7 +48,7 @@ from tui.data.provenance import LEGEND
 from tui.data.query import counting, offence_caveat, results, summary, validate
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.registry import without_marks
+from tui.data.registry import first_screen_data
 from tui.data.selection import Selection
 from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import Served, ServeOptions, choose_token
@@ -341,7 +341,7 @@ def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: s
     """Compute what the explorer's first screen shows (the engine caches it) as the app's first
     query asks for it: before the marks of published figures, unless the view blanks by them."""
     first = selection or initial_selection(dataset)
-    shown = dataset if first.published_only else without_marks(dataset) or dataset
+    shown = first_screen_data(dataset, first) or dataset
     with suppress(DataError, pl.exceptions.PolarsError):  # the app reports it
         results(shown, first, chart, dataset.dimensions[0])
 

@@ -359,8 +359,7 @@ def not_split_note(dataset: Dataset, dimension: str, measure: str) -> str | None
     if other is None:
         return None
     return (
-        f"{label(measure)} are not split by {label(dimension).lower()}: "
-        f"{label(other).lower()} are"
+        f"{label(measure)} are not split by {label(dimension).lower()}: {label(other).lower()} are"
     )
 
 

@@ -89,6 +89,13 @@ def marks_of(dataset: Dataset) -> Marks | None:
     return next((m for source in _marks_sources if (m := source(dataset)) is not None), None)
 
 
+def first_screen_data(dataset: Dataset, selection: Selection) -> Dataset | None:
+    """What a first screen is computed from before the marks are built: the data without them
+    (``None`` if it has none, or if the view is published-only: it needs the marks to know what
+    to blank, so it waits for them)."""
+    return None if selection.published_only else without_marks(dataset)
+
+
 @lru_cache(maxsize=4)
 def without_marks(dataset: Dataset) -> Dataset | None:
     """The same data without its marks (``None`` if it has none), sharing its cube and rows: a
