@@ -8,10 +8,10 @@ from pathlib import Path
 
 import polars as pl
 
+from tui.data.figures.targets import YEARS
 from tui.data.query import summary
 from tui.data.schema import NOT_SPLIT, NSPCC_DIMENSIONS, PLATFORM_OWNERS
 from tui.data.selection import Selection
-from tui.data.targets import YEARS
 
 RANGE_COLUMNS = ["offences_low", "offences_high", "instances_low", "instances_high"]
 

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from tests.data.build_inputs import copy_build_inputs
+from tui.data.figures.targets import YEARS
 from tui.data.provenance import MODELLED, ledger
-from tui.data.targets import YEARS
 
 JURISDICTIONS = ("England and Wales", "Scotland", "Northern Ireland")
 
@@ -165,9 +165,9 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     import csv
     import tomllib
 
+    from tui.data.figures.targets import read_targets
     from tui.data.force_years import forces_by_region, read_forces
     from tui.data.holdout import cases, summary
-    from tui.data.targets import read_targets
 
     forces = read_forces(data_dir / "forces.csv")
     rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))

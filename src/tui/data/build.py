@@ -2,7 +2,7 @@
 
 Visible steps, each testable alone:
 
-1. **targets** (:mod:`tui.data.targets`): every published figure in ``data/real_figures.csv``,
+1. **targets** (:mod:`tui.data.figures.targets`): every published figure in ``data/real_figures.csv``,
    ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target,
    superseded, conflicting or context;
 2. **fit** (:mod:`tui.data.model`, on the force-years of :mod:`tui.data.force_years`):
@@ -33,18 +33,7 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
-from tui.data.force_years import (
-    Force,
-    Grid,
-    forces_by_region,
-    published_counts,
-    published_rises,
-    read_forces,
-)
-from tui.data.model import age_split, force_totals, platform_split, sex_split
-from tui.data.sanity import problems
-from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
-from tui.data.targets import (
+from tui.data.figures.targets import (
     EW,
     NI,
     NI_FORCE,
@@ -56,6 +45,17 @@ from tui.data.targets import (
     Figure,
     read_targets,
 )
+from tui.data.force_years import (
+    Force,
+    Grid,
+    forces_by_region,
+    published_counts,
+    published_rises,
+    read_forces,
+)
+from tui.data.model import age_split, force_totals, platform_split, sex_split
+from tui.data.sanity import problems
+from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
 
 ASSUMPTIONS = [
     "Force-year totals: the published figure where there is one; otherwise the force's own share "

@@ -20,7 +20,7 @@ import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_array
 
-from tui.data.targets import Figure
+from tui.data.figures.targets import Figure
 
 MIP_GAP = 0.05
 """Stop once the fit is within 5% of the best possible closeness to the seeds (it is exact on

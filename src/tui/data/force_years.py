@@ -8,8 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
+from tui.data.figures.targets import MISSING_FORCE_YEARS, TARGET, YEARS, Figure
 from tui.data.schema import EW, NI, SCOTLAND
-from tui.data.targets import MISSING_FORCE_YEARS, TARGET, YEARS, Figure
 
 
 @dataclass(frozen=True)

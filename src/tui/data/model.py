@@ -11,11 +11,11 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 
+from tui.data.figures.targets import CARRIED_FORWARD, YEARS, Figure
 from tui.data.fit import Problem, add_figure
 from tui.data.force_years import Cell, Grid, published_counts
 from tui.data.sanity import INSTANCES_PER_OFFENCE
 from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
-from tui.data.targets import CARRIED_FORWARD, YEARS, Figure
 
 AGE_BANDS_BY_JURISDICTION = {
     EW: ("0-11", "12-15", NOT_RECORDED),

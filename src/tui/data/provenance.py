@@ -19,8 +19,9 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.figures.published import figures
+from tui.data.figures.targets import EW, NI, SCOTLAND, TARGET, Figure
 from tui.data.loading.paths import repo_data_dir
-from tui.data.published import figures
 from tui.data.registry import MARKED, register_marks
 from tui.data.schema import (
     DERIVED,
@@ -35,7 +36,6 @@ from tui.data.schema import (
 )
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Filters
-from tui.data.targets import EW, NI, SCOTLAND, TARGET, Figure
 
 MARKERS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○"}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"

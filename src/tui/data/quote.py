@@ -18,6 +18,7 @@ import polars as pl
 from tui.data.cells import cells
 from tui.data.change import year_comparison
 from tui.data.dataset import Dataset
+from tui.data.figures.targets import CARRIED_FORWARD
 from tui.data.gaps import gaps_of, missing_force_years
 from tui.data.naming import force_name, joined, region_name
 from tui.data.provenance import ledger
@@ -35,7 +36,6 @@ from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
-from tui.data.targets import CARRIED_FORWARD
 
 ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = "England and Wales", "Scotland", "Northern Ireland"
 OFFENCE_PHRASES = {

@@ -24,6 +24,7 @@ import polars as pl
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, lil_array
 
+from tui.data.figures.targets import YEARS, Figure
 from tui.data.fit import Problem, add_figure
 from tui.data.force_years import Cell, Grid
 from tui.data.model import (
@@ -34,7 +35,6 @@ from tui.data.model import (
     figure_variables,
 )
 from tui.data.sanity import INSTANCES_PER_OFFENCE
-from tui.data.targets import YEARS, Figure
 
 TOTAL, INSTANCES = "offences", "instances"
 BREAKDOWNS = {"age_band": AGE_BANDS_BY_JURISDICTION, "sex": SEXES_BY_JURISDICTION}

@@ -1,6 +1,6 @@
 """Every published figure beside the value the dataset gives, computed through the query engine.
 
-Reads the same targets table as the builder (:mod:`tui.data.targets`), so the two can never
+Reads the same targets table as the builder (:mod:`tui.data.figures.targets`), so the two can never
 disagree about what was published. A *mismatch* is a target figure the dataset does not reproduce.
 """
 
@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.dataset import Dataset
-from tui.data.published import figures
+from tui.data.figures.published import figures
+from tui.data.figures.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure
 from tui.data.query import summary
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
 from tui.data.table import SHARE_RECORDED
-from tui.data.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, YEARS, Figure
 
 
 @dataclass(frozen=True)

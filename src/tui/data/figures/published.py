@@ -6,7 +6,7 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from tui.data.targets import Figure, read_targets
+from tui.data.figures.targets import Figure, read_targets
 
 
 def forces_by_region(forces_csv: Path) -> dict[str, list[str]]:

@@ -3,7 +3,7 @@
 Reads ``data/real_figures.csv`` and ``data/more_figures.csv`` (copied untouched from the project's
 reference data: NSPCC releases, the media that reported them, police forces' own disclosure logs)
 and ``data/published_figures.csv`` (the two articles the project started from), through
-:mod:`tui.data.figure_files`, then gives each figure one status:
+:mod:`tui.data.figures.files`, then gives each figure one status:
 
 * ``target``: in scope; the dataset must reproduce it (counts exactly, lower bounds strictly,
   shares within rounding);
@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from tui.data.figure_files import (
+from tui.data.figures.files import (
     AGE_SETS,
     OUT_OF_SCOPE_MEASURES,
     PLATFORM_SETS,

@@ -2,7 +2,7 @@
 ``data/published_figures.csv`` and ``data/more_figures.csv`` (one id per row) and the rules file
 ``data/figure_rules.toml``; what a measure name counts (platform and age sets, the measures
 outside the dataset) and which forces a region's name covers. The statuses are given by
-:mod:`tui.data.targets`.
+:mod:`tui.data.figures.targets`.
 """
 
 from __future__ import annotations
