@@ -68,7 +68,7 @@ async def measure(
     from textual.pilot import Pilot
 
     from tui.app import ExplorerApp
-    from tui.data.isolated import open_dataset
+    from tui.data.loading.isolated import open_dataset
     from tui.screenshots import settle
 
     class TimedApp(ExplorerApp):

@@ -40,7 +40,7 @@ from tui.data.format import (
     notes,
     range_words,
 )
-from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.query import Results, counting, offence_caveat, results, rows_page, summary

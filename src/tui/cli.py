@@ -41,8 +41,8 @@ from tui.data.format import (
     summary_lines,
     uncertainty_note,
 )
-from tui.data.isolated import open_dataset
-from tui.data.load import default_dataset_path, is_kept, repo_data_dir
+from tui.data.loading.isolated import open_dataset
+from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.provenance import LEGEND
 from tui.data.query import counting, offence_caveat, results, summary, validate

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from tui.data.dataset import DataError, Dataset
 from tui.data.format import measure_splitting, not_split_note
-from tui.data.load import repo_data_dir
+from tui.data.loading import repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.navigation import initial_selection, with_jurisdiction
 from tui.data.query import validate

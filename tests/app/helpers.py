@@ -10,7 +10,7 @@ from textual.widgets import Static
 
 from tui.app import ExplorerApp
 from tui.data import format as fmt
-from tui.data.load import repo_data_dir
+from tui.data.loading import repo_data_dir
 from tui.data.query import summary
 from tui.data.schema import PROVENANCE
 from tui.data.table import Summary

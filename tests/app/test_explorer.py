@@ -23,7 +23,7 @@ from tests.app.helpers import (
 )
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.screens.help import HelpScreen
 from tui.widgets.chart import Chart
 from tui.widgets.filter_panel import FilterPanel, MemberList

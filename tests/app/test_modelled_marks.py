@@ -22,7 +22,7 @@ from tests.app.helpers import (
 from tests.ranged import ranged_copy
 from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import initial_selection
 from tui.data.provenance import MODELLED
 from tui.data.views import load_views

@@ -18,7 +18,7 @@ from tests.app.helpers import press, settle
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import initial_selection
 
 SIZES = [(120, 40), (80, 24)]

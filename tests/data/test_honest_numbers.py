@@ -16,7 +16,7 @@ from tests.ranged import ranged_copy
 from tui.cli import main
 from tui.data.dataset import Dataset
 from tui.data.export import export
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.provenance import MODELLED, PUBLISHED, ledger
 from tui.data.query import member_counts, summary
 from tui.data.quote import quote

@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from tui.data.dataset import DataError
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 
 TIDY = pl.DataFrame(
     {

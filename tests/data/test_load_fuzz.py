@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from tests.data.spreadsheets import write_xlsx
 from tui.data.dataset import DataError, Dataset
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import initial_selection
 from tui.data.query import summary
 from tui.data.selection import Selection

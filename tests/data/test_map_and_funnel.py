@@ -9,7 +9,7 @@ import pytest
 from tui.data import stats
 from tui.data.force_map import band_of, class_breaks, force_map, neighbour
 from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel, outliers_note
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import initial_selection
 
 COUNTS = {"Kent": 400, "Essex": 90, "Surrey": 60, "Dyfed-Powys": 25, "Cumbria": 0}

@@ -7,7 +7,7 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.query import chart_data, matched, member_counts, rows_page, summary
 from tui.data.selection import Selection

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.naming import force_name
 from tui.data.navigation import initial_selection
 from tui.data.query import summary

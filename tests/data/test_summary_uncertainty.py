@@ -8,7 +8,7 @@ import pytest
 
 from tui.data import stats
 from tui.data.format import summary_lines, uncertainty_note
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.data.navigation import initial_selection
 from tui.data.query import summary
 from tui.data.table import CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW

@@ -266,7 +266,7 @@ def write(data_dir: Path) -> list[Path]:
     """
     from tui.data.atomic import write_atomically
     from tui.data.holdout import summary as holdout_summary
-    from tui.data.load import load_dataset
+    from tui.data.loading import load_dataset
     from tui.data.range_fit import RANGE_SCHEMA, cell_ranges, scope_ranges
     from tui.data.reconcile import reconcile
 
@@ -325,7 +325,7 @@ def run_holdout(data_dir: Path) -> str:
 def main(argv: list[str] | None = None, announce: Callable[[str], object] = print) -> int:
     """Command line: rebuild ``data/offences.csv`` and ``data/offences.toml``."""
     from tui.data.dataset import DataError
-    from tui.data.load import repo_data_dir
+    from tui.data.loading import repo_data_dir
 
     parser = argparse.ArgumentParser(prog="python -m tui.data.build", description=__doc__)
     parser.add_argument("--data-dir", type=Path, default=repo_data_dir())

@@ -25,12 +25,12 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.export_names import TEXT_FORMATS, format_for
 from tui.data.export_record import drop_none, filters_text, record, sha256_of, sidecar
 from tui.data.format import column_titles
+from tui.data.loading.sidecar import sidecar_path
 from tui.data.provenance import LEGEND, MODELLED, Provenance, ledger
 from tui.data.query import matching_rows, summary, validate
 from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
 from tui.data.selection import Selection
-from tui.data.sidecar import sidecar_path
 from tui.data.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,

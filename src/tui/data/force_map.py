@@ -14,7 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
-from tui.data.load import repo_data_dir
+from tui.data.loading import repo_data_dir
 from tui.data.provenance import MODELLED, Provenance
 from tui.data.query import summary
 from tui.data.ranges import Range

@@ -14,11 +14,10 @@ from tui.data.ranges import (
     RANGE_KIND,
     RANGE_LOW,
     Range,
-    bound_names,
     range_book,
 )
 from tui.data.registry import Mark
-from tui.data.schema import FORCE, JURISDICTION, MODELLED, PLACE, YEAR
+from tui.data.schema import FORCE, JURISDICTION, MODELLED, PLACE, YEAR, bound_names
 from tui.data.selection import Selection
 from tui.data.table import CHANGE, CHANGE_SIGNIFICANT, INTERVALS, SHARE, SHARE_RECORDED
 

@@ -18,7 +18,6 @@ A sum whose parts are all fixed is exact whatever its shape.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -35,17 +34,6 @@ SCOPE_TYPES = ("force", "region", "nation", "jurisdiction")
 
 Cell = tuple[str, str, str]
 """(jurisdiction, force, year): one force-year."""
-
-
-def bound_names(measure: str) -> tuple[str, str]:
-    """The cube columns holding a cell's range of ``measure``."""
-    return f"{measure}_low", f"{measure}_high"
-
-
-def bound_columns(columns: Sequence[str]) -> list[str]:
-    """The columns among ``columns`` that hold the range of another one (``offences_low``...):
-    the loader keeps them in the cube but does not count them as measures."""
-    return [c for c in columns if any(c in bound_names(m) for m in columns if m != c)]
 
 
 @dataclass(frozen=True)

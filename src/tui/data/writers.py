@@ -13,8 +13,8 @@ import polars as pl
 
 from tui.data.dataset import DataError
 from tui.data.format import cell
-from tui.data.formula_escape import escape_text_cells
-from tui.data.sidecar import PARQUET_KEY
+from tui.data.loading.formula_escape import escape_text_cells
+from tui.data.loading.sidecar import PARQUET_KEY
 from tui.data.table import (
     CHANGE,
     HIGH,

@@ -10,7 +10,7 @@ from functools import partial
 from pathlib import Path
 
 from tui.data.dataset import DataError
-from tui.data.isolated import open_dataset
+from tui.data.loading.isolated import open_dataset
 from tui.data.loading.paths import folder_files, in_folder
 from tui.data.loading.read import FORMATS, workbook_sheets
 from tui.host import Explorer

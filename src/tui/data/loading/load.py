@@ -15,8 +15,8 @@ from typing import Any
 
 import polars as pl
 
+import tui.data.loading.cache as cache
 from tui.data.dataset import ROWS, DataError, Dataset, RowStore
-from tui.data.loading import cache
 from tui.data.loading.cube import aggregate, as_enums, members_cube, parsers_for, regroup
 from tui.data.loading.geography import attach_geography, derive
 from tui.data.loading.layout import layout_of
@@ -24,11 +24,16 @@ from tui.data.loading.names import force_names, note_spellings, spellings_of
 from tui.data.loading.paths import check_data_file, repo_data_dir, shown_name
 from tui.data.loading.read import FORMATS, READ_ERRORS, Table, first_line, read
 from tui.data.loading.report import LoadReport, shorten
+from tui.data.loading.sidecar import embedded_metadata, find_metadata
 from tui.data.loading.totals import cells_predicate, non_data_cells
 from tui.data.loading.validate import note_cells, validate
-from tui.data.ranges import bound_columns
-from tui.data.schema import FORCE, HOME_OFFICE_OFFENCE_CODE, NSPCC_DIMENSIONS, PLATFORM_OWNERS
-from tui.data.sidecar import embedded_metadata, find_metadata
+from tui.data.schema import (
+    FORCE,
+    HOME_OFFICE_OFFENCE_CODE,
+    NSPCC_DIMENSIONS,
+    PLATFORM_OWNERS,
+    bound_columns,
+)
 
 MAX_METADATA_BYTES = 1024 * 1024
 MAX_NAME_CHARS = 300

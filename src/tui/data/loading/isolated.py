@@ -6,7 +6,7 @@ so isolation costs little more than starting the child. If the child dies, the f
 as damaged in one line; the app keeps its current data. A process that the launcher's crash guard
 watches (``tui.launch``, one-shot commands) reads every file itself and only names it first.
 
-    python -m tui.data.isolated PATH      # the child: pickled Dataset on stdout, or exit 2 + message
+    python -m tui.data.loading.isolated PATH      # the child: pickled Dataset on stdout, or exit 2 + message
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import sys
 from pathlib import Path
 
 from tui.data.dataset import DataError, Dataset
-from tui.data.load import FORMATS, kept_dataset, load_dataset
+from tui.data.loading.load import FORMATS, kept_dataset, load_dataset
 from tui.data.loading.paths import check_data_file
 
 EXIT_DATA_ERROR = 2
@@ -62,7 +62,7 @@ def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Da
     if kept is not None:
         return kept
     child = subprocess.run(
-        [sys.executable, "-m", "tui.data.isolated", str(path)],
+        [sys.executable, "-m", "tui.data.loading.isolated", str(path)],
         capture_output=True,
         check=False,
     )
