@@ -246,7 +246,7 @@ def peak_rss_mb() -> float:
 
 def run_app(path: Path, repeats: int) -> dict[str, float]:
     """The app's own code paths, as the results worker and the rows view call them."""
-    from tui.data import query
+    from tui.data.engine import query
     from tui.data.loading.isolated import open_dataset
 
     def clear() -> None:

@@ -110,28 +110,30 @@ def test_find_cycle_finds_one() -> None:
 
 
 def test_no_module_imports_itself_through_others() -> None:
-    """Dependencies point one way: the engine (``tui.data.query``) below the features built on it
+    """Dependencies point one way: the engine (``tui.data.engine.query``) below the features built on it
     (funnel, force map, provenance, reconciliation), which register what they add."""
     cycle = find_cycle(import_graph())
     assert cycle is None, " → ".join(cycle or [])
 
 
 def test_the_engine_imports_only_the_layers_below_it() -> None:
-    engine = import_graph()["tui.data.query"]
+    engine = import_graph()["tui.data.engine.query"]
     assert engine <= {
         "tui.data",
-        "tui.data.cells",  # the cells and rows a selection keeps, which every part reads
-        "tui.data.change",  # year-on-year change, its significance and the untested changes
-        "tui.data.charts",
+        "tui.data.engine",
+        "tui.data.engine.cells",  # the cells and rows a selection keeps, which every part reads
+        "tui.data.engine.change",  # year-on-year change, its significance and the untested changes
+        "tui.data.engine.charts",
         "tui.data.dataset",
-        "tui.data.modelled",  # what a modelled count changes: no interval, a range, blanking
-        "tui.data.ranges",  # the builder's table of ranges, read beside the dataset like it
-        "tui.data.rates",  # the population a rate per 100,000 residents divides by
-        "tui.data.registry",
+        "tui.data.engine.modelled",  # what a modelled count changes: no interval, a range, blanking
+        "tui.data.engine.ranges",  # the builder's table of ranges, read beside the dataset like it
+        "tui.data.engine.provenance",  # the marks: published, derived or modelled
+        "tui.data.engine.rates",  # the population a rate per 100,000 residents divides by
+        "tui.data.engine.registry",
         "tui.data.schema",
         "tui.data.selection",
-        "tui.data.stats",
-        "tui.data.table",  # the summary table's columns, what they mean, its row order
+        "tui.data.engine.stats",
+        "tui.data.engine.table",  # the summary table's columns, what they mean, its row order
     }
 
 

@@ -30,8 +30,12 @@ from textual.worker import get_current_worker
 
 from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
-from tui.data.charts import CHART_KINDS
 from tui.data.dataset import DataError, Dataset
+from tui.data.engine.charts import CHART_KINDS
+from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
+from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
+from tui.data.engine.registry import first_screen_data
+from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
 from tui.data.format import (
     fit_parts,
     measure_splitting,
@@ -42,12 +46,8 @@ from tui.data.format import (
 )
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
-from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
-from tui.data.query import Results, counting, offence_caveat, results, rows_page, summary
-from tui.data.registry import first_screen_data
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
 from tui.data.views import default_views_path
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb

@@ -30,6 +30,9 @@ from tui.cli_parsers import (
 from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
 from tui.data.dataset import DataError, Dataset
+from tui.data.engine.provenance import LEGEND
+from tui.data.engine.query import counting, offence_caveat, results, summary, validate
+from tui.data.engine.registry import first_screen_data
 from tui.data.export import export
 from tui.data.export_names import TEXT_FORMATS, resolve_output
 from tui.data.export_record import sha256_of
@@ -44,11 +47,8 @@ from tui.data.format import (
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.navigation import initial_selection, with_jurisdiction
-from tui.data.provenance import LEGEND
-from tui.data.query import counting, offence_caveat, results, summary, validate
 from tui.data.quote import quote
 from tui.data.reconcile import closing_line, reconcile
-from tui.data.registry import first_screen_data
 from tui.data.selection import Selection
 from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import Served, ServeOptions, choose_token

@@ -327,7 +327,7 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         # go to row 1,234: its page is shown with the cursor on it, as the engine has it
         from textual.widgets import Input
 
-        from tui.data.query import rows_page
+        from tui.data.engine.query import rows_page
         from tui.screens.prompt import TextPrompt
 
         await pilot.press("ctrl+g")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import polars as pl
 
+from tui.data.engine.query import summary
 from tui.data.figures.targets import YEARS
-from tui.data.query import summary
 from tui.data.schema import NOT_SPLIT, NSPCC_DIMENSIONS, PLATFORM_OWNERS
 from tui.data.selection import Selection
 

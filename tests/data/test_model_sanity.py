@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from tests.data.build_inputs import copy_build_inputs
+from tui.data.engine.provenance import MODELLED, ledger
 from tui.data.figures.targets import YEARS
-from tui.data.provenance import MODELLED, ledger
 
 JURISDICTIONS = ("England and Wales", "Scotland", "Northern Ireland")
 

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 
 from tui.cli import main
+from tui.data.engine.naming import force_name
+from tui.data.engine.query import summary
 from tui.data.loading import load_dataset
-from tui.data.naming import force_name
 from tui.data.navigation import initial_selection
-from tui.data.query import summary
 from tui.data.quote import QuoteFacts, quote, sentence
 from tui.data.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 

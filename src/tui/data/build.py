@@ -13,7 +13,7 @@ Visible steps, each testable alone:
 4. **ranges** (:mod:`tui.data.range_fit`): the smallest and largest value every modelled number
    could take under the published figures, in ``data/ranges.csv`` and beside each cell;
 5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
-   metadata; everything else is modelled and says so (:mod:`tui.data.provenance`);
+   metadata; everything else is modelled and says so (:mod:`tui.data.engine.provenance`);
 6. **write**: the tidy table, its ranges and its metadata, only after the reconciliation finds
    0 mismatches and the sanity checks pass.
 
@@ -265,10 +265,11 @@ def write(data_dir: Path) -> list[Path]:
     The check reads the files from a scratch folder; only a dataset with 0 mismatches is written.
     """
     from tui.data.atomic import write_atomically
+    from tui.data.engine.registry import without_marks
+    from tui.data.engine.reproduce import reconcile
     from tui.data.holdout import summary as holdout_summary
     from tui.data.loading import load_dataset
     from tui.data.range_fit import RANGE_SCHEMA, cell_ranges, scope_ranges
-    from tui.data.reconcile import reconcile
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
@@ -289,6 +290,8 @@ def write(data_dir: Path) -> list[Path]:
         dataset = load_dataset(
             checked_csv, metadata_path=checked_toml, forces_path=data_dir / "forces.csv"
         )
+        # the values only: the marks (published, derived, modelled) change none of them
+        dataset = without_marks(dataset) or dataset
         failures = [c for c in reconcile(dataset, data_dir) if c.mismatch]
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))

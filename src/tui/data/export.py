@@ -19,19 +19,13 @@ import polars as pl
 import tomli_w
 
 from tui import __version__
-from tui.data import stats
 from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
-from tui.data.export_names import TEXT_FORMATS, format_for
-from tui.data.export_record import drop_none, filters_text, record, sha256_of, sidecar
-from tui.data.format import column_titles
-from tui.data.loading.sidecar import sidecar_path
-from tui.data.provenance import LEGEND, MODELLED, Provenance, ledger
-from tui.data.query import matching_rows, summary, validate
-from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
-from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
-from tui.data.selection import Selection
-from tui.data.table import (
+from tui.data.engine import stats
+from tui.data.engine.provenance import LEGEND, MODELLED, Provenance, ledger
+from tui.data.engine.query import matching_rows, summary, validate
+from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -43,6 +37,12 @@ from tui.data.table import (
     SHARE_RECORDED,
     Summary,
 )
+from tui.data.export_names import TEXT_FORMATS, format_for
+from tui.data.export_record import drop_none, filters_text, record, sha256_of, sidecar
+from tui.data.format import column_titles
+from tui.data.loading.sidecar import sidecar_path
+from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
+from tui.data.selection import Selection
 from tui.data.writers import WRITERS, ExportContent
 
 WHAT = ("summary", "rows")

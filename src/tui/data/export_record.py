@@ -12,8 +12,8 @@ from typing import Any
 
 from tui import __version__
 from tui.data.dataset import Dataset
+from tui.data.engine.query import offence_caveat
 from tui.data.loading.sidecar import sidecar_path
-from tui.data.query import offence_caveat
 from tui.data.selection import Selection
 from tui.data.views import selection_to_toml
 from tui.data.writers import ExportContent

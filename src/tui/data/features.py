@@ -1,9 +1,9 @@
 """Every feature built on the query engine; importing this module registers them all.
 
-Each adds to :mod:`tui.data.registry` what the engine then offers: the funnel plot a chart kind,
-the ledger of published figures the provenance mark beside each number.
+A feature may add to :mod:`tui.data.engine.registry` what the engine then offers: the funnel plot
+a chart kind. (The marks beside each number are the engine's own provenance, not a feature.)
 """
 
-from tui.data import funnel, provenance
+from tui.data import funnel
 
-__all__ = ["funnel", "provenance"]
+__all__ = ["funnel"]

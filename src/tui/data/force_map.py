@@ -14,14 +14,14 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.engine.provenance import MODELLED, Provenance
+from tui.data.engine.query import summary
+from tui.data.engine.ranges import Range
+from tui.data.engine.rates import GEOGRAPHY
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
 from tui.data.loading import repo_data_dir
-from tui.data.provenance import MODELLED, Provenance
-from tui.data.query import summary
-from tui.data.ranges import Range
-from tui.data.rates import GEOGRAPHY
 from tui.data.schema import FORCE
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
 
 GRID_FILE = "force_grid.csv"
 MAP_MEASURES = ("rate", "count", "change")

@@ -3,12 +3,9 @@
 from __future__ import annotations
 
 from tui.data.dataset import Dataset
-from tui.data.navigation import drill_dimensions
-from tui.data.provenance import LEGEND
-from tui.data.quote_sources import Source
-from tui.data.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
-from tui.data.schema import PROVENANCE, label
-from tui.data.table import (
+from tui.data.engine.provenance import LEGEND
+from tui.data.engine.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
+from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -18,6 +15,9 @@ from tui.data.table import (
     SHARE_RECORDED,
     Summary,
 )
+from tui.data.navigation import drill_dimensions
+from tui.data.quote_sources import Source
+from tui.data.schema import PROVENANCE, label
 
 DASH = "–"
 NO_DATA = "no data"

@@ -10,14 +10,14 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from tui.data import stats
-from tui.data.charts import ChartData
 from tui.data.dataset import Dataset
+from tui.data.engine import stats
+from tui.data.engine.charts import ChartData
+from tui.data.engine.provenance import MODELLED
+from tui.data.engine.query import summary
+from tui.data.engine.rates import GEOGRAPHY
+from tui.data.engine.registry import register_chart_kind
 from tui.data.force_map import kept_forces, load_grid
-from tui.data.provenance import MODELLED
-from tui.data.query import summary
-from tui.data.rates import GEOGRAPHY
-from tui.data.registry import register_chart_kind
 from tui.data.schema import EW, FORCE, JURISDICTION, YEAR
 from tui.data.selection import Selection
 

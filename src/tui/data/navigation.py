@@ -7,8 +7,8 @@ from functools import lru_cache
 
 import polars as pl
 
-from tui.data.cells import CACHE_SIZE
 from tui.data.dataset import DataError, Dataset
+from tui.data.engine.cells import CACHE_SIZE
 from tui.data.schema import (
     HOME_OFFICE_OFFENCE_CODE,
     JURISDICTION,

@@ -6,7 +6,7 @@
 The wording follows the number's provenance (published, derived from published figures, or a
 modelled estimate), names the offence of the jurisdiction (Scotland counts *communicating indecently
 with a child*) and says whether the change on the previous year is more than chance
-(:func:`tui.data.stats.change_significant`).
+(:func:`tui.data.engine.stats.change_significant`).
 """
 
 from __future__ import annotations
@@ -15,14 +15,16 @@ from dataclasses import dataclass, replace
 
 import polars as pl
 
-from tui.data.cells import cells
-from tui.data.change import year_comparison
 from tui.data.dataset import Dataset
+from tui.data.engine.cells import cells
+from tui.data.engine.change import year_comparison
+from tui.data.engine.gaps import gaps_of, missing_force_years
+from tui.data.engine.naming import force_name, joined, region_name
+from tui.data.engine.provenance import ledger
+from tui.data.engine.query import summary
+from tui.data.engine.ranges import BOUND, Range
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
 from tui.data.figures.targets import CARRIED_FORWARD
-from tui.data.gaps import gaps_of, missing_force_years
-from tui.data.naming import force_name, joined, region_name
-from tui.data.provenance import ledger
-from tui.data.query import summary
 from tui.data.quote_sources import (
     AS_FILED,
     DERIVED,
@@ -32,10 +34,8 @@ from tui.data.quote_sources import (
     provenance_of,
     source_of,
 )
-from tui.data.ranges import BOUND, Range
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 
 ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = "England and Wales", "Scotland", "Northern Ireland"
 OFFENCE_PHRASES = {
@@ -305,7 +305,7 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
 
 def quote(dataset: Dataset, selection: Selection) -> str:
     """The sentence for a selection, worded for where its total comes from: the dataset's ledger
-    of published figures (:mod:`tui.data.provenance`) where it has one, else a provenance column,
+    of published figures (:mod:`tui.data.engine.provenance`) where it has one, else a provenance column,
     else the dataset's own say (modelled, or as filed).
 
     A platform selection is quoted in instances (offences are not split by platform); a year with

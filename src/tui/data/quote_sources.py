@@ -8,8 +8,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from tui.data.cells import cells
 from tui.data.dataset import Dataset
+from tui.data.engine.cells import cells
 from tui.data.selection import Selection
 
 PROVENANCE = "provenance"

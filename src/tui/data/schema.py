@@ -31,7 +31,7 @@ INSTANCES = "instances"
 YEAR = "year"
 FORCE = "force"
 PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
-"""Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.provenance`)."""
+"""Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.engine.provenance`)."""
 PLACE = frozenset({JURISDICTION, "offence", "nation", "region", FORCE, YEAR})
 """Dimensions that choose which force-years are counted; any other filter is a breakdown."""
 

@@ -11,8 +11,8 @@ from typing import Any
 import tomli_w
 
 from tui.data.atomic import write_atomically
-from tui.data.charts import CHART_KINDS
 from tui.data.dataset import DataError
+from tui.data.engine.charts import CHART_KINDS
 from tui.data.selection import Selection
 
 SELECTION_KEYS = frozenset(

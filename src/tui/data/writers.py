@@ -12,10 +12,7 @@ from typing import Any
 import polars as pl
 
 from tui.data.dataset import DataError
-from tui.data.format import cell
-from tui.data.loading.formula_escape import escape_text_cells
-from tui.data.loading.sidecar import PARQUET_KEY
-from tui.data.table import (
+from tui.data.engine.table import (
     CHANGE,
     HIGH,
     LOW,
@@ -25,6 +22,9 @@ from tui.data.table import (
     SHARE,
     SHARE_RECORDED,
 )
+from tui.data.format import cell
+from tui.data.loading.formula_escape import escape_text_cells
+from tui.data.loading.sidecar import PARQUET_KEY
 
 XLSX_CREATED = dt.datetime(2017, 4, 3)
 """Fixed workbook creation date, so the same selection gives the same bytes."""

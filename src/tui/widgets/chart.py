@@ -15,7 +15,7 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from tui.data.charts import ChartData
+from tui.data.engine.charts import ChartData
 from tui.data.format import shorten
 from tui.widgets.funnel_plot import draw_funnel
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.data.charts import ChartData
+from tui.data.engine.charts import ChartData
 
 NATIONAL, INNER, OUTER = 250, 39, 208
 """Line colours (xterm 256): national rate, 95% limits, 99.8% limits."""

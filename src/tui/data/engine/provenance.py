@@ -19,10 +19,10 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.engine.registry import MARKED, Marks
 from tui.data.figures.published import figures
 from tui.data.figures.targets import EW, NI, SCOTLAND, TARGET, Figure
 from tui.data.loading.paths import repo_data_dir
-from tui.data.registry import MARKED, register_marks
 from tui.data.schema import (
     DERIVED,
     FORCE,
@@ -247,4 +247,8 @@ def ledger(dataset: Dataset) -> Ledger | None:
     return Ledger(dataset, figures(Path(folder)))
 
 
-register_marks(provenance_book)
+def marks_of(dataset: Dataset) -> Marks | None:
+    """The marks of ``dataset``'s numbers: its ledger of published figures, else its own
+    ``provenance`` column, else none (the engine asks here directly: no feature need register
+    them)."""
+    return provenance_book(dataset)

@@ -10,10 +10,11 @@ from functools import lru_cache
 
 import polars as pl
 
-from tui.data import stats
-from tui.data.cells import CACHE_SIZE, cells, filtered, sum_or_missing
-from tui.data.change import change_columns, untested_changes
-from tui.data.charts import (
+from tui.data.dataset import ROWS, DataError, Dataset
+from tui.data.engine import stats
+from tui.data.engine.cells import CACHE_SIZE, cells, filtered, sum_or_missing
+from tui.data.engine.change import change_columns, untested_changes
+from tui.data.engine.charts import (
     CHART_ROWS,
     LINE_SERIES,
     REGISTERED_KINDS,
@@ -22,21 +23,11 @@ from tui.data.charts import (
     kept_members,
     stack_dimension,
 )
-from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.modelled import blank_modelled, no_interval_for_modelled, with_ranges
-from tui.data.rates import population, year_count
-from tui.data.registry import MARKED, chart_kind, marks_of
-from tui.data.schema import (
-    HOME_OFFICE_CAVEAT,
-    HOME_OFFICE_OFFENCE_CODE,
-    NOT_RECORDED,
-    OFFENCE,
-    OFFENCE_CODE,
-    YEAR,
-    label,
-)
-from tui.data.selection import Selection
-from tui.data.table import (
+from tui.data.engine.modelled import blank_modelled, no_interval_for_modelled, with_ranges
+from tui.data.engine.provenance import marks_of
+from tui.data.engine.rates import population, year_count
+from tui.data.engine.registry import MARKED, chart_kind
+from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
@@ -49,6 +40,16 @@ from tui.data.table import (
     Summary,
     sort_summary,
 )
+from tui.data.schema import (
+    HOME_OFFICE_CAVEAT,
+    HOME_OFFICE_OFFENCE_CODE,
+    NOT_RECORDED,
+    OFFENCE,
+    OFFENCE_CODE,
+    YEAR,
+    label,
+)
+from tui.data.selection import Selection
 
 
 def matching_rows(dataset: Dataset, selection: Selection) -> pl.DataFrame:

@@ -1,11 +1,12 @@
 """What the features built on the query engine add to it; the engine reads this, never them.
 
-Dependencies point one way: :mod:`tui.data.query` (selection → summary, rows, chart data) knows
-only the dataset, the schema, statistics and this registry. A feature registers what it adds
-when it is imported: the funnel plot (:mod:`tui.data.funnel`) a chart kind, the ledger of
-published figures (:mod:`tui.data.provenance`) the mark beside each number (published, derived,
-modelled). :mod:`tui.data.features` imports every feature; the app, the CLI and the tests import
-it (a structure test checks that they do).
+Dependencies point one way: :mod:`tui.data.engine.query` (selection → summary, rows, chart data)
+knows only the dataset, the schema, statistics, its own provenance and ranges, and this registry.
+A feature registers what it adds when it is imported: the funnel plot
+(:mod:`tui.data.features.funnel`) a chart kind. :mod:`tui.data.features` imports every feature;
+the app, the CLI and the tests import it (a structure test checks that they do). The marks beside
+each number (published, derived, modelled) are the engine's own
+(:func:`tui.data.engine.provenance.marks_of`): no feature need be imported for them.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ from typing import Protocol
 
 import polars as pl
 
-from tui.data.charts import ChartData
 from tui.data.dataset import Dataset
+from tui.data.engine.charts import ChartData
 from tui.data.selection import Filters, Selection
 
 
@@ -59,9 +60,7 @@ class ChartKind:
     unavailable: str
 
 
-MarksSource = Callable[[Dataset], "Marks | None"]
 _chart_kinds: dict[str, ChartKind] = {}
-_marks_sources: list[MarksSource] = []
 MARKED = "provenance"
 """Metadata key of a dataset whose numbers carry marks (its value names the source)."""
 
@@ -76,17 +75,6 @@ def chart_kind(kind: str) -> ChartKind:
     if kind not in _chart_kinds:
         raise LookupError(f"chart kind '{kind}' is not registered: import tui.data.features")
     return _chart_kinds[kind]
-
-
-def register_marks(source: MarksSource) -> None:
-    """Add a source of marks: given a dataset, its marks, or ``None`` if it has none."""
-    _marks_sources.append(source)
-
-
-def marks_of(dataset: Dataset) -> Marks | None:
-    """The marks of ``dataset``'s numbers, from the first source that has them (none registered:
-    none, as the dataset builder's checks need)."""
-    return next((m for source in _marks_sources if (m := source(dataset)) is not None), None)
 
 
 def first_screen_data(dataset: Dataset, selection: Selection) -> Dataset | None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.data.cells import cells
 from tui.data.dataset import Dataset
-from tui.data.ranges import (
+from tui.data.engine.cells import cells
+from tui.data.engine.ranges import (
     BOUND,
     EXACT,
     RANGE_HIGH,
@@ -16,10 +16,10 @@ from tui.data.ranges import (
     Range,
     range_book,
 )
-from tui.data.registry import Mark
+from tui.data.engine.registry import Mark
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT, INTERVALS, SHARE, SHARE_RECORDED
 from tui.data.schema import FORCE, JURISDICTION, MODELLED, PLACE, YEAR, bound_names
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, CHANGE_SIGNIFICANT, INTERVALS, SHARE, SHARE_RECORDED
 
 
 def no_interval_for_modelled(
@@ -47,7 +47,7 @@ def no_interval_for_modelled(
 
 def modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, Range | None]:
     """What the published figures allow for each member's count and the total (key ``None``),
-    read as if every count were modelled (:mod:`tui.data.ranges`): scope-year ranges without a
+    read as if every count were modelled (:mod:`tui.data.engine.ranges`): scope-year ranges without a
     breakdown; under one (age band, sex, platform) the sum of the cells' ranges, never above what
     the same force-years allow in all (a part is never more than its whole); the total of an
     unfiltered breakdown is the whole, with the whole's range."""

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.data.cells import cells
 from tui.data.dataset import Dataset
-from tui.data.naming import joined
+from tui.data.engine.cells import cells
+from tui.data.engine.naming import joined
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
 

@@ -6,8 +6,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from tui.data.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
-from tui.data.registry import Mark
+from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
+from tui.data.engine.registry import Mark
 from tui.data.schema import MODELLED
 from tui.data.selection import Selection
 

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 
 import polars as pl
 
-from tui.data.cells import cells
 from tui.data.dataset import Dataset
+from tui.data.engine.cells import cells
 from tui.data.selection import Selection
 
 
@@ -28,7 +28,7 @@ class ChartData:
 
 CHART_KINDS = ("bar", "line", "stacked", "funnel")
 """The kinds ``k`` cycles through; those after ``stacked`` are registered by the features that
-draw them (:mod:`tui.data.registry`)."""
+draw them (:mod:`tui.data.engine.registry`)."""
 REGISTERED_KINDS = CHART_KINDS[CHART_KINDS.index("stacked") + 1 :]
 STACK_DIMENSIONS = ("age_band", "platform_owner", "platform")
 CHART_ROWS = 100

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.data.cells import cells
 from tui.data.dataset import Dataset
+from tui.data.engine.cells import cells
 from tui.data.schema import FORCE, JURISDICTION, NOT_RECORDED, YEAR
 from tui.data.selection import Selection
 

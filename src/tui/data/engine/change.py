@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import polars as pl
 
-from tui.data import stats
-from tui.data.cells import cells, selection_keeps, sum_or_missing
 from tui.data.dataset import Dataset
-from tui.data.registry import Marks
+from tui.data.engine import stats
+from tui.data.engine.cells import cells, selection_keeps, sum_or_missing
+from tui.data.engine.registry import Marks
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
 from tui.data.schema import MODELLED, YEAR
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 
 
 def year_comparison(dataset: Dataset, selection: Selection) -> tuple[str, str] | None:
