@@ -68,7 +68,8 @@ def _module_name(path: Path) -> str:
 
 def import_graph() -> dict[str, set[str]]:
     """Module -> the ``tui`` modules it imports anywhere in it (top level, in functions, for type
-    checking); ``from tui.data import reconcile`` counts as importing ``tui.data.reconcile``."""
+    checking); ``from tui.data.features import reconcile`` counts as importing
+    ``tui.data.features.reconcile``."""
     modules = {_module_name(p): p for p in SOURCE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():

@@ -29,13 +29,19 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
-from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
+from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS
 from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
 from tui.data.engine.registry import first_screen_data
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
+from tui.data.features.navigation import (
+    cleared,
+    drill_dimensions,
+    initial_selection,
+    with_jurisdiction,
+)
 from tui.data.format import (
     fit_parts,
     measure_splitting,
@@ -45,7 +51,6 @@ from tui.data.format import (
     range_words,
 )
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
 from tui.data.views import default_views_path
@@ -690,7 +695,7 @@ class ExplorerApp(App[None]):
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
-        from tui.data import reconcile
+        from tui.data.features import reconcile
         from tui.screens.sources import SourcesScreen
 
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare

@@ -364,7 +364,7 @@ async def test_about_and_sources_screens(app: ExplorerApp) -> None:
         await pilot.pause()
         from textual.widgets import Static
 
-        from tui.data.reconcile import closing_line, reconcile
+        from tui.data.features.reconcile import closing_line, reconcile
 
         shown = str(app.screen.query_one(Static).render())
         checks = reconcile(app.dataset, app.dataset.path.parent)

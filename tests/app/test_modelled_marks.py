@@ -23,8 +23,8 @@ from tests.ranged import ranged_copy
 from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
 from tui.data.engine.provenance import MODELLED
+from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
-from tui.data.navigation import initial_selection
 from tui.data.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart

@@ -86,7 +86,7 @@ def test_home_office_layout_becomes_dimensions(tmp_path: Path) -> None:
     assert dataset.members("force") == ("City of London", "Kent")
     assert dataset.members("region") == ("London", "South East")
     from tui.data.engine.query import summary
-    from tui.data.navigation import initial_selection
+    from tui.data.features.navigation import initial_selection
 
     selection = initial_selection(dataset)  # no 88A: the user picks among the offences held
     assert selection.group_by == "offence_code" and selection.members("offence_code") is None

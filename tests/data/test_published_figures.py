@@ -12,8 +12,8 @@ import pytest
 
 from tests.data.build_inputs import copy_build_inputs
 from tui.data.build import main as build_main
+from tui.data.features.reconcile import Check, closing_line, figures, reconcile, value_of
 from tui.data.figures.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET
-from tui.data.reconcile import Check, closing_line, figures, reconcile, value_of
 
 
 @pytest.fixture(scope="module")

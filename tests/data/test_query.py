@@ -9,8 +9,8 @@ import pytest
 
 from tui.data.engine.query import chart_data, matched, member_counts, rows_page, summary
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
+from tui.data.features.navigation import drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.loading import load_dataset
-from tui.data.navigation import drill_dimensions, initial_selection, with_jurisdiction
 from tui.data.selection import Selection
 
 EW = (("jurisdiction", ("England and Wales",)),)

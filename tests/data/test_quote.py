@@ -11,10 +11,10 @@ import pytest
 from tui.cli import main
 from tui.data.engine.naming import force_name
 from tui.data.engine.query import summary
+from tui.data.features.navigation import initial_selection
+from tui.data.features.quote import QuoteFacts, quote, sentence
+from tui.data.features.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 from tui.data.loading import load_dataset
-from tui.data.navigation import initial_selection
-from tui.data.quote import QuoteFacts, quote, sentence
-from tui.data.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 
 KENT = QuoteFacts(
     subject="Kent Police",

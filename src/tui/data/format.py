@@ -15,8 +15,8 @@ from tui.data.engine.table import (
     SHARE_RECORDED,
     Summary,
 )
-from tui.data.navigation import drill_dimensions
-from tui.data.quote_sources import Source
+from tui.data.features.navigation import drill_dimensions
+from tui.data.features.quote_sources import Source
 from tui.data.schema import PROVENANCE, label
 
 DASH = "–"

@@ -265,7 +265,7 @@ def rows_page(dataset: Dataset, selection: Selection, offset: int, limit: int) -
 @lru_cache(maxsize=CACHE_SIZE)
 def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     """Bars by group, a line over years, bars stacked by age band or platform, or a kind a
-    feature registered (the funnel plot of force rates, :mod:`tui.data.funnel`).
+    feature registered (the funnel plot of force rates, :mod:`tui.data.features.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
     selection falls back to bars and says why in :attr:`ChartData.note`.

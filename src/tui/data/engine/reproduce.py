@@ -3,7 +3,7 @@ engine computes for it.
 
 Reads the same targets table as the builder (:mod:`tui.data.figures.targets`), so the two can never
 disagree about what was published. A *mismatch* is a target figure the dataset does not reproduce.
-The builder writes only a dataset with none; ``scwc sources`` (:mod:`tui.data.reconcile`) reports
+The builder writes only a dataset with none; ``scwc sources`` (:mod:`tui.data.features.reconcile`) reports
 every figure.
 """
 

@@ -17,7 +17,7 @@ from tui.data.engine.provenance import MODELLED
 from tui.data.engine.query import summary
 from tui.data.engine.rates import GEOGRAPHY
 from tui.data.engine.registry import register_chart_kind
-from tui.data.force_map import kept_forces, load_grid
+from tui.data.features.force_map import kept_forces, load_grid
 from tui.data.schema import EW, FORCE, JURISDICTION, YEAR
 from tui.data.selection import Selection
 

@@ -24,8 +24,7 @@ from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import BOUND, Range
 from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
-from tui.data.figures.targets import CARRIED_FORWARD
-from tui.data.quote_sources import (
+from tui.data.features.quote_sources import (
     AS_FILED,
     DERIVED,
     MODELLED,
@@ -34,6 +33,7 @@ from tui.data.quote_sources import (
     provenance_of,
     source_of,
 )
+from tui.data.figures.targets import CARRIED_FORWARD
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
