@@ -42,7 +42,8 @@ from tui.data.features.navigation import (
     initial_selection,
     with_jurisdiction,
 )
-from tui.data.format import (
+from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.output.format import (
     fit_parts,
     measure_splitting,
     modelled_notes,
@@ -50,10 +51,9 @@ from tui.data.format import (
     notes,
     range_words,
 )
-from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
-from tui.data.views import default_views_path
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart

@@ -33,13 +33,15 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.provenance import LEGEND
 from tui.data.engine.query import counting, offence_caveat, results, summary, validate
 from tui.data.engine.registry import first_screen_data
-from tui.data.export import export
-from tui.data.export_names import TEXT_FORMATS, resolve_output
-from tui.data.export_record import sha256_of
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
-from tui.data.format import (
+from tui.data.loading.isolated import open_dataset
+from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
+from tui.data.output.export import export
+from tui.data.output.export_names import TEXT_FORMATS, resolve_output
+from tui.data.output.export_record import sha256_of
+from tui.data.output.format import (
     PUBLISHED_ONLY_LEGEND,
     modelled_notes,
     no_data_note,
@@ -47,10 +49,8 @@ from tui.data.format import (
     summary_lines,
     uncertainty_note,
 )
-from tui.data.loading.isolated import open_dataset
-from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
+from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.selection import Selection
-from tui.data.views import View, default_views_path, load_views, read_view_file
 from tui.serve import Served, ServeOptions, choose_token
 
 EXIT_BAD_INPUT = 2

@@ -6,10 +6,10 @@ import argparse
 from pathlib import Path
 
 from tui import __version__
-from tui.data.export_names import EXPORT_FORMATS
 from tui.data.figures.targets import STATUSES
+from tui.data.output.export_names import EXPORT_FORMATS
+from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION_KEYS
-from tui.data.views import default_views_path
 from tui.serve import DEFAULT_HOST, DEFAULT_IDLE_MINUTES, DEFAULT_PORT, default_max_sessions
 
 

@@ -9,9 +9,9 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import validate
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
 from tui.data.features.navigation import initial_selection, with_jurisdiction
-from tui.data.format import measure_splitting, not_split_note
 from tui.data.loading import repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
+from tui.data.output.format import measure_splitting, not_split_note
 from tui.data.schema import FORCE, canonical_column
 from tui.data.selection import Selection
 

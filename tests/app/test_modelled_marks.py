@@ -25,7 +25,7 @@ from tui.data.dataset import Dataset
 from tui.data.engine.provenance import MODELLED
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
-from tui.data.views import load_views
+from tui.data.output.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart
 from tui.widgets.force_map import MODELLED_FILL, ForceMapView

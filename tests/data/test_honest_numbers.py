@@ -19,9 +19,9 @@ from tui.data.engine.provenance import MODELLED, PUBLISHED, ledger
 from tui.data.engine.query import member_counts, summary
 from tui.data.engine.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
-from tui.data.export import export
 from tui.data.features.quote import quote
 from tui.data.loading import load_dataset
+from tui.data.output.export import export
 from tui.data.selection import Selection
 
 EW = ("England and Wales",)

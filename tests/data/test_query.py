@@ -195,7 +195,7 @@ def test_up_undoes_a_drill_step_without_history(dataset) -> None:
 
 
 def test_shortened_names_stay_distinct() -> None:
-    from tui.data.format import shorten
+    from tui.data.output.format import shorten
 
     names = ["Avon and Somerset", "Avon and Somerville", "Kent", "Metropolitan Police"]
     short = shorten(names, 12)

@@ -16,7 +16,7 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from tui.data.engine.charts import ChartData
-from tui.data.format import shorten
+from tui.data.output.format import shorten
 from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)

@@ -22,9 +22,9 @@ from tui.data.engine.table import (
     SHARE,
     SHARE_RECORDED,
 )
-from tui.data.format import cell
 from tui.data.loading.formula_escape import escape_text_cells
 from tui.data.loading.sidecar import PARQUET_KEY
+from tui.data.output.format import cell
 
 XLSX_CREATED = dt.datetime(2017, 4, 3)
 """Fixed workbook creation date, so the same selection gives the same bytes."""

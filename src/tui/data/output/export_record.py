@@ -14,9 +14,9 @@ from tui import __version__
 from tui.data.dataset import Dataset
 from tui.data.engine.query import offence_caveat
 from tui.data.loading.sidecar import sidecar_path
+from tui.data.output.views import selection_to_toml
+from tui.data.output.writers import ExportContent
 from tui.data.selection import Selection
-from tui.data.views import selection_to_toml
-from tui.data.writers import ExportContent
 
 
 def drop_none(table: dict[str, Any]) -> dict[str, Any]:

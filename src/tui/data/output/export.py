@@ -3,8 +3,8 @@
 Machine formats (CSV, TSV, Parquet, JSON, NDJSON) hold members only: the total is in the
 sidecar's ``[totals]`` table, and in Excel below the table. The sidecar's ``[columns]`` table says
 what each column means; Parquet carries the same record in its key-value metadata. The writer of
-each format is in :mod:`tui.data.writers`, the sidecar's record in :mod:`tui.data.export_record`,
-the file and format a typed name means in :mod:`tui.data.export_names`; here the two files are
+each format is in :mod:`tui.data.output.writers`, the sidecar's record in :mod:`tui.data.output.export_record`,
+the file and format a typed name means in :mod:`tui.data.output.export_names`; here the two files are
 written as one unit.
 """
 
@@ -37,13 +37,13 @@ from tui.data.engine.table import (
     SHARE_RECORDED,
     Summary,
 )
-from tui.data.export_names import TEXT_FORMATS, format_for
-from tui.data.export_record import drop_none, filters_text, record, sha256_of, sidecar
-from tui.data.format import column_titles
 from tui.data.loading.sidecar import sidecar_path
+from tui.data.output.export_names import TEXT_FORMATS, format_for
+from tui.data.output.export_record import drop_none, filters_text, record, sha256_of, sidecar
+from tui.data.output.format import column_titles
+from tui.data.output.writers import WRITERS, ExportContent
 from tui.data.schema import NOT_RECORDED, PROVENANCE, YEAR, label
 from tui.data.selection import Selection
-from tui.data.writers import WRITERS, ExportContent
 
 WHAT = ("summary", "rows")
 TOTAL_LABEL = "Total"

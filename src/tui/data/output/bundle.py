@@ -19,7 +19,7 @@ from pathlib import Path, PurePath
 import tomli_w
 
 from tui.data.dataset import Dataset
-from tui.data.export import export
+from tui.data.output.export import export
 from tui.data.selection import Selection
 
 MAX_NAME_CHARS = 120
