@@ -141,7 +141,7 @@ def test_no_published_aggregate_zeroes_a_force(force_years: pl.DataFrame) -> Non
 def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir, capsys) -> None:
     """Whatever the solver returns, the builder checks the invariants and writes nothing when one
     breaks: here one force-year's instances are multiplied as the root-node solution once did."""
-    from tui.data import build
+    from tui.data.build import build
 
     copy_build_inputs(data_dir, tmp_path)
     fitted = build.platform_split
@@ -165,9 +165,9 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     import csv
     import tomllib
 
+    from tui.data.build.force_years import forces_by_region, read_forces
+    from tui.data.build.holdout import cases, summary
     from tui.data.figures.targets import read_targets
-    from tui.data.force_years import forces_by_region, read_forces
-    from tui.data.holdout import cases, summary
 
     forces = read_forces(data_dir / "forces.csv")
     rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))

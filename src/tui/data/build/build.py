@@ -5,12 +5,12 @@ Visible steps, each testable alone:
 1. **targets** (:mod:`tui.data.figures.targets`): every published figure in ``data/real_figures.csv``,
    ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target,
    superseded, conflicting or context;
-2. **fit** (:mod:`tui.data.model`, on the force-years of :mod:`tui.data.force_years`):
+2. **fit** (:mod:`tui.data.build.model`, on the force-years of :mod:`tui.data.build.force_years`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
-3. **sanity** (:mod:`tui.data.sanity`): the fitted table must keep invariants a sane model keeps
+3. **sanity** (:mod:`tui.data.build.sanity`): the fitted table must keep invariants a sane model keeps
    (instances per year and per offence, platform rises, no force-year far from its others);
-4. **ranges** (:mod:`tui.data.range_fit`): the smallest and largest value every modelled number
+4. **ranges** (:mod:`tui.data.build.range_fit`): the smallest and largest value every modelled number
    could take under the published figures, in ``data/ranges.csv`` and beside each cell;
 5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
    metadata; everything else is modelled and says so (:mod:`tui.data.engine.provenance`);
@@ -18,7 +18,7 @@ Visible steps, each testable alone:
    0 mismatches and the sanity checks pass.
 
 Running it twice gives byte-identical files. ``--holdout`` first measures how far a modelled
-force-year is from a published one it did not see (:mod:`tui.data.holdout`).
+force-year is from a published one it did not see (:mod:`tui.data.build.holdout`).
 """
 
 from __future__ import annotations
@@ -33,6 +33,16 @@ from pathlib import Path
 import polars as pl
 import tomli_w
 
+from tui.data.build.force_years import (
+    Force,
+    Grid,
+    forces_by_region,
+    published_counts,
+    published_rises,
+    read_forces,
+)
+from tui.data.build.model import age_split, force_totals, platform_split, sex_split
+from tui.data.build.sanity import problems
 from tui.data.figures.targets import (
     EW,
     NI,
@@ -45,16 +55,6 @@ from tui.data.figures.targets import (
     Figure,
     read_targets,
 )
-from tui.data.force_years import (
-    Force,
-    Grid,
-    forces_by_region,
-    published_counts,
-    published_rises,
-    read_forces,
-)
-from tui.data.model import age_split, force_totals, platform_split, sex_split
-from tui.data.sanity import problems
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
 
 ASSUMPTIONS = [
@@ -265,11 +265,11 @@ def write(data_dir: Path) -> list[Path]:
     The check reads the files from a scratch folder; only a dataset with 0 mismatches is written.
     """
     from tui.data.atomic import write_atomically
+    from tui.data.build.holdout import summary as holdout_summary
+    from tui.data.build.range_fit import RANGE_SCHEMA, cell_ranges, scope_ranges
     from tui.data.engine.registry import without_marks
     from tui.data.engine.reproduce import reconcile
-    from tui.data.holdout import summary as holdout_summary
     from tui.data.loading import load_dataset
-    from tui.data.range_fit import RANGE_SCHEMA, cell_ranges, scope_ranges
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
@@ -316,7 +316,7 @@ def write(data_dir: Path) -> list[Path]:
 def run_holdout(data_dir: Path) -> str:
     """Write ``data/holdout.csv`` and return its summary sentence."""
     from tui.data.atomic import write_atomically
-    from tui.data.holdout import cases, summary, write_cases
+    from tui.data.build.holdout import cases, summary, write_cases
 
     forces = read_forces(data_dir / "forces.csv")
     rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))

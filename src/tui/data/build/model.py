@@ -2,7 +2,7 @@
 then per age band, sex and platform (:func:`age_split`, :func:`sex_split`,
 :func:`platform_split`), each as close as it can be to a documented seed while every target
 figure holds. The seeds and the jurisdictions' age bands, sexes and platforms are here too; the
-range program (:mod:`tui.data.range_fit`) states the same figures on the same variables.
+range program (:mod:`tui.data.build.range_fit`) states the same figures on the same variables.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ import math
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 
+from tui.data.build.fit import Problem, add_figure
+from tui.data.build.force_years import Cell, Grid, published_counts
+from tui.data.build.sanity import INSTANCES_PER_OFFENCE
 from tui.data.figures.targets import CARRIED_FORWARD, YEARS, Figure
-from tui.data.fit import Problem, add_figure
-from tui.data.force_years import Cell, Grid, published_counts
-from tui.data.sanity import INSTANCES_PER_OFFENCE
 from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
 
 AGE_BANDS_BY_JURISDICTION = {
@@ -90,7 +90,7 @@ put all of it on one variable (the Metropolitan Police at 0 offences in 2022/23,
 Manchester with no victim under 16 in three years, a force with 0 Snapchat instances)."""
 BOX = 2
 """Each step solves the continuous relaxation first, then looks for integers within 2 of it
-(:attr:`tui.data.fit.Problem.box`): fast, deterministic, and never a far corner."""
+(:attr:`tui.data.build.fit.Problem.box`): fast, deterministic, and never a far corner."""
 
 
 def force_totals(grid: Grid) -> dict[Cell, int]:

@@ -9,7 +9,7 @@ with HiGHS, then rounded outward to whole numbers. Where publication fixes a num
 
 Beyond the published figures the program knows only that counts are not negative, that a
 force-year's age bands and sexes add up to its total, and that platform instances per offence
-stay within :data:`tui.data.sanity.INSTANCES_PER_OFFENCE`. It does *not* use the carried-forward
+stay within :data:`tui.data.build.sanity.INSTANCES_PER_OFFENCE`. It does *not* use the carried-forward
 totals (Scotland 2024/25, Northern Ireland 2023/24 and 2024/25), which no source publishes: a
 number that no published figure bounds from above has no upper end (``None``).
 """
@@ -24,17 +24,17 @@ import polars as pl
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import csr_array, lil_array
 
-from tui.data.figures.targets import YEARS, Figure
-from tui.data.fit import Problem, add_figure
-from tui.data.force_years import Cell, Grid
-from tui.data.model import (
+from tui.data.build.fit import Problem, add_figure
+from tui.data.build.force_years import Cell, Grid
+from tui.data.build.model import (
     AGE_BANDS_BY_JURISDICTION,
     MODEL_PLATFORMS,
     SEXES_BY_JURISDICTION,
     add_ratio,
     figure_variables,
 )
-from tui.data.sanity import INSTANCES_PER_OFFENCE
+from tui.data.build.sanity import INSTANCES_PER_OFFENCE
+from tui.data.figures.targets import YEARS, Figure
 
 TOTAL, INSTANCES = "offences", "instances"
 BREAKDOWNS = {"age_band": AGE_BANDS_BY_JURISDICTION, "sex": SEXES_BY_JURISDICTION}

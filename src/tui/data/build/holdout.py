@@ -18,10 +18,10 @@ from dataclasses import replace
 from pathlib import Path
 from statistics import median
 
+from tui.data.build.force_years import Cell, Force, Grid, published_counts
+from tui.data.build.model import force_totals
+from tui.data.build.range_fit import TOTAL, Extremes, key, offence_constraints
 from tui.data.figures.targets import CONTEXT, TARGET, Figure
-from tui.data.force_years import Cell, Force, Grid, published_counts
-from tui.data.model import force_totals
-from tui.data.range_fit import TOTAL, Extremes, key, offence_constraints
 from tui.data.schema import EW
 
 HOLDOUT_COLUMNS = ("force", "year", "published", "modelled", "low", "high", "determined")
