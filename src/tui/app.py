@@ -79,7 +79,7 @@ if TYPE_CHECKING:
     from tui.flows.force_map import MapFlow
     from tui.flows.open_file import OpenFileFlow
     from tui.flows.views import ViewsFlow
-    from tui.serve import Served
+    from tui.served_mode import Served
 
 NARROW_WIDTH = 110
 HEADER_SIDES = 9

@@ -51,7 +51,8 @@ from tui.data.output.format import (
 )
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.selection import Selection
-from tui.serve import Served, ServeOptions, choose_token
+from tui.serve import ServeOptions, choose_token
+from tui.served_mode import Served
 
 EXIT_BAD_INPUT = 2
 LARGE_FILE_BYTES = 50 * 1024**2

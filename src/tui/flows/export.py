@@ -19,7 +19,7 @@ from tui.data.output.export import ExportResult, export
 from tui.host import Explorer
 from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.prompt import ConfirmScreen
-from tui.serve import Served
+from tui.served_mode import Served
 
 T = TypeVar("T")
 BROWSER_FOLDER = Path("~/Downloads")

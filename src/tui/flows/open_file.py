@@ -16,7 +16,7 @@ from tui.data.loading.read import FORMATS, workbook_sheets
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import TextPrompt
-from tui.serve import Served
+from tui.served_mode import Served
 
 AUTOMATIC = "\x00automatic"
 """Picker id of "the sheets the loader finds" (no sheet name can hold a NUL)."""
