@@ -285,7 +285,8 @@ def run_app(path: Path, repeats: int) -> dict[str, float]:
         lambda: query.rows_page(dataset, filtered, middle, PAGE), repeats, clear
     )
     timings["peak_rss_mb"] = peak_rss_mb()
-    # the child that reads Parquet (tui.data.loading.isolated): ru_maxrss, an upper bound (see peak_rss_mb)
+    # the child that reads Parquet (tui.data.loading.isolated): ru_maxrss, an upper bound
+    # (see peak_rss_mb)
     timings["reader_child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return timings
 

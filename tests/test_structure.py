@@ -130,7 +130,7 @@ DATA = SOURCE / "data"
 
 
 def layer_of(module: str) -> str:
-    """``tui.data.engine.query`` -> ``engine``; a root module (or ``tui.data`` itself) -> ``core``."""
+    """``tui.data.engine.query`` -> ``engine``; a root module (or ``tui.data``) -> ``core``."""
     parts = module.split(".")
     return parts[2] if len(parts) > 2 and parts[2] in LAYERS else "core"
 
@@ -218,5 +218,5 @@ def test_a_long_module_says_why(path: Path) -> None:
 
 @pytest.mark.parametrize("starter", ["app.py", "cli.py"])
 def test_what_starts_scwc_registers_every_feature(starter: str) -> None:
-    """The engine shows a feature's chart kind or marks only once it is registered."""
+    """The engine shows a feature's chart kind only once it is registered (its marks need none)."""
     assert "tui.data.features" in import_graph()[f"tui.{Path(starter).stem}"]

@@ -2,9 +2,9 @@
 under a crash guard, so they read Parquet files in-process and a native crash still ends in one line.
 
 Polars can abort the whole process (not raise) on some damaged Parquet pages. The explorer reads
-such files in a child process (``tui.data.loading.isolated``), which costs a second interpreter importing
-polars: about 0.4 s on every Parquet file. A one-shot command has no session to lose, so the
-guard forks once, before anything heavy is imported (this module imports only the standard
+such files in a child process (``tui.data.loading.isolated``), which costs a second interpreter
+importing polars: about 0.4 s on every Parquet file. A one-shot command has no session to lose, so
+the guard forks once, before anything heavy is imported (this module imports only the standard
 library), and the child runs the whole command; the child names each file before reading it, so if
 it dies of a crash the parent reports that file as damaged in one line, exit code 2.
 

@@ -89,7 +89,7 @@ shown = summary(load_dataset(), Selection("year", "offences", filters=EW))
 row = shown.frame.filter(shown.frame["year"].cast(str) == "2023/24").row(0, named=True)
 kept = shown.range_of("2023/24")
 print(shown.provenance_of("2023/24").status, row[LOW], row[HIGH], kept is not None)
-print(sorted(m for m in sys.modules if m.startswith(("tui.data.features", "tui.data.features.funnel"))))
+print(sorted(m for m in sys.modules if m.startswith("tui.data.features")))
 """
 
 

@@ -2,16 +2,16 @@
 
 Visible steps, each testable alone:
 
-1. **targets** (:mod:`tui.data.figures.targets`): every published figure in ``data/real_figures.csv``,
-   ``data/more_figures.csv`` and ``data/published_figures.csv`` with a status: target,
-   superseded, conflicting or context;
+1. **targets** (:mod:`tui.data.figures.targets`): every published figure in
+   ``data/real_figures.csv``, ``data/more_figures.csv`` and ``data/published_figures.csv`` with a
+   status: target, superseded, conflicting or context;
 2. **fit** (:mod:`tui.data.build.model`, on the force-years of :mod:`tui.data.build.force_years`):
    integer counts per force and year, then per age band, sex and platform, each step as close as
    it can be to a documented seed while every target figure holds;
-3. **sanity** (:mod:`tui.data.build.sanity`): the fitted table must keep invariants a sane model keeps
-   (instances per year and per offence, platform rises, no force-year far from its others);
-4. **ranges** (:mod:`tui.data.build.range_fit`): the smallest and largest value every modelled number
-   could take under the published figures, in ``data/ranges.csv`` and beside each cell;
+3. **sanity** (:mod:`tui.data.build.sanity`): the fitted table must keep invariants a sane model
+   keeps (instances per year and per offence, platform rises, no force-year far from its others);
+4. **ranges** (:mod:`tui.data.build.range_fit`): the smallest and largest value every modelled
+   number could take under the published figures, in ``data/ranges.csv`` and beside each cell;
 5. **provenance**: the published and derived figures the dataset reproduces are recorded in the
    metadata; everything else is modelled and says so (:mod:`tui.data.engine.provenance`);
 6. **write**: the tidy table, its ranges and its metadata, only after the reconciliation finds

@@ -9,9 +9,9 @@ with HiGHS, then rounded outward to whole numbers. Where publication fixes a num
 
 Beyond the published figures the program knows only that counts are not negative, that a
 force-year's age bands and sexes add up to its total, and that platform instances per offence
-stay within :data:`tui.data.build.sanity.INSTANCES_PER_OFFENCE`. It does *not* use the carried-forward
-totals (Scotland 2024/25, Northern Ireland 2023/24 and 2024/25), which no source publishes: a
-number that no published figure bounds from above has no upper end (``None``).
+stay within :data:`tui.data.build.sanity.INSTANCES_PER_OFFENCE`. It does *not* use the
+carried-forward totals (Scotland 2024/25, Northern Ireland 2023/24 and 2024/25), which no source
+publishes: a number that no published figure bounds from above has no upper end (``None``).
 """
 
 from __future__ import annotations

@@ -46,11 +46,11 @@ def no_interval_for_modelled(
 
 
 def modelled_ranges(dataset: Dataset, selection: Selection) -> dict[str | None, Range | None]:
-    """What the published figures allow for each member's count and the total (key ``None``),
-    read as if every count were modelled (:mod:`tui.data.engine.ranges`): scope-year ranges without a
-    breakdown; under one (age band, sex, platform) the sum of the cells' ranges, never above what
-    the same force-years allow in all (a part is never more than its whole); the total of an
-    unfiltered breakdown is the whole, with the whole's range."""
+    """What the published figures allow for each member's count and the total (key ``None``), read
+    as if every count were modelled (:mod:`.ranges`): scope-year ranges without a breakdown;
+    under one (age band, sex, platform) the sum of the cells' ranges, never above what the same
+    force-years allow in all (a part is never more than its whole); the total of an unfiltered
+    breakdown is the whole, with the whole's range."""
     key, measure = selection.group_by, selection.measure
     kept = cells(dataset, selection).filter(pl.col(measure).is_not_null())
     book = range_book(dataset)

@@ -3,8 +3,8 @@ engine computes for it.
 
 Reads the same targets table as the builder (:mod:`tui.data.figures.targets`), so the two can never
 disagree about what was published. A *mismatch* is a target figure the dataset does not reproduce.
-The builder writes only a dataset with none; ``scwc sources`` (:mod:`tui.data.features.reconcile`) reports
-every figure.
+The builder writes only a dataset with none; ``scwc sources`` reports every figure
+(:mod:`tui.data.features.reconcile`).
 """
 
 from __future__ import annotations

@@ -305,8 +305,8 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
 
 def quote(dataset: Dataset, selection: Selection) -> str:
     """The sentence for a selection, worded for where its total comes from: the dataset's ledger
-    of published figures (:mod:`tui.data.engine.provenance`) where it has one, else a provenance column,
-    else the dataset's own say (modelled, or as filed).
+    of published figures (:mod:`tui.data.engine.provenance`) where it has one, else a provenance
+    column, else the dataset's own say (modelled, or as filed).
 
     A platform selection is quoted in instances (offences are not split by platform); a year with
     no published total says whose figure it carries; a force-year with no figure says so."""

@@ -6,7 +6,7 @@ so isolation costs little more than starting the child. If the child dies, the f
 as damaged in one line; the app keeps its current data. A process that the launcher's crash guard
 watches (``tui.launch``, one-shot commands) reads every file itself and only names it first.
 
-    python -m tui.data.loading.isolated PATH      # the child: pickled Dataset on stdout, or exit 2 + message
+    python -m tui.data.loading.isolated PATH  # child: pickled Dataset on stdout, or exit 2 + message
 """
 
 from __future__ import annotations

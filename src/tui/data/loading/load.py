@@ -83,7 +83,7 @@ def is_kept(path: Path, sheet: str | None = None) -> bool:
 
 
 def kept_dataset(path: Path, sheet: str | None = None) -> Dataset | None:
-    """The dataset read earlier from this unchanged file (:mod:`tui.data.loading.cache`), if kept."""
+    """The dataset read earlier from this unchanged file (:mod:`.cache`), if kept."""
     check_data_file(path)
     key = _cache_key(path, sheet, find_metadata(path), None)
     return cache.read(key) if key else None

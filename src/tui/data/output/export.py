@@ -3,9 +3,8 @@
 Machine formats (CSV, TSV, Parquet, JSON, NDJSON) hold members only: the total is in the
 sidecar's ``[totals]`` table, and in Excel below the table. The sidecar's ``[columns]`` table says
 what each column means; Parquet carries the same record in its key-value metadata. The writer of
-each format is in :mod:`tui.data.output.writers`, the sidecar's record in :mod:`tui.data.output.export_record`,
-the file and format a typed name means in :mod:`tui.data.output.export_names`; here the two files are
-written as one unit.
+each format is in :mod:`.writers`, the sidecar's record in :mod:`.export_record`, the file and
+format a typed name means in :mod:`.export_names`; here the two files are written as one unit.
 """
 
 from __future__ import annotations
