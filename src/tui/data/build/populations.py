@@ -1,6 +1,9 @@
 """Mid-year populations by police force area, mid-2017 to mid-2024, for rates per year and per
 child (``python -m tui.data.build.populations``).
 
+Over 400 lines: one reader per official release layout (ONS old .xls, ONS 2021-based .xlsx,
+ONS mid-2024 CSV, NRS, NISRA), kept side by side so every source of a rate is read in one place.
+
 Reads the official mid-year estimates and lookups copied into ``data/population/`` (the five
 older ONS workbooks xz-compressed, each checked byte for byte against its SHA-256) and
 ``data/forces.csv``; writes ``data/populations.csv`` (one row per jurisdiction, force and year:
