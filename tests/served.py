@@ -126,6 +126,8 @@ class Visitor:
         self.origin = server.origin if origin is None else origin
         self.token = token
         self.text = ""
+        self.raw = ""
+        """Every frame of the terminal as received, escape sequences and all."""
         self.downloads: list[str] = []
         self.session: aiohttp.ClientSession | None = None
         self.socket: aiohttp.ClientWebSocketResponse | None = None
@@ -146,7 +148,9 @@ class Visitor:
         assert self.socket is not None
         async for message in self.socket:
             if message.type == aiohttp.WSMsgType.BINARY:
-                self.text += ESCAPES.sub("", message.data.decode("utf-8", errors="replace"))
+                frame = message.data.decode("utf-8", errors="replace")
+                self.raw += frame
+                self.text += ESCAPES.sub("", frame)
             elif message.type == aiohttp.WSMsgType.TEXT:
                 envelope = json.loads(message.data)
                 if envelope[0] == "deliver_file_start":

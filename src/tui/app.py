@@ -23,6 +23,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.events import Resize
+from textual.notifications import SeverityLevel
 from textual.reactive import reactive
 from textual.timer import Timer
 from textual.widgets import ContentSwitcher, Header, Static
@@ -42,6 +43,7 @@ from tui.data.features.navigation import (
     initial_selection,
     with_jurisdiction,
 )
+from tui.data.labels import safe_lines, safe_text
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.output.format import (
     fit_parts,
@@ -182,6 +184,25 @@ class ExplorerApp(App[None]):
 
         return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
 
+    def notify(
+        self,
+        message: str,
+        *,
+        title: str = "",
+        severity: SeverityLevel = "information",
+        timeout: float | None = None,
+        markup: bool = True,
+    ) -> None:
+        """Every notification (the app's, its screens' and its flows') as text: a file's names in
+        it show as written, never as markup or escape sequences (:mod:`tui.data.labels`)."""
+        super().notify(
+            safe_lines(message),
+            title=safe_text(title),
+            severity=severity,
+            timeout=timeout,
+            markup=False,
+        )
+
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
         yield Header()
@@ -191,7 +212,7 @@ class ExplorerApp(App[None]):
         with ContentSwitcher(initial="body", id="views"), Vertical(id="body"):
             with Vertical(id="summary-pane"):
                 yield SummaryTable(id="summary")
-                yield Static("", id="note")
+                yield Static("", id="note", markup=False)
             yield Chart(id="chart")
         yield StatusBar(id="status")
         # the filter panel and the footer are mounted once the first screen is shown
@@ -203,7 +224,7 @@ class ExplorerApp(App[None]):
 
     def on_mount(self) -> None:
         self.title = f"scwc {__version__}"
-        self.sub_title = self.dataset.name
+        self.sub_title = safe_text(self.dataset.name)
         self._apply_width(self.size.width)
         self.query_one(SummaryTable).focus()
         self.refresh_results()
@@ -223,7 +244,7 @@ class ExplorerApp(App[None]):
         self.screen.set_class(width >= WIDE_WIDTH, "wide")
         # the header centres "title — subtitle" between its icon and clock: shorten at a word
         room = width - 2 * HEADER_SIDES - len(self.title) - len(" — ")
-        self.sub_title = fit_parts([self.dataset.name], room, more="…")
+        self.sub_title = fit_parts([safe_text(self.dataset.name)], room, more="…")
         self.call_after_refresh(self._show_note)
 
     def _show_note(self) -> None:
@@ -233,7 +254,7 @@ class ExplorerApp(App[None]):
         lines = NOTE_LINES_NARROW if self.screen.has_class("narrow") else NOTE_LINES
         width = note.content_size.width
         parts = [p for p in self.note_parts if p]
-        note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
+        note.update(safe_lines(fit_parts(parts, width, lines, more="… (a: in full)")))
 
     def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
@@ -643,7 +664,7 @@ class ExplorerApp(App[None]):
         self.history.clear()
         self.results = None
         self.filter_dimension = dataset.dimensions[0]
-        self.sub_title = dataset.name
+        self.sub_title = safe_text(dataset.name)
         await self._mount_secondary()
         await self.query_one(FilterPanel).remove()
         await self.mount(self._filter_panel(dataset), before="#views")

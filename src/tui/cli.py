@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
 import polars as pl
 
@@ -36,6 +37,7 @@ from tui.data.engine.registry import first_screen_data
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
+from tui.data.labels import safe_lines
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.output.export import export
@@ -58,6 +60,12 @@ EXIT_BAD_INPUT = 2
 LARGE_FILE_BYTES = 50 * 1024**2
 """A file this large is announced while it is read for the first time."""
 EXIT_INTERRUPTED = 130
+
+
+def say(*lines: object, file: TextIO | None = None, flush: bool = False) -> None:
+    """Print ``lines`` as :func:`print` does, every label in them shown as text
+    (:func:`tui.data.labels.safe_lines`): a force named with an escape sequence moves no cursor."""
+    print(*(safe_lines(str(line)) for line in lines), file=file, flush=flush)
 
 
 @contextmanager
@@ -135,7 +143,7 @@ def open_start(
     with native_stderr_silenced():
         dataset = open_dataset(path, sheet=sheet)
     if recorded.get("sha256") and dataset.path and recorded["sha256"] != sha256_of(dataset.path):
-        print(
+        say(
             f"scwc: warning: {dataset.path.name} has changed since the view was recorded",
             file=sys.stderr,
         )
@@ -159,7 +167,7 @@ def announce_reading(path: Path | None, sheet: str | None) -> None:
             return
     except (OSError, DataError):  # the read that follows says what is wrong
         return
-    print(f"scwc: reading {path.name} ({size / 1024**2:,.0f} MB)…", file=sys.stderr, flush=True)
+    say(f"scwc: reading {path.name} ({size / 1024**2:,.0f} MB)…", file=sys.stderr, flush=True)
 
 
 def start_and_selection(args: argparse.Namespace) -> tuple[Start, Selection]:
@@ -198,7 +206,7 @@ def run_export(argv: Sequence[str]) -> int:
         excel=args.excel or (start.excel and fmt in TEXT_FORMATS),
     )
     added = f" ({note})" if note else ""
-    print(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}{added}")
+    say(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}{added}")
     return 0
 
 
@@ -209,35 +217,35 @@ def run_summary(argv: Sequence[str]) -> int:
     dataset = start.dataset
     result = summary(dataset, selection)
     filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
-    print(f"{dataset.name}")
+    say(f"{dataset.name}")
     if dataset.notes:
-        print(f"Read: {'; '.join(dataset.notes)}")
+        say(f"Read: {'; '.join(dataset.notes)}")
     if dataset.modelled:
-        print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
+        say("MODELLED data: published totals are exact, the breakdown below them is modelled.")
     if result.published_only:
-        print(PUBLISHED_ONLY_LEGEND)
+        say(PUBLISHED_ONLY_LEGEND)
     caveat = offence_caveat(dataset, selection)
     if caveat:
-        print(caveat)
+        say(caveat)
     offences = counting(dataset, selection)
     if offences:
-        print(offences)
-    print(f"Filters: {filters}")
-    print()
+        say(offences)
+    say(f"Filters: {filters}")
+    say()
     for line in summary_lines(result):
-        print(line)
+        say(line)
     notes = [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
     ] + modelled_notes(result, selection.sort_column)[result.published_only :]
-    print()
+    say()
     if result.provenance is not None:
-        print(LEGEND)
+        say(LEGEND)
     if result.rate_label:
         notes.append(f"Rate per 100k: {result.rate_label}.")
     interval = (
         "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
     )
-    print("\n".join([*notes, interval]))
+    say("\n".join([*notes, interval]))
     return 0
 
 
@@ -245,7 +253,7 @@ def run_quote(argv: Sequence[str]) -> int:
     """``scwc quote``: print the selection as a sentence."""
     args = quote_parser().parse_args(argv)
     start, selection = start_and_selection(args)
-    print(quote(start.dataset, selection))
+    say(quote(start.dataset, selection))
     return 0
 
 
@@ -303,11 +311,11 @@ def run_sources(argv: Sequence[str]) -> int:
     checks = reconcile(dataset, repo_data_dir())
     shown = [c for c in checks if not args.status or c.figure.status in args.status]
     if args.json:
-        print(json.dumps([c.as_record() for c in shown], indent=1, ensure_ascii=False))
+        say(json.dumps([c.as_record() for c in shown], indent=1, ensure_ascii=False))
     else:
         for check in shown:
-            print(check.describe())
-        print(closing_line(checks))
+            say(check.describe())
+        say(closing_line(checks))
     return 1 if any(c.mismatch for c in checks) else 0
 
 
@@ -366,11 +374,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         return command(args)
     except DataError as error:
-        print(f"scwc: {error}", file=sys.stderr)
+        say(f"scwc: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except pl.exceptions.PolarsError as error:  # a case the checks above missed: still one line
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        print(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
+        say(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0

@@ -9,6 +9,7 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import validate
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
 from tui.data.features.navigation import initial_selection, with_jurisdiction
+from tui.data.labels import quoted
 from tui.data.loading import repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.output.format import measure_splitting, not_split_note
@@ -29,7 +30,7 @@ def parse_where(dataset: Dataset, clauses: Sequence[str]) -> dict[str, tuple[str
     for clause in clauses:
         key, sep, value = clause.partition("=")
         if not sep or not key.strip():
-            raise DataError(f"--where '{clause}': expected DIMENSION=VALUE")
+            raise DataError(f"--where {quoted(clause)}: expected DIMENSION=VALUE")
         dimension = resolve_dimension(dataset, key)
         filters[dimension] = (
             *filters.get(dimension, ()),
@@ -42,7 +43,7 @@ def resolve_dimension(dataset: Dataset, name: str) -> str:
     """The dataset's dimension a user's name refers to."""
     dimension = canonical_column(name)
     if dimension not in dataset.dimensions:
-        raise DataError(f"no dimension '{name}' (known: {', '.join(dataset.dimensions)})")
+        raise DataError(f"no dimension {quoted(name)} (known: {', '.join(dataset.dimensions)})")
     return dimension
 
 
@@ -62,7 +63,7 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     if spelled in members:
         return spelled
     sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
-    raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
+    raise DataError(f"{dimension} has no member {quoted(value)} (known: {sample})")
 
 
 def build_selection(
@@ -84,7 +85,7 @@ def build_selection(
         selection = selection.grouped_by(resolve_dimension(dataset, by))
     if measure:
         if canonical_column(measure) not in dataset.measures:
-            raise DataError(f"no measure '{measure}' (known: {', '.join(dataset.measures)})")
+            raise DataError(f"no measure {quoted(measure)} (known: {', '.join(dataset.measures)})")
         selection = selection.with_measure(canonical_column(measure))
     for dimension, members in parse_where(dataset, where).items():
         selection = selection.with_filter(dimension, members)

@@ -11,8 +11,10 @@ from functools import partial
 from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.content import Content
 
 from tui.data.engine.charts import CHART_KINDS
+from tui.data.labels import safe_text
 from tui.data.schema import label
 from tui.flows.views import ViewsFlow
 from tui.host import Explorer
@@ -57,7 +59,7 @@ def palette_commands(host: PaletteHost, discover: bool = False) -> list[PaletteC
         (f"Measure: {label(m)}", partial(host.set_measure, m), "m") for m in dataset.measures
     ]
     commands += [
-        (f"Open view: {name}", partial(host.views.open, view), "saved view")
+        (f"Open view: {safe_text(name)}", partial(host.views.open, view), "saved view")
         for name, view in host.views.saved().items()
     ]
     if discover:
@@ -66,7 +68,7 @@ def palette_commands(host: PaletteHost, discover: bool = False) -> list[PaletteC
         for member in dataset.members(dimension)[:PALETTE_MEMBERS_PER_DIMENSION]:
             commands.append(
                 (
-                    f"Filter {label(dimension)} = {member}",
+                    f"Filter {label(dimension)} = {safe_text(member)}",
                     partial(host.filter_to, dimension, member),
                     "keep only this member",
                 )
@@ -87,11 +89,14 @@ class ExplorerCommands(Provider):
 
     async def discover(self) -> Hits:
         for text, callback, help_text in palette_commands(self.host, discover=True):
-            yield DiscoveryHit(text, callback, help=help_text)
+            yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
         matcher = self.matcher(query)
         for text, callback, help_text in self.commands:
             score = matcher.match(text)
             if score > 0:
-                yield Hit(score, matcher.highlight(text), callback, help=help_text)
+                # a name from a file may hold brackets: only bracket-free text goes through the
+                # matcher's highlighting, which reads its text as markup
+                shown = matcher.highlight(text) if "[" not in text else Content(text)
+                yield Hit(score, shown, callback, text=text, help=help_text)

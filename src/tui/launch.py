@@ -80,7 +80,13 @@ def crash_guarded(argv: list[str], first_file_only: bool = False) -> int:
     if paths and not paths[-1]:  # an empty line: the explorer has read its file
         print(f"scwc: stopped by signal {os.WTERMSIG(status)}", file=sys.stderr)
         return 128 + os.WTERMSIG(status)
-    what = f"{Path(paths[-1]).name}: the file is damaged" if paths else "the data is damaged"
+    from tui.data.labels import safe_text  # (standard library only)
+
+    what = (
+        f"{safe_text(Path(paths[-1]).name)}: the file is damaged"
+        if paths
+        else "the data is damaged"
+    )
     print(f"scwc: {what} (reading it crashed the Parquet reader)", file=sys.stderr)
     return EXIT_BAD_INPUT
 

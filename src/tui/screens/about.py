@@ -10,6 +10,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.data.dataset import Dataset
+from tui.data.labels import safe_lines, safe_text
 from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE, label
 
 Section = tuple[str, list[str]]
@@ -125,8 +126,8 @@ class AboutScreen(ModalScreen[None]):
             for index, (title, lines) in enumerate(
                 [*shown, *about_sections(self.dataset, self.served)][0 if self.on_screen else 1 :]
             ):
-                text.append(("\n\n" if index else "") + title, style="bold")
+                text.append(("\n\n" if index else "") + safe_text(title), style="bold")
                 for line in lines:
                     style = "bold black on yellow" if line.startswith("MODELLED") else ""
-                    text.append("\n").append(line, style=style)
+                    text.append("\n").append(safe_lines(line), style=style)
             yield Static(text)

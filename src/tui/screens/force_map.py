@@ -3,6 +3,7 @@ highlighted force's figures, ``m`` to map another measure, ``Enter`` to drill in
 
 from __future__ import annotations
 
+from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
@@ -10,6 +11,7 @@ from textual.widgets import Static
 
 from tui.data.dataset import Dataset
 from tui.data.features.force_map import MAP_MEASURES, ForceMap, Tile, force_map
+from tui.data.labels import safe_text
 from tui.data.output import format as fmt
 from tui.data.selection import Selection
 from tui.widgets.footer import Footer
@@ -78,7 +80,7 @@ class ForceMapScreen(Screen[str | None]):
         self.measure = data.measure
         filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in self.selection.filters)
         title = f"Map of forces by {data.measure}" + (f" · {filters}" if filters else "")
-        self.query_one("#map-title", Static).update(title)
+        self.query_one("#map-title", Static).update(Text(safe_text(title)))
         self.query_one(ForceMapView).show(data)
 
     def action_next_measure(self) -> None:

@@ -13,6 +13,8 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from tui.data.labels import safe_text
+
 TYPING_PAUSE = 1.0
 """Seconds after which typed letters start a new name rather than continue the last one."""
 
@@ -40,8 +42,10 @@ class PickerScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self.title_text)
-            yield OptionList(*(Option(text, id=key) for key, text in self.options))
+            yield Static(safe_text(self.title_text), markup=False)
+            yield OptionList(
+                *(Option(safe_text(text), id=key) for key, text in self.options), markup=False
+            )
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)

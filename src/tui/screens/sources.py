@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
 from tui.data.features.reconcile import Check, closing_line
+from tui.data.labels import safe_text
 from tui.widgets.footer import Footer
 
 SCOPE_WIDTH = 22
@@ -128,7 +129,9 @@ class SourcesScreen(ModalScreen[None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             if self.compute is None:
-                yield Static(NO_FIGURES.format(name=self.own_file or "this data"), markup=False)
+                yield Static(
+                    NO_FIGURES.format(name=safe_text(self.own_file or "this data")), markup=False
+                )
             else:
                 yield Static(LOADING, id="sources-status", markup=False)
                 yield Input(

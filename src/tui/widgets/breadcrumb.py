@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.data.labels import safe_text
 from tui.data.schema import label
 from tui.data.selection import Selection
 
@@ -23,5 +24,5 @@ class Breadcrumb(Static):
             if member != steps[-1]:
                 steps.append(member)
         back = "  (Backspace: up)" if selection.drill_path else ""
-        text = f"{' › '.join(steps)}  ·  by {label(selection.group_by)}{back}"
+        text = f"{' › '.join(safe_text(s) for s in steps)}  ·  by {label(selection.group_by)}{back}"
         self.update(Text(text, no_wrap=True, overflow="ellipsis"))

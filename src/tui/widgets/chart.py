@@ -16,6 +16,7 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from tui.data.engine.charts import ChartData
+from tui.data.labels import safe_text
 from tui.data.output.format import shorten
 from tui.widgets.funnel_plot import draw_funnel
 
@@ -97,7 +98,7 @@ class Chart(PlotextPlot):
         data, width, height = self.data, self.size.width, self.size.height
         if data is None or width < 20 or height < 4:
             return Text("")
-        header = Text(data.title, style="bold", no_wrap=True, overflow="ellipsis")
+        header = Text(safe_text(data.title), style="bold", no_wrap=True, overflow="ellipsis")
         plt = self.plt
         plt.clear_figure()
         if not data.categories:
@@ -134,7 +135,7 @@ class Chart(PlotextPlot):
             legend.append(
                 ("  " if index else "") + "■ ", style=f"color({COLOURS[index % len(COLOURS)]})"
             )
-            legend.append(name)
+            legend.append(safe_text(name))
         legend.truncate(width, overflow="ellipsis")
         return legend
 
@@ -152,7 +153,9 @@ class Chart(PlotextPlot):
         self.shown = shown
         if shown == 0:
             return None, 1, total
-        names = shorten(list(data.categories[:shown]), min(MAX_LABEL, max(width // 3, 8)))
+        names = shorten(
+            [safe_text(c) for c in data.categories[:shown]], min(MAX_LABEL, max(width // 3, 8))
+        )
         values = [list(v[:shown]) for _, v in data.series]
         sums = [sum(column) for column in zip(*values, strict=True)]
         # two lines per bar leave a gap between bars when there is room; plotext puts the first
@@ -209,7 +212,7 @@ class Chart(PlotextPlot):
         room = max(width - max(len(tick_label(t, step)) for t in ticks) - 4, 1)
         label_width = max(len(c) for c in data.categories) + 4
         every = max(1, -(-len(positions) * label_width // room))
-        plt.xticks(positions[::every], list(data.categories)[::every])
+        plt.xticks(positions[::every], [safe_text(c) for c in data.categories][::every])
         plt.yticks(ticks, [tick_label(t, step) for t in ticks])
         plt.ylim(0, ticks[-1])
         self.shown = len(data.series)

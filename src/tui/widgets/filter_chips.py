@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.data.labels import safe_text
 from tui.data.output.format import fit_parts
 from tui.data.schema import drill_order, label
 from tui.data.selection import Selection
@@ -17,7 +18,7 @@ def filter_parts(selection: Selection) -> list[str]:
     parts = []
     order = drill_order([d for d, _ in selection.filters])
     for dimension, members in sorted(selection.filters, key=lambda f: order.index(f[0])):
-        shown = ", ".join(members[:MEMBERS_SHOWN]) if members else "(none)"
+        shown = ", ".join(safe_text(m) for m in members[:MEMBERS_SHOWN]) if members else "(none)"
         more = f" +{len(members) - MEMBERS_SHOWN}" if len(members) > MEMBERS_SHOWN else ""
         parts.append(f"{label(dimension)}: {shown}{more}")
     return parts

@@ -15,6 +15,7 @@ from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection as Choice
 
+from tui.data.labels import safe_text
 from tui.data.output.format import count, shorten
 from tui.data.schema import label
 from tui.data.selection import Selection
@@ -208,7 +209,9 @@ class FilterPanel(Vertical):
                 heading = Text(label(dimension), style="bold")
                 choices.append(Choice(heading, option_value(dimension), False, disabled=True))
             kept = self._selection.members(dimension)
-            for member, name in zip(visible, shorten(visible, NAME_WIDTH), strict=True):
+            for member, name in zip(
+                visible, shorten([safe_text(m) for m in visible], NAME_WIDTH), strict=True
+            ):
                 prompt = Text(name.ljust(NAME_WIDTH + 1))
                 if dimension == self.dimension:
                     counted = count(self._counts.get(member, 0))

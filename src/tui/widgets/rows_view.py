@@ -10,6 +10,8 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import DataTable, Static
 
+from tui.data.labels import safe_text
+
 PAGE_ROWS = 100
 CELL_CHARS = 28
 """Text cells longer than this are cut (with …) in the rows view."""
@@ -100,7 +102,9 @@ class RowsView(Vertical):
             table.add_column(Text(column, justify=justify), key=column)
         for number, values in enumerate(page.iter_rows(), start=offset + 1):
             cells = [
-                Text(f"{v:,}", justify="right") if isinstance(v, int) else Text(shortened(v))
+                Text(f"{v:,}", justify="right")
+                if isinstance(v, int)
+                else Text(shortened(safe_text(v)))
                 for v in values
             ]
             table.add_row(*cells, label=Text(f"{number:,}", style="dim"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
+from tui.data.labels import safe_text
 from tui.data.output.format import count, fit_parts
 
 
@@ -75,7 +76,7 @@ class StatusBar(Static):
             text.append(" ")
         pieces: list[tuple[str, str]] = []
         if self._member:
-            pieces.append((f"▸ {self._member}", "bold"))
+            pieces.append((f"▸ {safe_text(self._member)}", "bold"))
         if detail:
             pieces.append((detail, ""))
         if extras >= 1:
@@ -83,7 +84,7 @@ class StatusBar(Static):
                 (f"{count(rows)} of {count(total_rows)} rows · {count(total)} {measure}", "")
             )
         if extras >= 2:
-            pieces.append((name, "dim"))
+            pieces.append((safe_text(name), "dim"))
         for index, (piece, style) in enumerate(pieces):
             text.append(" · " if index else "")
             text.append(piece, style=style)

@@ -7,6 +7,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable
 
 from tui.data.engine.table import Summary, natural_sort
+from tui.data.labels import safe_text
 from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
 from tui.widgets.messages import DrillRequested
@@ -102,7 +103,10 @@ class SummaryTable(DataTable):
         frame = result.frame.head(MAX_ROWS)
         members = [str(v) for v in frame[result.key]]
         width = self.size.width
-        names = fmt.shorten(members, NAME_WIDTH if width >= WIDE_TABLE else NARROW_NAME_WIDTH)
+        names = fmt.shorten(
+            [safe_text(m) for m in members],
+            NAME_WIDTH if width >= WIDE_TABLE else NARROW_NAME_WIDTH,
+        )
         rows = list(frame.iter_rows(named=True))
         cells = {c: [fmt.row_cell(result, c, row) for row in rows] for c in columns[1:]}
         totals = {c: fmt.row_cell(result, c, result.totals) for c in columns[1:]}
@@ -144,7 +148,7 @@ class SummaryTable(DataTable):
         for index, (member, name) in enumerate(zip(members, names, strict=True)):
             values = [Text(cells[c][index], justify="right") for c in shown]
             self.add_row(
-                name, *_marker(result, member), *values, *([""] if more else []), key=member
+                Text(name), *_marker(result, member), *values, *([""] if more else []), key=member
             )
         if result.frame.height > MAX_ROWS:
             hidden = result.frame.height - MAX_ROWS

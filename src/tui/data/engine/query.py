@@ -40,6 +40,7 @@ from tui.data.engine.table import (
     Summary,
     sort_summary,
 )
+from tui.data.labels import quoted
 from tui.data.schema import (
     HOME_OFFICE_CAVEAT,
     HOME_OFFICE_OFFENCE_CODE,
@@ -86,7 +87,7 @@ def validate(dataset: Dataset, selection: Selection) -> None:
             raise DataError(f"no dimension '{dimension}' (known: {', '.join(dataset.dimensions)})")
         unknown = [m for m in members if m not in dataset.members(dimension)]
         if unknown:
-            raise DataError(f"{dimension} has no member '{unknown[0]}'")
+            raise DataError(f"{dimension} has no member {quoted(unknown[0])}")
     if selection.published_only and marks_of(dataset) is None:
         raise DataError(
             f"published only: {dataset.name} does not say which of its numbers are modelled"

@@ -8,6 +8,7 @@ import re
 
 import polars as pl
 
+from tui.data.labels import quoted
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.years import financial_year
 from tui.data.schema import MEASURE, YEAR
@@ -38,6 +39,6 @@ def unpivot_years(
     )
     note = f"years across unpivoted into 'year' ({shorten(years, 4)})"
     if totals:
-        note += f"; column {shorten([repr(t) for t in totals])} left out (a total)"
+        note += f"; column {shorten([quoted(t) for t in totals])} left out (a total)"
     report.add("crosstab", note)
     return unpivoted, {c: c for c in index}

@@ -8,6 +8,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import MEMBER
+from tui.data.labels import quoted
 from tui.data.loading.names import force_names
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.schema import FORCE, NOT_RECORDED
@@ -35,7 +36,7 @@ def attach_geography(
         described = []
         for name in unknown:
             closest = forces.closest(name) if forces else None
-            described.append(repr(name) + (f" (closest: {closest})" if closest else ""))
+            described.append(quoted(name) + (f" (closest: {closest})" if closest else ""))
         report.add(
             "names",
             f"force(s) not recognised (no region, nation or rate for them): {shorten(described, 8)}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 import polars as pl
 
 from tui.data.dataset import DataError
+from tui.data.labels import quoted
 from tui.data.loading.numbers import TEXT_TYPES, is_count_like
 from tui.data.loading.report import LoadReport
 from tui.data.loading.years import financial_year
@@ -40,7 +41,9 @@ def canonical_names(columns: list[str], name: str) -> dict[str, str]:
         canonical = canonical_column(column)
         if canonical in renamed.values():
             original = next(k for k, v in renamed.items() if v == canonical)
-            raise DataError(f"{name}: columns '{original}' and '{column}' both mean '{canonical}'")
+            raise DataError(
+                f"{name}: columns {quoted(original)} and {quoted(column)} both mean '{canonical}'"
+            )
         renamed[column] = canonical
     return renamed
 

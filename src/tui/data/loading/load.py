@@ -8,7 +8,6 @@ counts parsed); everything after that works on the small cube. The rows themselv
 
 from __future__ import annotations
 
-import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -17,6 +16,7 @@ import polars as pl
 
 import tui.data.loading.cache as cache
 from tui.data.dataset import ROWS, DataError, Dataset, RowStore
+from tui.data.labels import safe_text
 from tui.data.loading.cube import aggregate, as_enums, members_cube, parsers_for, regroup
 from tui.data.loading.geography import attach_geography, derive
 from tui.data.loading.layout import layout_of
@@ -116,14 +116,9 @@ def _read_dataset(
         table = read(path, report, sheet)
         return _build(path, table, report, metadata, forces_path or repo_data_dir() / "forces.csv")
     except READ_ERRORS as error:  # corrupt data surfaces only when read
-        raise DataError(one_line(f"{path.name}: cannot read: {first_line(error)}")) from None
-    except DataError as error:  # cell values quoted in a message may hold line breaks
-        raise DataError(one_line(str(error))) from None
-
-
-def one_line(text: str) -> str:
-    """Control characters (line breaks, tabs...) shown as escapes, so a message stays one line."""
-    return re.sub(r"[\x00-\x1f\x7f\u2028\u2029\x85]", lambda m: repr(m.group())[1:-1], text)
+        raise DataError(safe_text(f"{path.name}: cannot read: {first_line(error)}")) from None
+    except DataError as error:  # a file's name or cell quoted in a message: one line, shown
+        raise DataError(safe_text(str(error))) from None
 
 
 def _build(

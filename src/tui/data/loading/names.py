@@ -17,6 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import MEMBER, RAW
+from tui.data.labels import quoted
 from tui.data.loading.formula_escape import UNESCAPED
 from tui.data.loading.paths import repo_data_dir
 from tui.data.loading.report import LoadReport, shorten
@@ -142,10 +143,11 @@ def note_spellings(
                 if text not in ("", NOT_RECORDED):
                     unknown.append(str(raw))
             elif tidy(text) != meant and not (crosstab and dimension == YEAR):
-                merged.setdefault(meant, []).append(repr(text))
+                merged.setdefault(meant, []).append(quoted(text))
     if unknown:
         report.add(
-            "names", f"read as '{NOT_RECORDED}': {', '.join(repr(v) for v in sorted(set(unknown)))}"
+            "names",
+            f"read as '{NOT_RECORDED}': {', '.join(quoted(v) for v in sorted(set(unknown)))}",
         )
     if merged:
         parts = [f"{', '.join(raws)} → {meant}" for meant, raws in merged.items()]

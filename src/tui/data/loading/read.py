@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 
 from tui.data.dataset import DataError
+from tui.data.labels import quoted
 from tui.data.loading.header import looks_like_header_cell
 from tui.data.loading.paths import check_data_file, shown_name
 from tui.data.loading.report import LoadReport, shorten
@@ -105,7 +106,9 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
     kind = FORMATS.get(path.suffix.lower())
     if kind is None:
         known = ", ".join(sorted(FORMATS))
-        raise DataError(f"{name}: unknown file type '{path.suffix or '(none)'}' (known: {known})")
+        raise DataError(
+            f"{name}: unknown file type {quoted(path.suffix or '(none)')} (known: {known})"
+        )
     try:
         size = path.stat().st_size
     except OSError as error:
@@ -157,7 +160,7 @@ def _refuse_long_cells(name: str, frame: pl.LazyFrame) -> None:
     ):
         if size is not None and size > MAX_CELL_BYTES:
             raise DataError(
-                f"{name}: a cell of {size:,} bytes in column '{column[:40]}' "
+                f"{name}: a cell of {size:,} bytes in column {quoted(column)} "
                 f"(at most {MAX_CELL_BYTES // 1024} KB: not a table of counts)"
             )
 
@@ -322,7 +325,7 @@ def _unwrap(frame: pl.DataFrame, report: LoadReport) -> pl.DataFrame:
         column = frame.columns[0]
         dtype = frame.schema[column]
         if isinstance(dtype, pl.List) and isinstance(dtype.inner, pl.Struct):
-            report.add("read", f"records read from the '{column}' list")
+            report.add("read", f"records read from the {quoted(column)} list")
             return frame.explode(column).unnest(column)
     return frame
 
@@ -371,10 +374,12 @@ def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
     if sheet is None and tables:  # an Excel table object (what exports write)
         name = tables[0]
         frame = reader.load_table(name, dtypes="string").to_polars()
-        report.add("read", f"Excel table '{name}' read")
+        report.add("read", f"Excel table {quoted(name)} read")
         return _in_memory(frame, offset=2)
     if sheet is not None and sheet not in sheets:
-        raise DataError(f"{path.name}: no sheet '{sheet}' (sheets: {shorten(sheets, 10)})")
+        raise DataError(
+            f"{path.name}: no sheet {quoted(sheet)} (sheets: {shorten([quoted(s) for s in sheets], 10)})"
+        )
     tables = {}
     for name in [sheet] if sheet else sheets:
         table = _sheet_table(reader, name, forced=sheet is not None)

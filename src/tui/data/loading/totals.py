@@ -9,6 +9,7 @@ import re
 import polars as pl
 
 from tui.data.dataset import ROWS
+from tui.data.labels import safe_text
 from tui.data.loading.layout import Layout
 from tui.data.loading.names import tidy
 from tui.data.loading.paths import repo_data_dir
@@ -27,7 +28,7 @@ GEOGRAPHY_TOTAL = re.compile(
     re.IGNORECASE,
 )
 NOTE_START = re.compile(
-    r"^(\*|†|‡|\(?[a-z0-9]{1,2}\)|\[|notes?\b|sources?\b|figures\b|data\b|please\b|this\b|"
+    r"^(\*|†|‡|\(?[a-z0-9]{1,2}\)|notes?\b|sources?\b|figures\b|data\b|please\b|this\b|"
     r"these\b|the\s|\d+\.\s)",
     re.IGNORECASE,
 )
@@ -49,11 +50,14 @@ def is_total_label(dimension: str, text: str, areas: frozenset[str]) -> bool:
 
 def is_footnote(text: str, has_values: bool) -> bool:
     """Whether a lone first cell reads like a note under a table rather than a member: it starts
-    like a note (``*``, ``(a)``, ``Source``...), or is a long sentence on a row without counts."""
+    like a note (``*``, ``(a)``, ``Source``...), or, on a row without counts, starts with a
+    bracket (``[1] ...``) or is a long sentence."""
     text = " ".join(text.split())
     if NOTE_START.match(text):
         return True
-    return not has_values and (len(text.split()) >= 5 or len(text) > 40)
+    if has_values:  # a label in brackets with its counts (``[c]``, ``[b] Other``) is data
+        return False
+    return text.startswith("[") or len(text.split()) >= 5 or len(text) > 40
 
 
 def non_data_cells(
@@ -128,11 +132,11 @@ def non_data_cells(
     if total_rows:
         count = len(total_rows)
         numbers = ", ".join(str(r) for r, _ in total_rows[:6]) + (", ..." if count > 6 else "")
-        shown = ", ".join(f'"{t}"' for t in dict.fromkeys(t for _, t in total_rows))
+        shown = ", ".join(f'"{safe_text(t)}"' for t in dict.fromkeys(t for _, t in total_rows))
         plural = "s" if count > 1 else ""
         report.add("totals", f"{count} total row{plural} skipped (row{plural} {numbers}: {shown})")
     if note_rows:
-        texts = " | ".join(dict.fromkeys(t for _, t in note_rows))
+        texts = " | ".join(dict.fromkeys(safe_text(t) for _, t in note_rows))
         report.add("totals", f"{len(note_rows)} footnote line(s) under the table skipped: {texts}")
     return dropped.drop("_cell")
 

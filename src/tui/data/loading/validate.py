@@ -6,6 +6,7 @@ from __future__ import annotations
 import polars as pl
 
 from tui.data.dataset import DataError
+from tui.data.labels import quoted
 from tui.data.loading.cube import UNCOUNTED
 from tui.data.loading.layout import Layout
 from tui.data.loading.numbers import Parsed
@@ -52,7 +53,7 @@ def validate(
         else:
             report.add(
                 "validate",
-                f"column '{layout.original.get(column, column)}' ignored: not whole-number counts",
+                f"column {quoted(layout.original.get(column, column))} ignored: not whole-number counts",
             )
     return measures
 
@@ -69,11 +70,11 @@ def describe(
         .collect()
         .row(0, named=True)
     )
-    where = f"column '{layout.original.get(column, column)}', row {first[ROW]}"
+    where = f"column {quoted(layout.original.get(column, column))}, row {first[ROW]}"
     if layout.crosstab and column == MEASURE:
         where = f"row {first[ROW]}"
     if problem == "bad":
-        return f"{layout.file}: {where}: '{first['raw']}' is not a whole-number count"
+        return f"{layout.file}: {where}: {quoted(first['raw'])} is not a whole-number count"
     if problem == "missing":
         return f"{layout.file}: {where}: missing count"
     if problem == "too large":

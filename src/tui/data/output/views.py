@@ -13,6 +13,7 @@ import tomli_w
 from tui.data.atomic import write_atomically
 from tui.data.dataset import DataError
 from tui.data.engine.charts import CHART_KINDS
+from tui.data.labels import quoted
 from tui.data.selection import Selection
 
 SELECTION_KEYS = frozenset(
@@ -82,7 +83,7 @@ def selection_from_toml(table: Any, where: str) -> tuple[Selection, str]:
     unknown = sorted(set(table) - SELECTION_KEYS)
     if unknown:
         raise _fail(
-            where, f"unknown key '{unknown[0]}' (known: {', '.join(sorted(SELECTION_KEYS))})"
+            where, f"unknown key {quoted(unknown[0])} (known: {', '.join(sorted(SELECTION_KEYS))})"
         )
     group_by = _text(table, "group_by", where)
     measure = _text(table, "measure", where, "offences")
