@@ -75,8 +75,15 @@ class Server:
 
 
 @contextmanager
-def serving(*arguments: str, token: str | None = None, host: str = "127.0.0.1") -> Iterator[Server]:
-    """``scwc serve ARGUMENTS`` on a free loopback port, ended with every process it started."""
+def serving(
+    *arguments: str,
+    token: str | None = None,
+    host: str = "127.0.0.1",
+    environment: dict[str, str] | None = None,
+    cwd: Path | None = None,
+) -> Iterator[Server]:
+    """``scwc serve ARGUMENTS`` on a free loopback port (in ``cwd``, with ``environment`` added to
+    this process's), ended with every process it started."""
     port = free_port()
     extra = (["--token", token] if token else []) + ["--host", host]
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
@@ -86,7 +93,8 @@ def serving(*arguments: str, token: str | None = None, host: str = "127.0.0.1") 
         stderr=subprocess.PIPE,
         text=True,
         start_new_session=True,
-        env={**os.environ, "SCWC_TEST_PORT": str(port)},
+        env={**os.environ, **(environment or {}), "SCWC_TEST_PORT": str(port)},
+        cwd=cwd,
     )
     try:
         deadline = time.monotonic() + 60

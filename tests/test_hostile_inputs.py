@@ -2,7 +2,7 @@
 few seconds and a few hundred MB, measured on the real command in a child process.
 
 The child runs under ``resource`` limits (address space, CPU time) as a safety net, and its peak
-memory is read from ``wait4``. Big files are made cheaply: sparse (NUL bytes cost no disk), or
+memory is read from ``wait4`` (:mod:`tests.bounded`). Big files are made cheaply: sparse (NUL bytes cost no disk), or
 streamed and compressed; the multi-GB originals (a 2 GB line, a sheet unpacking to GBs) are
 represented by files that cross the same limits, since every check stops at its limit.
 """
@@ -11,86 +11,21 @@ from __future__ import annotations
 
 import ctypes
 import os
-import signal
-import subprocess
 import sys
-import threading
 import time
 import zipfile
-from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from textual.widgets import Input
 
 from tests.app.helpers import SIZE, settle
+from tests.bounded import SECONDS, assert_refused, run_bounded
 from tui.app import ExplorerApp
 from tui.cli import main
 
-ADDRESS_SPACE = 1536 * 1024 * 1024
-"""The child's address-space limit (polars reserves far more than it uses: 1 GB still runs)."""
-CPU_SECONDS = 60
-PEAK_MB = 400
-"""Peak memory (resident) allowed for refusing a hostile file."""
-SECONDS = 15
-"""Wall time allowed (generous: the machine is shared)."""
 MB = 1024 * 1024
 HEADER = b"force,year,offences\n"
-
-
-@dataclass(frozen=True)
-class Outcome:
-    code: int
-    stderr: str
-    peak_mb: float
-    seconds: float
-
-
-MEASURED = """
-import os, resource, sys
-limit, seconds = int(sys.argv[1]), int(sys.argv[2])
-child = os.fork()
-if child == 0:
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    resource.setrlimit(resource.RLIMIT_CPU, (seconds, seconds))
-    os.dup2(os.open(os.devnull, os.O_WRONLY), 1)
-    os.execv(sys.executable, [sys.executable, "-m", "tui", *sys.argv[3:]])
-_, status, usage = os.wait4(child, 0)
-print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
-"""
-"""Runs the command in a child of its own and reports its exit code and peak memory (KB). A small
-process forks it, so the peak is the command's own: a child forked straight from pytest would
-start with pytest's pages counted as its own."""
-
-
-def run_bounded(*arguments: str, preexec: Callable[[], None] | None = None) -> Outcome:
-    """``scwc ARGUMENTS`` in a child under resource limits: its exit code, stderr, peak memory."""
-    started = time.monotonic()
-    child = subprocess.Popen(
-        [sys.executable, "-c", MEASURED, str(ADDRESS_SPACE), str(CPU_SECONDS), *arguments],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        preexec_fn=preexec,
-        start_new_session=True,
-    )
-    # a hang fails the test, not the run: the child and anything it forked are killed
-    watchdog = threading.Timer(2 * SECONDS, os.killpg, (child.pid, signal.SIGKILL))
-    watchdog.start()
-    try:
-        out, err = child.communicate()
-    finally:
-        watchdog.cancel()
-    code, peak_kb = (int(n) for n in out.split()) if out.strip() else (-9, 0)
-    stderr = err.decode("utf-8", errors="replace")
-    return Outcome(code, stderr, peak_kb / 1024, time.monotonic() - started)
-
-
-def assert_refused(outcome: Outcome, message: str) -> None:
-    assert outcome.code == 2, outcome
-    assert outcome.stderr.count("\n") == 1 and message in outcome.stderr, outcome.stderr
-    assert outcome.peak_mb < PEAK_MB, f"{outcome.peak_mb:.0f} MB"
-    assert outcome.seconds < SECONDS, f"{outcome.seconds:.1f} s"
 
 
 def write_csv_with(path: Path, *parts: bytes | tuple[bytes, int]) -> Path:

@@ -6,8 +6,8 @@ shows one column cannot read less the first time without risking a total counted
 builds is a pure function of the file's bytes, the reference tables and this code; the next start on
 an unchanged file reads it back (a few milliseconds) instead of the rows.
 
-The key is everything the result depends on: the file (its path as given and resolved, size,
-modification and change times in nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
+The key is everything the result depends on: the file (its resolved path, size, modification and
+change times in nanoseconds, inode, and a hash of its first and last megabyte), the sheet, the metadata file and
 reference tables beside it, the loader's code (a hash of every module under ``tui/data``) and the
 Python and polars versions. Any change gives another key; an entry that cannot
 be read is removed and the file is read again. Entries are written whole (temporary file, then
@@ -81,9 +81,10 @@ def has(key: str) -> bool:
     return folder is not None and (folder / key).is_file()
 
 
-def read(key: str) -> Dataset | None:
-    """The dataset kept under ``key``, or ``None`` (no entry, caching off, or an entry that cannot
-    be read, which is then removed)."""
+def read(key: str, path: Path) -> Dataset | None:
+    """The dataset kept under ``key`` for the file at resolved ``path``, or ``None`` (no entry,
+    caching off, an entry that cannot be read, which is then removed, or one read from another
+    file: a kept dataset reads its rows again from the file it names)."""
     folder = _usable_dir()
     if folder is None:
         return None
@@ -92,8 +93,8 @@ def read(key: str) -> Dataset | None:
         with entry.open("rb") as handle:
             kept = pickle.load(handle)
         dataset = kept["dataset"]
-        if not isinstance(dataset, Dataset):
-            raise TypeError("not a dataset")
+        if not isinstance(dataset, Dataset) or dataset.path != path:
+            raise TypeError("not a dataset of this file")
         if kept["rows in memory"]:
             rows = pl.read_parquet(_rows_file(entry))
             dataset = dataclasses.replace(dataset, rows=RowStore(rows.lazy(), in_memory=True))
@@ -195,11 +196,10 @@ def _prune(folder: Path) -> None:
 
 
 def _add_file(digest: hashlib.blake2b, path: Path) -> None:
-    """A file's identity as given and as resolved, its size and times, and its first and last
-    megabyte (the path as given matters: the rows are read again through it)."""
+    """A file's identity: its resolved path (the rows are read again from it), size and times, and
+    its first and last megabyte."""
     status = os.stat(path)
     identity = (
-        os.path.abspath(path),
         os.path.realpath(path),
         status.st_size,
         status.st_mtime_ns,

@@ -61,13 +61,18 @@ def load_dataset(
     forces_path: Path | None = None,
     sheet: str | None = None,
 ) -> Dataset:
-    """Read a file into a dataset; ``None`` opens the embedded dataset; ``sheet`` picks a sheet."""
-    path = Path(path) if path is not None else default_dataset_path()
-    check_data_file(path)  # before anything opens it: a FIFO named .parquet would block
+    """Read a file into a dataset; ``None`` opens the embedded dataset; ``sheet`` picks a sheet.
+
+    The dataset names the file read by its resolved path (its rows are read again from it, and a
+    kept dataset is used only for the same resolved file), and its metadata is the file beside the
+    name given (:func:`find_metadata`)."""
+    given = Path(path) if path is not None else default_dataset_path()
+    check_data_file(given)  # before anything opens it: a FIFO named .parquet would block
     if metadata_path is None:
-        metadata_path = find_metadata(path)
+        metadata_path = find_metadata(given)
+    path = given.resolve()
     key = _cache_key(path, sheet, metadata_path, forces_path)
-    kept = cache.read(key) if key else None
+    kept = cache.read(key, path) if key else None
     if kept is not None:
         return kept
     dataset = _read_dataset(path, metadata_path, forces_path, sheet)
@@ -78,15 +83,16 @@ def load_dataset(
 
 def is_kept(path: Path, sheet: str | None = None) -> bool:
     """Whether this unchanged file was read before and opens without reading its rows."""
-    key = _cache_key(path, sheet, find_metadata(path), None)
+    key = _cache_key(path.resolve(), sheet, find_metadata(path), None)
     return key is not None and cache.has(key)
 
 
 def kept_dataset(path: Path, sheet: str | None = None) -> Dataset | None:
     """The dataset read earlier from this unchanged file (:mod:`.cache`), if kept."""
     check_data_file(path)
-    key = _cache_key(path, sheet, find_metadata(path), None)
-    return cache.read(key) if key else None
+    resolved = path.resolve()
+    key = _cache_key(resolved, sheet, find_metadata(path), None)
+    return cache.read(key, resolved) if key else None
 
 
 def _cache_key(

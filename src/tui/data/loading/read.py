@@ -124,12 +124,14 @@ def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:
         elif kind == "excel":
             table = _read_workbook(path, sheet, report)
         elif kind == "parquet":
-            scan = pl.scan_parquet(path)
+            scan = pl.scan_parquet(path, glob=False)
             table = Table(scan, scan.with_row_index(ROW, offset=2), in_memory=False)
         elif kind == "json":
-            table = _in_memory(_unwrap(pl.read_json(path), report), offset=1)
+            with path.open("rb") as handle:  # the file itself: a name is never a pattern
+                table = _in_memory(_unwrap(pl.read_json(handle), report), offset=1)
         else:
-            table = _in_memory(pl.read_ndjson(path), offset=1)
+            with path.open("rb") as handle:
+                table = _in_memory(pl.read_ndjson(handle), offset=1)
         schema = table.frame.collect_schema()
     except DataError:
         raise
@@ -297,7 +299,7 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
     if sniffed.header_line:
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
     if sniffed.encoding == "utf-8":
-        frame = pl.scan_csv(path, encoding="utf8-lossy", **options)  # type: ignore[arg-type]
+        frame = pl.scan_csv(path, encoding="utf8-lossy", glob=False, **options)  # type: ignore[arg-type]
         if long_quote:  # a quoted cell may span megabytes of short lines: measure the cells
             _refuse_long_cells(shown_name(path), frame)
         return Table(

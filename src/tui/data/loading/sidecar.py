@@ -19,12 +19,14 @@ def sidecar_path(path: Path) -> Path:
 
 
 def find_metadata(path: Path) -> Path | None:
-    """The metadata file beside ``path``: ``NAME.EXT.toml`` first, then ``NAME.toml``."""
+    """The metadata file beside ``path``: ``NAME.EXT.toml`` first, then ``NAME.toml``; a link
+    counts only if it stays in that folder (a served folder's file never reads metadata from
+    outside it through a link)."""
     for candidate in (sidecar_path(path), path.with_suffix(".toml")):
         try:
-            if candidate.is_file():
+            if candidate.is_file() and candidate.resolve().parent == path.parent.resolve():
                 return candidate
-        except OSError:  # e.g. the data file's name is too long to add .toml to
+        except (OSError, RuntimeError):  # a name too long to add .toml to, a link loop
             continue
     return None
 
@@ -34,7 +36,8 @@ def embedded_metadata(path: Path) -> dict[str, Any]:
     if path.suffix.lower() not in (".parquet", ".pq"):
         return {}
     try:
-        text = pl.read_parquet_metadata(path).get(PARQUET_KEY)
+        with path.open("rb") as handle:  # the file itself: a name is never a pattern
+            text = pl.read_parquet_metadata(handle).get(PARQUET_KEY)
         return tomllib.loads(text) if text else {}
     except (Exception, pl.exceptions.PanicException):  # a damaged file is reported by the reader
         return {}
