@@ -3,18 +3,22 @@ reference lists; what the lists do not know is shown as ``–``."""
 
 from __future__ import annotations
 
+import heapq
 from pathlib import Path
 
 import polars as pl
 
 from tui.data.dataset import MEMBER
 from tui.data.labels import quoted
-from tui.data.loading.names import force_names
-from tui.data.loading.report import LoadReport, shorten
+from tui.data.loading.names import ForceNames, force_names
+from tui.data.loading.report import LoadReport
 from tui.data.schema import FORCE, NOT_RECORDED
 
 UNKNOWN_AREA = "–"
 """Region, nation or owner of a force or platform the reference lists do not know."""
+NAMED_UNKNOWN = 8
+"""Unrecognised forces named in the report (each with its closest known name); the rest are
+counted."""
 
 
 def attach_geography(
@@ -30,17 +34,9 @@ def attach_geography(
     reference = pl.read_csv(forces_path, schema_overrides={"population_2018_approx": pl.Int64})
     names = set(cube[FORCE].unique().to_list()) - {NOT_RECORDED}
     known = names & set(reference[FORCE])
-    unknown = sorted(names - known)
+    unknown = names - known
     if unknown:
-        forces = force_names(forces_path)
-        described = []
-        for name in unknown:
-            closest = forces.closest(name) if forces else None
-            described.append(quoted(name) + (f" (closest: {closest})" if closest else ""))
-        report.add(
-            "names",
-            f"force(s) not recognised (no region, nation or rate for them): {shorten(described, 8)}",
-        )
+        report.add("names", unknown_forces_note(unknown, force_names(forces_path)))
     if not known:
         return cube, None
     geography = reference.rename({"population_2018_approx": "population"}).filter(
@@ -52,6 +48,23 @@ def attach_geography(
         lookup = dict(zip(geography[FORCE], geography[dimension], strict=True))
         cube = derive(cube, spellings, sources, FORCE, dimension, lookup)
     return cube, geography
+
+
+def unknown_forces_note(unknown: set[str], forces: ForceNames | None) -> str:
+    """The first :data:`NAMED_UNKNOWN` unrecognised forces (A-Z), each with its closest known
+    name, and how many more: a close match is looked for only for the names shown, so 200,000
+    unknown names cost about what 8 do."""
+    shown = heapq.nsmallest(NAMED_UNKNOWN, unknown)
+    described = []
+    for name in shown:
+        closest = forces.closest(name) if forces else None
+        described.append(quoted(name) + (f" (closest: {closest})" if closest else ""))
+    more = len(unknown) - len(shown)
+    return (
+        "force(s) not recognised (no region, nation or rate for them): "
+        + ", ".join(described)
+        + (f" and {more:,} more" if more > 0 else "")
+    )
 
 
 def derive(

@@ -34,6 +34,22 @@ def looks_like_header_cell(text: object) -> bool:
     return bool(value) and (squash(value) in ALIASES or financial_year(value) is not None)
 
 
+def refuse_duplicate_columns(names: tuple[str, ...] | list[str], file: str) -> None:
+    """Two columns of the same name (after trimming): which one holds the counts is a guess, so
+    the file is refused, naming both by their place."""
+    seen: dict[str, int] = {}
+    for number, name in enumerate(names, start=1):
+        key = name.strip()
+        if not key:
+            continue
+        if key in seen:
+            raise DataError(
+                f"{file}: columns {seen[key]} and {number} are both named {quoted(key)} "
+                "(rename one: which to read would be a guess)"
+            )
+        seen[key] = number
+
+
 def canonical_names(columns: list[str], name: str) -> dict[str, str]:
     """Original → canonical column name; two columns meaning the same is an error."""
     renamed: dict[str, str] = {}

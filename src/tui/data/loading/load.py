@@ -26,7 +26,7 @@ from tui.data.loading.read import FORMATS, READ_ERRORS, Table, first_line, read
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.sidecar import embedded_metadata, find_metadata
 from tui.data.loading.totals import cells_predicate, non_data_cells
-from tui.data.loading.validate import note_cells, validate
+from tui.data.loading.validate import note_cells, refuse_unreadable_years, validate
 from tui.data.schema import (
     FORCE,
     HOME_OFFICE_OFFENCE_CODE,
@@ -151,6 +151,7 @@ def _build(
     if raw_cube.height == 0:
         raise DataError(f"{path.name}: no data rows")
     measures = validate(raw_cube, layout, parsers, keep, report)
+    refuse_unreadable_years(layout, spellings, raw_cube, keep)
     bounds = bound_columns(measures)  # a modelled cell's range: kept in the cube, not a measure
     counted = [m for m in measures if m not in bounds]
     note_cells(raw_cube, measures, layout.crosstab, report)

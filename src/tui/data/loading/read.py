@@ -27,7 +27,7 @@ import polars as pl
 
 from tui.data.dataset import DataError
 from tui.data.labels import quoted
-from tui.data.loading.header import looks_like_header_cell
+from tui.data.loading.header import looks_like_header_cell, refuse_duplicate_columns
 from tui.data.loading.paths import check_data_file, shown_name
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.sniff import (
@@ -36,6 +36,7 @@ from tui.data.loading.sniff import (
     MAX_IN_MEMORY_BYTES,
     TITLE_LINES,
     check_text,
+    decode_lines,
     sniff,
 )
 from tui.data.schema import canonical_column
@@ -286,8 +287,12 @@ def first_line(error: BaseException) -> str:
 
 
 def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Table:
+    """A CSV or TSV file: read lazily by polars when it is UTF-8 throughout with ``\\n`` line
+    ends; otherwise (a legacy encoding, UTF-8 and cp1252 mixed, CR-only line ends) transcoded
+    in memory first, and the report says how."""
     sniffed = sniff(path, separator)
-    long_quote = check_text(path)
+    refuse_duplicate_columns(sniffed.header, shown_name(path))
+    checked = check_text(path)
     options = dict(
         separator=sniffed.separator,
         skip_rows=sniffed.header_line,
@@ -298,9 +303,9 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
     offset = sniffed.header_line + 2
     if sniffed.header_line:
         report.add("read", f"{sniffed.header_line} title line(s) above the header skipped")
-    if sniffed.encoding == "utf-8":
+    if sniffed.encoding == "utf-8" and checked.utf8 and not sniffed.cr_only:
         frame = pl.scan_csv(path, encoding="utf8-lossy", glob=False, **options)  # type: ignore[arg-type]
-        if long_quote:  # a quoted cell may span megabytes of short lines: measure the cells
+        if checked.long_quote:  # a quoted cell may span megabytes of short lines: measure them
             _refuse_long_cells(shown_name(path), frame)
         return Table(
             frame,
@@ -312,12 +317,19 @@ def _read_delimited(path: Path, separator: str | None, report: LoadReport) -> Ta
     size = path.stat().st_size
     if size > MAX_IN_MEMORY_BYTES:
         raise DataError(
-            f"{shown_name(path)}: {size / MB:,.0f} MB in {sniffed.encoding}; at most "
+            f"{shown_name(path)}: {size / MB:,.0f} MB not in UTF-8 with \\n line ends; at most "
             f"{MAX_IN_MEMORY_BYTES // MB} MB are transcoded (save it as UTF-8 to read more)"
         )
-    text = path.read_bytes().decode(sniffed.encoding, errors="replace").lstrip("\ufeff")
-    report.add("read", f"read as {sniffed.encoding}")
-    frame = pl.read_csv(io.BytesIO(text.encode("utf-8")), **options)  # type: ignore[arg-type]
+    data = path.read_bytes()
+    if sniffed.encoding == "utf-16":
+        text, note = data.decode("utf-16", errors="replace"), "read as utf-16"
+    else:
+        text, note = decode_lines(data, b"\r" if sniffed.cr_only else b"\n")
+    if note:
+        report.add("read", note)
+    if sniffed.cr_only:
+        report.add("read", "lines end with a lone CR (old Mac line ends): read as lines")
+    frame = pl.read_csv(io.BytesIO(text.lstrip("\ufeff").encode("utf-8")), **options)  # type: ignore[arg-type]
     return _in_memory(frame, offset, european=sniffed.european, escaped=True)
 
 
@@ -341,8 +353,11 @@ def _header_row(rows: pl.DataFrame) -> int | None:
     return None
 
 
-def _sheet_table(reader: fastexcel.ExcelReader, sheet: str, forced: bool) -> pl.DataFrame | None:
-    """A sheet's data under its header (columns named by it), or ``None`` if it has no header."""
+def _sheet_table(
+    reader: fastexcel.ExcelReader, sheet: str, forced: bool, file: str
+) -> pl.DataFrame | None:
+    """A sheet's data under its header (columns named by it), or ``None`` if it has no header;
+    two header cells of the same name are refused (``file`` names it)."""
     cells = reader.load_sheet(sheet, header_row=None, dtypes="string").to_polars()
     if cells.height == 0 or cells.width == 0:
         return None
@@ -359,10 +374,9 @@ def _sheet_table(reader: fastexcel.ExcelReader, sheet: str, forced: bool) -> pl.
             if cells[column].slice(header + 1).null_count() == cells.height - header - 1:
                 continue  # an empty column beside the table
             text = f"column {len(names) + 1}"
-        while text in names:
-            text += "_"
         names.append(text)
         keep.append(column)
+    refuse_duplicate_columns(names, f"{file}: sheet {quoted(sheet)}")
     body = cells.select(keep).slice(header + 1).rename(dict(zip(keep, names, strict=True)))
     return body.with_row_index(ROW, offset=header + 2)
 
@@ -384,11 +398,11 @@ def _read_workbook(path: Path, sheet: str | None, report: LoadReport) -> Table:
         )
     tables = {}
     for name in [sheet] if sheet else sheets:
-        table = _sheet_table(reader, name, forced=sheet is not None)
+        table = _sheet_table(reader, name, forced=sheet is not None, file=path.name)
         if table is not None and table.height:
             tables[name] = table
     if not tables:
-        first = _sheet_table(reader, sheets[0], forced=True) if sheets else None
+        first = _sheet_table(reader, sheets[0], forced=True, file=path.name) if sheets else None
         if first is None:
             raise DataError(f"{path.name}: no sheet holds a table")
         tables = {sheets[0]: first}

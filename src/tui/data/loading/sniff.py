@@ -4,11 +4,14 @@ and check that a text file is text a table could be read from, before any reader
 :func:`sniff` reads at most :data:`SAMPLE_BYTES` (more only to find the end of the first line, up
 to :data:`MAX_LINE_BYTES`), so a pathological file fails within milliseconds. :func:`check_text`
 reads the whole file once, a block at a time in constant memory (about a second per GB), and
-refuses NUL bytes and over-long lines wherever they are.
+refuses NUL bytes and over-long lines wherever they are, and finds whether the file is UTF-8
+throughout (a legacy-encoded line anywhere, even past the sample, is read as written: see
+:func:`decode_lines`).
 """
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import re
@@ -42,6 +45,20 @@ class Sniffed:
     """0-based line of the header (lines above it are titles)."""
     european: bool
     """Numbers written ``1.234`` (dot groups thousands, as in ``;``-separated files)."""
+    header: tuple[str, ...] = ()
+    """The header's cells as written."""
+    cr_only: bool = False
+    """Lines end with a lone CR (old Mac files): read as lines, not as one long line."""
+
+
+@dataclass(frozen=True)
+class TextCheck:
+    """What :func:`check_text` found while reading the whole file."""
+
+    long_quote: bool
+    """A quoted cell may be longer than a block: the cells' lengths are worth measuring."""
+    utf8: bool
+    """Every byte sequence of the file is UTF-8 (ASCII included)."""
 
 
 def _encoding(sample: bytes) -> str:
@@ -118,20 +135,31 @@ def sniff(path: Path, separator: str | None = None) -> Sniffed:
         raise DataError(
             f"{path.name}: {columns:,} columns in the header; at most {MAX_COLUMNS:,} are read"
         )
-    return Sniffed(encoding, chosen, header_line, european=chosen == ";")
+    header = next(csv.reader(io.StringIO(lines[header_line]), delimiter=chosen), [])
+    return Sniffed(
+        encoding,
+        chosen,
+        header_line,
+        european=chosen == ";",
+        header=tuple(header),
+        cr_only=b"\r" in sample and b"\n" not in sample,
+    )
 
 
-def check_text(path: Path, lines: bool = True) -> bool:
+def check_text(path: Path, lines: bool = True) -> TextCheck:
     """Refuse a text file no table of counts could be: NUL bytes (binary data; UTF-16 aside) or,
     if ``lines``, a line longer than :data:`MAX_LINE_BYTES`, anywhere in the file. Reads it once in
     blocks of :data:`MAX_LINE_BYTES`, so a line that long always spans a block boundary. Only
     searches run on every block (counting bytes is ten times slower): lines are counted only to
     name a refused one, quotes only in blocks that hold any.
 
-    Returns whether a quoted cell may be longer than a block (a whole block inside quotes, by the
-    parity of the ``"`` seen so far): only then are the cells' lengths worth measuring."""
+    Says whether a quoted cell may be longer than a block (a whole block inside quotes, by the
+    parity of the ``"`` seen so far): only then are the cells' lengths worth measuring; and
+    whether the file is UTF-8 throughout (only blocks that are not plain ASCII are decoded)."""
     quoted = False  # inside quotes at the start of the block
     long_quote = False
+    utf8 = codecs.getincrementaldecoder("utf-8")()
+    valid = True
     last_break = -1  # offset of the last line break seen
     offset = 0
     with path.open("rb") as handle:
@@ -158,8 +186,46 @@ def check_text(path: Path, lines: bool = True) -> bool:
                 quoted ^= block.count(b'"') % 2 == 1
             else:
                 long_quote = long_quote or quoted
+            if valid and not block.isascii():  # an ASCII block ends between characters
+                try:
+                    utf8.decode(block)
+                except UnicodeDecodeError:
+                    valid = False
             offset += len(block)
-    return long_quote
+    if valid:
+        try:
+            utf8.decode(b"", final=True)  # not cut inside a character at the end
+        except UnicodeDecodeError:
+            valid = False
+    return TextCheck(long_quote, valid)
+
+
+LEGACY = "cp1252"
+UTF8_SEQUENCE = re.compile(rb"[\xc2-\xf4][\x80-\xbf]")
+"""The start of a multi-byte UTF-8 character (rare in a legacy-encoded text's letters)."""
+
+
+def decode_lines(data: bytes, line_end: bytes = b"\n") -> tuple[str, str]:
+    """Text from bytes that may mix UTF-8 and cp1252: each line decoded as what it is (UTF-8 when
+    it is valid UTF-8, else cp1252, else Latin-1), never one line read in the other's encoding;
+    lines end with ``\\n`` whatever ``line_end`` they had. Returns the text and a note of what
+    was done (empty for plain UTF-8)."""
+    if UTF8_SEQUENCE.search(data) is None:  # no UTF-8 character anywhere: one legacy text
+        text = data.decode(LEGACY, errors="replace")
+        text = text.replace("\r", "\n") if line_end == b"\r" else text
+        return text, "" if data.isascii() else f"read as {LEGACY}"
+    lines, legacy = [], 0
+    for line in data.split(line_end):
+        try:
+            lines.append(line.decode("utf-8"))
+        except UnicodeDecodeError:
+            try:
+                lines.append(line.decode(LEGACY))
+            except UnicodeDecodeError:  # a byte cp1252 leaves undefined
+                lines.append(line.decode("latin-1"))
+            legacy += 1
+    note = f"{legacy} line(s) in {LEGACY}, the rest in UTF-8 (each line read as written)"
+    return "\n".join(lines), note if legacy else ""
 
 
 def _line_number(handle: BinaryIO, offset: int) -> int:

@@ -80,7 +80,7 @@ def non_data_cells(
         else pl.lit(False)
     )
     # each distinct label is classified once (a cube has thousands of cells, a few hundred labels)
-    totals = [_total_labels(recorded, d, areas) for d in dimensions if d != YEAR]
+    totals = [_total_labels(recorded, d, areas) for d in dimensions]  # "Total" in a year, too
     total_label = pl.coalesce(totals) if totals else pl.lit(None, pl.String)
     classified = recorded.with_columns(total_label.alias("_total"))
     labels = dict(

@@ -1,7 +1,10 @@
 """Validation: every kept cell of the measure is a non-negative whole number (or missing where a
-file may leave it so); the first offending cell is named by its column and row."""
+file may leave it so), and every year a year; the first offending cell is named by its column and
+row."""
 
 from __future__ import annotations
+
+import re
 
 import polars as pl
 
@@ -12,7 +15,8 @@ from tui.data.loading.layout import Layout
 from tui.data.loading.numbers import Parsed
 from tui.data.loading.read import ROW
 from tui.data.loading.report import LoadReport
-from tui.data.schema import MEASURE
+from tui.data.loading.years import financial_year
+from tui.data.schema import MEASURE, NOT_RECORDED, YEAR
 
 MAX_COUNT = 1_000_000_000
 """No count of offences in one cell comes near it; above it the sums could overflow."""
@@ -56,6 +60,43 @@ def validate(
                 f"column {quoted(layout.original.get(column, column))} ignored: not whole-number counts",
             )
     return measures
+
+
+CALENDAR_YEAR = re.compile(r"(19|20)\d\d")
+"""A calendar year (``2019``) is a year too; it is kept as written."""
+
+
+def refuse_unreadable_years(
+    layout: Layout, spellings: dict[str, pl.DataFrame], kept_cells: pl.DataFrame, keep: pl.Expr
+) -> None:
+    """A year column whose kept cell reads as no year (``20x7``, ``DROP TABLE``) would be a year
+    with year-on-year changes: the first such cell is refused, quoted, with its row."""
+    if YEAR not in layout.dimensions or layout.crosstab:
+        return  # a cross-tab's years are its headers, each read as a year
+    present = set(kept_cells[YEAR].drop_nulls().cast(pl.String).to_list())
+    bad = [
+        raw
+        for raw, meant in spellings[YEAR].iter_rows()
+        if raw is not None
+        and str(raw) in present
+        and meant != NOT_RECORDED
+        and financial_year(meant) is None
+        and not CALENDAR_YEAR.fullmatch(meant)
+    ]
+    if not bad:
+        return
+    first = (
+        layout.numbered.filter(pl.col(YEAR).cast(pl.String).is_in(bad) & keep)
+        .select(ROW, pl.col(YEAR).cast(pl.String))
+        .sort(ROW)
+        .head(1)
+        .collect()
+        .row(0)
+    )
+    raise DataError(
+        f"{layout.file}: column {quoted(layout.original.get(YEAR, YEAR))}, row {first[0]}: "
+        f"{quoted(first[1])} is not a financial year (such as 2019/20 or 2019-20)"
+    )
 
 
 def describe(
