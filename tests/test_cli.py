@@ -155,7 +155,7 @@ def test_existing_sidecar_needs_force(tmp_path: Path, capsys) -> None:
     assert "[selection]" in notes.read_text()
 
 
-def test_force_keeps_permissions_and_writes_through_a_symlink(tmp_path: Path) -> None:
+def test_force_keeps_permissions_and_never_writes_through_a_symlink(tmp_path: Path, capsys) -> None:
     private = tmp_path / "private.csv"
     private.write_text("old\n")
     private.chmod(0o600)
@@ -167,8 +167,9 @@ def test_force_keeps_permissions_and_writes_through_a_symlink(tmp_path: Path) ->
     real.write_text("old\n")
     link = tmp_path / "latest.csv"
     link.symlink_to(real)
-    assert main(["export", "-o", str(link), "--force"]) == 0
-    assert link.is_symlink() and real.read_text().startswith("nation")
+    assert main(["export", "-o", str(link), "--force"]) == 2
+    assert "latest.csv: a symbolic link: not written through" in one_line_error(capsys)
+    assert link.is_symlink() and real.read_text() == "old\n"
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager, nullcontext, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
@@ -52,6 +52,7 @@ from tui.data.output.format import (
     uncertainty_note,
 )
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
+from tui.data.processes import Ended, signals_end_cleanly
 from tui.data.selection import Selection
 from tui.serve import ServeOptions, choose_token
 from tui.served_mode import Served
@@ -363,6 +364,9 @@ COMMANDS = {
     "serve": run_serve,
 }
 """``scwc COMMAND``; without one (or with a path) ``scwc`` opens the explorer."""
+ENDS_CLEANLY = (run_summary, run_export, run_quote, run_sources)
+"""The one-shot commands: SIGTERM and SIGHUP end them as Ctrl+C does (the explorer and the
+server have their own handling)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -371,8 +375,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
+    ends_cleanly = signals_end_cleanly() if command in ENDS_CLEANLY else nullcontext()
     try:
-        return command(args)
+        with ends_cleanly:
+            return command(args)
+    except Ended as ended:  # SIGTERM or SIGHUP: every staged file removed on the way out
+        return ended.exit_code
     except DataError as error:
         say(f"scwc: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT

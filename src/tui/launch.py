@@ -60,9 +60,13 @@ def crash_guarded(argv: list[str], first_file_only: bool = False) -> int:
     """Run the command in a forked child; a crash becomes one line naming the file being read.
     ``first_file_only``: the explorer, guarded while it reads the file it starts on."""
     reading, announcing = os.pipe()
+    parent = os.getpid()
     child = os.fork()
     if child == 0:
         os.close(reading)
+        from tui.data.processes import end_with_parent
+
+        end_with_parent(parent)  # killed, even by SIGKILL, the guard takes the command with it
         from tui.cli import main as run
         from tui.data.loading.isolated import announce_reads_to
 
@@ -70,6 +74,8 @@ def crash_guarded(argv: list[str], first_file_only: bool = False) -> int:
         raise SystemExit(run(argv))
     os.close(announcing)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C reaches the child, which reports it
+    for ending in (signal.SIGTERM, signal.SIGHUP):  # kill PID: the child ends (cleanly) too
+        signal.signal(ending, lambda signum, _: _pass_on(child, signum))
     announced = _read_all(reading)
     _, status = os.waitpid(child, 0)
     if not os.WIFSIGNALED(status):
@@ -89,6 +95,14 @@ def crash_guarded(argv: list[str], first_file_only: bool = False) -> int:
     )
     print(f"scwc: {what} (reading it crashed the Parquet reader)", file=sys.stderr)
     return EXIT_BAD_INPUT
+
+
+def _pass_on(child: int, signum: int) -> None:
+    """Send the child the signal that would have ended this process."""
+    try:
+        os.kill(child, signum)
+    except ProcessLookupError:  # it has ended already
+        return
 
 
 def _read_all(fd: int) -> bytes:

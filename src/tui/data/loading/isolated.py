@@ -6,7 +6,7 @@ so isolation costs little more than starting the child. If the child dies, the f
 as damaged in one line; the app keeps its current data. A process that the launcher's crash guard
 watches (``tui.launch``, one-shot commands) reads every file itself and only names it first.
 
-    python -m tui.data.loading.isolated PATH  # child: pickled Dataset on stdout, or exit 2 + message
+    python -m tui.data.loading.isolated PATH PARENT_PID  # child: pickled Dataset, or exit 2 + message
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from pathlib import Path
 from tui.data.dataset import DataError, Dataset
 from tui.data.loading.load import FORMATS, kept_dataset, load_dataset
 from tui.data.loading.paths import check_data_file
+from tui.data.processes import end_with_parent
 
 EXIT_DATA_ERROR = 2
 _crash_guard: list[int] = []
@@ -62,7 +63,7 @@ def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Da
     if kept is not None:
         return kept
     child = subprocess.run(
-        [sys.executable, "-m", "tui.data.loading.isolated", str(path)],
+        [sys.executable, "-m", "tui.data.loading.isolated", str(path), str(os.getpid())],
         capture_output=True,
         check=False,
     )
@@ -76,6 +77,7 @@ def open_dataset(path: Path | str | None = None, sheet: str | None = None) -> Da
 
 
 def _child(argv: list[str]) -> int:
+    end_with_parent(int(argv[1]))  # no reader outlives the app that asked for it
     try:
         dataset = load_dataset(Path(argv[0]))
     except DataError as error:

@@ -160,6 +160,7 @@ def save_view(path: Path, view: View) -> None:
         path,
         lambda staged: staged.write_text(tomli_w.dumps(document), encoding="utf-8"),
         overwrite=True,  # the user was asked before a view was replaced
+        follow_links=True,  # the user's own config file may be a link (to a dotfiles folder)
     )
 
 
