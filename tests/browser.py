@@ -33,6 +33,8 @@ CHROMIUM_FLAGS = (
     "--remote-debugging-port=0",
 )
 KEY_CODES = {"Enter": 13, "Escape": 27}
+CTRL = 2
+"""DevTools' modifier bit for Ctrl."""
 KEEP_TERMINAL_TEXT = """
 (() => {
   window.__terminalText = "";
@@ -80,6 +82,8 @@ class Browser:
         )
         self.width, self.height = width, height
         self._next_id = 0
+        self.requested: list[str] = []
+        """Every address the page asked for, once :meth:`record_requests` is on."""
         self._socket: aiohttp.ClientWebSocketResponse | None = None
         self._session: aiohttp.ClientSession | None = None
 
@@ -94,7 +98,7 @@ class Browser:
             time.sleep(0.05)
         raise TimeoutError("chromium did not open its DevTools port")
 
-    async def open(self, timeout: float = 30) -> None:
+    async def open(self, timeout: float = 120) -> None:
         """Connect to the browser's first page."""
         port = self._debugging_port(timeout)
         self._session = aiohttp.ClientSession()
@@ -119,6 +123,8 @@ class Browser:
         )
         while True:
             message = json.loads((await self._socket.receive()).data)
+            if message.get("method") == "Network.requestWillBeSent":
+                self.requested.append(message["params"]["request"]["url"])
             if message.get("id") == ident:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
@@ -127,9 +133,16 @@ class Browser:
     async def navigate(self, url: str) -> None:
         await self.call("Page.navigate", {"url": url})
 
-    async def evaluate(self, expression: str) -> Any:
+    async def record_requests(self) -> None:
+        """Keep the address of every request the page makes in :attr:`requested` (read as other
+        commands' answers arrive: the last command answered saw every request made before it)."""
+        await self.call("Network.enable")
+
+    async def evaluate(self, expression: str, wait: bool = False) -> Any:
+        """The value of a JavaScript expression (``wait``: of the promise it gives)."""
         result = await self.call(
-            "Runtime.evaluate", {"expression": expression, "returnByValue": True}
+            "Runtime.evaluate",
+            {"expression": expression, "returnByValue": True, "awaitPromise": wait},
         )
         return result.get("result", {}).get("value")
 
@@ -137,7 +150,7 @@ class Browser:
         """Everything the page has written to its terminal, without escape sequences."""
         return await self.evaluate(f"(window.__terminalText || '').replace({ESCAPES}, '')") or ""
 
-    async def wait_for_text(self, *needles: str, timeout: float = 60) -> str:
+    async def wait_for_text(self, *needles: str, timeout: float = 300) -> str:
         """Poll until the terminal text holds every needle; the text either way."""
         deadline = time.monotonic() + timeout
         text = ""
@@ -156,10 +169,18 @@ class Browser:
         )
 
     async def press(self, key: str) -> None:
-        """A key press as a user makes it (``e``, ``Enter``...), to the focused page."""
-        text = "\r" if key == "Enter" else key if len(key) == 1 else ""
+        """A key press as a user makes it (``e``, ``Enter``, ``ctrl+s``...), to the focused page."""
+        modifiers = 0
+        if key.startswith("ctrl+"):
+            key, modifiers = key.removeprefix("ctrl+"), CTRL
+        text = "\r" if key == "Enter" else key if len(key) == 1 and not modifiers else ""
         code = KEY_CODES.get(key, ord(key.upper()) if len(key) == 1 else 0)
-        common = {"key": key, "windowsVirtualKeyCode": code, "nativeVirtualKeyCode": code}
+        common = {
+            "key": key,
+            "windowsVirtualKeyCode": code,
+            "nativeVirtualKeyCode": code,
+            "modifiers": modifiers,
+        }
         await self.evaluate("document.querySelector('.xterm-helper-textarea')?.focus()")
         await self.call("Input.dispatchKeyEvent", {"type": "keyDown", "text": text, **common})
         await self.call("Input.dispatchKeyEvent", {"type": "keyUp", **common})

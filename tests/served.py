@@ -8,6 +8,7 @@ import asyncio
 import json
 import os
 import re
+import secrets
 import signal
 import socket
 import subprocess
@@ -31,7 +32,11 @@ KEYS = {
     "ctrl+o": "\x0f",
     "ctrl+y": "\x19",
     "ctrl+u": "\x15",
+    "ctrl+s": "\x13",
 }
+WAIT_SECONDS = 300
+"""The most a visitor waits for something to show: an upper bound for a busy machine, never a
+pause (every wait ends as soon as what it waits for is on the screen)."""
 
 
 def free_port() -> int:
@@ -82,10 +87,12 @@ def serving(
     environment: dict[str, str] | None = None,
     cwd: Path | None = None,
 ) -> Iterator[Server]:
-    """``scwc serve ARGUMENTS`` on a free loopback port (in ``cwd``, with ``environment`` added to
-    this process's), ended with every process it started."""
+    """``scwc serve ARGUMENTS`` on a free loopback port with ``token`` (a new one if not given; a
+    loopback server wants one too), in ``cwd``, with ``environment`` added to this process's;
+    ended with every process it started."""
     port = free_port()
-    extra = (["--token", token] if token else []) + ["--host", host]
+    token = token or secrets.token_urlsafe(12)
+    extra = ["--token", token, "--host", host]
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     process = subprocess.Popen(
         [sys.executable, "-m", "tui", "serve", "--port", str(port), *extra, *arguments],
@@ -168,7 +175,7 @@ class Visitor:
     def closed(self) -> bool:
         return self.socket is None or self.socket.closed
 
-    async def wait_for(self, *needles: str, timeout: float = 60, since: int = 0) -> str:
+    async def wait_for(self, *needles: str, timeout: float = WAIT_SECONDS, since: int = 0) -> str:
         """Wait until the screen text (from offset ``since``) holds every needle."""
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -179,13 +186,14 @@ class Visitor:
             await asyncio.sleep(0.1)
         raise AssertionError(f"{needles} not on screen: ...{self.text[-1500:]}")
 
-    async def press(self, *keys: str, pause: float = 0.15) -> None:
+    async def press(self, *keys: str) -> None:
+        """Send keys, in order (a key that moves focus must be followed by a wait for what it
+        shows, not by another key: the app may take a while on a busy machine)."""
         assert self.socket is not None
         for key in keys:
             await self.socket.send_str(json.dumps(["stdin", KEYS.get(key, key)]))
-            await asyncio.sleep(pause)
 
-    async def download(self, index: int = -1, timeout: float = 30) -> tuple[bytes, str]:
+    async def download(self, index: int = -1, timeout: float = WAIT_SECONDS) -> tuple[bytes, str]:
         """The bytes and file name of the ``index``-th download announced (waits for it)."""
         deadline = time.monotonic() + timeout
         while len(self.downloads) <= (index if index >= 0 else 0):

@@ -117,7 +117,7 @@ def test_no_module_imports_itself_through_others() -> None:
 
 
 LAYERS = {
-    "core": set(),  # the root modules: schema, dataset, selection, labels, atomic writes
+    "core": set(),  # the roots: schema, dataset, selection, labels, atomic writes, processes
     "figures": {"core"},  # the published-figure vocabulary
     "loading": {"core", "figures"},  # a user's file -> Dataset
     "engine": {"core", "figures", "loading"},  # (Dataset, Selection) -> results, marks, ranges
@@ -197,7 +197,7 @@ def test_the_data_layers_import_only_downward(path: Path) -> None:
 
 def test_every_module_of_the_data_layer_sits_in_a_layer() -> None:
     roots = {p.stem for p in DATA.glob("*.py")}
-    assert roots == {"__init__", "atomic", "dataset", "labels", "schema", "selection"}
+    assert roots == {"__init__", "atomic", "dataset", "labels", "processes", "schema", "selection"}
     assert {p.name for p in DATA.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(
         LAYERS
     ) - {"core"}

@@ -52,20 +52,20 @@ from tui.data.output.format import (
     uncertainty_note,
 )
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
-from tui.data.processes import Ended, signals_end_cleanly
+from tui.data.processes import Ended, end_with_parent, signals_end_cleanly
 from tui.data.selection import Selection
-from tui.serve import ServeOptions, choose_token
+from tui.serve import ServeOptions, choose_token, default_session_memory_mb
 from tui.served_mode import Served
 
 EXIT_BAD_INPUT = 2
 LARGE_FILE_BYTES = 50 * 1024**2
 """A file this large is announced while it is read for the first time."""
 EXIT_INTERRUPTED = 130
+MIN_SESSION_MEMORY_MB = 64
 
 
 def say(*lines: object, file: TextIO | None = None, flush: bool = False) -> None:
-    """Print ``lines`` as :func:`print` does, every label in them shown as text
-    (:func:`tui.data.labels.safe_lines`): a force named with an escape sequence moves no cursor."""
+    """:func:`print`, every label in the lines shown as text (:func:`~tui.data.labels.safe_lines`)."""
     print(*(safe_lines(str(line)) for line in lines), file=file, flush=flush)
 
 
@@ -287,6 +287,10 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
         raise DataError("--token: at least 8 characters")
     if args.token is not None and args.no_auth:
         raise DataError("--token and --no-auth contradict each other")
+    if args.session_memory is not None and args.session_memory < MIN_SESSION_MEMORY_MB:
+        raise DataError(
+            f"--session-memory {args.session_memory}: expected {MIN_SESSION_MEMORY_MB} MB or more"
+        )
     data_dir = args.data_dir
     if data_dir is not None:
         if not data_dir.is_dir():
@@ -297,10 +301,11 @@ def serve_options(args: argparse.Namespace) -> ServeOptions:
         host=args.host,
         port=args.port,
         public_url=args.public_url,
-        token=choose_token(args.host, args.token, args.no_auth, args.public_url),
+        token=choose_token(args.token, args.no_auth),
         data_dir=data_dir,
         max_sessions=args.max_sessions,
         idle_timeout=args.idle_timeout * 60,
+        session_memory_mb=args.session_memory or default_session_memory_mb(args.max_sessions),
     )
 
 
@@ -323,6 +328,9 @@ def run_sources(argv: Sequence[str]) -> int:
 def run_app(argv: Sequence[str]) -> int:
     """``scwc [PATH]``: open the explorer."""
     args = app_parser().parse_args(argv)
+    served = Served.from_environment()
+    if served is not None and served.server is not None:
+        end_with_parent(served.server)  # a visitor's app ends with the server, killed or not
     interface = threading.Thread(target=importlib.import_module, args=("tui.app",), daemon=True)
     interface.start()  # the interface's modules import while the dataset is read (polars lets go)
     try:
@@ -341,7 +349,7 @@ def run_app(argv: Sequence[str]) -> int:
         selection,
         chart=start.chart,
         views_path=args.views or default_views_path(),
-        served=Served.from_environment(),
+        served=served,
     )
     app.run()
     return app.return_code or 0
@@ -365,8 +373,7 @@ COMMANDS = {
 }
 """``scwc COMMAND``; without one (or with a path) ``scwc`` opens the explorer."""
 ENDS_CLEANLY = (run_summary, run_export, run_quote, run_sources)
-"""The one-shot commands: SIGTERM and SIGHUP end them as Ctrl+C does (the explorer and the
-server have their own handling)."""
+"""Commands that SIGTERM and SIGHUP end as Ctrl+C does (the explorer and server handle their own)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -375,9 +382,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
-    ends_cleanly = signals_end_cleanly() if command in ENDS_CLEANLY else nullcontext()
     try:
-        with ends_cleanly:
+        with signals_end_cleanly() if command in ENDS_CLEANLY else nullcontext():
             return command(args)
     except Ended as ended:  # SIGTERM or SIGHUP: every staged file removed on the way out
         return ended.exit_code

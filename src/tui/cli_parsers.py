@@ -91,9 +91,9 @@ def serve_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="scwc serve",
         description="Serve the explorer to web browsers (textual-serve), one app process per "
-        "visitor. Binds to this computer only unless --host says otherwise; any other address "
-        "needs the token the page address carries. Visitors get exports as downloads and never "
-        "name a file on this computer.",
+        "visitor. Binds to this computer only unless --host says otherwise; every visitor "
+        "needs the token the page address carries (--no-auth: none). Visitors get exports as "
+        "downloads and never name a file on this computer.",
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     parser.add_argument(
@@ -108,12 +108,13 @@ def serve_parser() -> argparse.ArgumentParser:
         "--public-url", help="address browsers use, when behind a proxy or bound to 0.0.0.0"
     )
     parser.add_argument(
-        "--token", help="token visitors need (default: a new one off this computer, printed once)"
+        "--token", help="token visitors need (default: a new one, printed once in the address)"
     )
     parser.add_argument(
         "--no-auth",
         action="store_true",
-        help="no token even on a reachable address: anyone who can reach it can use the app",
+        help="no token: anyone who can reach the address (on loopback: any user of this "
+        "computer) can use the app",
     )
     parser.add_argument(
         "--data-dir",
@@ -135,6 +136,13 @@ def serve_parser() -> argparse.ArgumentParser:
         default=DEFAULT_IDLE_MINUTES,
         metavar="MINUTES",
         help=f"end a session without a key press for this long (default {DEFAULT_IDLE_MINUTES:g})",
+    )
+    parser.add_argument(
+        "--session-memory",
+        type=int,
+        metavar="MB",
+        help="the most memory one visitor's app may take; a session over it is ended with a "
+        "message (default: three quarters of the memory over --max-sessions, 512 to 2048)",
     )
     return parser
 

@@ -26,6 +26,9 @@ DEFAULT_PORT = 8000
 SESSION_MEMORY_MB = 160
 """Memory one visitor's app process takes (measured by ``benchmarks/serve_load.py``)."""
 MAX_DEFAULT_SESSIONS = 8
+SESSION_MEMORY_BOUNDS_MB = (512, 2048)
+"""The default most memory a visitor's app process (and what it started) may take: three
+quarters of the machine's memory shared by the sessions, within these bounds."""
 DEFAULT_IDLE_MINUTES = 30.0
 TOKEN_COOKIE = "scwc_token"
 
@@ -57,15 +60,32 @@ def binds_everything(host: str) -> bool:
     return bare_host(host) in ANY_ADDRESS
 
 
+def machine_memory() -> int | None:
+    """The machine's memory in bytes, if known."""
+    try:
+        return os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    except (ValueError, OSError, AttributeError):
+        return None
+
+
 def default_max_sessions(memory_bytes: int | None = None) -> int:
     """As many visitors as half the machine's memory holds, between 1 and 8."""
+    memory_bytes = memory_bytes if memory_bytes is not None else machine_memory()
     if memory_bytes is None:
-        try:
-            memory_bytes = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
-        except (ValueError, OSError, AttributeError):
-            return 2
+        return 2
     fits = memory_bytes // 2 // (SESSION_MEMORY_MB * 1024 * 1024)
     return max(1, min(MAX_DEFAULT_SESSIONS, fits))
+
+
+def default_session_memory_mb(sessions: int, memory_bytes: int | None = None) -> int:
+    """The most memory one visitor's app may take, by default: three quarters of the machine's
+    memory over ``sessions`` visitors at once, within :data:`SESSION_MEMORY_BOUNDS_MB`."""
+    low, high = SESSION_MEMORY_BOUNDS_MB
+    memory_bytes = memory_bytes if memory_bytes is not None else machine_memory()
+    if memory_bytes is None:
+        return low
+    share = memory_bytes * 3 // 4 // max(sessions, 1) // (1024 * 1024)
+    return max(low, min(high, share))
 
 
 @dataclass(frozen=True)
@@ -82,6 +102,9 @@ class ServeOptions:
     max_sessions: int = MAX_DEFAULT_SESSIONS
     idle_timeout: float = DEFAULT_IDLE_MINUTES * 60
     """Seconds without a key press or resize before a visitor's session ends."""
+    session_memory_mb: int = SESSION_MEMORY_BOUNDS_MB[0]
+    """The most memory (resident) a visitor's app process and what it started may take; a
+    session over it is ended with a message."""
 
     @property
     def bind(self) -> str | None:
@@ -100,18 +123,13 @@ class ServeOptions:
         return f"{base}/{query}"
 
 
-def choose_token(
-    host: str, token: str | None, no_auth: bool, public_url: str | None = None
-) -> str | None:
-    """The token visitors need: ``--token``, else a new one for a non-loopback address or a
-    public address (a proxy in front of a loopback one), unless ``--no-auth`` says on purpose
-    that anyone who can reach the address may use the app."""
+def choose_token(token: str | None, no_auth: bool) -> str | None:
+    """The token visitors need: ``--token``, else a new one, on loopback too (any user of this
+    computer can reach a loopback address), unless ``--no-auth`` says on purpose that anyone who
+    can reach the address may use the app."""
     if token is not None:
         return token
-    public_host = urlsplit(public_url).hostname if public_url else None
-    if no_auth or (is_local(host) and (public_host is None or is_local(public_host))):
-        return None
-    return secrets.token_urlsafe(18)
+    return None if no_auth else secrets.token_urlsafe(18)
 
 
 def reachable(options: ServeOptions) -> bool:
@@ -124,8 +142,9 @@ def banner(options: ServeOptions) -> list[str]:
     """What ``scwc serve`` says on start: where, who can reach it, the limits."""
     url = options.page_url()
     limits = (
-        f"at most {options.max_sessions} visitor(s) at once; a session idle for "
-        f"{options.idle_timeout / 60:g} min ends"
+        f"at most {options.max_sessions} visitor(s) at once, each within "
+        f"{options.session_memory_mb:,} MB; a session idle for {options.idle_timeout / 60:g} min "
+        "ends"
     )
     folder = (
         f"visitors can open the files in {options.data_dir}"
@@ -141,16 +160,21 @@ def banner(options: ServeOptions) -> list[str]:
         ]
     else:
         lines = [f"scwc: serving on {url}. Ctrl+C stops."]
-    if options.token and reachable(options):
+    if options.token:
         lines.append(
             "scwc: the address above carries this session's token: give it only to the people "
-            "who may see the data (a request without it is refused)."
+            "who may see the data (a request without it is refused, from this computer too)."
         )
-    elif not options.token and reachable(options):
+    elif reachable(options):
         lines.append(
             f"scwc: warning: {options.host or 'every address'} is reachable from other computers "
             "and there is no authentication (--no-auth): anyone who can reach it can use the app "
             "and read the data."
+        )
+    else:
+        lines.append(
+            "scwc: warning: no authentication (--no-auth): any user of this computer can use the "
+            "app and read the data."
         )
     lines.append(f"scwc: {limits}; {folder}.")
     return lines

@@ -4,8 +4,11 @@ On top of textual-serve (one app process per websocket) it checks every request'
 rebinding), each websocket's ``Origin`` (no other site can drive the app) and the token; it admits at
 most ``max_sessions`` visitors (the next one gets a "busy, try again" page, not a process); it ends a
 visitor's app process, and everything that process started, as soon as the socket closes or the
-session has been idle for ``idle_timeout``; and it keeps the terminal size a visitor asks for within
-bounds.
+session has been idle for ``idle_timeout``, or holds more than ``session_memory_mb`` (saying so on the
+visitor's screen); it passes a visitor's keys on at a typing rate at most (a flood of keys is
+dropped: queued in the app, it took gigabytes); it keeps the terminal size a visitor asks for within
+bounds; and its page loads nothing from another host (its own template: the terminal's font comes
+from this server).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import os
 import signal
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import aiohttp_jinja2
@@ -36,7 +40,17 @@ MAX_LINES = 200
 """The largest terminal a visitor may ask for (a huge one would take the app's memory)."""
 MAX_MESSAGE_BYTES = 64 * 1024
 POLL_SECONDS = 1.0
-"""How often a quiet session checks whether it is idle or its app process has ended."""
+"""How often a session checks whether it is idle, over its memory, or its app process has ended."""
+KEY_BYTES_PER_SECOND = 2048
+KEY_BURST_BYTES = 8192
+"""Keys (and mouse events) passed on to a visitor's app: far above anyone's typing or a pasted
+name, far below what fills the app's queue; more is dropped."""
+MESSAGES_PER_SECOND = 50
+MESSAGE_BURST = 200
+"""Messages of any kind a visitor may send; more are dropped."""
+TEMPLATES = Path(__file__).parent / "templates"
+"""The page: textual-serve's, with its font served from here (no third-party host)."""
+PAGE_BYTES = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 STOP_GRACE = 1.0
 """Seconds an app process has to end on SIGTERM before it is killed."""
 CLOSED = (WSMsgType.CLOSE, WSMsgType.CLOSING, WSMsgType.CLOSED, WSMsgType.ERROR)
@@ -63,6 +77,25 @@ def clamp_size(width: Any, height: Any) -> tuple[int, int]:
     except (TypeError, ValueError):
         return 80, 24
     return max(1, min(columns, MAX_COLUMNS)), max(1, min(lines, MAX_LINES))
+
+
+class Budget:
+    """A token bucket: ``rate`` units a second, at most ``burst`` saved up."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self.rate, self.burst = rate, burst
+        self.left = burst
+        self.at = time.monotonic()
+
+    def take(self, amount: float) -> bool:
+        """Whether ``amount`` fits now (then it is spent)."""
+        now = time.monotonic()
+        self.left = min(self.burst, self.left + (now - self.at) * self.rate)
+        self.at = now
+        if amount > self.left:
+            return False
+        self.left -= amount
+        return True
 
 
 class VisitorApp(AppService):
@@ -118,6 +151,25 @@ class VisitorApp(AppService):
         if self._process is not None:
             _signal_group(self._process.pid, signal.SIGKILL)
 
+    def memory_mb(self) -> float:
+        """The resident memory of the app process and everything it started (Linux; else 0)."""
+        if self._process is None:
+            return 0.0
+        return _group_memory_mb(self._process.pid)
+
+
+def _group_memory_mb(group: int) -> float:
+    """The resident memory (MB) of the processes in process group ``group``, read from /proc."""
+    total = 0
+    for entry in Path("/proc").glob("[0-9]*"):
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            if int(fields[2]) == group:  # the process group
+                total += int(fields[21]) * PAGE_BYTES  # resident pages
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1024**2
+
 
 def _signal_group(pid: int, sig: signal.Signals) -> None:
     if pid <= 0:
@@ -130,11 +182,17 @@ class ExplorerServer(Server):
     """textual-serve's server, guarded (see the module docstring)."""
 
     def __init__(self, argv: list[str], options: ServeOptions) -> None:
-        super().__init__(" ".join(argv), host=options.bind or "", port=options.port, title="scwc")
+        super().__init__(
+            " ".join(argv),
+            host=options.bind or "",
+            port=options.port,
+            title="scwc",
+            templates_path=TEMPLATES,
+        )
         self.argv = argv
         self.options = options
         self.access = Access(options)
-        self.environment = Served(options.data_dir).environment()
+        self.environment = Served(options.data_dir, os.getpid()).environment()
         self.sessions = 0
         self.visitors: set[VisitorApp] = set()
 
@@ -258,10 +316,17 @@ class ExplorerServer(Server):
     async def _process_messages(  # type: ignore[override]
         self, websocket: web.WebSocketResponse, app_service: VisitorApp
     ) -> None:
-        """Pass keys and sizes to the app until the socket closes or the session is idle."""
-        last = time.monotonic()
+        """Pass keys and sizes to the app, at a typing rate at most, until the socket closes, the
+        session is idle or its app is over its memory."""
+        last = checked = time.monotonic()
         idle = self.options.idle_timeout
+        keys = Budget(KEY_BYTES_PER_SECOND, KEY_BURST_BYTES)
+        messages = Budget(MESSAGES_PER_SECOND, MESSAGE_BURST)
         while not websocket.closed:
+            if time.monotonic() - checked >= POLL_SECONDS:
+                checked = time.monotonic()
+                if await self._over_memory(websocket, app_service):
+                    return
             left = last + idle - time.monotonic()
             try:
                 message = await websocket.receive(timeout=max(0.05, min(left, POLL_SECONDS)))
@@ -272,7 +337,7 @@ class ExplorerServer(Server):
                 continue
             if message.type in CLOSED:
                 return
-            if message.type != WSMsgType.TEXT:
+            if message.type != WSMsgType.TEXT or not messages.take(1):
                 continue
             try:
                 envelope = json.loads(message.data)
@@ -280,8 +345,10 @@ class ExplorerServer(Server):
             except (ValueError, TypeError, IndexError, KeyError):
                 continue
             if kind == "stdin" and isinstance(data, str):
-                last = time.monotonic()
-                await app_service.send_bytes(data.encode("utf-8"))
+                typed = data.encode("utf-8")
+                if keys.take(len(typed)):  # else dropped: faster than anyone types
+                    last = time.monotonic()
+                    await app_service.send_bytes(typed)
             elif kind == "resize" and isinstance(data, dict):
                 last = time.monotonic()
                 await app_service.set_terminal_size(
@@ -293,6 +360,23 @@ class ExplorerServer(Server):
                 await app_service.blur()
             elif kind == "focus":
                 await app_service.focus()
+
+    async def _over_memory(self, websocket: web.WebSocketResponse, visitor: VisitorApp) -> bool:
+        """End a session whose app holds more than its memory bound, saying so on its screen."""
+        used = visitor.memory_mb()
+        bound = self.options.session_memory_mb
+        if used <= bound:
+            return False
+        log.warning("session ended: %.0f MB, over %d MB", used, bound)
+        visitor.kill()
+        notice = (
+            f"\r\n\x1b[0m scwc: this session used more than {bound:,} MB of the server's memory "
+            "and was ended. Reload the page to start again.\r\n"
+        )
+        with contextlib.suppress(ConnectionError, RuntimeError):
+            await websocket.send_bytes(notice.encode())
+        await websocket.close(message=b"memory")
+        return True
 
 
 def _font_size(text: str | None) -> int:

@@ -12,6 +12,8 @@ SERVED_ENV = "SCWC_SERVED"
 """Set (to ``1``) in the environment of every app process ``scwc serve`` starts."""
 DATA_DIR_ENV = "SCWC_DATA_DIR"
 """The folder whose files a served app may open (``--data-dir``); unset: none."""
+SERVER_ENV = "SCWC_SERVER_PID"
+"""The server's process id: a served app ends with it (even if it is killed outright)."""
 
 
 @dataclass(frozen=True)
@@ -20,6 +22,8 @@ class Served:
 
     data_dir: Path | None
     """The only folder a visitor may open files from (``None``: opening files is off)."""
+    server: int | None = None
+    """The process id of the server that started this app (it ends with the server)."""
 
     @classmethod
     def from_environment(cls) -> Served | None:
@@ -27,11 +31,14 @@ class Served:
         if os.environ.get(SERVED_ENV) != "1":
             return None
         folder = os.environ.get(DATA_DIR_ENV)
-        return cls(Path(folder) if folder else None)
+        server = os.environ.get(SERVER_ENV, "")
+        return cls(Path(folder) if folder else None, int(server) if server.isdigit() else None)
 
     def environment(self) -> dict[str, str]:
         """The environment variables that put an app process in this mode."""
         values = {SERVED_ENV: "1"}
         if self.data_dir is not None:
             values[DATA_DIR_ENV] = str(self.data_dir)
+        if self.server is not None:
+            values[SERVER_ENV] = str(self.server)
         return values
