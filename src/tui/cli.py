@@ -30,8 +30,7 @@ from tui.cli_parsers import (
 from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.provenance import LEGEND
-from tui.data.engine.query import counting, offence_caveat, results, summary, validate
+from tui.data.engine.query import results, summary, validate
 from tui.data.engine.registry import first_screen_data
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
@@ -41,14 +40,8 @@ from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
-from tui.data.output.format import (
-    PUBLISHED_ONLY_LEGEND,
-    modelled_notes,
-    no_data_note,
-    recorded_note,
-    summary_lines,
-    uncertainty_note,
-)
+from tui.data.output.format import summary_lines
+from tui.data.output.notes import summary_notes
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.selection import Selection
 from tui.serve import ServeOptions, choose_token
@@ -206,38 +199,12 @@ def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
     args = summary_parser().parse_args(argv)
     start, selection = start_and_selection(args)
-    dataset = start.dataset
-    result = summary(dataset, selection)
-    filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
-    print(f"{dataset.name}")
-    if dataset.notes:
-        print(f"Read: {'; '.join(dataset.notes)}")
-    if dataset.modelled:
-        print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
-    if result.published_only:
-        print(PUBLISHED_ONLY_LEGEND)
-    caveat = offence_caveat(dataset, selection)
-    if caveat:
-        print(caveat)
-    offences = counting(dataset, selection)
-    if offences:
-        print(offences)
-    print(f"Filters: {filters}")
-    print()
+    result = summary(start.dataset, selection)
+    notes = summary_notes(start.dataset, selection, result)
+    print("\n".join([start.dataset.name, *notes.before, ""]))
     for line in summary_lines(result):
         print(line)
-    notes = [
-        n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
-    ] + modelled_notes(result, selection.sort_column)[result.published_only :]
-    print()
-    if result.provenance is not None:
-        print(LEGEND)
-    if result.rate_label:
-        notes.append(f"Rate per 100k: {result.rate_label}.")
-    interval = (
-        "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
-    )
-    print("\n".join([*notes, interval]))
+    print("\n".join(["", *notes.after]))
     return 0
 
 
