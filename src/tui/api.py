@@ -31,6 +31,7 @@ from tui.data.features.quote import quote as quote_sentence
 from tui.data.features.reconcile import reconcile
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.paths import repo_data_dir
+from tui.data.output.chart import chart_figure, save_chart
 from tui.data.output.export import export_content
 from tui.data.output.notes import dataset_notes, selection_notes, summary_notes
 from tui.data.schema import PROVENANCE
@@ -50,10 +51,12 @@ class Table(pl.DataFrame):
 
     ``notes``: what to say beside the numbers (what is modelled, which offence, the filters, what
     the marks mean); ``sources``: one row per publication behind a published number in the table
-    (title, published, url); ``column_notes``: per column, what it means, its unit and base.
+    (title, published, url); ``column_notes``: per column, what it means, its unit and base;
+    ``totals``: a summary's total row (the same columns; it is not a row of the frame).
     """
 
     notes: tuple[str, ...] = ()
+    totals: dict[str, Any] = {}
     sources: pl.DataFrame = pl.DataFrame(schema=SOURCE_COLUMNS)
     column_notes: dict[str, dict[str, Any]] = {}
 
@@ -177,11 +180,10 @@ class Data:
         if PROVENANCE in frame.columns:  # beside the number it qualifies
             first = [result.key, result.measure, PROVENANCE]
             frame = frame.select(*first, pl.exclude(*first))
-        totals = ", ".join(
-            f"{k} {v}" for k, v in content.totals.items() if v is not None and k != result.key
-        )
-        notes = [*summary_notes(self.dataset, selection, result).all, f"Total: {totals}"]
-        return Table.of(frame, notes, _sources(content.provenance), content.columns)
+        notes = summary_notes(self.dataset, selection, result).all
+        table = Table.of(frame, notes, _sources(content.provenance), content.columns)
+        table.totals = {k: v for k, v in content.totals.items() if k != result.key}
+        return table
 
     def rows(
         self,
@@ -231,21 +233,21 @@ class Data:
         kind: str = "bar",
         jurisdiction: str | None = None,
         published_only: bool = False,
-        path: str | Path | None = None,
+        title: str | None = None,
         size: str = "web",
+        path: str | Path | None = None,
         overwrite: bool = False,
     ) -> Figure:
-        """The chart ``scwc chart`` draws (``kind``: bar, line or stacked), as a matplotlib
-        figure; with ``path`` also written there (.svg, .png or .pdf). Needs the ``chart`` extra
-        (``pip install 'scwc[chart]'``)."""
-        from tui.data.output.chart_file import chart_figure, write_chart
-
+        """The chart ``scwc chart`` draws (``kind``: bar, line or stacked; ``size``: web, print
+        or pixels as ``1200x675``) as a matplotlib figure; with ``path`` also written there
+        (.svg, .png or .pdf). Needs the ``chart`` extra: ``pip install 'scwc[chart]'``."""
         selection = self.selection(
             by, where, measure, jurisdiction=jurisdiction, published_only=published_only
         )
+        figure = chart_figure(self.dataset, selection, kind, size, title)
         if path is not None:
-            write_chart(self.dataset, selection, Path(path), kind, size, overwrite=overwrite)
-        return chart_figure(self.dataset, selection, kind, size)
+            save_chart(figure, Path(path), overwrite=overwrite)
+        return figure
 
 
 def _where_pairs(where: Where) -> list[tuple[str, str]]:

@@ -5,13 +5,12 @@ the publishers; published numbers solid, derived ones hatched, modelled ones hol
 (its text kept as text, so the title and source can be searched and edited), PNG and PDF, at web
 size (800 x 500 pixels) or print size (180 x 120 mm at 300 dpi).
 
-matplotlib is the optional ``chart`` extra: import this module through
-:func:`.chart_plan.load_chart_writer`, which says how to install it when it is missing.
+matplotlib is the optional ``chart`` extra: reach this module through :mod:`.chart`, which says
+how to install it when it is missing.
 """
 
 from __future__ import annotations
 
-import re
 import textwrap
 from pathlib import Path
 
@@ -22,18 +21,12 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from tui.data.atomic import write_atomically
-from tui.data.dataset import DataError, Dataset
-from tui.data.output.chart_plan import ChartPlan, Point, plan_chart
+from tui.data.output.chart_plan import ChartPlan, Point, chart_format, figure_size
 from tui.data.schema import DERIVED, MODELLED, PUBLISHED
-from tui.data.selection import Selection
 
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000")
 """Okabe & Ito (2008): told apart with every common colour-vision deficiency."""
 INK = "#222222"
-SIZES = {"web": (8.0, 5.0, 100), "print": (180 / 25.4, 120 / 25.4, 300)}
-"""Width and height in inches, and dots per inch: web 800 x 500 px; print 180 x 120 mm, 300 dpi."""
-CHART_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
-PIXELS = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 STYLE = {
     "svg.fonttype": "none",  # text stays text: the title and source can be found and edited
     "pdf.fonttype": 42,  # TrueType fonts embedded whole
@@ -43,47 +36,6 @@ STYLE = {
     "axes.edgecolor": INK,
     "text.color": INK,
 }
-
-
-def figure_size(size: str) -> tuple[float, float, int]:
-    """``web``, ``print`` or ``WIDTHxHEIGHT`` in pixels (at 100 dpi) as (inches, inches, dpi)."""
-    if size in SIZES:
-        return SIZES[size]
-    found = PIXELS.match(size)
-    if not found:
-        raise DataError(f"unknown chart size '{size}' (known: web, print, or pixels as 1200x675)")
-    return int(found[1]) / 100, int(found[2]) / 100, 100
-
-
-def chart_format(path: Path, requested: str | None = None) -> str:
-    """The file format: as requested (agreeing with the extension), else from the extension."""
-    by_suffix = CHART_FORMATS.get(path.suffix.lower())
-    if requested:
-        wanted = requested.lower().lstrip(".")
-        if wanted not in CHART_FORMATS.values():
-            raise DataError(f"unknown chart format '{requested}' (known: svg, png, pdf)")
-        if by_suffix not in (None, wanted):
-            raise DataError(f"{path.name}: the extension does not match --format {requested}")
-        return wanted
-    if by_suffix is None:
-        raise DataError(f"{path.name}: a chart is written as .svg, .png or .pdf")
-    return by_suffix
-
-
-def bars_that_fit(size: str) -> int:
-    """Bars a chart of ``size`` labels legibly: five an inch of height (25 on the web)."""
-    return int(figure_size(size)[1] * 5)
-
-
-def chart_figure(
-    dataset: Dataset,
-    selection: Selection,
-    kind: str = "bar",
-    size: str = "web",
-    title: str | None = None,
-) -> Figure:
-    """The chart of ``selection`` as a matplotlib figure (see :func:`draw`)."""
-    return draw(plan_chart(dataset, selection, kind, title, bars_that_fit(size)), size)
 
 
 def write_chart(

@@ -1,14 +1,15 @@
 """What a chart for print shows, before anything is drawn: its bars or points with their values,
 marks (published, derived, modelled) and intervals, its title, subtitle and source line, all from
-the engine. :mod:`.chart_file` draws it with matplotlib (the optional ``chart`` extra); the plan
-needs no plotting library, so it is tested on its own.
+the engine, and the sizes and formats a chart is written in. :mod:`.chart_file` draws it with
+matplotlib (the optional ``chart`` extra, reached through :mod:`.chart`); the plan needs no plotting
+library, so it is tested on its own.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from pathlib import Path
 from urllib.parse import urlparse
 
 import polars as pl
@@ -25,17 +26,17 @@ from tui.data.output.export_record import filters_text
 from tui.data.schema import DERIVED, MODELLED, YEAR, label
 from tui.data.selection import Selection
 
-if TYPE_CHECKING:
-    from types import ModuleType
-
 PRINT_KINDS = ("bar", "line", "stacked")
 MAX_BARS = 25
 """Bars drawn by default: as many as a web chart (500 pixels high) labels legibly; a taller chart
-draws more (:func:`tui.data.output.chart_file.bars_that_fit`)."""
+draws more (:func:`bars_that_fit`)."""
 MAX_STACKS = 8
 """Stacked series drawn at most: the colour-blind-safe palette has eight colours; the smallest
 series beyond are drawn together as one 'Other' series."""
-CHART_EXTRA_HINT = "charts need matplotlib: pip install 'scwc[chart]'"
+SIZES = {"web": (8.0, 5.0, 100), "print": (180 / 25.4, 120 / 25.4, 300)}
+"""Width and height in inches, and dots per inch: web 800 x 500 px; print 180 x 120 mm, 300 dpi."""
+CHART_FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+PIXELS = re.compile(r"^(\d{2,5})x(\d{2,5})$")
 
 
 @dataclass(frozen=True)
@@ -76,15 +77,34 @@ class ChartPlan:
         return MARKERS.get(status, "") if status else ""
 
 
-def load_chart_writer() -> ModuleType:
-    """:mod:`.chart_file`, or a one-line :class:`DataError` saying how to install matplotlib."""
-    try:
-        from tui.data.output import chart_file
-    except ModuleNotFoundError as error:
-        if (error.name or "").split(".")[0] == "matplotlib":
-            raise DataError(CHART_EXTRA_HINT) from None
-        raise
-    return chart_file
+def figure_size(size: str) -> tuple[float, float, int]:
+    """``web``, ``print`` or ``WIDTHxHEIGHT`` in pixels (at 100 dpi) as (inches, inches, dpi)."""
+    if size in SIZES:
+        return SIZES[size]
+    found = PIXELS.match(size)
+    if not found:
+        raise DataError(f"unknown chart size '{size}' (known: web, print, or pixels as 1200x675)")
+    return int(found[1]) / 100, int(found[2]) / 100, 100
+
+
+def bars_that_fit(size: str) -> int:
+    """Bars a chart of ``size`` labels legibly: five an inch of height (25 on the web)."""
+    return int(figure_size(size)[1] * 5)
+
+
+def chart_format(path: Path, requested: str | None = None) -> str:
+    """The file format: as requested (agreeing with the extension), else from the extension."""
+    by_suffix = CHART_FORMATS.get(path.suffix.lower())
+    if requested:
+        wanted = requested.lower().lstrip(".")
+        if wanted not in CHART_FORMATS.values():
+            raise DataError(f"unknown chart format '{requested}' (known: svg, png, pdf)")
+        if by_suffix not in (None, wanted):
+            raise DataError(f"{path.name}: the extension does not match --format {requested}")
+        return wanted
+    if by_suffix is None:
+        raise DataError(f"{path.name}: a chart is written as .svg, .png or .pdf")
+    return by_suffix
 
 
 def plan_chart(
