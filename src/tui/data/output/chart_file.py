@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import BinaryIO
 
 import matplotlib as mpl
 from matplotlib.axes import Axes
@@ -38,15 +39,18 @@ STYLE = {
 }
 
 
+def render(figure: Figure, target: Path | BinaryIO, fmt: str) -> None:
+    """Save ``figure`` as ``fmt`` (svg, png, pdf) to a path or an open binary file."""
+    with mpl.rc_context(STYLE):
+        figure.savefig(target, format=fmt, dpi=figure.dpi)
+
+
 def write_chart(
     figure: Figure, path: Path, fmt: str | None = None, overwrite: bool = False
 ) -> Path:
     """Write ``figure`` to ``path`` whole or not at all (an existing file needs ``overwrite``)."""
     chosen = chart_format(path, fmt)
-    with mpl.rc_context(STYLE):
-        write_atomically(
-            path, lambda staged: figure.savefig(staged, format=chosen, dpi=figure.dpi), overwrite
-        )
+    write_atomically(path, lambda staged: render(figure, staged, chosen), overwrite)
     return path
 
 
