@@ -113,7 +113,7 @@ def bash_script() -> str:
             if option.values:
                 reply = f'COMPREPLY=($(compgen -W "{" ".join(option.values)}" -- "$cur"))'
                 if option.flags[-1] == "--where":
-                    reply += "; compopt -o nospace"
+                    reply += "; compopt -o nospace 2>/dev/null"
             elif option.files:
                 reply = 'COMPREPLY=($(compgen -f -- "$cur"))'
             else:
@@ -146,7 +146,9 @@ _scwc() {{
     esac
     if [[ "$cur" == -* ]]; then
         COMPREPLY=($(compgen -W "$opts" -- "$cur"))
-    elif [[ -n "$words" && ( -z "$command" || "$command" == completion ) ]]; then
+    elif [[ -n "$words" && -n "$command" ]]; then
+        COMPREPLY=($(compgen -W "$words" -- "$cur"))
+    elif [[ -n "$words" ]]; then
         COMPREPLY=($(compgen -W "$words" -- "$cur") $(compgen -f -- "$cur"))
     else
         COMPREPLY=($(compgen -f -- "$cur"))
@@ -226,6 +228,11 @@ _scwc "$@"
 """
 
 
+def _fish_quoted(text: str) -> str:
+    """``text`` in single quotes for fish."""
+    return "'" + text.replace("\\", "\\\\").replace("'", "\\'") + "'"
+
+
 def _fish_line(condition: str, option: Option) -> str:
     parts = ["complete -c scwc", f"-n '{condition}'"]
     for flag in option.flags:
@@ -236,7 +243,7 @@ def _fish_line(condition: str, option: Option) -> str:
         else:
             parts.append("-r -F" if option.files else "-x")
     if option.help:
-        parts.append("-d '" + option.help.replace("\\", "\\\\").replace("'", "\\'") + "'")
+        parts.append(f"-d {_fish_quoted(option.help)}")
     return " ".join(parts)
 
 
@@ -252,7 +259,7 @@ def fish_script() -> str:
         if not command.name:
             condition = f"not __fish_seen_subcommand_from {names}"
             lines += [
-                f"complete -c scwc -n '{condition}' -a {c.name} -d '{c.summary}'"
+                f"complete -c scwc -n '{condition}' -a {c.name} -d {_fish_quoted(c.summary)}"
                 for c in every
                 if c.name
             ]

@@ -117,7 +117,7 @@ def _draw_bars(axes: Axes, plan: ChartPlan, horizontal: bool) -> None:
         bar.set_gid(f"bar-{point.status or 'unmarked'}-{index}")
         base[point.category] += point.value
         if plan.kind != "stacked":
-            _whisker(axes, where, point, horizontal)
+            _whisker(axes, where, point, horizontal, f"{index}")
     if plan.kind != "stacked":
         for point in plan.points:
             _label(axes, positions[point.category], point, plan, horizontal)
@@ -129,7 +129,8 @@ def _draw_bars(axes: Axes, plan: ChartPlan, horizontal: bool) -> None:
         axes.set_xticks(ticks, plan.categories, fontsize=8, rotation=0 if len(ticks) < 9 else 45)
 
 
-def _whisker(axes: Axes, where: float, point: Point, horizontal: bool) -> None:
+def _whisker(axes: Axes, where: float, point: Point, horizontal: bool, name: str) -> None:
+    """The point's interval as a whisker (``interval-NAME``, its caps ``interval-NAME-cap-K``)."""
     if point.low is None or point.high is None:
         return
     spread = [[point.value - point.low], [point.high - point.value]]
@@ -143,8 +144,10 @@ def _whisker(axes: Axes, where: float, point: Point, horizontal: bool) -> None:
         elinewidth=0.9,
         capsize=2.5,
     )
-    for artist in (*lines.lines[1], *lines.lines[2]):  # the caps and the whisker itself
-        artist.set_gid("interval")
+    for whisker in lines.lines[2]:
+        whisker.set_gid(f"interval-{name}")
+    for number, cap in enumerate(lines.lines[1]):
+        cap.set_gid(f"interval-{name}-cap-{number}")
 
 
 def _label(axes: Axes, where: float, point: Point, plan: ChartPlan, horizontal: bool) -> None:
@@ -182,7 +185,7 @@ def _draw_lines(axes: Axes, plan: ChartPlan) -> None:
                 **_dot(point.status, colour),
             )
             dot.set_gid(f"point-{point.status or 'unmarked'}-{number}-{index}")
-            _whisker(axes, positions[point.category], point, horizontal=False)
+            _whisker(axes, positions[point.category], point, False, f"{number}-{index}")
             if len(plan.series) == 1:
                 _label(axes, positions[point.category], point, plan, horizontal=False)
     axes.set_xticks(list(positions.values()), list(positions), fontsize=8)
