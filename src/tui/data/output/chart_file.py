@@ -193,11 +193,13 @@ def _draw_lines(axes: Axes, plan: ChartPlan) -> None:
 
 
 def _dot(status: str | None, colour: str) -> dict:
-    """How a point with ``status`` is drawn: ● published, ◐ derived (half filled), ○ modelled."""
+    """How a point with ``status`` is drawn: ● published, ◐ derived (half filled), ○ modelled
+    (hollow), any other mark partly filled."""
     if status == MODELLED:
         face, fill = "white", "full"
-    else:
-        face, fill = colour, "left" if status == DERIVED else "full"
+    else:  # another mark the engine gives (a partial sum): a quarter-filled look, like ◔
+        face = colour
+        fill = {PUBLISHED: "full", DERIVED: "left", None: "full"}.get(status, "bottom")
     return {
         "marker": "o",
         "color": colour,
