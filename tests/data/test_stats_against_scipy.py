@@ -1,7 +1,7 @@
 """The hand-written statistics (:mod:`tui.data.engine.stats`: its own incomplete gamma, interval
 solver, binomial tails and Poisson quantiles) against ``scipy.stats`` over grids of counts.
 
-They are kept hand-written for start-up (scipy takes about a second to import; the explorer's
+They are kept hand-written for start-up (scipy.stats takes 0.7-0.9 s to import here; the explorer's
 first screen takes about 0.3 s): these tests are their reason to be trusted.
 """
 
