@@ -7,7 +7,8 @@ importing only those below it (``tests/test_structure.py`` checks every import):
                ranges, intervals, rates, partial coverage; whether figures are reproduced
     loading    a user's file -> Dataset, one step per module              (core, figures)
     figures    the published figures: files, statuses, the years          (core)
-    core       schema, dataset, selection, atomic writes (this folder's own modules)
+    core       schema, dataset, selection, atomic writes, labels (any label as text that
+               only shows), processes (how a process ends): this folder's own modules
 
     build      offline: figures -> model -> fit -> sanity -> ranges -> data/offences.csv;
                uses core, figures, loading and engine, never features or output; nothing
