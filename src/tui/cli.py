@@ -30,7 +30,6 @@ from tui.cli_parsers import (
 from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.provenance import LEGEND
 from tui.data.engine.query import counting, offence_caveat, results, summary, validate
 from tui.data.engine.registry import first_screen_data
 from tui.data.features.navigation import initial_selection, with_jurisdiction
@@ -41,12 +40,14 @@ from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
-from tui.data.output.format import (
-    PUBLISHED_ONLY_LEGEND,
+from tui.data.output.format import PUBLISHED_ONLY_LEGEND, summary_lines
+from tui.data.output.table_notes import (
+    change_basis_lines,
+    legend_lines,
     modelled_notes,
     no_data_note,
+    rate_notes,
     recorded_note,
-    summary_lines,
     uncertainty_note,
 )
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
@@ -228,14 +229,15 @@ def run_summary(argv: Sequence[str]) -> int:
         print(line)
     notes = [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
-    ] + modelled_notes(result, selection.sort_column)[result.published_only :]
+    ] + modelled_notes(result, selection.sort_column, verbose=True)[result.published_only :]
     print()
-    if result.provenance is not None:
-        print(LEGEND)
-    if result.rate_label:
-        notes.append(f"Rate per 100k: {result.rate_label}.")
+    for line in legend_lines(result):
+        print(line)
+    notes += change_basis_lines(result)
+    notes += [f"{note}." for note in rate_notes(result, ("Rate per 100k", "Rate per 10k children"))]
     interval = (
-        "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
+        "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled or "
+        "partial count."
     )
     print("\n".join([*notes, interval]))
     return 0
