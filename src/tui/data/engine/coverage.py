@@ -15,7 +15,6 @@ whether it is complete.
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -24,6 +23,7 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.engine.cells import cells
 from tui.data.engine.naming import joined
+from tui.data.figures.files import read_missing
 from tui.data.loading.paths import repo_data_dir
 from tui.data.schema import FORCE, PLACE, YEAR
 from tui.data.selection import Selection
@@ -35,8 +35,6 @@ FORCE_YEARS, CELLS = "force-years", "cells"
 SHOWN_MISSING = 12
 """Missing units named at most in one line; the rest are counted."""
 PLACE_DIMENSIONS = PLACE - {YEAR}
-MISSING_FILE = "missing_force_years.csv"
-NOT_PROVIDED = "the force did not provide a figure"
 
 
 @dataclass(frozen=True)
@@ -226,22 +224,19 @@ def unit_noun(dataset: Dataset) -> str:
 
 
 @lru_cache(maxsize=1)
-def not_provided() -> frozenset[tuple[str, str]]:
-    """Force-years the embedded dataset leaves out because no source gives them
-    (``data/missing_force_years.csv``, else the builder's list)."""
-    path = repo_data_dir() / MISSING_FILE
-    if path.is_file():
-        with path.open(encoding="utf-8", newline="") as handle:
-            return frozenset((row["force"], row["year"]) for row in csv.DictReader(handle))
-    from tui.data.figures.targets import MISSING_FORCE_YEARS
-
-    return frozenset(MISSING_FORCE_YEARS)
+def not_provided() -> dict[tuple[str, str], str]:
+    """Why the embedded dataset has no figure for a force-year (``data/missing_force_years.csv``):
+    ``the force did not provide a figure``, the part of its basis before the evidence."""
+    return {key: basis.split(":")[0] for key, basis in read_missing(repo_data_dir()).items()}
 
 
 def reason_for(coverage: Coverage, embedded: bool) -> str:
-    """Why the missing force-years have no figure, when the data says: the embedded dataset's
-    force-years no source gives (``the force did not provide a figure``)."""
+    """Why the missing force-years have no figure, when the data says one reason for all (the
+    embedded dataset: ``the force did not provide a figure``)."""
     if not embedded or not coverage.missing:
         return ""
-    listed = not_provided()
-    return NOT_PROVIDED if all(m in listed for m in coverage.missing) else ""
+    reasons = {not_provided().get(m, "") for m in coverage.missing}
+    if len(reasons) != 1 or not (reason := reasons.pop()):
+        return ""
+    forces = {force for force, _ in coverage.missing}
+    return reason.replace("the force did", "the forces did") if len(forces) > 1 else reason
