@@ -5,7 +5,7 @@ forces) with a complete figure in *both* years: a force missing from one year is
 other too, and the change says so (``change over the 42 forces with a figure in both years``).
 With no unit in both years there is no change, and the reason says which year lacks a figure. A
 change over fewer units than the row holds, or across a flagged figure (:mod:`.flags`), is not
-tested (a count made of flagged figures only, Hampshire's 18 in 2020/21); nor, in
+tested (Hampshire's 18 in 2020/21 is in Kent and Hampshire's 2020/21); nor, in
 :mod:`.summarise`, is one that compares a modelled count or a partial row.
 """
 
@@ -162,11 +162,7 @@ def compare(
     old, new = sum(before[u] for u in common), sum(after[u] for u in common)
     change = new / old - 1 if old else None
     subset = len(common) < len(units)
-    doubtful = [  # a year whose count is flagged figures only: no test across it
-        f"{joined(common)} {year}"
-        for year in (previous, latest)
-        if all((u, year) in flagged for u in common)
-    ]
+    doubtful = [f"{u} {y}" for u in common for y in (previous, latest) if (u, y) in flagged]
     basis = ""
     if subset:
         basis = f"change over {_named(common, noun)} with a figure in both years"

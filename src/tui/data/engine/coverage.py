@@ -199,6 +199,21 @@ def _cell_grid(
     )
 
 
+COMPLETE_STATE, PARTIAL_STATE, NO_FIGURE = "complete", "partial", "missing"
+
+
+def states_by_year(grid: pl.DataFrame) -> dict[tuple[str, str], str]:
+    """Per (member, year) of ``grid``: complete, partial (some unit has no figure) or missing
+    (none has): a chart's point over years."""
+    summed = grid.group_by(MEMBER, YEAR).agg(
+        pl.col(COMPLETE).all().alias("_all"), pl.col(VALUE).is_not_null().any().alias("_any")
+    )
+    return {
+        (str(m), str(y)): COMPLETE_STATE if every else PARTIAL_STATE if some else NO_FIGURE
+        for m, y, every, some in summed.iter_rows()
+    }
+
+
 def coverage_by_member(grid: pl.DataFrame, unit: str) -> dict[str, Coverage]:
     """Per member of ``grid``, its coverage."""
     found: dict[str, Coverage] = {}

@@ -83,8 +83,13 @@ def holdings(dataset: Dataset, selection: Selection) -> Holdings:
         str(member): _flags(rows, flagged) for (member,), rows in grid.group_by(MEMBER)
     }
     flags[None] = _flags(whole, flagged)
-    if not rates_apply(dataset) or not any_population(whole):
+    if not rates_apply(dataset):
         return Holdings(coverage, flags=flags, flagged=flagged, rate_note=rate_note(dataset, ()))
+    if not any_population(whole):  # say for which force-years none is held
+        unknown = rates_of(whole).unknown
+        return Holdings(
+            coverage, flags=flags, flagged=flagged, rate_note=rate_note(dataset, unknown)
+        )
     rates: dict[str | None, Rates] = dict(rates_by_member(grid))
     rates[None] = rates_of(whole)
     residents, children = rate_labels(dataset, selection, len(years) > 1 or key == YEAR)

@@ -21,6 +21,7 @@ from tui.data.engine.charts import (
     kept_members,
     stack_dimension,
 )
+from tui.data.engine.coverage import NO_FIGURE, PARTIAL_STATE, states_by_year, unit_grid
 from tui.data.engine.provenance import marks_of
 from tui.data.engine.registry import chart_kind
 from tui.data.engine.summarise import summarise
@@ -30,8 +31,10 @@ from tui.data.engine.table import (
 from tui.data.schema import (
     HOME_OFFICE_CAVEAT,
     HOME_OFFICE_OFFENCE_CODE,
+    MARKS,
     OFFENCE,
     OFFENCE_CODE,
+    PARTIAL,
     YEAR,
     label,
 )
@@ -130,38 +133,35 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     feature registered (the funnel plot of force rates, :mod:`tui.data.features.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
-    selection falls back to bars and says why in :attr:`ChartData.note`.
+    selection falls back to bars and says why in :attr:`ChartData.note`. A row with no figure is
+    no bar of 0 and no point of a line (it is left out, and the note says so); a partial one is
+    marked (:attr:`ChartData.partial`).
     """
     key, measure = selection.group_by, selection.measure
     result = summary(dataset, selection)
     table = result.frame
-    blanked = 0
-    if result.published_only:  # a blanked (modelled) number is no bar of 0: it is left out
-        blanked = table.filter(pl.col(measure).is_null()).height
-        table = table.filter(pl.col(measure).is_not_null())
+    unknown = table.filter(pl.col(measure).is_null())[key].cast(pl.String).to_list()
+    absent = [m for m in unknown if (c := result.coverage_of(m)) and c.expected and not c.present]
+    blanked = len(unknown) - len(absent)  # published only: a modelled number is blanked
+    table = table.filter(pl.col(measure).is_not_null())
     groups = table[key].cast(pl.String).to_list()
-    measured = table[measure].fill_null(0)
+    measured = table[measure]
     measure_name = label(measure)
-    note = f"published only: {blanked} modelled left out" if blanked else ""
+    partial = [g for g in groups if result.is_partial(g)]
+    notes = [
+        f"published only: {blanked} modelled left out" if blanked else "",
+        f"no figure, left out: {', '.join(absent)}" if absent else "",
+        f"{MARKS[PARTIAL]} partial: {', '.join(partial[:6])}{'…' if len(partial) > 6 else ''}"
+        if partial
+        else "",
+    ]
+    note = " · ".join(n for n in notes if n)
     if result.published_only and kind in ("stacked", "line") and (kind == "stacked" or key != YEAR):
         kind, note = "bar", "published only: the breakdown is modelled, showing bars"
     if kind == "line":
         years = kept_members(dataset, selection, YEAR) if YEAR in dataset.dimensions else []
         if len(years) >= 2:
-            if key == YEAR:
-                by_year = dict(zip(groups, measured, strict=True))
-                series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
-                shown = 1
-            else:
-                top = groups[:LINE_SERIES]
-                pivot = crosstab(dataset, selection, key, YEAR, top)
-                series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
-                shown = len(top)
-            title = f"{measure_name} by year" + (f" and {label(key).lower()}" if shown > 1 else "")
-            if key == YEAR and blanked:  # only the published years, joined
-                years = [y for y in years if y in by_year]
-                series = ((measure, tuple(float(by_year[y]) for y in years)),)
-            return ChartData("line", title, tuple(years), series, len(groups) - shown, note)
+            return _line(dataset, selection, result, years, note, len(groups), bool(blanked))
         note = (
             "A line over years needs two or more years: showing bars"
             if YEAR in dataset.dimensions
@@ -177,7 +177,10 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
                 for s in kept_members(dataset, selection, stack)
             )
             title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
-            return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
+            marked = tuple((s, g) for s, _ in series for g in top if g in partial)
+            return ChartData(
+                "stacked", title, tuple(top), series, len(groups) - len(top), note, marked
+            )
         note = "Nothing to stack by (no age band or platform with two members): showing bars"
     elif kind in REGISTERED_KINDS:  # the funnel plot
         registered = chart_kind(kind)
@@ -185,15 +188,62 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
         if drawn is not None:
             return drawn
         note = registered.unavailable
-    values = tuple(float(v) for v in measured.head(CHART_ROWS))
+    shown = groups[:CHART_ROWS]
     return ChartData(
         "bar",
         f"{measure_name} by {label(key).lower()}",
-        tuple(groups[:CHART_ROWS]),
-        ((measure, values),),
+        tuple(shown),
+        ((measure, tuple(float(v) for v in measured.head(CHART_ROWS))),),
         max(len(groups) - CHART_ROWS, 0),
         note,
+        tuple((measure, g) for g in shown if g in partial),
     )
+
+
+def _line(
+    dataset: Dataset,
+    selection: Selection,
+    result: Summary,
+    years: list[str],
+    note: str,
+    rows: int,
+    blanked: bool,
+) -> ChartData:
+    """A line over years: one per group (the table's first :data:`LINE_SERIES`), or the
+    selection's own when grouped by year; no point where a year has no figure (the line breaks),
+    partial points marked."""
+    key, measure = selection.group_by, selection.measure
+    measure_name = label(measure)
+    if key == YEAR:
+        values = dict(zip(result.frame[key].cast(pl.String), result.frame[measure], strict=True))
+        if blanked:  # published only: only the published years, joined
+            years = [y for y in years if values.get(y) is not None]
+        points = tuple(_point(values.get(y)) for y in years)
+        marked = tuple((measure, y) for y in years if result.is_partial(y))
+        return ChartData(
+            "line", f"{measure_name} by year", tuple(years), ((measure, points),), 0, note, marked
+        )
+    top = [str(g) for g in result.frame.filter(pl.col(measure).is_not_null())[key]][:LINE_SERIES]
+    pivot = crosstab(dataset, selection, key, YEAR, top)
+    states = states_by_year(unit_grid(dataset, selection, key, tuple(years)))
+    series = tuple(
+        (
+            g,
+            tuple(
+                float("nan") if states.get((g, y)) == NO_FIGURE else float(pivot.get((g, y), 0))
+                for y in years
+            ),
+        )
+        for g in top
+    )
+    marked = tuple((g, y) for g in top for y in years if states.get((g, y)) == PARTIAL_STATE)
+    title = f"{measure_name} by year" + (f" and {label(key).lower()}" if len(top) > 1 else "")
+    return ChartData("line", title, tuple(years), series, rows - len(top), note, marked)
+
+
+def _point(value: object) -> float:
+    """A point of a line: its value, or ``nan`` where there is no figure (no point, not 0)."""
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
 
 
 def counting(dataset: Dataset, selection: Selection) -> str | None:

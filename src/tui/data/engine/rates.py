@@ -32,6 +32,8 @@ from tui.data.selection import Selection
 
 GEOGRAPHY = ("nation", "region", "force")
 PER_RESIDENTS, PER_CHILDREN = 100_000, 10_000
+SHOWN = 6
+"""Forces named at most where no population is held."""
 
 
 @dataclass(frozen=True)
@@ -138,4 +140,5 @@ def rate_note(dataset: Dataset, unknown: tuple[tuple[str, str], ...]) -> str | N
     for force, year in unknown:
         by_force.setdefault(force, []).append(year)
     named = [f"{force} {joined(years)}" for force, years in by_force.items()]
-    return f"no rate where no population estimate is held ({'; '.join(named)})"
+    more = f"; and {len(named) - SHOWN} more forces" if len(named) > SHOWN else ""
+    return f"no rate: no population estimate is held for {'; '.join(named[:SHOWN])}{more}"

@@ -190,6 +190,7 @@ def summarise(dataset: Dataset, selection: Selection) -> Summary:
         published_only=selection.published_only and book is not None,
         rate_children_label=held.rate_children_label,
         rate_note=held.rate_note,
+        rates=held.rates,
         coverage=held.coverage,
         flags=held.flags,
         change_basis=changes.basis,

@@ -9,6 +9,7 @@ import polars as pl
 
 from tui.data.engine.coverage import Coverage
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
+from tui.data.engine.rates import Rates
 from tui.data.engine.registry import Mark
 from tui.data.schema import MARKS, MODELLED, PARTIAL
 from tui.data.selection import Selection
@@ -77,6 +78,8 @@ class Summary:
     """What ``rate_per_10k_children`` means; ``None`` when no population is known."""
     rate_note: str | None = None
     """Why a rate is missing (no population held for a force-year), when one is."""
+    rates: dict[str | None, Rates] = field(default_factory=dict)
+    """Per member (``None``: the total) the count and populations its two rates divide."""
     coverage: dict[str | None, Coverage] = field(default_factory=dict)
     """Per member (``None``: the total) the force-years it holds and which are missing."""
     flags: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
