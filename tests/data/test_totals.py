@@ -197,3 +197,14 @@ def test_a_fivefold_jump_against_both_neighbours_is_flagged(tmp_path: Path) -> N
     assert _row(result, "2020/21")[FLAG] == ""
     essex = summary(jump, Selection("year", "offences").with_filter("force", ("Essex",)))
     assert _row(essex, "2018/19")[FLAG] == ""  # 3-fold: not flagged
+
+
+def test_no_change_across_a_flagged_figure_claims_significance(dataset) -> None:
+    """Kent and Hampshire 2020/21 holds Hampshire's flagged 18: its fall on 2019/20 is not
+    tested (the row itself is a sum, so it carries no ! of its own)."""
+    result = summary(dataset, _by_year("Hampshire", "Kent"))
+    row = _row(result, "2020/21")
+    assert row[CHANGE] is not None and row[CHANGE_SIGNIFICANT] is None
+    assert result.change_marks["2020/21"] == "!"
+    assert "flagged figure (Hampshire 2020/21)" in result.change_basis["2020/21"]
+    assert row[FLAG] == ""
