@@ -28,6 +28,7 @@ from tui.data.engine.table import (
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
 from tui.data.selection import Selection
+from tui.screens.about import about_text
 
 EW = ("England and Wales",)
 
@@ -208,3 +209,12 @@ def test_no_change_across_a_flagged_figure_claims_significance(dataset) -> None:
     assert result.change_marks["2020/21"] == "!"
     assert "flagged figure (Hampshire 2020/21)" in result.change_basis["2020/21"]
     assert row[FLAG] == ""
+
+
+def test_about_explains_partial_rows_the_two_rates_and_the_populations(dataset) -> None:
+    text = about_text(dataset)
+    assert "◔ partial: a sum with force-years missing (named)" in text
+    assert "per 10,000 children aged 0-17" in text and "per 100,000 residents" in text
+    assert "England and Wales: ONS mid-year estimates, 2017/18 to 2024/25" in text
+    assert "Census 2021 based" in text and "No estimate held for Scotland 2023/24" in text
+    assert "Hampshire 2021/22: the force did not provide a figure" in text
