@@ -207,7 +207,7 @@ def test_no_change_across_a_flagged_figure_claims_significance(dataset) -> None:
     row = _row(result, "2020/21")
     assert row[CHANGE] is not None and row[CHANGE_SIGNIFICANT] is None
     assert result.change_marks["2020/21"] == "!"
-    assert "flagged figure (Hampshire 2020/21)" in result.change_basis["2020/21"]
+    assert "across the flagged Hampshire 2020/21" in result.change_basis["2020/21"]
     assert row[FLAG] == ""
 
 

@@ -46,7 +46,6 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
                 [f"  {place}: {offence}" for place, offence in offences.items()],
             )
         )
-    sections.append(("Totals, gaps and rates", totals_lines(dataset)))
     if meta.get("method"):
         sections.append(("Method", _listed(meta["method"])))
     ranges = meta.get("ranges") if isinstance(meta.get("ranges"), dict) else {}
@@ -93,6 +92,7 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     if not dataset.metadata:
         read.append("  No metadata file (a .toml beside the data file) was found.")
     sections.append(("This file", read))
+    sections.append(("Totals, gaps and rates", totals_lines(dataset)))
     if meta.get("licence"):
         sections.append(("Licence", _listed(meta["licence"])))
     return sections

@@ -48,6 +48,9 @@ class Compared:
     significant: bool | None = None
     basis: str = ""
     """How the change was computed when not over every unit, or why there is none."""
+    over: str = ""
+    """Whose figures it compares when not every unit's: ``the 42 forces with a figure in both
+    years``."""
     no_data: bool = False
     """No unit has a figure in both years."""
     subset: bool = False
@@ -77,6 +80,13 @@ class Changes:
     @property
     def untested(self) -> frozenset[str]:
         return frozenset(m for m, c in self.by_member.items() if c.untested)
+
+    @property
+    def over(self) -> dict[str | None, str]:
+        found: dict[str | None, str] = {m: c.over for m, c in self.by_member.items() if c.over}
+        if self.total.over:
+            found[None] = self.total.over
+        return found
 
     @property
     def basis(self) -> dict[str | None, str]:
@@ -163,19 +173,16 @@ def compare(
     change = new / old - 1 if old else None
     subset = len(common) < len(units)
     doubtful = [f"{u} {y}" for u in common for y in (previous, latest) if (u, y) in flagged]
-    basis = ""
+    reasons = []
+    over = f"{_named(common, noun)} with a figure in both years" if subset else ""
     if subset:
-        basis = f"change over {_named(common, noun)} with a figure in both years"
-        basis += f" ({'; '.join(lacking)}): not tested"
+        reasons.append(f"over {over} ({'; '.join(lacking)})")
     if doubtful:
-        basis = "; ".join(
-            b
-            for b in (basis, f"not tested: it compares a flagged figure ({joined(doubtful)})")
-            if b
-        )
+        reasons.append(f"across the flagged {joined(doubtful)}")
+    basis = f"change {', '.join(reasons)}: not tested" if reasons else ""
     untested = subset or bool(doubtful)
     significant = None if untested or change is None else stats.change_significant(new, old)
-    return Compared(change, significant, basis, subset=subset, doubtful=bool(doubtful))
+    return Compared(change, significant, basis, over, subset=subset, doubtful=bool(doubtful))
 
 
 def _lacking(units: list[str], figures: dict, year: str) -> list[str]:

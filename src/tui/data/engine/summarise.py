@@ -194,6 +194,7 @@ def summarise(dataset: Dataset, selection: Selection) -> Summary:
         coverage=held.coverage,
         flags=held.flags,
         change_basis=changes.basis,
+        change_over=changes.over,
         change_marks={m: c for m, c in change_marks.items() if c},
         missing_reason=reason_for(held.coverage[None], dataset.metadata.get(MARKED) == "figures"),
     )

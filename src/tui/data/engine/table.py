@@ -89,6 +89,9 @@ class Summary:
     (``change over the 42 forces with a figure in both years``), or why there is none."""
     missing_reason: str = ""
     """Why the total's missing force-years have no figure, when the data says."""
+    change_over: dict[str | None, str] = field(default_factory=dict)
+    """Per member (``None``: the total) whose figures its change compares when not all the
+    row's: ``the 42 forces with a figure in both years``."""
     change_marks: dict[str | None, str] = field(default_factory=dict)
     """Per member (``None``: the total) the mark in front of a change that is not tested: ○ it
     compares a modelled count, ◔ a partial row or fewer forces than the row holds, ! a flagged
@@ -112,8 +115,13 @@ class Summary:
         ``None`` for a complete row of data without marks."""
         provenance = self.provenance_of(member)
         status = provenance.status if provenance is not None else None
-        if self.is_partial(member) and status != MODELLED:
-            return PARTIAL
+        coverage = self.coverage.get(member)
+        if (
+            coverage is not None
+            and coverage.partial
+            and (status != MODELLED or not coverage.present)
+        ):
+            return PARTIAL  # a modelled sum with a gap stays modelled; no figure at all is no model
         return status
 
     def mark_of(self, member: str | None) -> str:

@@ -23,7 +23,8 @@ from tui.data.engine.naming import force_name, joined, region_name
 from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import BOUND, Range
-from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT, RATE, RATE_CHILDREN, Summary
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote_rates import rate_sentence, rate_source, rates_of
 from tui.data.features.quote_sources import (
     AS_FILED,
     DERIVED,
@@ -47,6 +48,12 @@ QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
 PLATFORM_DIMENSIONS = ("platform_owner", "platform")
 INSTANCES = "instances"
 """The measure platforms are counted in: one offence can involve several apps."""
+UNTESTED_WHY = {
+    "○": "a modelled count cannot be tested for change",
+    "!": "it compares a figure flagged as doubtful",
+    "◔": "a sum with force-years missing is not tested for change",
+}
+"""Why a change is not given, by the mark in front of it (○ modelled, ! flagged, ◔ partial)."""
 
 
 @dataclass(frozen=True)
@@ -68,7 +75,11 @@ class QuoteFacts:
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
     change_untested: bool = False
-    """The change compares a modelled count: not tested, so not stated as a finding."""
+    """The change is not tested, so not stated (see :attr:`untested_why`)."""
+    untested_why: str = "a modelled count cannot be tested for change"
+    flag: str = ""
+    """Why the figure is doubtful though kept as published (``as published; source notes it
+    looks anomalous``)."""
     platforms: str | None = None
     """The apps a platform selection counts, worded: ``Snapchat``, ``apps owned by Meta``."""
     gaps: tuple[str, ...] = ()
@@ -194,30 +205,24 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
     result = summary(dataset, selection)
     count = int(result.totals.get(result.measure) or 0)
     change = significant = previous = None
-    untested = False
-    basis = ""
+    member: str | None = None
     single_year = YEAR in dataset.dimensions and len(selection.members(YEAR) or ()) == 1
     compared = year_comparison(dataset, selection) if single_year else None
     if compared is not None and selection.group_by != YEAR:
         previous = compared[0]
         change = result.totals.get(CHANGE)
         significant = result.totals.get(CHANGE_SIGNIFICANT)
-        untested = result.change_untested(None)
-        basis = result.change_basis.get(None, "")
     elif compared is not None:
         row = result.frame.filter(pl.col(YEAR).cast(pl.String) == compared[1])
         if row.height:
-            previous = compared[0]
+            previous, member = compared
             change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
-            untested = result.change_untested(compared[1])
-            basis = result.change_basis.get(compared[1], "")
+    untested = result.change_untested(member)
+    over = result.change_over.get(member, "")
     years = period_years(dataset, selection)
     coverage = result.coverage_of(None)
     missing = list(coverage.missing) if coverage else []
     platforms = platforms_of(selection) if selection.measure == INSTANCES else None
-    over = (
-        basis.removeprefix("change over ").split(" (")[0] if basis.startswith("change over") else ""
-    )
     return QuoteFacts(
         subject=subject_of(dataset, selection),
         count=count,
@@ -232,41 +237,12 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
         change_untested=untested and change is not None and not over,
+        untested_why=UNTESTED_WHY.get(result.change_marks.get(member, ""), UNTESTED_WHY["○"]),
+        flag="; ".join(result.flags_of(None)),
         change_over=over if change is not None else "",
-        rates=_rates(result),
-        rate_source=_rate_source(result),
+        rates=rates_of(result),
+        rate_source=rate_source(result),
         several_years=len(years) > 1,
-    )
-
-
-def _rates(result: Summary) -> tuple[float, float] | None:
-    residents, children = result.totals.get(RATE), result.totals.get(RATE_CHILDREN)
-    if residents is None or children is None:
-        return None
-    return float(residents), float(children)  # type: ignore[arg-type]
-
-
-def _rate_source(result: Summary) -> str:
-    """``ONS mid-year estimates`` (what the rates divide by), or why there is no rate."""
-    if result.rate_label is None or result.totals.get(RATE) is None:
-        return result.rate_note or ""
-    return result.rate_label.split("(", 1)[1].split(")", 1)[0]
-
-
-def rate_sentence(facts: QuoteFacts, estimate: bool) -> str:
-    """`` That is 13.92 per 100,000 residents and 6.36 per 10,000 children aged 0-17, by ONS
-    mid-year population estimates.``, or why there is no rate; empty for data without
-    populations."""
-    if facts.rates is None:
-        reason = facts.rate_source.removeprefix("no rate: ")
-        return f" No rate is given: {reason}." if reason else ""
-    residents, children = facts.rates
-    words = "an estimated " if estimate else ""
-    per_year = " a year" if facts.several_years else ""
-    partial = ", over the force-years with a figure" if facts.gaps else ""
-    return (
-        f" That is {words}{residents:,.2f} per 100,000 residents and {children:,.2f} per 10,000 "
-        f"children aged 0-17{per_year}{partial}, by {facts.rate_source.replace('estimates', 'population estimates')}."
     )
 
 
@@ -345,12 +321,13 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             note += f"; published figures allow no fewer than {low} and no more than {high}"
         else:
             note += f"; published figures allow between {low} and {high}"
+    if facts.flag:
+        note += f"; {facts.flag}"
     if facts.change_untested:
-        note += (
-            f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
-            "for change"
-        )
-    return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(facts, estimate)
+        note += f"; no change on {facts.previous_year} is given: {facts.untested_why}"
+    return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(
+        facts.rates, facts.rate_source, estimate, facts.several_years, bool(facts.gaps)
+    )
 
 
 def quote(dataset: Dataset, selection: Selection) -> str:

@@ -60,15 +60,20 @@ def legend(result: Summary) -> str | None:
     return "  ".join(legend_lines(result)) or None
 
 
-def missing_note(result: Summary, reason: bool = False) -> str | None:
-    """What the selection's total lacks (``Hampshire: no figure for 2021/22``; ``2 force-years
-    missing: Hampshire 2021/22, Lincolnshire 2024/25``); ``reason``: and why, when the data
-    says."""
+SHORT_MISSING = 2
+"""Missing force-years named on the line under the table; the status line and ``scwc summary``
+name more."""
+
+
+def missing_note(result: Summary, verbose: bool = False) -> str | None:
+    """What the selection's total lacks (``Hampshire: no figure for 2021/22``; ``5 force-years
+    missing: Gwent 2020/21, Hampshire 2021/22 and 3 more``); ``verbose``: all of them, and why
+    when the data says."""
     coverage = result.coverage_of(None)
     if coverage is None or not coverage.partial:
         return None
-    why = f" ({result.missing_reason})" if reason and result.missing_reason else ""
-    return coverage.describe() + why
+    why = f" ({result.missing_reason})" if verbose and result.missing_reason else ""
+    return (coverage.describe() if verbose else coverage.describe(SHORT_MISSING)) + why
 
 
 def flag_note(result: Summary) -> str | None:
@@ -130,7 +135,7 @@ def modelled_notes(
     missing, untested changes, ranges and what a ranking by rate cannot order."""
     notes = [
         PUBLISHED_ONLY_LEGEND if result.published_only else None,
-        missing_note(result, reason=verbose),
+        missing_note(result, verbose),
         flag_note(result) if verbose else None,
         untested_note(result, verbose),
         RANGE_LEGEND
@@ -212,15 +217,15 @@ def uncertainty_note(result: Summary) -> str | None:
 
 
 def row_detail(result: Summary, member: str | None) -> str:
-    """One line about a row (``None``: the total) for the status line: its mark, what it lacks,
-    where its number comes from, the flagged figures under it and how its change was computed
-    (most important first: a narrow status line cuts from the end)."""
+    """One line about a row (``None``: the total) for the status line: its mark, what it lacks
+    and where its number comes from (what the mark says first), the flagged figures under it and
+    how its change was computed (a narrow status line cuts from the end)."""
     parts = []
     coverage = result.coverage_of(member)
     partial = coverage is not None and coverage.partial
-    if partial:
-        parts.append(coverage.describe())  # type: ignore[union-attr]
     provenance = result.provenance_of(member)
+    if coverage is not None and not coverage.present:  # no figure at all: nothing more to say
+        provenance = None
     if provenance is not None:
         text = provenance.describe()
         allowed = result.range_of(member)
@@ -233,6 +238,9 @@ def row_detail(result: Summary, member: str | None) -> str:
         elif partial:
             text = "derived from published figures"
         parts.append(text)
+    if partial:  # what the mark says first: ◔ what is missing, ○ modelled
+        modelled = provenance is not None and provenance.status == MODELLED
+        parts.insert(1 if modelled else 0, coverage.describe())  # type: ignore[union-attr]
     flags = result.flags_of(member)
     named = [flag.partition(": ")[0] for flag in flags if ": " in flag]
     if flags and len(named) == len(flags):  # a sum: which figures (their flags are below it)
