@@ -167,7 +167,7 @@ class ForceMapView(Widget, can_focus=True):
             filled = "".join(NO_DATA_FILL if c == " " else c for c in label)
             return Text(filled, style=Style(color="grey50") + bold)
         if tile.modelled or tile.partial:
-            fill = MODELLED_FILL if tile.modelled else PARTIAL_FILL
+            fill = PARTIAL_FILL if tile.partial else MODELLED_FILL  # a gap first: ◔ is rarer
             label = "".join(fill if c == " " else c for c in label)
         return Text(
             label, style=Style(color=INK[tile.band], bgcolor=self._colour(tile.band)) + bold
@@ -207,7 +207,7 @@ class ForceMapView(Widget, can_focus=True):
         if data.modelled:
             lines.append(Text(f"{MODELLED_FILL * 3} modelled ({data.modelled} of {data.coloured})"))
         if data.partial:
-            lines.append(Text(f"{PARTIAL_FILL * 3} partial: a year missing ({data.partial})"))
+            lines.append(Text(f"{PARTIAL_FILL * 3} partial: a gap ({data.partial})"))
         if any(not t.selected for t in data.tiles):
             lines.append(Text.assemble(Text("ABC", style="dim"), " filtered out"))
         if data.measure == "change":
