@@ -26,8 +26,10 @@ from tui.data.engine.coverage import (
     MEMBER,
     UNIT,
     VALUE,
+    force_year_data,
     unit_grid,
     unit_noun,
+    whole_of,
 )
 from tui.data.engine.flags import FlaggedYears
 from tui.data.engine.naming import joined
@@ -111,9 +113,17 @@ def year_comparison(dataset: Dataset, selection: Selection) -> tuple[str, str] |
     return years[latest - 1], years[latest]
 
 
-def change_columns(dataset: Dataset, selection: Selection, flagged: FlaggedYears) -> Changes:
+def change_columns(
+    dataset: Dataset,
+    selection: Selection,
+    flagged: FlaggedYears,
+    held: pl.DataFrame | None = None,
+) -> Changes:
     """Year-on-year change per group and overall, like with like (see the module's note); the
-    year filter is widened to the year before."""
+    year filter is widened to the year before. ``held``: the selection's own grid
+    (:func:`unit_grid` of its grouping and years), read again when it holds both years (of
+    force-years: a grid of cells holds only the cells of the years kept)."""
+    held = held if force_year_data(dataset) else None
     if YEAR not in dataset.dimensions:
         return Changes()
     key = selection.group_by
@@ -133,12 +143,16 @@ def change_columns(dataset: Dataset, selection: Selection, flagged: FlaggedYears
     if compared_years is None:
         return Changes()
     previous, latest = compared_years
-    grid = unit_grid(dataset, selection, key, compared_years)
-    by_member = {
-        str(member): compare(rows, previous, latest, flagged, noun)
-        for (member,), rows in grid.group_by(MEMBER, maintain_order=True)
-    }
-    whole = unit_grid(dataset, selection, None, compared_years)
+    if held is not None and set(compared_years) <= set(held[YEAR].unique().to_list()):
+        grid = held.filter(pl.col(YEAR).is_in(compared_years))
+    else:
+        grid = unit_grid(dataset, selection, key, compared_years)
+    by_member = compare_members(grid, previous, latest, flagged, noun)
+    whole = (
+        whole_of(grid, key)
+        if force_year_data(dataset)
+        else unit_grid(dataset, selection, None, compared_years)
+    )
     total = compare(whole, previous, latest, flagged, noun)
     return Changes(_frame(dataset, key, by_member), f"{latest} vs {previous}", total, by_member)
 
@@ -183,6 +197,37 @@ def compare(
     untested = subset or bool(doubtful)
     significant = None if untested or change is None else stats.change_significant(new, old)
     return Compared(change, significant, basis, over, subset=subset, doubtful=bool(doubtful))
+
+
+def compare_members(
+    grid: pl.DataFrame, previous: str, latest: str, flagged: FlaggedYears, noun: str
+) -> dict[str, Compared]:
+    """:func:`compare` for every member of ``grid`` at once: a member whose units all have a
+    figure in both years, none flagged, is compared in one pass; the others (few) one by one,
+    for the words that say why."""
+    doubtful = [(u, y) for u, y in flagged if y in (previous, latest)]
+    marked = pl.DataFrame(
+        {UNIT: [u for u, _ in doubtful], YEAR: [y for _, y in doubtful]},
+        schema={UNIT: pl.String, YEAR: pl.String},
+    ).with_columns(pl.lit(True).alias("_flagged"))
+    rows = grid.filter(pl.col(YEAR).is_in([previous, latest])).join(
+        marked, on=[UNIT, YEAR], how="left"
+    )
+    year = pl.col(YEAR)
+    sums = rows.group_by(MEMBER, maintain_order=True).agg(
+        pl.col(VALUE).filter(year == previous).sum().alias("_old"),
+        pl.col(VALUE).filter(year == latest).sum().alias("_new"),
+        (pl.col(COMPLETE).all() & pl.col("_flagged").is_null().all()).alias("_plain"),
+    )
+    found: dict[str, Compared] = {}
+    for member, old, new, plain in sums.iter_rows():
+        if plain and old:  # every unit in both years, nothing flagged: the whole, tested
+            found[str(member)] = Compared(new / old - 1, stats.change_significant(new, old))
+        else:
+            found[str(member)] = compare(
+                rows.filter(pl.col(MEMBER) == member), previous, latest, flagged, noun
+            )
+    return found
 
 
 def _lacking(units: list[str], figures: dict, year: str) -> list[str]:

@@ -21,7 +21,7 @@ from functools import lru_cache
 import polars as pl
 
 from tui.data.dataset import Dataset
-from tui.data.engine.cells import cells
+from tui.data.engine.cells import CACHE_SIZE, cells
 from tui.data.engine.naming import joined
 from tui.data.figures.files import read_missing
 from tui.data.loading.paths import repo_data_dir
@@ -103,7 +103,15 @@ def unit_grid(
 ) -> pl.DataFrame:
     """One row per member of ``group`` (``None``: every row is :data:`ALL`), unit and year in
     ``years`` that the selection expects, with the value (missing where there is no figure) and
-    whether it is complete (a figure, and no blank or suppressed cell under it)."""
+    whether it is complete (a figure, and no blank or suppressed cell under it). Cached by what
+    it depends on (the filters and the measure, not the sort or the view)."""
+    return _grid(dataset, Selection(YEAR, selection.measure, selection.filters), group, years)
+
+
+@lru_cache(maxsize=CACHE_SIZE)
+def _grid(
+    dataset: Dataset, selection: Selection, group: str | None, years: tuple[str, ...]
+) -> pl.DataFrame:
     if force_year_data(dataset):
         grid = _force_year_grid(dataset, selection, group, years)
         return grid.with_columns(pl.col(YEAR).alias(MEMBER)) if group == YEAR else grid
@@ -199,6 +207,22 @@ def _cell_grid(
     )
 
 
+def whole_of(grid: pl.DataFrame, group: str | None) -> pl.DataFrame:
+    """The grid of the whole selection from one grouped by ``group`` (as :func:`unit_grid` with
+    ``None`` gives it, without reading the cells again): a place or the year splits the units
+    between members; a breakdown splits each unit's value, complete only where every part is."""
+    if group is None or group in PLACE:
+        return grid.with_columns(pl.lit(ALL).alias(MEMBER))
+    return (
+        grid.group_by(UNIT, YEAR, maintain_order=True)
+        .agg(
+            pl.when(pl.col(VALUE).is_not_null().any()).then(pl.col(VALUE).sum()).alias(VALUE),
+            pl.col(COMPLETE).all(),
+        )
+        .select(pl.lit(ALL).alias(MEMBER), UNIT, YEAR, VALUE, COMPLETE)
+    )
+
+
 COMPLETE_STATE, PARTIAL_STATE, NO_FIGURE = "complete", "partial", "missing"
 
 
@@ -216,10 +240,16 @@ def states_by_year(grid: pl.DataFrame) -> dict[tuple[str, str], str]:
 
 def coverage_by_member(grid: pl.DataFrame, unit: str) -> dict[str, Coverage]:
     """Per member of ``grid``, its coverage."""
-    found: dict[str, Coverage] = {}
-    for (member,), rows in grid.group_by(MEMBER, maintain_order=True):
-        found[str(member)] = coverage_of(rows, unit)
-    return found
+    units = grid.unique([MEMBER, UNIT, YEAR], keep="first")
+    counts = units.group_by(MEMBER).agg(pl.len().alias("_n"), pl.col(COMPLETE).sum().alias("_k"))
+    missing: dict[str, list[tuple[str, str]]] = {}
+    gaps = units.filter(~pl.col(COMPLETE)).sort(YEAR, UNIT).select(MEMBER, UNIT, YEAR)
+    for member, name, year in gaps.iter_rows():
+        missing.setdefault(str(member), []).append((str(name), str(year)))
+    return {
+        str(m): Coverage(int(k), int(n), unit, tuple(missing.get(str(m), ())))
+        for m, n, k in counts.select(MEMBER, "_n", "_k").iter_rows()
+    }
 
 
 def coverage_of(rows: pl.DataFrame, unit: str) -> Coverage:

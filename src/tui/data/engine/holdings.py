@@ -16,14 +16,15 @@ from tui.data.engine.coverage import (
     Coverage,
     coverage_by_member,
     coverage_of,
+    force_year_data,
     kept_years,
     unit_grid,
     unit_noun,
+    whole_of,
 )
 from tui.data.engine.flags import FlaggedYears, flagged_force_years
 from tui.data.engine.rates import (
     Rates,
-    any_population,
     rate_labels,
     rate_note,
     rates_apply,
@@ -57,6 +58,9 @@ class Holdings:
     rate_label: str | None = None
     rate_children_label: str | None = None
     rate_note: str | None = None
+    grid: pl.DataFrame | None = None
+    """The grid every number above was read from (:func:`tui.data.engine.coverage.unit_grid`
+    of the selection's grouping and years): the change reads its two years from it."""
 
     def absent(self) -> list[str]:
         """Members the selection expects that have no figure at all (shown with no number)."""
@@ -74,24 +78,30 @@ def holdings(dataset: Dataset, selection: Selection) -> Holdings:
     key = selection.group_by
     years = kept_years(dataset, selection)
     grid = unit_grid(dataset, selection, key, years)
-    whole = unit_grid(dataset, selection, None, years)
+    whole = (
+        whole_of(grid, key)
+        if force_year_data(dataset)
+        else unit_grid(dataset, selection, None, years)
+    )
     noun = unit_noun(dataset)
     coverage: dict[str | None, Coverage] = dict(coverage_by_member(grid, noun))
     coverage[None] = coverage_of(whole, noun)
     flagged = flagged_force_years(dataset, selection.measure)
-    flags: dict[str | None, tuple[str, ...]] = {
-        str(member): _flags(rows, flagged) for (member,), rows in grid.group_by(MEMBER)
-    }
-    flags[None] = _flags(whole, flagged)
+    flags: dict[str | None, tuple[str, ...]] = {}
+    if flagged:  # only the members holding a flagged figure can carry a flag
+        marked = grid.filter(pl.struct(UNIT, YEAR).is_in([{UNIT: u, YEAR: y} for u, y in flagged]))
+        for member in marked[MEMBER].unique().to_list():
+            flags[str(member)] = _flags(grid.filter(pl.col(MEMBER) == member), flagged)
+        flags[None] = _flags(whole, flagged)
     if not rates_apply(dataset):
-        return Holdings(coverage, flags=flags, flagged=flagged, rate_note=rate_note(dataset, ()))
-    if not any_population(whole):  # say for which force-years none is held
-        unknown = rates_of(whole).unknown
-        return Holdings(
-            coverage, flags=flags, flagged=flagged, rate_note=rate_note(dataset, unknown)
-        )
+        note = rate_note(dataset, ())
+        return Holdings(coverage, flags=flags, flagged=flagged, rate_note=note, grid=grid)
+    overall = rates_of(whole)
+    if not overall.held:  # say for which force-years none is held
+        note = rate_note(dataset, overall.unknown)
+        return Holdings(coverage, flags=flags, flagged=flagged, rate_note=note, grid=grid)
     rates: dict[str | None, Rates] = dict(rates_by_member(grid))
-    rates[None] = rates_of(whole)
+    rates[None] = overall
     residents, children = rate_labels(dataset, selection, len(years) > 1 or key == YEAR)
     return Holdings(
         coverage,
@@ -101,6 +111,7 @@ def holdings(dataset: Dataset, selection: Selection) -> Holdings:
         residents,
         children,
         rate_note(dataset, rates[None].unknown),
+        grid,
     )
 
 

@@ -11,6 +11,7 @@ and :func:`rate_note` says which; no other year's population is ever borrowed.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import polars as pl
 
@@ -46,6 +47,8 @@ class Rates:
     children: int | None
     unknown: tuple[tuple[str, str], ...] = ()
     """Force-years with a figure but no population held: no rate."""
+    held: bool = True
+    """Whether a population is held for any of its force-years."""
 
     @property
     def per_residents(self) -> float | None:
@@ -67,23 +70,43 @@ class Rates:
 
 def with_populations(grid: pl.DataFrame) -> pl.DataFrame:
     """The grid's complete force-years with their populations (missing where none is held)."""
-    table = population_table().select(
-        pl.col(FORCE).alias(UNIT), YEAR, pl.col(ALL_AGES).alias("_all"), pl.col(CHILDREN)
-    )
     return (
         grid.filter(pl.col(COMPLETE))
-        .join(table.rename({CHILDREN: "_children"}), on=[UNIT, YEAR], how="left")
+        .join(_populations(), on=[UNIT, YEAR], how="left")
         .select(MEMBER, UNIT, YEAR, VALUE, "_all", "_children")
+    )
+
+
+@lru_cache(maxsize=1)
+def _populations() -> pl.DataFrame:
+    """The population table keyed as a grid is: unit (force), year, all ages, children."""
+    return population_table().select(
+        pl.col(FORCE).alias(UNIT),
+        YEAR,
+        pl.col(ALL_AGES).alias("_all"),
+        pl.col(CHILDREN).alias("_children"),
     )
 
 
 def rates_by_member(grid: pl.DataFrame) -> dict[str, Rates]:
     """Per member of ``grid``, its rates."""
     counted = with_populations(grid)
-    found: dict[str, Rates] = {}
-    for (member,), rows in counted.group_by(MEMBER, maintain_order=True):
-        found[str(member)] = _rates(rows)
-    return found
+    unknown = pl.col("_all").is_null() | pl.col("_children").is_null()
+    sums = counted.group_by(MEMBER).agg(
+        pl.col(VALUE).sum().alias("_counted"),
+        pl.col("_all").sum(),
+        pl.col("_children").sum(),
+        unknown.any().alias("_unknown"),
+    )
+    gaps: dict[str, list[tuple[str, str]]] = {}
+    for member, force, year in counted.filter(unknown).select(MEMBER, UNIT, YEAR).iter_rows():
+        gaps.setdefault(str(member), []).append((str(force), str(year)))
+    return {
+        str(m): Rates(int(n or 0), None, None, tuple(gaps[str(m)]))
+        if missing
+        else Rates(int(n or 0), int(people), int(children))
+        for m, n, people, children, missing in sums.iter_rows()
+    }
 
 
 def rates_of(grid: pl.DataFrame) -> Rates:
@@ -96,18 +119,13 @@ def _rates(rows: pl.DataFrame) -> Rates:
     unknown = rows.filter(pl.col("_all").is_null() | pl.col("_children").is_null())
     gaps = tuple((str(u), str(y)) for u, y in unknown.select(UNIT, YEAR).iter_rows())
     if gaps or rows.height == 0:
-        return Rates(counted, None, None, gaps)
+        return Rates(counted, None, None, gaps, held=unknown.height < rows.height)
     return Rates(counted, int(rows["_all"].sum()), int(rows["_children"].sum()))
 
 
 def rates_apply(dataset: Dataset) -> bool:
     """Whether the data can have rates at all: forces and financial years to look up."""
     return force_year_data(dataset)
-
-
-def any_population(grid: pl.DataFrame) -> bool:
-    """Whether any force-year of ``grid`` has a population held."""
-    return bool(with_populations(grid)["_all"].is_not_null().any())
 
 
 def rate_labels(dataset: Dataset, selection: Selection, several_years: bool) -> tuple[str, str]:

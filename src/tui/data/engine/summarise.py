@@ -110,7 +110,7 @@ def summarise(dataset: Dataset, selection: Selection) -> Summary:
         pl.Series(LOW, [b[0] for b in bounds], dtype=pl.Float64),
         pl.Series(HIGH, [b[1] for b in bounds], dtype=pl.Float64),
     )
-    changes = change_columns(dataset, selection, held.flagged)
+    changes = change_columns(dataset, selection, held.flagged, held.grid)
     if changes.frame is not None:
         frame = frame.join(changes.frame, on=key, how="left")
     else:
