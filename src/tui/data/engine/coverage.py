@@ -186,10 +186,11 @@ def _cell_grid(
     dated = YEAR in dataset.dimensions
     window = selection.with_filter(YEAR, list(years)) if dated and years else selection
     kept = cells(dataset, window).collect()
+    derived = {d for d, source in dataset.sources.items() if source != d}  # region from force
     named = [
         d
         for d in dataset.dimensions
-        if d not in (group, YEAR) and kept.height and kept[d].n_unique() > 1
+        if d not in (group, YEAR, *derived) and kept.height and kept[d].n_unique() > 1
     ]
     if named:
         name = pl.concat_str([pl.col(d).cast(pl.String) for d in named], separator=" ")
