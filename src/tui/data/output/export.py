@@ -111,11 +111,9 @@ def export_content(
     if PROVENANCE in frame.columns:
         columns[PROVENANCE] = {
             "header": "Provenance",
-            "meaning": "published (a cited source gives this number), derived (sums or "
-            "differences of published figures), modelled (an estimate) or partial (a sum of "
-            "published or derived figures with force-years missing, named in 'missing': not the "
-            "whole, and never a published figure); a modelled sum with force-years missing stays "
-            "modelled, its 'missing' says what it lacks",
+            "meaning": "published (a cited source gives this number), derived (sums or differences "
+            "of published figures), modelled (an estimate; a modelled sum with a gap stays so) "
+            "or partial (published or derived figures with force-years missing: see 'missing')",
         }
     return ExportContent(
         frame=frame,
@@ -144,8 +142,7 @@ def _provenance_table(known: bool, shown: list[Provenance]) -> dict[str, Any]:
         "published": "a cited source gives this number",
         "derived": "sums or differences of published figures",
         "modelled": "an estimate: not a published figure",
-        "partial": "a sum of published or derived figures with force-years missing (see the "
-        "missing column): not the whole",
+        "partial": "published or derived figures with force-years missing: not the whole",
         "sources": [
             drop_none({"title": t, "published": d or None, "url": u or None}) for t, d, u in sources
         ],
