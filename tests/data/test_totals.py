@@ -5,6 +5,7 @@ keeps its value and carries a flag. Each finding of issue 24 ("Seen on main") is
 
 from __future__ import annotations
 
+import tomllib
 from pathlib import Path
 
 import polars as pl
@@ -27,6 +28,7 @@ from tui.data.engine.table import (
 )
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
+from tui.data.output.export import export
 from tui.data.selection import Selection
 from tui.screens.about import about_text
 
@@ -218,3 +220,27 @@ def test_about_explains_partial_rows_the_two_rates_and_the_populations(dataset) 
     assert "England and Wales: ONS mid-year estimates, 2017/18 to 2024/25" in text
     assert "Census 2021 based" in text and "No estimate held for Scotland 2023/24" in text
     assert "Hampshire 2021/22: the force did not provide a figure" in text
+
+
+def test_an_export_names_what_each_row_lacks_and_its_flags(dataset, tmp_path: Path) -> None:
+    path = tmp_path / "hk.csv"
+    export(dataset, _by_year("Hampshire", "Kent"), path)
+    rows = {r["year"]: r for r in pl.read_csv(path, infer_schema_length=0).iter_rows(named=True)}
+    assert rows["2021/22"]["missing"] == "Hampshire 2021/22"
+    assert rows["2021/22"]["coverage"] == "1 of 2 force-years"
+    assert rows["2021/22"]["provenance"] == "partial"
+    assert rows["2019/20"]["missing"] in ("", None) and rows["2019/20"]["provenance"] != "partial"
+    assert rows["2021/22"]["change_significant"] is None
+    hampshire = tmp_path / "h.csv"
+    export(dataset, _by_year("Hampshire"), hampshire)
+    flags = dict(pl.read_csv(hampshire, infer_schema_length=0).select("year", "flag").iter_rows())
+    assert flags["2020/21"] == "as published; source notes it looks anomalous"
+    columns = tomllib.loads((tmp_path / "hk.csv.toml").read_text())["columns"]
+    assert (
+        "partial" in columns["missing"]["meaning"]
+        and "';'-separated" in columns["missing"]["meaning"]
+    )
+    assert "42 of 43" in columns["coverage"]["meaning"]
+    assert "anomalous" in columns["flag"]["meaning"]
+    assert "children aged 0-17" in columns["rate_per_10k_children"]["unit"]
+    assert "mid-2019 for 2019/20" in columns["rate_per_10k_children"]["base"]
