@@ -51,7 +51,13 @@ from tui.data.features.navigation import (
 )
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.output.format import fit_parts, measure_splitting, not_split_note
-from tui.data.output.table_notes import legend, modelled_notes, notes, rate_notes, row_detail
+from tui.data.output.table_notes import (
+    marks_and_gaps,
+    modelled_notes,
+    notes,
+    rate_notes,
+    row_detail,
+)
 from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
@@ -339,8 +345,8 @@ class ExplorerApp(App[None]):
             self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
         self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
-            legend(computed.summary),
-            *modelled_notes(computed.summary, selection.sort_column),
+            *marks_and_gaps(computed.summary),
+            *modelled_notes(computed.summary, selection.sort_column, lead=False),
             notes(computed.summary, selection.sort_column, modelled=False, rates=False),
             caveat and SHORT_CAVEAT,
             counting(self.dataset, selection),

@@ -55,9 +55,15 @@ def legend_lines(result: Summary) -> list[str]:
     return parts
 
 
-def legend(result: Summary) -> str | None:
-    """:func:`legend_lines` on one line."""
-    return "  ".join(legend_lines(result)) or None
+def marks_and_gaps(result: Summary) -> list[str]:
+    """The start of the line under the table: the marks of published, derived and modelled
+    numbers, what the selection lacks (before ◔'s own legend, so that a narrow screen keeps the
+    names), then what ◔ and ! mean."""
+    lines = legend_lines(result)
+    first = lines[:1] if result.provenance is not None else []
+    blanked = [PUBLISHED_ONLY_LEGEND] if result.published_only else []
+    missing = missing_note(result)
+    return [*first, *blanked, *([missing] if missing else []), *lines[len(first) :]]
 
 
 SHORT_MISSING = 2
@@ -128,14 +134,15 @@ def rate_ranking_notes(result: Summary, sort_column: str | None) -> list[str]:
 
 
 def modelled_notes(
-    result: Summary, sort_column: str | None = None, verbose: bool = False
+    result: Summary, sort_column: str | None = None, verbose: bool = False, lead: bool = True
 ) -> list[str]:
     """What may not be quoted as measured, for the line under the table (short) and the CLI
-    (``verbose``: with the reasons and the flagged figures): the published-only view, what is
-    missing, untested changes, ranges and what a ranking by rate cannot order."""
+    (``verbose``: with the reasons and the flagged figures): the published-only view and what is
+    missing (unless ``lead`` is false: :func:`marks_and_gaps` says them first), untested
+    changes, ranges and what a ranking by rate cannot order."""
     notes = [
-        PUBLISHED_ONLY_LEGEND if result.published_only else None,
-        missing_note(result, verbose),
+        PUBLISHED_ONLY_LEGEND if result.published_only and lead else None,
+        missing_note(result, verbose) if lead else None,
         flag_note(result) if verbose else None,
         untested_note(result, verbose),
         RANGE_LEGEND
