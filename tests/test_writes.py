@@ -4,6 +4,7 @@ signals: tests/test_export_races.py)."""
 
 from __future__ import annotations
 
+import errno
 import os
 import signal
 import subprocess
@@ -177,3 +178,21 @@ async def test_a_served_export_name_looks_nothing_up_on_the_server(
     assert [r.path.name for r in delivered] == [named]
     home = str(Path.home())
     assert not [p for p in looked_up if p.startswith(("/etc", "/tmp", home))], looked_up
+
+
+def test_without_hard_links_a_new_file_is_still_created_exclusively(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a file system without hard links (a FAT memory stick), the name is claimed with an
+    exclusive create: still one file, still a refusal when it exists."""
+
+    def no_links(source: object, target: object) -> None:
+        raise PermissionError(errno.EPERM, "hard links not supported")
+
+    monkeypatch.setattr(os, "link", no_links)
+    path = tmp_path / "out.txt"
+    write_atomically(path, lambda staged: staged.write_text("first\n"))
+    assert path.read_text() == "first\n" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    with pytest.raises(DataError, match="already exists"):
+        write_atomically(path, lambda staged: staged.write_text("second\n"))
+    assert path.read_text() == "first\n" and [p.name for p in tmp_path.iterdir()] == ["out.txt"]
