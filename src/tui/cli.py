@@ -335,9 +335,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DataError as error:
         say(f"scwc: {error}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    except pl.exceptions.PolarsError as error:  # a case the checks above missed: still one line
+    except (pl.exceptions.PolarsError, pl.exceptions.PanicException) as error:  # missed: one line
         first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
         say(f"scwc: cannot compute this selection: {first}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except MemoryError:  # a selection too large to show (a table of millions of rows): one line
+        say("scwc: not enough memory to show this selection (try --by or --where)", file=sys.stderr)
         return EXIT_BAD_INPUT
     except BrokenPipeError:
         return 0
