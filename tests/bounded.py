@@ -57,6 +57,7 @@ def run_bounded(
     cwd: Path | None = None,
     environment: Mapping[str, str] | None = None,
     limit_seconds: float = 2 * SECONDS,
+    address_space: int = ADDRESS_SPACE,
 ) -> Outcome:
     """``scwc ARGUMENTS`` in a child under resource limits: its exit code, stderr, peak memory,
     wall time and stdout (``environment`` is added to this process's)."""
@@ -67,7 +68,7 @@ def run_bounded(
                 sys.executable,
                 "-c",
                 MEASURED,
-                str(ADDRESS_SPACE),
+                str(address_space),
                 str(CPU_SECONDS),
                 out.name,
                 *arguments,
