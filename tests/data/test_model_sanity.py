@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.data.build_inputs import copy_build_inputs
+from tui.data.build.inputs import copy_build_inputs
 from tui.data.engine.provenance import MODELLED, ledger
 from tui.data.figures.targets import YEARS
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.data.build_inputs import copy_build_inputs
 from tui.data.build.build import main as build_main
+from tui.data.build.inputs import copy_build_inputs
 from tui.data.features.reconcile import Check, closing_line, figures, reconcile, value_of
 from tui.data.figures.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET
 
