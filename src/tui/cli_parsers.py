@@ -177,7 +177,7 @@ def app_parser() -> argparse.ArgumentParser:
         prog="scwc",
         description="Explore police-recorded offences of sexual communication with a child. "
         "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc sources --help', "
-        "'scwc quote --help', 'scwc serve --help'.",
+        "'scwc quote --help', 'scwc serve --help', 'scwc build --help'.",
         epilog="A file read before opens at once: what was read from it is kept in "
         "$SCWC_CACHE_DIR (else ~/.cache/scwc) until the file changes; SCWC_CACHE_DIR=off turns "
         "this off.",
@@ -194,6 +194,14 @@ def sources_parser() -> argparse.ArgumentParser:
         description="Every published figure beside the embedded dataset's value: target figures "
         "must be reproduced; superseded, conflicting and context figures are listed with their "
         "reason. Exits 1 on any mismatch.",
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="a folder 'scwc build --out DIR' made (or its offences.csv): its figures, yours "
+        "among them (default: the embedded dataset)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON record per figure")
     parser.add_argument(
