@@ -143,4 +143,5 @@ def user_figures_line(out: Path, origin: str) -> str:
     reasons = sorted({f.reason for f in own if f.reason and f.status != "target"})
     counted = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
     why = f" ({'; '.join(reasons)})" if reasons else ""
-    return f"{origin}: {len(own)} figures: {counted}{why}"
+    plural = "" if len(own) == 1 else "s"
+    return f"{origin}: {len(own)} figure{plural}: {counted}{why}"

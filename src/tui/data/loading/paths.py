@@ -26,7 +26,10 @@ def dataset_in(path: Path) -> Path:
     """A folder holding a built dataset (``scwc build --out DIR``) stands for it,
     ``DIR/offences.csv``; any other path is itself."""
     built = path / "offences.csv"
-    return built if path.is_dir() and built.is_file() else path
+    try:
+        return built if stat.S_ISDIR(os.stat(path).st_mode) and built.is_file() else path
+    except OSError:  # (a name too long, a folder one cannot search: reading it says so)
+        return path
 
 
 def shown_name(path: Path, limit: int = 80) -> str:
