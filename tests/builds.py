@@ -41,10 +41,13 @@ def shared_root(factory: pytest.TempPathFactory) -> Path:
 
 
 def inputs_key(figures: Path | None) -> str:
-    """A short hash of what the build reads: the builder's inputs and the user's figures."""
+    """A short hash of what the build reads: the builder's inputs and the user's figures (their
+    content, whatever the file is called)."""
     digest = hashlib.sha256()
-    for path in [repo_data_dir() / name for name in BUILD_INPUTS] + ([figures] if figures else []):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for name in BUILD_INPUTS:
+        digest.update(name.encode() + b"\0" + (repo_data_dir() / name).read_bytes())
+    if figures is not None:
+        digest.update(b"figures\0" + figures.read_bytes())
     return digest.hexdigest()[:16]
 
 

@@ -74,6 +74,7 @@ from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.flows.chart_file import ChartFileFlow
     from tui.flows.copy import CopyFlow
     from tui.flows.export import ExportFlow
     from tui.flows.force_map import MapFlow
@@ -181,6 +182,13 @@ class ExplorerApp(App[None]):
         from tui.flows.copy import CopyFlow
 
         return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
+
+    @cached_property
+    def chart_files(self) -> ChartFileFlow:
+        """``C``: save the chart as a file for print or the web."""
+        from tui.flows.chart_file import ChartFileFlow
+
+        return ChartFileFlow(self, self.served is not None)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -609,6 +617,10 @@ class ExplorerApp(App[None]):
         """Next chart kind (one the selection cannot draw shows bars and says why)."""
         current = CHART_KINDS.index(self.chart_kind) if self.chart_kind in CHART_KINDS else -1
         self.set_chart(CHART_KINDS[(current + 1) % len(CHART_KINDS)])
+
+    def action_save_chart(self) -> None:
+        """Save the chart on screen as a file (SVG, PNG or PDF) for print or the web."""
+        self.chart_files.start()
 
     def set_chart(self, kind: str) -> None:
         """Draw the chart as ``kind`` (bar, line, stacked)."""

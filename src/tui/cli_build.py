@@ -10,7 +10,6 @@ build leaves ``DIR`` as it was.
 
 from __future__ import annotations
 
-import argparse
 import os
 import shutil
 import sys
@@ -19,6 +18,7 @@ from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
+from tui.cli_parsers import build_parser
 from tui.data.dataset import DataError
 from tui.data.figures.files import FIGURE_FILES
 from tui.data.figures.published import figures, forces_by_region
@@ -34,30 +34,6 @@ HINT = "scwc build needs the builder: pip install 'scwc[build]'"
 EXIT_BAD_INPUT = 2
 BUILT = ("real_figures.csv", "offences.csv")
 """What a folder ``scwc build --out`` made holds (it may build there again)."""
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc build",
-        description="Rebuild the embedded dataset from the published-figure files (for "
-        "developers), or, with --out, build a dataset in a folder of its own: the project's "
-        "figures and, with --figures, your own. Open it with 'scwc DIR'; 'scwc sources DIR' "
-        "lists its figures.",
-    )
-    parser.add_argument(
-        "--figures",
-        type=Path,
-        metavar="FILE",
-        help="your own published figures: the columns of data/real_figures.csv, each row with "
-        "its source (needs --out)",
-    )
-    parser.add_argument(
-        "--out",
-        type=Path,
-        metavar="DIR",
-        help="build here (a new or empty folder, or one scwc build made) instead of in place",
-    )
-    return parser
 
 
 def run_build(argv: Sequence[str]) -> int:

@@ -67,9 +67,7 @@ class Grid:
         self.forces = forces
         self.by_name = {f.name: f for f in forces}
         self.targets = [f for f in figures if f.status == TARGET and f.spec is not None]
-        self.cells: list[Cell] = [
-            (f.name, y) for y in YEARS for f in forces if y not in f.missing
-        ]
+        self.cells: list[Cell] = [(f.name, y) for y in YEARS for f in forces if y not in f.missing]
 
     def jurisdiction(self, cell: Cell) -> str:
         """The jurisdiction of a force-year."""
