@@ -218,6 +218,17 @@ def test_a_figure_file_is_read_whole_or_refused_in_one_line(tmp_path, rows) -> N
         assert [r["scope"] for r in kept] == [r["scope"] for r, _ in rows]
 
 
+def test_a_folder_it_cannot_write_in_is_one_line(monkeypatch, capsys, tmp_path) -> None:
+    import tempfile
+
+    def refused(**_: object) -> str:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", refused)
+    error = one_line_refusal(capsys, "build", "--out", str(tmp_path / "out"))
+    assert error == f"scwc: --out {tmp_path / 'out'}: cannot write there: Permission denied"
+
+
 def test_a_rebuilt_folder_keeps_no_user_file_of_an_earlier_build(tmp_path) -> None:
     out, staging = tmp_path / "out", tmp_path / "staging"
     out.mkdir()

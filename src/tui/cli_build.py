@@ -11,6 +11,7 @@ build leaves ``DIR`` as it was.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import sys
 import tempfile
@@ -22,6 +23,7 @@ from tui.cli_parsers import build_parser
 from tui.data.dataset import DataError
 from tui.data.figures.files import FIGURE_FILES
 from tui.data.figures.published import figures, forces_by_region
+from tui.data.figures.targets import TARGET
 from tui.data.figures.user_figures import (
     USER_FILE,
     USER_PREFIX,
@@ -59,7 +61,10 @@ def run_build(argv: Sequence[str]) -> int:
     rows = None
     if args.figures is not None:
         rows = read_user_figures(args.figures, forces_by_region(data_dir / "forces.csv"))
-    staging = Path(tempfile.mkdtemp(prefix=".scwc-build-", dir=out.absolute().parent))
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=".scwc-build-", dir=out.absolute().parent))
+    except OSError as error:
+        raise DataError(f"--out {out}: cannot write there: {error.strerror or error}") from None
     try:
         from tui.data.build.inputs import copy_build_inputs
 
@@ -71,6 +76,8 @@ def run_build(argv: Sequence[str]) -> int:
         if code != 0:
             return code
         written = move_into(staging, out)
+    except OSError as error:
+        raise DataError(f"--out {out}: cannot write there: {error.strerror or error}") from None
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     for name in ("offences.csv", "ranges.csv", "offences.toml"):
@@ -78,7 +85,8 @@ def run_build(argv: Sequence[str]) -> int:
             print(f"wrote {out / name}")
     if rows is not None:
         print(user_figures_line(out, args.figures.name))
-    print(f"open it: scwc {out}   its figures: scwc sources {out}")
+    shown = shlex.quote(str(out))
+    print(f"open it: scwc {shown}   its figures: scwc sources {shown}")
     return 0
 
 
@@ -116,7 +124,7 @@ def user_figures_line(out: Path, origin: str) -> str:
     """How the builder took the user's figures: ``my.csv: 9 figures: 8 target, 1 context (...)``."""
     own = [f for f in figures(out.resolve()) if f.id.startswith(USER_PREFIX)]
     statuses = Counter(f.status for f in own)
-    reasons = sorted({f.reason for f in own if f.reason and f.status != "target"})
+    reasons = sorted({f.reason for f in own if f.reason and f.status != TARGET})
     counted = ", ".join(f"{n} {status}" for status, n in statuses.most_common())
     why = f" ({'; '.join(reasons)})" if reasons else ""
     plural = "" if len(own) == 1 else "s"
