@@ -314,6 +314,16 @@ def test_sources_of_the_folder_lists_the_users_figures_as_targets(user_build: Bu
     assert not [r for r in embedded if r["id"].startswith("U")]
 
 
+def test_the_python_api_opens_the_folder_with_the_users_figures(user_build: Built) -> None:
+    import tui
+
+    data = tui.open(user_build.folder)
+    sources = data.sources()
+    own = sources.filter(sources["id"].str.starts_with("U"))
+    assert own.height == 10 and "reproduced" in own["verdict"].to_list()
+    assert own.filter(own["id"] == "U009")["dataset"].to_list() == [63.0]
+
+
 FICTIONAL_FORCES = {"Kent": 270, "North Wales": 121, "Dyfed-Powys": 85, "West Mercia": 135}
 
 
