@@ -314,6 +314,26 @@ def test_sources_of_the_folder_lists_the_users_figures_as_targets(user_build: Bu
     assert not [r for r in embedded if r["id"].startswith("U")]
 
 
+async def test_the_explorer_marks_the_users_figure_and_lists_it_in_sources(user_build: Built):
+    """``scwc DIR``: Wiltshire 2024/25 is ● with the user's source in the status line, and ``o``
+    lists the user's figure among the published ones, reproduced."""
+    from tests.app.helpers import SIZE, settle, text_of
+    from tests.app.test_sources import filled, shown_rows
+    from tui.app import ExplorerApp
+    from tui.data.features.navigation import initial_selection
+
+    dataset = open_start(user_build.folder, None, None).dataset
+    wiltshire = initial_selection(dataset).with_filter("force", ("Wiltshire",))
+    app = ExplorerApp(dataset, wiltshire.with_filter("year", ("2024/25",)))
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        assert "● published: Fictional FOI answer to a newsroom" in text_of(app, "#status")
+        await pilot.press("o")
+        screen = await filled(pilot)
+        mine = [row for row in shown_rows(screen) if "Fictional FOI answer" in " ".join(row)]
+        assert len(mine) == 1 and "reproduced" in " ".join(mine[0]), mine
+
+
 def test_the_python_api_opens_the_folder_with_the_users_figures(user_build: Built) -> None:
     import tui
 

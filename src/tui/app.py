@@ -32,7 +32,13 @@ from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS
-from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
+from tui.data.engine.provenance import (
+    LEGEND,
+    MODELLED,
+    figures_folder,
+    ledger,
+    provenance_book,
+)
 from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
 from tui.data.engine.registry import first_screen_data
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
@@ -42,7 +48,7 @@ from tui.data.features.navigation import (
     initial_selection,
     with_jurisdiction,
 )
-from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.loading.load import READ_ERRORS, default_dataset_path
 from tui.data.output.format import (
     fit_parts,
     measure_splitting,
@@ -714,7 +720,8 @@ class ExplorerApp(App[None]):
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
         dataset = self.dataset
-        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
+        folder = figures_folder(dataset)  # (a folder scwc build made holds its own, a user's too)
+        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, folder)))
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
