@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+"""One worker builds and installs the wheel for both tests (its fixture is per module)."""
 
 
 @pytest.fixture(scope="module")
