@@ -33,7 +33,7 @@ from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS
-from tui.data.engine.provenance import ledger, provenance_book
+from tui.data.engine.provenance import figures_folder, ledger, provenance_book
 from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
 from tui.data.engine.registry import first_screen_data
 from tui.data.engine.table import (
@@ -51,7 +51,7 @@ from tui.data.features.navigation import (
     with_jurisdiction,
 )
 from tui.data.labels import safe_lines, safe_text
-from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.loading.load import READ_ERRORS, default_dataset_path
 from tui.data.output.format import fit_parts, measure_splitting, not_split_note
 from tui.data.output.table_notes import (
     marks_and_gaps,
@@ -734,7 +734,8 @@ class ExplorerApp(App[None]):
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
         dataset = self.dataset
-        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
+        folder = figures_folder(dataset)  # (a folder scwc build made holds its own, a user's too)
+        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, folder)))
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
