@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from hypothesis import given
@@ -72,9 +73,9 @@ def assert_nothing_raw(text: str) -> None:
 
 @given(st.text())
 def test_safe_text_leaves_no_control_character_and_is_its_own_fixed_point(text: str) -> None:
-    shown = safe_text(text)
-    assert not HIDDEN.search(shown) and "\n" not in shown
-    assert safe_text(shown) == shown
+    for shown in (safe_text(text), safe_text(text, pictures=False)):
+        assert not HIDDEN.search(shown) and "\n" not in shown
+        assert safe_text(shown) == shown
 
 
 @given(st.text(alphabet=st.characters(categories=("L", "N", "P", "S", "Zs"))))
@@ -122,6 +123,43 @@ def test_quote_and_the_known_list_print_every_label_visibly(tmp_path: Path) -> N
     unknown = run("summary", str(path), "--where", f"force=No{LINK}")
     assert unknown.returncode == 2
     assert_nothing_raw(unknown.stderr)
+
+
+MATH = "A $x^2$ b $y$"
+"""Two dollar signs: matplotlib would draw what is between them as mathematics."""
+
+
+def test_a_chart_shows_every_label_as_written_and_is_well_formed(tmp_path: Path) -> None:
+    """``scwc chart`` (and the API's chart, the same writer): the SVG's text shows each label
+    visibly, a label with dollar signs is not typeset as mathematics, and the file is XML."""
+    pytest.importorskip("matplotlib")
+    path = hostile_csv(tmp_path, title="Title \\u001b[2A")
+    with path.open("a", encoding="utf-8") as lines:
+        lines.write(f'"{MATH}",2019/20,2\n')
+    svg = tmp_path / "chart.svg"
+    done = run("chart", str(path), "--by", "force", "-o", str(svg))
+    assert done.returncode == 0, done.stderr
+    assert done.stderr == ""  # no warning about glyphs the font lacks
+    text = svg.read_text(encoding="utf-8")
+    ElementTree.fromstring(text)  # well-formed: no control character in the XML
+    assert_nothing_raw(text.replace("\n", " "))
+    shown = " ".join(re.findall(r"<text[^>]*>([^<]*)</text>", text))
+    assert r"X\x1b[2A\x1b[26G99\x1b[2B" in shown  # the font has no ␛: the code instead
+    assert r"O\x1b]52;c;aGVsbG8=\x07" in shown and MATH in shown and r"Title \x1b[2A" in shown
+
+
+def test_the_apis_quote_and_notes_show_every_label_visibly(tmp_path: Path) -> None:
+    """What the notebook API hands out as words (a quote, notes, the name) prints safely."""
+    import tui
+
+    path = hostile_csv(tmp_path, title="Title \\u001b]52;c;aGk=\\u0007")
+    data = tui.open(path)
+    sentence = data.quote(where={"force": CURSOR})
+    assert "X␛[2A␛[26G99␛[2B" in sentence
+    table = data.summary(by="force", where={"force": [CLIPBOARD, LINK]})
+    words = "\n".join([sentence, data.name, repr(data), *data.notes, *table.notes])
+    assert_nothing_raw(words)
+    assert "O␛]52;c;aGVsbG8=␇" in "\n".join(table.notes)
 
 
 # --- markup is text -------------------------------------------------------------------------------

@@ -11,7 +11,9 @@ range the published figures allow when it was modelled, and whatever else the en
 what goes with the table in words, ``.sources`` lists the publications behind its published
 numbers and ``.column_notes`` what each column means (the text of an export sidecar's
 ``[columns]``). Frames made from a table by polars operations are plain DataFrames: the notes stay
-with the table scwc returned.
+with the table scwc returned. The words (notes, a quote, the name) show every label of the file as
+text (:func:`tui.data.labels.safe_text`: an escape sequence in a force prints as ``␛[2A``); the
+frames hold the labels as read.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from tui.data.engine.provenance import figures_folder, ledger
 from tui.data.engine.query import summary as engine_summary
 from tui.data.features.quote import quote as quote_sentence
 from tui.data.features.reconcile import reconcile
+from tui.data.labels import safe_lines, safe_text
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.paths import dataset_in
 from tui.data.output.chart import chart_figure, save_chart
@@ -69,7 +72,7 @@ class Table(pl.DataFrame):
         column_notes: dict[str, dict[str, Any]],
     ) -> Table:
         table = cls(frame)
-        table.notes = tuple(notes)
+        table.notes = tuple(safe_lines(note) for note in notes)
         table.sources = sources
         table.column_notes = {c: column_notes[c] for c in frame.columns if c in column_notes}
         return table
@@ -101,7 +104,7 @@ class Data:
     @property
     def name(self) -> str:
         """The dataset's title."""
-        return self.dataset.name
+        return safe_text(self.dataset.name)
 
     @property
     def dimensions(self) -> tuple[str, ...]:
@@ -121,7 +124,7 @@ class Data:
     @property
     def notes(self) -> tuple[str, ...]:
         """What the loader did with the file, and whether its numbers are modelled."""
-        return tuple(dataset_notes(self.dataset))
+        return tuple(safe_lines(note) for note in dataset_notes(self.dataset))
 
     def members(self, dimension: str) -> tuple[str, ...]:
         """The members of ``dimension`` in their own order."""
@@ -215,7 +218,7 @@ class Data:
         selection = self.selection(
             None, where, measure, jurisdiction=jurisdiction, published_only=published_only
         )
-        return quote_sentence(self.dataset, selection)
+        return safe_lines(quote_sentence(self.dataset, selection))
 
     def sources(self) -> pl.DataFrame:
         """Every published figure beside the dataset's value for it, with its status (target,

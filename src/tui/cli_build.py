@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from tui.cli_parsers import build_parser
+from tui.cli_streams import say
 from tui.data.dataset import DataError
 from tui.data.figures.files import FIGURE_FILES
 from tui.data.figures.published import figures, forces_by_region
@@ -82,11 +83,11 @@ def run_build(argv: Sequence[str]) -> int:
         shutil.rmtree(staging, ignore_errors=True)
     for name in ("offences.csv", "ranges.csv", "offences.toml"):
         if name in written:
-            print(f"wrote {out / name}")
+            say(f"wrote {out / name}")
     if rows is not None:
-        print(user_figures_line(out, args.figures.name))
+        say(user_figures_line(out, args.figures.name))
     shown = shlex.quote(str(out))
-    print(f"open it: scwc {shown}   its figures: scwc sources {shown}")
+    say(f"open it: scwc {shown}   its figures: scwc sources {shown}")
     return 0
 
 

@@ -22,24 +22,25 @@ _HIDDEN = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200b\u200e\u200f\u2028-\u202e\u
 zero-width space and word joiner, line and paragraph separators, the byte-order mark."""
 
 
-def _stand_in(character: str) -> str:
+def _stand_in(character: str, pictures: bool) -> str:
     code = ord(character)
-    if code == 0x1B:
+    if pictures and code == 0x1B:
         return ESCAPE_SHOWN
-    if code < 0x20:
+    if pictures and code < 0x20:
         return chr(0x2400 + code)  # the Unicode control pictures: ␀ ␉ ␊ ␍ ...
-    if code == 0x7F:
+    if pictures and code == 0x7F:
         return "␡"
     if code <= 0xFF:
         return f"\\x{code:02x}"
     return f"\\u{code:04x}"
 
 
-def safe_text(value: object) -> str:
+def safe_text(value: object, pictures: bool = True) -> str:
     """``value`` as text whose every character shows: control characters and escape sequences as
     visible stand-ins (ESC as ``␛``, a line break as ``␊``, C1 as ``\\x9b``, a bidirectional
-    override as ``\\u202e``); everything else as it is."""
-    return _HIDDEN.sub(lambda match: _stand_in(match.group()), str(value))
+    override as ``\\u202e``); everything else as it is. Without ``pictures`` (for a font that has
+    no control pictures, such as a chart's) every stand-in is a code: ESC as ``\\x1b``."""
+    return _HIDDEN.sub(lambda match: _stand_in(match.group(), pictures), str(value))
 
 
 def safe_lines(text: str) -> str:

@@ -3,7 +3,9 @@ bars, a line over years or stacked bars; title, subtitle (filters, years) and a 
 the publishers; published numbers solid, derived ones hatched, modelled ones hollow, with the
 ● ◐ ○ legend; the engine's intervals as whiskers; the Okabe-Ito colour-blind-safe palette. SVG
 (its text kept as text, so the title and source can be searched and edited), PNG and PDF, at web
-size (800 x 500 pixels) or print size (180 x 120 mm at 300 dpi).
+size (800 x 500 pixels) or print size (180 x 120 mm at 300 dpi). Every label is drawn as
+:func:`~tui.data.labels.safe_text` (ESC as ``\\x1b``) and never as mathematics (``$x$`` in a force
+stays as written).
 
 matplotlib is the optional ``chart`` extra: reach this module through :mod:`.chart`, which says
 how to install it when it is missing.
@@ -12,6 +14,7 @@ how to install it when it is missing.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Iterable
 from pathlib import Path
 from typing import BinaryIO
 
@@ -22,6 +25,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
 from tui.data.atomic import write_atomically
+from tui.data.labels import safe_text
 from tui.data.output.chart_plan import ChartPlan, Point, chart_format, figure_size
 from tui.data.schema import DERIVED, MODELLED, PUBLISHED
 
@@ -36,6 +40,7 @@ STYLE = {
     "axes.spines.right": False,
     "axes.edgecolor": INK,
     "text.color": INK,
+    "text.parse_math": False,  # a label's dollar signs are text, not mathematics
 }
 
 
@@ -68,16 +73,35 @@ def draw(plan: ChartPlan, size: str = "web") -> Figure:
         _legend(axes, plan)
         characters = int(width * 9)
         figure.suptitle(
-            textwrap.fill(plan.title, characters), x=0.01, ha="left", fontsize=13, fontweight="bold"
+            textwrap.fill(_text(plan.title), characters),
+            x=0.01,
+            ha="left",
+            fontsize=13,
+            fontweight="bold",
         )
-        axes.set_title(textwrap.fill(plan.subtitle, int(width * 15)), loc="left", fontsize=8.5)
-        figure.supxlabel(textwrap.fill(plan.source, int(width * 17)), x=0.01, ha="left", fontsize=7)
+        axes.set_title(
+            textwrap.fill(_text(plan.subtitle), int(width * 15)), loc="left", fontsize=8.5
+        )
+        figure.supxlabel(
+            textwrap.fill(_text(plan.source), int(width * 17)), x=0.01, ha="left", fontsize=7
+        )
         value_axis = axes.xaxis if horizontal else axes.yaxis
         value_axis.set_major_formatter(mpl.ticker.StrMethodFormatter("{x:,.0f}"))
-        (axes.set_xlabel if horizontal else axes.set_ylabel)(plan.measure)
+        (axes.set_xlabel if horizontal else axes.set_ylabel)(_text(plan.measure))
         axes.grid(axis="x" if horizontal else "y", color="#dddddd", linewidth=0.6)
         axes.set_axisbelow(True)
     return figure
+
+
+def _text(label: str) -> str:
+    """A label as drawn: :func:`~tui.data.labels.safe_text` with codes for stand-ins (``\\x1b``:
+    the chart's font has no control pictures)."""
+    return safe_text(label, pictures=False)
+
+
+def _shown(labels: Iterable[str]) -> list[str]:
+    """Category labels as they are drawn."""
+    return [_text(label) for label in labels]
 
 
 def _look(status: str | None, colour: str, stacked: bool = False) -> dict:
@@ -123,10 +147,12 @@ def _draw_bars(axes: Axes, plan: ChartPlan, horizontal: bool) -> None:
             _label(axes, positions[point.category], point, plan, horizontal)
     ticks = list(range(len(plan.categories)))
     if horizontal:
-        axes.set_yticks(ticks, plan.categories, fontsize=8)
+        axes.set_yticks(ticks, _shown(plan.categories), fontsize=8)
         axes.invert_yaxis()  # the table's first row on top
     else:
-        axes.set_xticks(ticks, plan.categories, fontsize=8, rotation=0 if len(ticks) < 9 else 45)
+        axes.set_xticks(
+            ticks, _shown(plan.categories), fontsize=8, rotation=0 if len(ticks) < 9 else 45
+        )
 
 
 def _whisker(axes: Axes, where: float, point: Point, horizontal: bool, name: str) -> None:
@@ -172,7 +198,7 @@ def _draw_lines(axes: Axes, plan: ChartPlan) -> None:
         points = [p for p in plan.points if p.series == series]
         xs = [positions[p.category] for p in points]
         (line,) = axes.plot(
-            xs, [p.value for p in points], color=colour, linewidth=1.6, label=series
+            xs, [p.value for p in points], color=colour, linewidth=1.6, label=_text(series)
         )
         line.set_gid(f"line-{number}")
         for index, point in enumerate(points):
@@ -188,7 +214,7 @@ def _draw_lines(axes: Axes, plan: ChartPlan) -> None:
             _whisker(axes, positions[point.category], point, False, f"{number}-{index}")
             if len(plan.series) == 1:
                 _label(axes, positions[point.category], point, plan, horizontal=False)
-    axes.set_xticks(list(positions.values()), list(positions), fontsize=8)
+    axes.set_xticks(list(positions.values()), _shown(positions), fontsize=8)
     axes.set_ylim(bottom=0)
 
 
@@ -226,8 +252,8 @@ def _legend(axes: Axes, plan: ChartPlan) -> None:
         for number, series in enumerate(plan.series):
             shade = PALETTE[number % len(PALETTE)]
             if plan.kind == "line":
-                handles.append(Line2D([], [], color=shade, linewidth=1.6, label=series))
+                handles.append(Line2D([], [], color=shade, linewidth=1.6, label=_text(series)))
             else:
-                handles.append(Patch(facecolor=shade, label=series))
+                handles.append(Patch(facecolor=shade, label=_text(series)))
     if handles:
         axes.legend(handles=handles, fontsize=7, frameon=False, loc="best")
