@@ -104,7 +104,7 @@ def test_a_loopback_server_needs_its_token_by_default() -> None:
         assert process.stderr is not None
         banner = process.stderr.readline()
         address = re.search(r"http://\S+", banner)
-        assert address, banner
+        assert address and "token=" in address.group(), f"no token in the address: {banner}"
         token = dict(p.split("=") for p in urlsplit(address.group()).query.split("&"))["token"]
         assert len(token) >= 20
         server = Server(process, port, token)
