@@ -11,6 +11,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.engine.provenance import ledger
+from tui.data.engine.ranges import range_book
 from tui.data.features.force_year_coverage import (
     LOWER_BOUND,
     STATUSES,
@@ -74,3 +75,30 @@ def test_about_gives_the_table(dataset: Dataset) -> None:
     text = about_text(dataset)
     assert "England and Wales force-years by what their number is:" in text
     assert max(len(line) for line in coverage_lines(dataset)) <= 70
+
+
+def test_a_force_year_the_published_figures_fix_is_not_modelled(dataset: Dataset) -> None:
+    """A force-year whose range is one value (a region's total minus its other forces, say) is
+    derived from published figures, not modelled, and so is a sum of such force-years."""
+    book, ranges = ledger(dataset), range_book(dataset)
+    assert book is not None and ranges is not None
+    fixed = [
+        cell
+        for cell, (low, high) in ranges.force_years["offences"].items()
+        if low == high and cell[0] == EW
+    ]
+    assert fixed
+    statuses = force_year_statuses(dataset)
+    for jurisdiction, force, year in fixed:
+        status = statuses.filter(
+            (pl.col(JURISDICTION) == jurisdiction)
+            & (pl.col(FORCE) == force)
+            & (pl.col(YEAR) == year)
+        )["status"].item()
+        assert status in ("published", "derived"), (force, year)
+    by_year: dict[str, list[str]] = {}
+    for _, force, year in fixed:
+        by_year.setdefault(year, []).append(force)
+    year, forces = max(by_year.items(), key=lambda item: len(item[1]))
+    shown = book.of(((FORCE, tuple(forces)), (YEAR, (year,))), "offences").status
+    assert shown in ("published", "derived")
