@@ -4,8 +4,8 @@ published figures) or *modelled*.
 A count shown for a selection is published when a target figure covers exactly the same force-years
 (and the same breakdown); derived when it adds up whole published pieces (published force-years or
 groups of forces, jurisdiction-years whose total is published or is the UK total minus the other
-two) or is such a total minus published pieces (England 2017/18 = England and Wales 3,217 - Wales
-274); modelled
+two, or force-years whose range the published figures fix to one value) or is such a total minus
+published pieces (England 2017/18 = England and Wales 3,217 - Wales 274); modelled
 otherwise, which includes every breakdown by age band, sex or platform below a published total.
 """
 
@@ -19,6 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.engine.ranges import range_book
 from tui.data.engine.registry import MARKED, Marks
 from tui.data.figures.published import figures
 from tui.data.figures.targets import EW, NI, SCOTLAND, TARGET, Figure
@@ -110,14 +111,19 @@ class Ledger:
             if key not in self.exact or _citing_order(figure) < _citing_order(self.exact[key]):
                 self.exact[key] = figure
         self.pieces = sorted(
-            (
-                cells
-                for cells, measure, breakdown in self.exact
-                if measure == MEASURE and not breakdown
-            ),
+            {
+                *(
+                    cells
+                    for cells, measure, breakdown in self.exact
+                    if measure == MEASURE and not breakdown
+                ),
+                *(frozenset({cell}) for cell in _fixed_force_years(dataset)),
+            },
             key=lambda cells: (-len(cells), sorted(cells)),
         )
-        """Every set of force-years with a published total, largest first."""
+        """Every set of force-years with a published total, largest first, and every force-year
+        the published figures fix (its range is one value: a region's total minus its other
+        forces, say), which a sum may add as derived."""
         self.jy_status = {jy: self._jurisdiction_year(*jy) for jy in self.cells_of_jy}
 
     def _composed(self, cells: frozenset[Cell]) -> bool:
@@ -231,6 +237,14 @@ def provenance_book(dataset: Dataset) -> Ledger | ColumnLedger | None:
     if book is None and PROVENANCE_COLUMN in dataset.dimensions:
         return ColumnLedger(dataset)
     return book
+
+
+def _fixed_force_years(dataset: Dataset) -> list[Cell]:
+    """The force-years whose count the published figures fix (a range of one value)."""
+    ranges = range_book(dataset)
+    if ranges is None:
+        return []
+    return [cell for cell, (low, high) in ranges.force_years[MEASURE].items() if low == high]
 
 
 def _cell(place: dict[str, str]) -> Cell:
