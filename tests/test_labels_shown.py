@@ -6,6 +6,7 @@ visitor through textual-serve's websocket."""
 from __future__ import annotations
 
 import asyncio
+import json
 import re
 import subprocess
 import sys
@@ -20,8 +21,9 @@ from textual.pilot import Pilot
 
 from tests.app.helpers import SIZE, press, settle
 from tests.served import Server, Visitor, serving
+from tui import cli
 from tui.app import ExplorerApp
-from tui.data.labels import quoted, safe_lines, safe_text
+from tui.data.labels import quoted, safe_json, safe_lines, safe_text
 from tui.data.loading import load_dataset
 
 CURSOR = "X\x1b[2A\x1b[26G99\x1b[2B\rZ"
@@ -123,6 +125,32 @@ def test_quote_and_the_known_list_print_every_label_visibly(tmp_path: Path) -> N
     unknown = run("summary", str(path), "--where", f"force=No{LINK}")
     assert unknown.returncode == 2
     assert_nothing_raw(unknown.stderr)
+
+
+@given(st.recursive(st.text() | st.integers() | st.none(), lambda inner: st.lists(inner)))
+def test_json_for_a_terminal_is_the_same_value_and_shows_every_character(value) -> None:
+    shown = safe_json(value)
+    assert json.loads(shown) == value
+    assert not HIDDEN.search(shown) and safe_lines(shown) == shown
+
+
+def test_sources_json_is_valid_and_prints_every_label_visibly(monkeypatch, capsys) -> None:
+    """A figure's title from a user's figure file (``scwc build --figures``) may hold anything:
+    ``scwc sources --json`` prints it escaped, as JSON that reads back to the title itself."""
+    record = {"source_title": f"{CLIPBOARD} {C1} {BIDI}", "scope": CURSOR}
+
+    class Check:
+        figure = type("Figure", (), {"status": "target"})()
+        mismatch = False
+
+        def as_record(self) -> dict[str, str]:
+            return record
+
+    monkeypatch.setattr(cli, "reconcile", lambda dataset, folder: [Check()])
+    assert cli.main(["sources", "--json"]) == 0
+    printed = capsys.readouterr().out
+    assert_nothing_raw(printed)
+    assert json.loads(printed) == [record]
 
 
 MATH = "A $x^2$ b $y$"

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
 import os
 import sys
 import threading
@@ -40,6 +39,7 @@ from tui.data.features.force_year_coverage import coverage_lines
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
+from tui.data.labels import safe_json
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.loading.paths import dataset_in
@@ -256,7 +256,7 @@ def run_sources(argv: Sequence[str]) -> int:
     checks = reconcile(dataset, folder)
     shown = [c for c in checks if not args.status or c.figure.status in args.status]
     if args.json:
-        say(json.dumps([c.as_record() for c in shown], indent=1, ensure_ascii=False))
+        say(safe_json([c.as_record() for c in shown]))
     else:
         for check in shown:
             say(check.describe())

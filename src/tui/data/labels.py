@@ -11,6 +11,7 @@ markup is a matter of the sink, not of the text: widgets put labels in ``rich.te
 
 from __future__ import annotations
 
+import json
 import re
 
 ESCAPE_SHOWN = "␛"
@@ -46,6 +47,16 @@ def safe_text(value: object, pictures: bool = True) -> str:
 def safe_lines(text: str) -> str:
     """A message of several lines, each line :func:`safe_text` (its line breaks kept)."""
     return "\n".join(safe_text(line) for line in text.split("\n"))
+
+
+def safe_json(value: object) -> str:
+    """``value`` as indented JSON for a terminal: the rule of :func:`safe_text` in JSON's own
+    escapes (``\\u001b``, ``\\u009b``, ``\\u202e``), so that it reads back to ``value`` exactly
+    and no character in it acts (JSON escapes C0 itself; C1 and the rest would pass raw)."""
+    text = json.dumps(value, indent=1, ensure_ascii=False)  # its only raw line breaks: the indent
+    return _HIDDEN.sub(
+        lambda m: m.group() if m.group() == "\n" else f"\\u{ord(m.group()):04x}", text
+    )
 
 
 def quoted(value: object, limit: int = QUOTED_CHARS) -> str:
