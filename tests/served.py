@@ -78,6 +78,17 @@ class Server:
                 found.append(int(entry.name))
         return found
 
+    def app_processes_ended(self, timeout: float = 30) -> bool:
+        """Whether every app process of this server has ended within ``timeout`` seconds (the
+        server ends one after it has closed its visitor's socket)."""
+        deadline = time.monotonic() + timeout
+        while self.app_processes():
+            if time.monotonic() > deadline:
+                return False
+            self.process.poll()
+            time.sleep(0.05)
+        return True
+
 
 @contextmanager
 def serving(
