@@ -30,9 +30,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import tomli_w
 
+from tui.data.draws import cell_draws
+from tui.data.engine.intervals import DRAWS_COLUMN, DRAWS_FILE, MEASURE_COLUMN
+from tui.data.estimate import child_population
 from tui.data.force_years import (
     Force,
     Grid,
@@ -41,7 +45,14 @@ from tui.data.force_years import (
     published_rises,
     read_forces,
 )
-from tui.data.model import age_split, force_totals, platform_split, sex_split
+from tui.data.model import (
+    age_split,
+    fit_estimate,
+    force_totals,
+    jurisdiction_totals,
+    platform_split,
+    sex_split,
+)
 from tui.data.sanity import problems
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
 from tui.data.targets import (
@@ -51,6 +62,7 @@ from tui.data.targets import (
     OFFENCES,
     SCOTLAND,
     SCOTLAND_FORCE,
+    CARRIED_FORWARD,
     TARGET,
     YEARS,
     Figure,
@@ -155,15 +167,31 @@ def fill_table(row_totals: Sequence[int], column_totals: Sequence[int]) -> list[
     return table
 
 
-def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
-    """The tidy table: offences by age band and sex, and platform instances, per force-year."""
-    grid = Grid(forces, figures)
-    totals = force_totals(grid)
+def build_frame(
+    forces: list[Force],
+    figures: list[Figure],
+    exposure: dict | None = None,
+    fitted: dict | None = None,
+) -> pl.DataFrame:
+    """The tidy table: offences by age band and sex, and platform instances, per force-year.
+    ``fitted``, if given, receives the grid, the statistical model and the point fit."""
+    grid = Grid(forces, figures, exposure)
+    estimate = fit_estimate(grid)
+    totals = force_totals(grid, estimate)
     ages, sexes, platforms = (
         age_split(grid, totals),
         sex_split(grid, totals),
         platform_split(grid, totals),
     )
+    if fitted is not None:
+        fitted.update(
+            grid=grid,
+            estimate=estimate,
+            totals=totals,
+            age_band=ages,
+            sex=sexes,
+            platform=platforms,
+        )
     rows = []
     for cell in grid.cells:
         force = grid.by_name[cell[0]]
@@ -272,8 +300,9 @@ def write(data_dir: Path) -> list[Path]:
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
-    frame = build_frame(forces, figures)
-    grid = Grid(forces, figures)
+    fitted: dict = {}
+    frame = build_frame(forces, figures, child_population(data_dir, forces, YEARS), fitted)
+    grid = fitted["grid"]
     broken = problems(frame, set(published_counts(grid)), published_rises(grid))
     if broken:
         raise ValueError(
@@ -292,6 +321,7 @@ def write(data_dir: Path) -> list[Path]:
         failures = [c for c in reconcile(dataset, data_dir) if c.mismatch]
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))
+    draws = draw_table(frame, fitted)
     fixed = {frozenset({cell}) for cell in published_counts(grid)}
     scopes = scope_ranges(grid, frame, fixed)
     table = cell_ranges(frame, scopes)
@@ -307,7 +337,31 @@ def write(data_dir: Path) -> list[Path]:
     write_atomically(
         toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"), overwrite=True
     )
-    return [csv_path, ranges_path, toml_path]
+    draws_path = data_dir / DRAWS_FILE
+    write_atomically(draws_path, lambda staged: write_draws(draws, staged), overwrite=True)
+    return [csv_path, ranges_path, toml_path, draws_path]
+
+
+def draw_table(frame: pl.DataFrame, fitted: dict) -> pl.DataFrame:
+    """Per cell of ``frame`` (its dimension columns) and its measure, the reconciled draws
+    (:mod:`tui.data.draws`), checked against the cell's range and each published force-year."""
+    grid = fitted["grid"]
+    values = cell_draws(
+        grid, fitted["estimate"], jurisdiction_totals(grid), CARRIED_FORWARD, fitted
+    )
+    dimensions = [c for c in frame.columns if frame.schema[c] == pl.String]
+    measure = pl.when(pl.col("offences").is_not_null()).then(pl.lit("offences"))
+    keys = frame.select(*dimensions, measure.otherwise(pl.lit("instances")).alias(MEASURE_COLUMN))
+    dtype = pl.Int16 if values.max() < 2**15 else pl.Int32
+    return keys.with_columns(
+        pl.Series(DRAWS_COLUMN, values.astype(np.int32), dtype=pl.Array(pl.Int32, values.shape[1]))
+        .cast(pl.Array(dtype, values.shape[1]))
+    )
+
+
+def write_draws(table: pl.DataFrame, path: Path) -> None:
+    """``data/draws.parquet``: dimension columns as dictionaries, the draws as small integers."""
+    table.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
 
 
 def run_holdout(data_dir: Path) -> str:
@@ -316,7 +370,8 @@ def run_holdout(data_dir: Path) -> str:
     from tui.data.holdout import cases, summary, write_cases
 
     forces = read_forces(data_dir / "forces.csv")
-    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
+    figures = read_targets(data_dir, forces_by_region(forces))
+    rows = cases(forces, figures, child_population(data_dir, forces, YEARS))
     path = data_dir / "holdout.csv"
     write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
     return summary(path)

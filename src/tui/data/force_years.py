@@ -50,8 +50,16 @@ def forces_by_region(forces: list[Force]) -> dict[str, list[str]]:
 class Grid:
     """The force-years of the dataset and the targets that constrain them."""
 
-    def __init__(self, forces: list[Force], figures: list[Figure]) -> None:
+    def __init__(
+        self,
+        forces: list[Force],
+        figures: list[Figure],
+        exposure: dict[Cell, float] | None = None,
+    ) -> None:
         self.forces = forces
+        self.exposure = exposure
+        """Children (0-17) per force-year, the statistical model's exposure (``None``: each
+        force's population in ``forces.csv`` every year)."""
         self.by_name = {f.name: f for f in forces}
         self.targets = [f for f in figures if f.status == TARGET and f.spec is not None]
         self.cells: list[Cell] = [

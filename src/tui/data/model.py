@@ -8,11 +8,11 @@ range program (:mod:`tui.data.range_fit`) states the same figures on the same va
 from __future__ import annotations
 
 import math
-from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 
+from tui.data.estimate import Estimate, fit
 from tui.data.fit import Problem, add_figure
-from tui.data.force_years import Cell, Grid, published_counts
+from tui.data.force_years import Cell, Grid
 from tui.data.sanity import INSTANCES_PER_OFFENCE
 from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
 from tui.data.targets import CARRIED_FORWARD, YEARS, Figure
@@ -58,7 +58,7 @@ MODEL_PLATFORMS = tuple(p for p in PLATFORMS if p != NOT_SPLIT)
 RECORDED_PLATFORMS = tuple(p for p in MODEL_PLATFORMS if p != NOT_RECORDED)
 
 
-def _jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
+def jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
     """Published totals per jurisdiction and year (UK minus the others for E&W), carried forward
     where none was published."""
     totals: dict[tuple[str, str], int] = {}
@@ -93,29 +93,21 @@ BOX = 2
 (:attr:`tui.data.fit.Problem.box`): fast, deterministic, and never a far corner."""
 
 
-def force_totals(grid: Grid) -> dict[Cell, int]:
-    """Offences per force-year: every published total, the rest fitted near its seed."""
-    national = _jurisdiction_totals(grid)
-    published = published_counts(grid)
-    ew_forces = [f for f in grid.forces if f.jurisdiction == EW]
-    population = sum(f.population for f in ew_forces)
-    share = {}
-    for force in ew_forces:
-        own = [
-            published[(force.name, y)] / national[(EW, y)]
-            for y in YEARS
-            if (force.name, y) in published
-        ]
-        share[force.name] = sum(own) / len(own) if own else force.population / population
-    _scale_by_groups(grid, share, national, published)
+def force_totals(grid: Grid, estimate: Estimate | None = None) -> dict[Cell, int]:
+    """Offences per force-year: every published total, the rest fitted near the statistical
+    model's predictive mean (:mod:`tui.data.estimate`; fitted here unless given), a deviation
+    weighed against the predictive variance."""
+    national = jurisdiction_totals(grid)
+    if estimate is None:
+        estimate = fit_estimate(grid)
+    mean, variance = estimate.mean(), estimate.variance()
     problem = Problem(pieces=SPREAD_PIECES, box=BOX)
     for cell in grid.cells:
         jurisdiction = grid.jurisdiction(cell)
         if jurisdiction == EW:
-            seed = share[cell[0]] * national[(EW, cell[1])]
+            problem.variable(cell, mean[cell], variance[cell])
         else:
-            seed = national[(jurisdiction, cell[1])]
-        problem.variable(cell, seed)
+            problem.variable(cell, national[(jurisdiction, cell[1])])
     for (jurisdiction, year), total in sorted(national.items()):
         terms = {
             problem.index[c]: 1.0
@@ -128,32 +120,12 @@ def force_totals(grid: Grid) -> dict[Cell, int]:
     return problem.solve()
 
 
-def _scale_by_groups(
-    grid: Grid,
-    share: dict[str, float],
-    national: dict[tuple[str, str], int],
-    published: dict[Cell, float],
-) -> None:
-    """Seeds of forces with no figure of their own follow their published groups: a region whose
-    published figures (single years or several, e.g. "London and South East" 2017/18-2022/23) run
-    at 60% of its population share seeds its unpublished forces at 60% too."""
-    factors: dict[str, list[float]] = defaultdict(list)
-    for figure in grid.targets_of("offences", None):
-        spec = figure.spec
-        assert spec is not None
-        cells = grid.covered(figure)
-        forces = {c[0] for c in cells}
-        if spec.forces is None or len(forces) < 2 or (figure.unit != "count" or figure.partial):
-            continue
-        known = sum(published.get(c, 0.0) for c in cells)
-        free = [c for c in cells if c not in published]
-        seed = sum(share[c[0]] * national[(EW, c[1])] for c in free)
-        if free and seed > 0 and figure.value > known:
-            for force, _ in free:
-                factors[force].append((figure.value - known) / seed)
-    for force, found in factors.items():
-        if not any(c[0] == force for c in published):
-            share[force] *= sum(found) / len(found)
+def fit_estimate(grid: Grid) -> Estimate:
+    """The statistical model fitted to the grid's published figures."""
+    exposure = grid.exposure
+    if exposure is None:
+        exposure = {c: 0.21 * grid.by_name[c[0]].population for c in grid.cells}
+    return fit(grid, exposure, jurisdiction_totals(grid))
 
 
 def _split(

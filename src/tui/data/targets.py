@@ -279,7 +279,12 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
             raise ValueError(f"figure rule matches no figure: {rule['match']}")
         for i in hits:
             figures[i] = replace(figures[i], status=rule["status"], reason=rule["reason"])
-            if rule["status"] == TARGET:  # the rule's reason says it covers whole years
+            if rule.get("partial"):  # a part period its own note does not say
+                spec = _spec(rows[i][1], forces_by_region)
+                if isinstance(spec, str):
+                    raise ValueError(f"figure rule makes {figures[i].id} a part period: {spec}")
+                figures[i] = replace(_partial(figures[i], spec), reason=rule["reason"])
+            elif rule["status"] == TARGET:  # the rule's reason says it covers whole years
                 spec = _spec(rows[i][1], forces_by_region)
                 if isinstance(spec, str):
                     raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
