@@ -10,6 +10,8 @@ BUILD_INPUTS = (
     "published_figures.csv",
     "real_figures.csv",
     "more_figures.csv",
+    "figures_2026_11.csv",
+    "populations_draft.csv",
     "figure_rules.toml",
     "holdout.csv",
 )

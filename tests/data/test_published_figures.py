@@ -36,8 +36,11 @@ def test_every_published_row_is_accounted_for(checks: list[Check], data_dir: Pat
     with (data_dir / "more_figures.csv").open(encoding="utf-8") as handle:
         more = list(csv.DictReader(handle))
     assert len(more) == 118
+    with (data_dir / "figures_2026_11.csv").open(encoding="utf-8") as handle:
+        later = list(csv.DictReader(handle))
+    assert len(later) == 27
     ids = [c.figure.id for c in checks]
-    assert len(ids) == len(set(ids)) == 493 + 118 + 20
+    assert len(ids) == len(set(ids)) == 493 + 118 + 20 + 27
     statuses = Counter(c.figure.status for c in checks)
     assert set(statuses) == {TARGET, SUPERSEDED, CONFLICTING, CONTEXT}
     assert all(c.figure.reason for c in checks if c.figure.status != TARGET)
@@ -71,6 +74,9 @@ def test_every_published_row_is_accounted_for(checks: list[Check], data_dir: Pat
         # the sum of a table's published cells, read as a six-year total, zeroed two forces
         ("Wales", "2017/18-2022/23", "offences", 1753, CONFLICTING, "South Wales 2022/23"),
         ("Leicestershire", "2018/19", "offences", 89, TARGET, ""),
+        # figures_2026_11.csv: a later source gives Dorset's 62 as July 2020-March 2021 only
+        ("Dorset", "2020/21", "offences", 62, TARGET, "July 2020 to March 2021"),
+        ("Cheshire", "2021/22", "offences", 128, TARGET, ""),
     ],
 )
 def test_statuses_follow_the_rules(data_dir, scope, year, measure, value, status, reason) -> None:
@@ -86,7 +92,7 @@ def test_statuses_follow_the_rules(data_dir, scope, year, measure, value, status
 def test_a_broader_count_is_context(data_dir: Path) -> None:
     """`measure = other` (online-flagged offences, 88A, victims) is never this offence's count."""
     other = [f for f in figures(data_dir) if f.measure == "other"]
-    assert len(other) == 63
+    assert len(other) == 66
     assert all(f.status == CONTEXT and "broader" in f.reason for f in other)
 
 
@@ -117,7 +123,7 @@ def test_a_wrong_target_is_a_mismatch(dataset, checks: list[Check]) -> None:
 def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
     copy_build_inputs(data_dir, tmp_path)
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0
-    for name in ("offences.csv", "ranges.csv", "offences.toml"):
+    for name in ("offences.csv", "ranges.csv", "offences.toml", "draws.parquet"):
         assert (tmp_path / name).read_bytes() == (data_dir / name).read_bytes(), name
     assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
 
@@ -132,3 +138,17 @@ def test_builder_refuses_a_dataset_that_breaks_a_target(tmp_path: Path, data_dir
     )
     assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 2
     assert not (tmp_path / "offences.csv").exists()
+
+
+def test_a_part_period_its_own_note_does_not_name_is_marked_by_a_rule(data_dir: Path) -> None:
+    """Dorset's 62 for 2020/21 (figures_2026_11.csv) has no period note, but a later source
+    gives it as July 2020 to March 2021 only: data/figure_rules.toml marks it a part period, so
+    it is only a lower bound on 2020/21 (the documented rule for part periods)."""
+    found = [
+        f
+        for f in figures(data_dir)
+        if (f.scope, f.year, f.measure, f.value) == ("Dorset", "2020/21", "offences", 62)
+    ]
+    assert len(found) == 1 and found[0].partial and found[0].id.startswith("N")
+    assert found[0].bounds()[1] == float("inf") and "lower bound" in found[0].reason
+    assert found[0].describe_value() == "62 (part period)"

@@ -85,7 +85,7 @@ def accuracy(path: Path) -> Accuracy | None:
     with path.open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     guessed = [r for r in rows if r["determined"] != "True"]
-    if not guessed:
+    if not guessed or "low95" not in guessed[0]:
         return None
 
     def number(row: dict, column: str) -> int:
@@ -126,3 +126,52 @@ def accuracy(path: Path) -> Accuracy | None:
             number(worst, "published"),
         ),
     )
+
+
+METHOD = [
+    "Force-year totals (England and Wales): a negative-binomial model, log mean = log children "
+    "aged 0-17 (the force's mid-year population, the exposure) + a year effect + a region "
+    "effect + a force effect shrunk towards its region + a random-walk drift of the force "
+    "over the years; fitted to every published figure on force-year totals (sums as sums, "
+    "part periods and 'at least' figures as lower bounds), posterior mode and Laplace "
+    "approximation (scipy).",
+    "The point estimate is the integer fit that meets every published figure, as close as it "
+    "can be to the model's predictive mean (deviations weighed by the predictive variance).",
+    "Intervals: draws of the predictive distribution (parameters from the Laplace normal, then "
+    "gamma-Poisson counts; carried-forward Scotland and Northern Ireland totals drawn around "
+    "the carried value), each reconciled to every published figure (the nearest point that "
+    "meets them all, a linear program), rounded to whole numbers that still meet them; age "
+    "band, sex and platform shares drawn around the fitted ones (Dirichlet-multinomial) below "
+    "each drawn force-year and scaled to meet every published breakdown figure. An interval "
+    "is the central 80% or 95% of the draws of the number asked (a sum's from the draws of the "
+    "sum), clipped to what the published figures allow (the range), which no draw leaves.",
+]
+
+
+def interval_table(path: Path, draws: int) -> dict:
+    """The ``[intervals]`` table of ``data/offences.toml``: the method, the held-out accuracy
+    read from ``data/holdout.csv`` and the goals (met or not)."""
+    found = accuracy(path) if path.is_file() else None
+    table: dict = {
+        "method": METHOD,
+        "draws": draws,
+        "file": "data/draws.parquet: per cell of data/offences.csv (its dimension columns) and "
+        "measure, the cell's value in every reconciled draw (draw d of every cell comes from one "
+        "dataset that meets every published figure).",
+        "goals": {
+            "median_error": GOALS["median_error"],
+            "coverage80": list(GOALS["coverage80"]),
+            "coverage95": GOALS["coverage95"],
+            "median_width95": GOALS["median_width95"],
+        },
+    }
+    if found is not None:
+        table["accuracy"] = {
+            "held_out": found.cases,
+            "median_error": round(found.median_error, 4),
+            "coverage80": round(found.coverage80, 4),
+            "coverage95": round(found.coverage95, 4),
+            "median_width95": round(found.median_width95, 4),
+        }
+        table["goals_met"] = found.goals_met()
+    return table

@@ -34,7 +34,8 @@ import numpy as np
 import polars as pl
 import tomli_w
 
-from tui.data.draws import cell_draws
+from tui.data.accuracy import interval_table
+from tui.data.draws import DRAWS, cell_draws
 from tui.data.engine.intervals import DRAWS_COLUMN, DRAWS_FILE, MEASURE_COLUMN
 from tui.data.estimate import child_population
 from tui.data.force_years import (
@@ -56,13 +57,13 @@ from tui.data.model import (
 from tui.data.sanity import problems
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
 from tui.data.targets import (
+    CARRIED_FORWARD,
     EW,
     NI,
     NI_FORCE,
     OFFENCES,
     SCOTLAND,
     SCOTLAND_FORCE,
-    CARRIED_FORWARD,
     TARGET,
     YEARS,
     Figure,
@@ -230,8 +231,11 @@ def build_frame(
     )
 
 
-def metadata(figures: list[Figure], accuracy: str | None = None) -> dict:
-    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run."""
+def metadata(
+    figures: list[Figure], accuracy: str | None = None, intervals: dict | None = None
+) -> dict:
+    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run;
+    ``intervals``: the ``[intervals]`` table (:func:`tui.data.accuracy.interval_table`)."""
     used = sorted(
         {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
     )
@@ -278,6 +282,7 @@ def metadata(figures: list[Figure], accuracy: str | None = None) -> dict:
             "6. Only a dataset that reproduces every target is written.",
         ],
         "ranges": RANGES | ({"accuracy": accuracy} if accuracy else {}),
+        **({"intervals": intervals} if intervals else {}),
         "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
         "simplifications": ASSUMPTIONS,
         "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
@@ -310,7 +315,7 @@ def write(data_dir: Path) -> list[Path]:
         )
     held_out = data_dir / "holdout.csv"
     accuracy = holdout_summary(held_out) if held_out.is_file() else None
-    meta = tomli_w.dumps(metadata(figures, accuracy))
+    meta = tomli_w.dumps(metadata(figures, accuracy, interval_table(held_out, DRAWS)))
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -354,8 +359,9 @@ def draw_table(frame: pl.DataFrame, fitted: dict) -> pl.DataFrame:
     keys = frame.select(*dimensions, measure.otherwise(pl.lit("instances")).alias(MEASURE_COLUMN))
     dtype = pl.Int16 if values.max() < 2**15 else pl.Int32
     return keys.with_columns(
-        pl.Series(DRAWS_COLUMN, values.astype(np.int32), dtype=pl.Array(pl.Int32, values.shape[1]))
-        .cast(pl.Array(dtype, values.shape[1]))
+        pl.Series(
+            DRAWS_COLUMN, values.astype(np.int32), dtype=pl.Array(pl.Int32, values.shape[1])
+        ).cast(pl.Array(dtype, values.shape[1]))
     )
 
 

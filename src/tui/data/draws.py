@@ -17,8 +17,12 @@
    force-year totals and the 0.3-3 instances per offence rescaled after each pass), rounded
    within each force-year, and crossed (age by sex) as the point fit is.
 
-Every draw meets every target figure (checked: the builder stops otherwise), so published and
-derived numbers are the same in every draw, and no draw leaves what the published figures allow.
+Every draw meets every target figure (checked: the builder stops otherwise; a breakdown share to
+within one unit of rounding), so published and derived numbers are the same in every draw, and no
+draw leaves what the published figures allow.
+
+(Over 400 lines: the two reconciliations, their rounding and the table they fill belong together;
+a later split would put the breakdowns in a module of their own.)
 """
 
 from __future__ import annotations
@@ -145,7 +149,7 @@ class TotalsProjection:
         for key, total in totals.items():
             low[self.national_rows[key]] = high[self.national_rows[key]] = total
         whole = np.floor(x + 1e-9)
-        for key, row in self.national_rows.items():
+        for _key, row in self.national_rows.items():
             members = self.matrix.indices[self.matrix.indptr[row] : self.matrix.indptr[row + 1]]
             short = round(low[row] - whole[members].sum())
             if short > 0:
@@ -361,7 +365,7 @@ def _repair(breakdown: Breakdown, x: np.ndarray, exact: np.ndarray, fixed_rows: 
     flat, near = x.reshape(count, -1), exact.reshape(count, -1)
     valid = breakdown.mask.reshape(-1)
     locked = np.zeros(flat.shape[1], dtype=bool)
-    for index, coefficient, low, high, _ in breakdown.rows:
+    for index, _coefficient, low, high, _ in breakdown.rows:
         if low == high:
             locked[index] = True
     for _ in range(20):
@@ -471,7 +475,9 @@ def _box_fix(
         rows_of = {
             r
             for index, coefficient, low, high, _ in breakdown.rows
-            if not low - _slack(coefficient) <= values[index] @ coefficient <= high + _slack(coefficient)
+            if not low - _slack(coefficient)
+            <= values[index] @ coefficient
+            <= high + _slack(coefficient)
             for r in (index // width).tolist()
         }
         free = np.array(
@@ -540,7 +546,7 @@ def split_draws(
     """Whole-number draws (draw, force-year, member) of an offence breakdown below the drawn
     force-year ``totals`` (draw, force-year), reconciled to its published figures."""
     breakdown = Breakdown(grid, problem, members)
-    count, cells = totals.shape
+    cells = totals.shape[1]
     shares = np.zeros((cells, breakdown.width))
     for f, cell in enumerate(grid.cells):
         names = members(cell)
@@ -578,7 +584,9 @@ def instance_draws(
     fitted = np.array([[point[c][p] for p in platforms] for c in grid.cells], dtype=float)
     offences = np.array([point_totals[c] for c in grid.cells], dtype=float)
     overall = fitted.sum() / max(offences.sum(), 1)
-    ratio = np.where(offences > 0, fitted.sum(axis=1) / np.where(offences > 0, offences, 1), overall)
+    ratio = np.where(
+        offences > 0, fitted.sum(axis=1) / np.where(offences > 0, offences, 1), overall
+    )
     shares = (fitted + 0.5) / (fitted + 0.5).sum(axis=1, keepdims=True)
     shape = 1 / INSTANCE_RATIO_CV**2
     level = totals * ratio[None] * rng.gamma(shape, 1 / shape, totals.shape)
