@@ -53,7 +53,7 @@ MEMORY_TARGET = 3.0
 
 def generate(rows: int, path: Path) -> None:
     """One row per offence, cells drawn in proportion to the embedded dataset's counts (seeded)."""
-    from tui.data.load import load_dataset
+    from tui.data.loading import load_dataset
 
     dataset = load_dataset()
     cells = dataset.cube.filter(pl.col("offences") > 0).with_columns(
@@ -246,8 +246,8 @@ def peak_rss_mb() -> float:
 
 def run_app(path: Path, repeats: int) -> dict[str, float]:
     """The app's own code paths, as the results worker and the rows view call them."""
-    from tui.data import query
-    from tui.data.isolated import open_dataset
+    from tui.data.engine import query
+    from tui.data.loading.isolated import open_dataset
 
     def clear() -> None:
         for cached in (query.summary, query.member_counts, query.matched, query.chart_data):
@@ -285,7 +285,8 @@ def run_app(path: Path, repeats: int) -> dict[str, float]:
         lambda: query.rows_page(dataset, filtered, middle, PAGE), repeats, clear
     )
     timings["peak_rss_mb"] = peak_rss_mb()
-    # the child that reads Parquet (tui.data.isolated): ru_maxrss, an upper bound (see peak_rss_mb)
+    # the child that reads Parquet (tui.data.loading.isolated): ru_maxrss, an upper bound
+    # (see peak_rss_mb)
     timings["reader_child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     return timings
 

@@ -54,7 +54,7 @@ def bare_ms(dataset, selection) -> float:  # type: ignore[no-untyped-def]
 
 def clear_caches() -> None:
     """Forget every cached query, so the next press computes its results afresh."""
-    from tui.data import query
+    from tui.data.engine import query
 
     for cached in (query.summary, query.member_counts, query.matched, query.chart_data):
         cached.cache_clear()
@@ -68,7 +68,7 @@ async def measure(
     from textual.pilot import Pilot
 
     from tui.app import ExplorerApp
-    from tui.data.isolated import open_dataset
+    from tui.data.loading.isolated import open_dataset
     from tui.screenshots import settle
 
     class TimedApp(ExplorerApp):

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
+from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset, repo_data_dir
+from tui.data.loading import load_dataset, repo_data_dir
 
 FIXTURES = Path(__file__).parent / "fixtures"
 

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import polars as pl
 
-from tui.data.load import load_dataset, repo_data_dir
-from tui.data.provenance import MODELLED, ledger
+from tui.data.engine.provenance import MODELLED, ledger
+from tui.data.loading import load_dataset, repo_data_dir
 from tui.data.selection import Selection
 
 MEASURES = ("offences", "instances")

@@ -128,7 +128,7 @@ def test_export_and_sidecar_are_one_unit(tmp_path: Path, capsys, monkeypatch) ->
     assert "side.csv.toml: is a directory" in one_line_error(capsys)
     assert not (tmp_path / "side.csv").exists()
 
-    import tui.data.export as export_module
+    import tui.data.output.export as export_module
 
     def disk_full(document: object, staged: Path) -> None:
         raise OSError(28, "No space left on device")

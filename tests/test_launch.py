@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 import tui.launch
-from tui.data import isolated
-from tui.data.isolated import announce_reads_to, open_dataset
+from tui.data.loading import isolated
+from tui.data.loading.isolated import announce_reads_to, open_dataset
 from tui.launch import GUARDED_COMMANDS, PARQUET_SUFFIXES, explorer_reads_parquet
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -18,7 +18,7 @@ import pytest
 
 from tests.browser import Browser, chromium_path
 from tests.served import Server, Visitor, handshake_status, serving, stop
-from tui.data.format import count
+from tui.data.output.format import count
 from tui.serve import (
     Access,
     ServeOptions,

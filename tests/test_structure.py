@@ -45,9 +45,23 @@ def test_every_key_is_a_binding_with_an_action() -> None:
         assert hasattr(ExplorerApp, f"action_{key.action}"), key.action
 
 
-KEYPRESS_ONLY = ("xlsxwriter", "fastexcel", "scipy", "textual_serve")
+KEYPRESS_ONLY = ("xlsxwriter", "fastexcel", "scipy", "textual_serve", "matplotlib")
 """Libraries only a key press needs (an Excel export, an Excel file, the builder, serving): start-up
 must not pay for importing them."""
+
+
+def test_importing_the_package_for_its_api_imports_nothing_heavy() -> None:
+    """``import tui`` (the notebook API's face) costs no polars, Textual or plotting library: the
+    engine is imported by the first ``tui.open``."""
+    probe = (
+        "import sys, tui; "
+        "print(' '.join(m for m in ('polars', 'textual', 'matplotlib', 'tui.api') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
 
 
 def test_starting_the_explorer_imports_nothing_only_a_key_needs() -> None:
@@ -66,14 +80,22 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+FACADE = "tui"
+"""The package itself: the public face for notebooks (``tui.open``), which imports the API only
+when it is called, so ``import tui`` stays cheap (tested below). Its lazy imports are not edges:
+the modules it reaches read ``tui.__version__`` from it."""
+
+
 def import_graph() -> dict[str, set[str]]:
     """Module -> the ``tui`` modules it imports anywhere in it (top level, in functions, for type
-    checking); ``from tui.data import reconcile`` counts as importing ``tui.data.reconcile``."""
+    checking; the :data:`FACADE` at its top level only); ``from tui.data.features import
+    reconcile`` counts as importing ``tui.data.features.reconcile``."""
     modules = {_module_name(p): p for p in SOURCE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         imported: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        for node in tree.body if name == FACADE else ast.walk(tree):
             if isinstance(node, ast.Import):
                 imported |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:
@@ -110,32 +132,112 @@ def test_find_cycle_finds_one() -> None:
 
 
 def test_no_module_imports_itself_through_others() -> None:
-    """Dependencies point one way: the engine (``tui.data.query``) below the features built on it
-    (funnel, force map, provenance, reconciliation), which register what they add."""
+    """Dependencies point one way (the layers of ``tui.data`` are checked below)."""
     cycle = find_cycle(import_graph())
     assert cycle is None, " → ".join(cycle or [])
 
 
-def test_the_engine_imports_only_the_layers_below_it() -> None:
-    engine = import_graph()["tui.data.query"]
-    assert engine <= {
-        "tui.data",
-        "tui.data.cells",  # the cells and rows a selection keeps, which every part reads
-        "tui.data.change",  # year-on-year change, its significance and the untested changes
-        "tui.data.charts",
-        "tui.data.dataset",
-        "tui.data.modelled",  # what a modelled count changes: no interval, a range, blanking
-        "tui.data.ranges",  # the builder's table of ranges, read beside the dataset like it
-        "tui.data.rates",  # the population a rate per 100,000 residents divides by
-        "tui.data.registry",
-        "tui.data.schema",
-        "tui.data.selection",
-        "tui.data.stats",
-        "tui.data.table",  # the summary table's columns, what they mean, its row order
-    }
+LAYERS = {
+    "core": set(),  # the root modules: schema, dataset, selection, atomic writes
+    "figures": {"core"},  # the published-figure vocabulary
+    "loading": {"core", "figures"},  # a user's file -> Dataset
+    "engine": {"core", "figures", "loading"},  # (Dataset, Selection) -> results, marks, ranges
+    "features": {"core", "figures", "loading", "engine"},
+    "output": {"core", "figures", "loading", "engine", "features"},
+    "build": {"core", "figures", "loading", "engine"},  # offline; nothing imports it
+}
+"""Each layer of ``tui.data`` and the layers it may import: arrows only downward."""
+DATA = SOURCE / "data"
+
+
+def layer_of(module: str) -> str:
+    """``tui.data.engine.query`` -> ``engine``; a root module (or ``tui.data``) -> ``core``."""
+    parts = module.split(".")
+    return parts[2] if len(parts) > 2 and parts[2] in LAYERS else "core"
+
+
+def imports_of(path: Path) -> list[tuple[str, tuple[str, ...]]]:
+    """Every ``(module, names)`` ``path`` imports, anywhere in it (top level, in functions, for
+    type checking only); ``import a.b`` is ``("a.b", ())``."""
+    found: list[tuple[str, tuple[str, ...]]] = []
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, ()) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.append((node.module, tuple(alias.name for alias in node.names)))
+    return found
+
+
+def wrong_way(module: str, imports: list[tuple[str, tuple[str, ...]]]) -> list[str]:
+    """What ``module`` (in ``tui.data``) imports against the layer rule: a layer it may not use,
+    Textual, or a ``tui`` module outside ``tui.data`` (only ``tui.__version__`` is allowed)."""
+    layer, wrong = layer_of(module), []
+    for imported, names in imports:
+        if imported.split(".")[0] == "textual":
+            wrong.append(imported)
+        elif imported == "tui":
+            wrong += [f"tui.{name}" for name in names if name != "__version__"]
+        elif (
+            imported.startswith("tui.")
+            and imported != "tui.data"
+            and not imported.startswith("tui.data.")
+        ):
+            wrong.append(imported)
+        elif imported.startswith("tui.data"):
+            targets = [imported]
+            if imported in ("tui.data", *(f"tui.data.{layer}" for layer in LAYERS)):
+                targets += [f"{imported}.{name}" for name in names]  # from tui.data import features
+            for target in targets:
+                if layer_of(target) not in {layer, *LAYERS[layer]}:
+                    wrong.append(target)
+    return wrong
+
+
+def test_wrong_way_finds_an_upward_import() -> None:
+    engine = "tui.data.engine.query"
+    assert wrong_way(engine, [("tui.data.features.funnel", ("register",))]) == [
+        "tui.data.features.funnel"
+    ]
+    assert wrong_way(engine, [("tui.data", ("features", "schema"))]) == ["tui.data.features"]
+    assert wrong_way("tui.data.build.build", [("tui.data.output.format", ())]) != []
+    assert wrong_way("tui.data.schema", [("tui.data.engine", ("stats",))]) != []
+    assert wrong_way("tui.data.output.export", [("tui", ("__version__",))]) == []
+    assert wrong_way("tui.data.output.export", [("tui.serve", ("Served",))]) == ["tui.serve"]
+    assert wrong_way("tui.data.dataset", [("textual.app", ("App",))]) == ["textual.app"]
+    assert wrong_way(engine, [("tui.data.loading", ("load_dataset",))]) == []
+
+
+@pytest.mark.parametrize(
+    "path", sorted(DATA.rglob("*.py")), ids=lambda p: str(p.relative_to(SOURCE))
+)
+def test_the_data_layers_import_only_downward(path: Path) -> None:
+    """core <- figures <- loading <- engine <- features <- output, and build beside features (it
+    uses the engine, never a feature or a writer; nothing imports it). No Textual, no app."""
+    assert wrong_way(_module_name(path), imports_of(path)) == []
+
+
+def test_every_module_of_the_data_layer_sits_in_a_layer() -> None:
+    roots = {p.stem for p in DATA.glob("*.py")}
+    assert roots == {"__init__", "atomic", "dataset", "schema", "selection"}
+    assert {p.name for p in DATA.iterdir() if p.is_dir() and p.name != "__pycache__"} == set(
+        LAYERS
+    ) - {"core"}
+
+
+LONG = 400
+"""Lines a module may have without saying at its top why it is longer."""
+
+
+@pytest.mark.parametrize(
+    "path", sorted(SOURCE.rglob("*.py")), ids=lambda p: str(p.relative_to(SOURCE))
+)
+def test_a_long_module_says_why(path: Path) -> None:
+    if len(path.read_text().splitlines()) > LONG:
+        docstring = ast.get_docstring(ast.parse(path.read_text())) or ""
+        assert f"{LONG} lines" in docstring, f"{path.name}: over {LONG} lines without a reason"
 
 
 @pytest.mark.parametrize("starter", ["app.py", "cli.py"])
 def test_what_starts_scwc_registers_every_feature(starter: str) -> None:
-    """The engine shows a feature's chart kind or marks only once it is registered."""
+    """The engine shows a feature's chart kind only once it is registered (its marks need none)."""
     assert "tui.data.features" in import_graph()[f"tui.{Path(starter).stem}"]

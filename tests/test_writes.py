@@ -18,7 +18,7 @@ from tui.cli import main
 from tui.data.atomic import write_atomically, write_together
 from tui.data.dataset import DataError
 from tui.screens.prompt import ConfirmScreen, TextPrompt
-from tui.serve import Served
+from tui.served_mode import Served
 
 NOBODY = 65534
 

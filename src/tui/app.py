@@ -29,10 +29,21 @@ from textual.widgets import ContentSwitcher, Header, Static
 from textual.worker import get_current_worker
 
 from tui import __version__
-from tui.data import features  # noqa: F401  (registers the chart kinds and marks)
-from tui.data.charts import CHART_KINDS
+from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.format import (
+from tui.data.engine.charts import CHART_KINDS
+from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
+from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
+from tui.data.engine.registry import first_screen_data
+from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
+from tui.data.features.navigation import (
+    cleared,
+    drill_dimensions,
+    initial_selection,
+    with_jurisdiction,
+)
+from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.output.format import (
     fit_parts,
     measure_splitting,
     modelled_notes,
@@ -40,15 +51,9 @@ from tui.data.format import (
     notes,
     range_words,
 )
-from tui.data.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.navigation import cleared, drill_dimensions, initial_selection, with_jurisdiction
-from tui.data.provenance import LEGEND, MODELLED, ledger, provenance_book
-from tui.data.query import Results, counting, offence_caveat, results, rows_page, summary
-from tui.data.registry import first_screen_data
+from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
-from tui.data.views import default_views_path
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb
 from tui.widgets.chart import Chart
@@ -69,12 +74,13 @@ from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.flows.chart_file import ChartFileFlow
     from tui.flows.copy import CopyFlow
     from tui.flows.export import ExportFlow
     from tui.flows.force_map import MapFlow
     from tui.flows.open_file import OpenFileFlow
     from tui.flows.views import ViewsFlow
-    from tui.serve import Served
+    from tui.served_mode import Served
 
 NARROW_WIDTH = 110
 HEADER_SIDES = 9
@@ -176,6 +182,13 @@ class ExplorerApp(App[None]):
         from tui.flows.copy import CopyFlow
 
         return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
+
+    @cached_property
+    def chart_files(self) -> ChartFileFlow:
+        """``C``: save the chart as a file for print or the web."""
+        from tui.flows.chart_file import ChartFileFlow
+
+        return ChartFileFlow(self, self.served is not None)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -605,6 +618,10 @@ class ExplorerApp(App[None]):
         current = CHART_KINDS.index(self.chart_kind) if self.chart_kind in CHART_KINDS else -1
         self.set_chart(CHART_KINDS[(current + 1) % len(CHART_KINDS)])
 
+    def action_save_chart(self) -> None:
+        """Save the chart on screen as a file (SVG, PNG or PDF) for print or the web."""
+        self.chart_files.start()
+
     def set_chart(self, kind: str) -> None:
         """Draw the chart as ``kind`` (bar, line, stacked)."""
         self.chart_kind = kind
@@ -690,7 +707,7 @@ class ExplorerApp(App[None]):
 
     def action_sources(self) -> None:
         """Show every published figure beside this dataset's value, with its status."""
-        from tui.data import reconcile
+        from tui.data.features import reconcile
         from tui.screens.sources import SourcesScreen
 
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare

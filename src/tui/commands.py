@@ -12,7 +12,7 @@ from typing import Protocol, cast
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
-from tui.data.charts import CHART_KINDS
+from tui.data.engine.charts import CHART_KINDS
 from tui.data.schema import label
 from tui.flows.views import ViewsFlow
 from tui.host import Explorer

@@ -1,10 +1,10 @@
-"""The ``scwc`` command. One-shot commands (summary, export, quote, sources) run in a forked child
+"""The ``scwc`` command. One-shot commands (summary, export, chart, quote, sources) run in a forked child
 under a crash guard, so they read Parquet files in-process and a native crash still ends in one line.
 
 Polars can abort the whole process (not raise) on some damaged Parquet pages. The explorer reads
-such files in a child process (``tui.data.isolated``), which costs a second interpreter importing
-polars: about 0.4 s on every Parquet file. A one-shot command has no session to lose, so the
-guard forks once, before anything heavy is imported (this module imports only the standard
+such files in a child process (``tui.data.loading.isolated``), which costs a second interpreter
+importing polars: about 0.4 s on every Parquet file. A one-shot command has no session to lose, so
+the guard forks once, before anything heavy is imported (this module imports only the standard
 library), and the child runs the whole command; the child names each file before reading it, so if
 it dies of a crash the parent reports that file as damaged in one line, exit code 2.
 
@@ -23,8 +23,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-GUARDED_COMMANDS = ("summary", "export", "quote", "sources")
-OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve")
+GUARDED_COMMANDS = ("summary", "export", "chart", "quote", "sources")
+OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve", "completion")
 """Every command but the explorer (they keep the garbage collector on)."""
 CRASH_SIGNALS = (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
 EXIT_BAD_INPUT = 2
@@ -64,7 +64,7 @@ def crash_guarded(argv: list[str], first_file_only: bool = False) -> int:
     if child == 0:
         os.close(reading)
         from tui.cli import main as run
-        from tui.data.isolated import announce_reads_to
+        from tui.data.loading.isolated import announce_reads_to
 
         announce_reads_to(announcing, first_only=first_file_only)
         raise SystemExit(run(argv))

@@ -13,7 +13,7 @@ from pathlib import Path
 from textual.pilot import Pilot
 
 from tui.app import ExplorerApp
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 
 SIZE = (120, 40)
 Steps = Callable[[Pilot], Awaitable[None]]

@@ -1,8 +1,9 @@
 """``scwc serve``: the explorer in a browser through textual-serve (one app process per visitor).
 
-This module holds what the command line and the app need (standard library only): the options, the
-banner, who may connect, and how a served app knows it is served. The web server itself is in
-:mod:`tui.serve_http` (imported only when serving; it runs the server: :func:`tui.serve_http.serve`).
+This module holds what the command line needs (standard library only): the options, the banner and
+who may connect; how a served app knows it is served is in :mod:`tui.served_mode` (the app imports
+that, not this). The web server itself is in :mod:`tui.serve_http` (imported only when serving; it
+runs the server: :func:`tui.serve_http.serve`).
 """
 
 from __future__ import annotations
@@ -22,38 +23,11 @@ ANY_ADDRESS = frozenset({"", "0.0.0.0", "::"})
 """``--host`` values that bind every address of the computer."""
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
-SERVED_ENV = "SCWC_SERVED"
-"""Set (to ``1``) in the environment of every app process ``scwc serve`` starts."""
-DATA_DIR_ENV = "SCWC_DATA_DIR"
-"""The folder whose files a served app may open (``--data-dir``); unset: none."""
 SESSION_MEMORY_MB = 160
 """Memory one visitor's app process takes (measured by ``benchmarks/serve_load.py``)."""
 MAX_DEFAULT_SESSIONS = 8
 DEFAULT_IDLE_MINUTES = 30.0
 TOKEN_COOKIE = "scwc_token"
-
-
-@dataclass(frozen=True)
-class Served:
-    """What an app process started by ``scwc serve`` knows: visitors' paths never reach the disk."""
-
-    data_dir: Path | None
-    """The only folder a visitor may open files from (``None``: opening files is off)."""
-
-    @classmethod
-    def from_environment(cls) -> Served | None:
-        """The served mode ``scwc serve`` set for this process, or ``None`` in a terminal."""
-        if os.environ.get(SERVED_ENV) != "1":
-            return None
-        folder = os.environ.get(DATA_DIR_ENV)
-        return cls(Path(folder) if folder else None)
-
-    def environment(self) -> dict[str, str]:
-        """The environment variables that put an app process in this mode."""
-        values = {SERVED_ENV: "1"}
-        if self.data_dir is not None:
-            values[DATA_DIR_ENV] = str(self.data_dir)
-        return values
 
 
 def bare_host(host: str) -> str:

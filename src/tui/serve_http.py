@@ -26,7 +26,8 @@ from aiohttp import WSMsgType, web
 from textual_serve.app_service import AppService
 from textual_serve.server import Server
 
-from tui.serve import TOKEN_COOKIE, Access, Served, ServeOptions, app_command, banner
+from tui.serve import TOKEN_COOKIE, Access, ServeOptions, app_command, banner
+from tui.served_mode import Served
 
 log = logging.getLogger("textual-serve")
 

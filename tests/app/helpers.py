@@ -9,11 +9,11 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from tui.app import ExplorerApp
-from tui.data import format as fmt
-from tui.data.load import repo_data_dir
-from tui.data.query import summary
+from tui.data.engine.query import summary
+from tui.data.engine.table import Summary
+from tui.data.loading import repo_data_dir
+from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
-from tui.data.table import Summary
 from tui.screenshots import settle
 from tui.widgets.summary_table import SummaryTable
 

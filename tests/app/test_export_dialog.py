@@ -101,8 +101,8 @@ async def test_save_and_open_a_view(dataset, isolated_views: Path) -> None:
 
 async def test_app_starts_on_a_view_from_the_cli(dataset, isolated_views: Path) -> None:
     from tui.cli import open_start
+    from tui.data.output.views import View, save_view
     from tui.data.selection import Selection
-    from tui.data.views import View, save_view
 
     view = (
         Selection("platform", "offences")

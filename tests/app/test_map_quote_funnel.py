@@ -8,10 +8,10 @@ import pytest
 
 from tests.app.helpers import SIZE, press, settle, table_rows
 from tui.app import ExplorerApp
-from tui.data.query import summary
-from tui.data.quote import quote
+from tui.data.engine.query import summary
+from tui.data.engine.table import CHANGE_SIGNIFICANT
+from tui.data.features.quote import quote
 from tui.data.schema import label
-from tui.data.table import CHANGE_SIGNIFICANT
 from tui.screens.force_map import ForceMapScreen
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import TextPrompt

@@ -22,10 +22,10 @@ from tests.app.helpers import (
 from tests.ranged import ranged_copy
 from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset
-from tui.data.navigation import initial_selection
-from tui.data.provenance import MODELLED
-from tui.data.views import load_views
+from tui.data.engine.provenance import MODELLED
+from tui.data.features.navigation import initial_selection
+from tui.data.loading import load_dataset
+from tui.data.output.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart
 from tui.widgets.force_map import MODELLED_FILL, ForceMapView

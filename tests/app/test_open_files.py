@@ -10,7 +10,7 @@ from tests.app.test_explorer import open_with_prompt
 from tests.data.spreadsheets import write_xlsx
 from tests.data.test_load_real_files import HOME_OFFICE
 from tui.app import ExplorerApp
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.screens.picker import PickerScreen
 
 

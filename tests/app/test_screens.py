@@ -7,7 +7,7 @@ from textual.widgets import DataTable, Static
 from tests.app.helpers import SIZE, published_figure_count, settle
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 from tui.screens.about import AboutScreen, about_text
 from tui.screens.sources import SourcesScreen
 

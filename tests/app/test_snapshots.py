@@ -18,8 +18,8 @@ from tests.app.helpers import press, settle
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset
-from tui.data.navigation import initial_selection
+from tui.data.features.navigation import initial_selection
+from tui.data.loading import load_dataset
 
 SIZES = [(120, 40), (80, 24)]
 sizes = pytest.mark.parametrize("size", SIZES, ids=lambda s: f"{s[0]}x{s[1]}")

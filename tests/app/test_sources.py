@@ -12,7 +12,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.app.helpers import SIZE, published_figure_count, reproduces_every_target, settle
 from tui.app import ExplorerApp
-from tui.data import reconcile
+from tui.data.features import reconcile
 from tui.screens.sources import LOADING, SourcesScreen, wrap_address
 
 

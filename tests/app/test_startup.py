@@ -9,8 +9,8 @@ import pytest
 
 from tests.app.helpers import SIZE, markers, row_for, settle, text_of
 from tui.app import ExplorerApp
-from tui.data import provenance
-from tui.data.load import load_dataset
+from tui.data.engine import provenance
+from tui.data.loading import load_dataset
 from tui.data.schema import PROVENANCE
 from tui.widgets.filter_panel import FilterPanel
 from tui.widgets.footer import Footer

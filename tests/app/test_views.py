@@ -8,7 +8,7 @@ from textual.widgets import Input
 
 from tests.app.helpers import SIZE, press, settle
 from tui.app import ExplorerApp
-from tui.data.views import load_views
+from tui.data.output.views import load_views
 from tui.screens.prompt import ConfirmScreen, TextPrompt
 
 

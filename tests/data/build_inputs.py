@@ -11,9 +11,11 @@ BUILD_INPUTS = (
     "real_figures.csv",
     "more_figures.csv",
     "figures_2026_11.csv",
-    "populations_draft.csv",
+    "figures_2026_12.csv",
     "figure_rules.toml",
     "holdout.csv",
+    "missing_force_years.csv",
+    "populations.csv",
 )
 
 

@@ -10,10 +10,8 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tui.data import isolated, load
 from tui.data.dataset import Dataset
-from tui.data.load import load_dataset
-from tui.data.loading import cache
+from tui.data.loading import cache, isolated, load, load_dataset
 
 from .spreadsheets import write_xlsx
 

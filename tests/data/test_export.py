@@ -13,12 +13,12 @@ from polars.testing import assert_frame_equal
 
 from tui.cli import main, open_start
 from tui.data.dataset import DataError
-from tui.data.export import export, export_frame
-from tui.data.export_names import EXPORT_FORMATS, default_name
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
+from tui.data.output.export import export, export_frame
+from tui.data.output.export_names import EXPORT_FORMATS, default_name
+from tui.data.output.views import View, load_views, save_view
+from tui.data.output.writers import WRITERS
 from tui.data.selection import Selection
-from tui.data.views import View, load_views, save_view
-from tui.data.writers import WRITERS
 
 SELECTION = (
     Selection("age_band", "offences")

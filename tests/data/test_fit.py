@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tui.data.fit import Problem
+from tui.data.build.fit import Problem
 
 
 def three_near_ten_summing_to(total: int, pieces: int) -> dict:

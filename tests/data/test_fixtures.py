@@ -10,8 +10,8 @@ import pytest
 from tests.conftest import FIXTURES
 from tui.cli import main
 from tui.data.dataset import DataError
-from tui.data.load import load_dataset
-from tui.data.query import rows_page, summary
+from tui.data.engine.query import rows_page, summary
+from tui.data.loading import load_dataset
 from tui.data.selection import Selection
 
 

@@ -15,14 +15,14 @@ import pytest
 from tests.ranged import ranged_copy
 from tui.cli import main
 from tui.data.dataset import Dataset
-from tui.data.export import export
-from tui.data.load import load_dataset
-from tui.data.provenance import MODELLED, PUBLISHED, ledger
-from tui.data.query import member_counts, summary
-from tui.data.quote import quote
-from tui.data.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.engine.provenance import MODELLED, PUBLISHED, ledger
+from tui.data.engine.query import member_counts, summary
+from tui.data.engine.ranges import BOUND, EXACT, RANGE_HIGH, RANGE_KIND, RANGE_LOW
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote import quote
+from tui.data.loading import load_dataset
+from tui.data.output.export import export
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, CHANGE_SIGNIFICANT
 
 EW = ("England and Wales",)
 

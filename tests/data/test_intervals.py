@@ -13,14 +13,14 @@ import polars as pl
 import pytest
 
 from tui.data.engine.intervals import TOTAL, draws_of, intervals
-from tui.data.provenance import MODELLED, ledger
+from tui.data.engine.provenance import MODELLED, ledger
 from tui.data.selection import Selection
 
 EW = (("jurisdiction", ("England and Wales",)),)
 
 
 def test_the_embedded_dataset_has_draws_and_a_users_file_has_none(dataset, tmp_path) -> None:
-    from tui.data.load import load_dataset
+    from tui.data.loading.load import load_dataset
 
     stored = draws_of(dataset)
     assert stored is not None
@@ -66,7 +66,7 @@ def test_a_modelled_force_year_has_an_interval_around_its_count(dataset) -> None
 def test_no_interval_leaves_its_logical_range(dataset) -> None:
     """The range (data/ranges.csv) is a hard limit: every force, region and nation in every
     year, and the jurisdiction's total."""
-    from tui.data.ranges import range_book
+    from tui.data.engine.ranges import range_book
 
     book = range_book(dataset)
     assert book is not None
@@ -146,7 +146,7 @@ def _claimed(readme: str, label: str) -> float:
 def test_the_readme_claims_no_more_coverage_than_measured(data_dir: Path) -> None:
     """The accuracy table in the README is what data/holdout.csv measured; a rebuild whose
     intervals hold less often fails here until the README says so."""
-    from tui.data.accuracy import accuracy
+    from tui.data.build.accuracy import accuracy
 
     found = accuracy(data_dir / "holdout.csv")
     assert found is not None

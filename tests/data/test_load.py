@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from tui.data.dataset import DataError
-from tui.data.load import load_dataset
+from tui.data.loading import load_dataset
 
 TIDY = pl.DataFrame(
     {
@@ -85,8 +85,8 @@ def test_home_office_layout_becomes_dimensions(tmp_path: Path) -> None:
     } <= set(dataset.dimensions)
     assert dataset.members("force") == ("City of London", "Kent")
     assert dataset.members("region") == ("London", "South East")
-    from tui.data.navigation import initial_selection
-    from tui.data.query import summary
+    from tui.data.engine.query import summary
+    from tui.data.features.navigation import initial_selection
 
     selection = initial_selection(dataset)  # no 88A: the user picks among the offences held
     assert selection.group_by == "offence_code" and selection.members("offence_code") is None
@@ -168,7 +168,7 @@ def test_missing_file_and_directory(tmp_path: Path) -> None:
 
 
 def test_unknown_spellings_count_as_not_recorded(tmp_path: Path) -> None:
-    from tui.data.query import summary
+    from tui.data.engine.query import summary
     from tui.data.selection import Selection
 
     path = tmp_path / "unknowns.csv"

@@ -14,9 +14,9 @@ from hypothesis import strategies as st
 
 from tests.data.spreadsheets import write_xlsx
 from tui.data.dataset import DataError, Dataset
-from tui.data.load import load_dataset
-from tui.data.navigation import initial_selection
-from tui.data.query import summary
+from tui.data.engine.query import summary
+from tui.data.features.navigation import initial_selection
+from tui.data.loading import load_dataset
 from tui.data.selection import Selection
 
 FUZZ = settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])

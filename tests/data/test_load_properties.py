@@ -12,9 +12,9 @@ from hypothesis import HealthCheck, assume, example, given, settings
 from hypothesis import strategies as st
 
 from tui.data.dataset import DataError
-from tui.data.isolated import open_dataset
-from tui.data.load import load_dataset
-from tui.data.query import summary
+from tui.data.engine.query import summary
+from tui.data.loading import load_dataset
+from tui.data.loading.isolated import open_dataset
 from tui.data.selection import Selection
 
 TITLE_LINES = re.compile(r"(\d+) title line\(s\) above the header skipped")

@@ -12,9 +12,9 @@ import pytest
 from tests.data.spreadsheets import write_ods, write_xlsx
 from tui.cli import main
 from tui.data.dataset import DataError, Dataset
-from tui.data.load import load_dataset, repo_data_dir
-from tui.data.navigation import cleared, initial_selection
-from tui.data.query import offence_caveat, summary
+from tui.data.engine.query import offence_caveat, summary
+from tui.data.features.navigation import cleared, initial_selection
+from tui.data.loading import load_dataset, repo_data_dir
 from tui.data.selection import Selection
 from tui.screens.about import about_text
 

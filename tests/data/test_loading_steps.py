@@ -8,7 +8,7 @@ import polars as pl
 import pytest
 
 from tui.data.dataset import DataError
-from tui.data.load import repo_data_dir
+from tui.data.loading import repo_data_dir
 from tui.data.loading.crosstab import unpivot_years
 from tui.data.loading.names import ForceNames, force_key, member, member_spellings
 from tui.data.loading.numbers import is_count_like, parse_count

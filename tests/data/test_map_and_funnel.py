@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 
-from tui.data import stats
-from tui.data.force_map import band_of, class_breaks, force_map, neighbour
-from tui.data.funnel import ABOVE, BELOW, INSIDE, funnel, outliers_note
-from tui.data.load import load_dataset
-from tui.data.navigation import initial_selection
+from tui.data.engine import stats
+from tui.data.features.force_map import band_of, class_breaks, force_map, neighbour
+from tui.data.features.funnel import ABOVE, BELOW, INSIDE, funnel, outliers_note
+from tui.data.features.navigation import initial_selection
+from tui.data.loading import load_dataset
 
 COUNTS = {"Kent": 400, "Essex": 90, "Surrey": 60, "Dyfed-Powys": 25, "Cumbria": 0}
 
@@ -95,8 +95,8 @@ def test_funnel_needs_populations(tmp_path: Path):
 
 
 def test_funnel_is_a_chart_kind_of_the_one_engine(known, tmp_path: Path):
-    from tui.data.funnel import FUNNEL_SERIES
-    from tui.data.query import chart_data
+    from tui.data.engine.query import chart_data
+    from tui.data.features.funnel import FUNNEL_SERIES
 
     chart = chart_data(known, initial_selection(known), "funnel")
     assert chart.kind == "funnel" and [n for n, _ in chart.series] == list(FUNNEL_SERIES)

@@ -12,8 +12,8 @@ import polars as pl
 import pytest
 
 from tests.data.build_inputs import copy_build_inputs
-from tui.data.provenance import MODELLED, ledger
-from tui.data.targets import YEARS
+from tui.data.engine.provenance import MODELLED, ledger
+from tui.data.figures.targets import YEARS
 
 JURISDICTIONS = ("England and Wales", "Scotland", "Northern Ireland")
 
@@ -141,21 +141,21 @@ def test_no_published_aggregate_zeroes_a_force(force_years: pl.DataFrame) -> Non
 def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir, capsys) -> None:
     """Whatever the solver returns, the builder checks the invariants and writes nothing when one
     breaks: here one force-year's instances are multiplied as the root-node solution once did."""
-    from tui.data import build
+    from tui.data.build import build
 
     copy_build_inputs(data_dir, tmp_path)
     fitted = build.platform_split
 
     def inflated(grid, totals):
         platforms = fitted(grid, totals)
-        platforms[("South Wales", "2022/23")]["Instagram"] += 11_000
+        platforms[("Gwent", "2022/23")]["Instagram"] += 11_000
         return platforms
 
     monkeypatch.setattr(build, "platform_split", inflated)
     assert build.main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 2
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "sanity check" in error, error
-    assert "South Wales 2022/23" in error and "England and Wales 2022/23" in error, error
+    assert "Gwent 2022/23" in error and "England and Wales 2022/23" in error, error
     assert not (tmp_path / "offences.csv").exists()
 
 
@@ -166,10 +166,10 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     import csv
     import tomllib
 
-    from tui.data.estimate import child_population
-    from tui.data.force_years import forces_by_region, read_forces
-    from tui.data.holdout import cases, summary
-    from tui.data.targets import YEARS, read_targets
+    from tui.data.build.estimate import child_population
+    from tui.data.build.force_years import forces_by_region, read_forces
+    from tui.data.build.holdout import cases, summary
+    from tui.data.figures.targets import YEARS, read_targets
 
     with (data_dir / "holdout.csv").open(encoding="utf-8") as handle:
         stored = [tuple(r) for r in list(csv.reader(handle))[1:]]

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
-from tui.data.navigation import initial_selection, with_jurisdiction
-from tui.data.provenance import DERIVED, MODELLED, PUBLISHED, ledger
-from tui.data.query import summary
+from tui.data.engine.provenance import DERIVED, MODELLED, PUBLISHED, ledger
+from tui.data.engine.query import summary
+from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.selection import Selection
 
 EW = (("jurisdiction", ("England and Wales",)),)
@@ -30,8 +33,12 @@ EW = (("jurisdiction", ("England and Wales",)),)
         ((*EW, ("nation", ("England",)), ("year", ("2017/18",))), "offences", DERIVED),
         # England and Wales 2017/18-2018/19 minus Wales (both years published): derived
         ((*EW, ("nation", ("England",)), ("year", ("2017/18", "2021/22"))), "offences", DERIVED),
-        # Wales 2022/23 has no total, so England 2022/23 cannot be derived from it
-        ((*EW, ("nation", ("England",)), ("year", ("2022/23",))), "offences", MODELLED),
+        # Wales 2022/23 has no total, but its three forces that gave a figure are published
+        # (South Wales gave none), so England 2022/23 = England and Wales - Wales is derived
+        ((*EW, ("nation", ("England",)), ("year", ("2022/23",))), "offences", DERIVED),
+        # Wales 2024/25 is published, but not its four forces: England and Wales 2024/25 rests
+        # on a carried-forward total, so England is modelled
+        ((*EW, ("nation", ("England",)), ("year", ("2024/25",))), "offences", MODELLED),
     ],
 )
 def test_status_of_a_selection(dataset, filters, measure, status) -> None:
@@ -72,3 +79,31 @@ def test_a_figure_several_sources_give_names_the_original_release(dataset) -> No
     latest = summary(dataset, west_midlands).provenance_of("2024/25")  # 391, two copies
     assert latest is not None and latest.figure is not None
     assert latest.figure.published == "2025-11-12", latest.describe()
+
+
+ENGINE_ALONE = """
+import sys
+from tui.data.engine.query import summary
+from tui.data.engine.table import HIGH, LOW
+from tui.data.loading import load_dataset
+from tui.data.selection import Selection
+
+EW = (("jurisdiction", ("England and Wales",)),)
+shown = summary(load_dataset(), Selection("year", "offences", filters=EW))
+row = shown.frame.filter(shown.frame["year"].cast(str) == "2023/24").row(0, named=True)
+kept = shown.range_of("2023/24")
+print(shown.provenance_of("2023/24").status, row[LOW], row[HIGH], kept is not None)
+print(sorted(m for m in sys.modules if m.startswith("tui.data.features")))
+"""
+
+
+def test_the_engine_marks_a_dataset_without_any_feature_imported() -> None:
+    """Provenance, ranges and intervals are the engine's own: in a fresh process that imports only
+    the loader and the engine, England and Wales 2023/24 is modelled, with no Poisson interval
+    (it was not recorded) and with the range the published figures allow."""
+    done = subprocess.run(
+        [sys.executable, "-c", ENGINE_ALONE], capture_output=True, text=True, check=True
+    )
+    marks, imported = done.stdout.splitlines()
+    assert marks == f"{MODELLED} None None True"
+    assert imported == "[]"

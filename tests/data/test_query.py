@@ -7,11 +7,11 @@ from pathlib import Path
 import polars as pl
 import pytest
 
-from tui.data.load import load_dataset
-from tui.data.navigation import drill_dimensions, initial_selection, with_jurisdiction
-from tui.data.query import chart_data, matched, member_counts, rows_page, summary
+from tui.data.engine.query import chart_data, matched, member_counts, rows_page, summary
+from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
+from tui.data.features.navigation import drill_dimensions, initial_selection, with_jurisdiction
+from tui.data.loading import load_dataset
 from tui.data.selection import Selection
-from tui.data.table import CHANGE, RATE, SHARE, SHARE_RECORDED
 
 EW = (("jurisdiction", ("England and Wales",)),)
 
@@ -195,7 +195,7 @@ def test_up_undoes_a_drill_step_without_history(dataset) -> None:
 
 
 def test_shortened_names_stay_distinct() -> None:
-    from tui.data.format import shorten
+    from tui.data.output.format import shorten
 
     names = ["Avon and Somerset", "Avon and Somerville", "Kent", "Metropolitan Police"]
     short = shorten(names, 12)
@@ -217,7 +217,7 @@ def test_sort_by_name_ignores_case(tmp_path: Path) -> None:
 
 
 def test_the_default_order_is_marked_on_a_column() -> None:
-    from tui.data.table import natural_sort
+    from tui.data.engine.table import natural_sort
 
     assert natural_sort("year", "offences") == ("year", False)
     assert natural_sort("force", "offences") == ("offences", True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tui.data import stats
+from tui.data.engine import stats
 
 # Garwood exact 95% limits for a Poisson count, as tabulated (e.g. Ulm 1990, Am J Epidemiol
 # 131:373; the PHE/APHO "Byar" tables): count -> (lower, upper).

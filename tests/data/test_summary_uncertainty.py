@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from tui.data import stats
-from tui.data.format import summary_lines, uncertainty_note
-from tui.data.load import load_dataset
-from tui.data.navigation import initial_selection
-from tui.data.query import summary
-from tui.data.table import CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
+from tui.data.engine import stats
+from tui.data.engine.query import summary
+from tui.data.engine.table import CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
+from tui.data.features.navigation import initial_selection
+from tui.data.loading import load_dataset
+from tui.data.output.format import summary_lines, uncertainty_note
 
 COUNTS = {  # force -> (2017/18, 2018/19)
     "Kent": (100, 150),  # a real rise: p < 0.01

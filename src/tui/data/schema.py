@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 NOT_RECORDED = "Not recorded"
 """Member meaning "the police did not record this value"; excluded from *where recorded* shares."""
@@ -30,7 +31,7 @@ INSTANCES = "instances"
 YEAR = "year"
 FORCE = "force"
 PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
-"""Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.provenance`)."""
+"""Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.engine.provenance`)."""
 PLACE = frozenset({JURISDICTION, "offence", "nation", "region", FORCE, YEAR})
 """Dimensions that choose which force-years are counted; any other filter is a breakdown."""
 
@@ -192,3 +193,14 @@ def drill_order(dimensions: list[str]) -> list[str]:
     """All dimensions in drill-down order: known hierarchies first, then the rest as given."""
     known = [d for chain in HIERARCHIES for d in chain if d in dimensions]
     return known + [d for d in dimensions if d not in known]
+
+
+def bound_names(measure: str) -> tuple[str, str]:
+    """The cube columns holding a cell's range of ``measure``."""
+    return f"{measure}_low", f"{measure}_high"
+
+
+def bound_columns(columns: Sequence[str]) -> list[str]:
+    """The columns among ``columns`` that hold the range of another one (``offences_low``...):
+    the loader keeps them in the cube but does not count them as measures."""
+    return [c for c in columns if any(c in bound_names(m) for m in columns if m != c)]

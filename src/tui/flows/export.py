@@ -12,14 +12,14 @@ from functools import partial
 from pathlib import Path
 from typing import BinaryIO, Protocol, TypeVar
 
-from tui.data.bundle import Bundle, export_bundle
 from tui.data.dataset import DataError
-from tui.data.export import ExportResult, export
-from tui.data.sidecar import sidecar_path
+from tui.data.loading.sidecar import sidecar_path
+from tui.data.output.bundle import Bundle, export_bundle
+from tui.data.output.export import ExportResult, export
 from tui.host import Explorer
 from tui.screens.export import ExportRequest, ExportScreen
 from tui.screens.prompt import ConfirmScreen
-from tui.serve import Served
+from tui.served_mode import Served
 
 T = TypeVar("T")
 BROWSER_FOLDER = Path("~/Downloads")

@@ -10,13 +10,13 @@ from functools import partial
 from pathlib import Path
 
 from tui.data.dataset import DataError
-from tui.data.isolated import open_dataset
+from tui.data.loading.isolated import open_dataset
 from tui.data.loading.paths import folder_files, in_folder
 from tui.data.loading.read import FORMATS, workbook_sheets
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import TextPrompt
-from tui.serve import Served
+from tui.served_mode import Served
 
 AUTOMATIC = "\x00automatic"
 """Picker id of "the sheets the loader finds" (no sheet name can hold a NUL)."""

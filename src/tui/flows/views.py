@@ -9,9 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from tui.data.dataset import DataError
-from tui.data.query import validate
+from tui.data.engine.query import validate
+from tui.data.output.views import View, load_views, save_view
 from tui.data.schema import label
-from tui.data.views import View, load_views, save_view
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import ConfirmScreen, TextPrompt

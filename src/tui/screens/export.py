@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet
 
 from tui.data.dataset import DataError
-from tui.data.export_names import (
+from tui.data.output.export_names import (
     EXPORT_FORMATS,
     EXTENSIONS,
     TEXT_FORMATS,

@@ -8,9 +8,9 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Static
 
-from tui.data import format as fmt
 from tui.data.dataset import Dataset
-from tui.data.force_map import MAP_MEASURES, ForceMap, Tile, force_map
+from tui.data.features.force_map import MAP_MEASURES, ForceMap, Tile, force_map
+from tui.data.output import format as fmt
 from tui.data.selection import Selection
 from tui.widgets.footer import Footer
 from tui.widgets.force_map import ForceMapView

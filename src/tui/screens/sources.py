@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import DataTable, Input, Static
 from textual.worker import Worker, WorkerState
 
-from tui.data.reconcile import Check, closing_line
+from tui.data.features.reconcile import Check, closing_line
 from tui.widgets.footer import Footer
 
 SCOPE_WIDTH = 22

@@ -15,8 +15,8 @@ from rich.console import RenderableType
 from rich.text import Text
 from textual_plotext import PlotextPlot
 
-from tui.data.charts import ChartData
-from tui.data.format import shorten
+from tui.data.engine.charts import ChartData
+from tui.data.output.format import shorten
 from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.data.format import fit_parts
+from tui.data.output.format import fit_parts
 from tui.data.schema import drill_order, label
 from tui.data.selection import Selection
 

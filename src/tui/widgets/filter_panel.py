@@ -15,7 +15,7 @@ from textual.widgets._toggle_button import ToggleButton
 from textual.widgets.option_list import Option
 from textual.widgets.selection_list import Selection as Choice
 
-from tui.data.format import count, shorten
+from tui.data.output.format import count, shorten
 from tui.data.schema import label
 from tui.data.selection import Selection
 from tui.widgets.messages import FilterChanged, FilterDimensionShown

@@ -14,8 +14,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from tui.data import format as fmt
-from tui.data.force_map import ForceMap, Tile, neighbour
+from tui.data.features.force_map import ForceMap, Tile, neighbour
+from tui.data.output import format as fmt
 
 PALETTE = ("#fde725", "#5ec962", "#21918c", "#3b528b", "#440154")
 """Viridis classes, low to high: readable on dark and light themes and for colour-blind readers."""

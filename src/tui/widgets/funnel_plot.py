@@ -8,7 +8,7 @@ from typing import Any
 
 from rich.text import Text
 
-from tui.data.charts import ChartData
+from tui.data.engine.charts import ChartData
 
 NATIONAL, INNER, OUTER = 250, 39, 208
 """Line colours (xterm 256): national rate, 95% limits, 99.8% limits."""
@@ -21,7 +21,7 @@ def _population_tick(value: float) -> str:
 
 
 def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Text, int, int]:
-    """Draw ``data`` (series as in :data:`tui.data.funnel.FUNNEL_SERIES`) on ``plt``.
+    """Draw ``data`` (series as in :data:`tui.data.features.funnel.FUNNEL_SERIES`) on ``plt``.
 
     Returns the legend line, the plot height and 0 (every force is drawn).
     """

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.data.format import count, fit_parts
+from tui.data.output.format import count, fit_parts
 
 
 class StatusBar(Static):

@@ -6,9 +6,9 @@ from rich.text import Text
 from textual.binding import Binding
 from textual.widgets import DataTable
 
-from tui.data import format as fmt
+from tui.data.engine.table import Summary, natural_sort
+from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
-from tui.data.table import Summary, natural_sort
 from tui.widgets.messages import DrillRequested
 
 TOTAL_KEY = "__total__"

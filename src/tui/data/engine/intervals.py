@@ -1,6 +1,6 @@
 """How sure is a modelled count? Its 80% and 95% intervals, from the builder's reconciled draws.
 
-The builder (:mod:`tui.data.draws`) stores, beside the embedded dataset, ``draws.parquet``: per
+The builder (:mod:`tui.data.build.draws`) stores, beside the embedded dataset, ``draws.parquet``: per
 cell of ``offences.csv`` (its dimension columns) and per measure, :data:`DRAWS_COLUMN`, the
 cell's value in each of a few hundred draws of the model, every draw meeting every published
 figure (so a published or derived total is the same in every draw). The draws are joint: draw
@@ -8,7 +8,7 @@ figure (so a published or derived total is the same in every draw). The draws ar
 years, an age band of one force) is read from the draws of the sum, never by adding intervals.
 
 :func:`intervals` gives, for a selection, the intervals of each member of its grouped dimension
-and of its total, clipped to what the published figures allow (:mod:`tui.data.ranges`, a hard
+and of its total, clipped to what the published figures allow (:mod:`tui.data.engine.ranges`, a hard
 limit). A dataset without draws (a user's file) gets ``None``. Pure: no Textual, no builder.
 """
 
@@ -21,8 +21,8 @@ import numpy as np
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.engine.ranges import range_book
 from tui.data.loading.paths import repo_data_dir
-from tui.data.ranges import range_book
 from tui.data.schema import FORCE, JURISDICTION, YEAR
 from tui.data.selection import Selection
 

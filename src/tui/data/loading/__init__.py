@@ -6,5 +6,13 @@
     → names (spellings → members, forces) → totals (total and footnote rows dropped)
     → validate (whole, non-negative counts) → geography (region, nation, owner derived)
 
-``tui.data.load`` runs the steps and builds the :class:`~tui.data.dataset.Dataset`.
+:mod:`tui.data.loading.load` runs the steps and builds the :class:`~tui.data.dataset.Dataset`
+(:func:`load_dataset`, re-exported here with :func:`repo_data_dir`); :mod:`.isolated` reads a
+file in a child process. Beside them, the conventions an export writes and a load reads back:
+where a file's metadata lives (:mod:`.sidecar`) and the spreadsheet-formula escape
+(:mod:`.formula_escape`). Loading imports only the core vocabulary (schema, dataset).
 """
+
+from tui.data.loading.load import load_dataset, repo_data_dir
+
+__all__ = ["load_dataset", "repo_data_dir"]

@@ -17,7 +17,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import MEMBER, RAW
-from tui.data.formula_escape import UNESCAPED
+from tui.data.loading.formula_escape import UNESCAPED
 from tui.data.loading.paths import repo_data_dir
 from tui.data.loading.report import LoadReport, shorten
 from tui.data.loading.years import financial_year

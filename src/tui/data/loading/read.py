@@ -95,7 +95,7 @@ class Table:
     """Whether the frame is already in memory (else it re-reads the file)."""
     escaped: bool = False
     """Text cells may carry the formula-injection escape of a CSV/TSV export (see
-    ``tui.data.formula_escape``); it is undone on the members, never on the rows."""
+    ``tui.data.loading.formula_escape``); it is undone on the members, never on the rows."""
 
 
 def read(path: Path, report: LoadReport, sheet: str | None = None) -> Table:

@@ -1,0 +1,363 @@
+"""A selection as one sentence a reporter can paste, worded to match where its number comes from.
+
+*Kent Police recorded 264 offences of sexual communication with a child in 2023/24, up 15% on
+2022/23 (NSPCC Freedom of Information figures, published 2024).*
+
+The wording follows the number's provenance (published, derived from published figures, or a
+modelled estimate), names the offence of the jurisdiction (Scotland counts *communicating indecently
+with a child*) and says whether the change on the previous year is more than chance
+(:func:`tui.data.engine.stats.change_significant`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import polars as pl
+
+from tui.data.dataset import Dataset
+from tui.data.engine.cells import cells
+from tui.data.engine.change import year_comparison
+from tui.data.engine.gaps import gaps_of, missing_force_years
+from tui.data.engine.naming import force_name, joined, region_name
+from tui.data.engine.provenance import ledger
+from tui.data.engine.query import summary
+from tui.data.engine.ranges import BOUND, Range
+from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote_sources import (
+    AS_FILED,
+    DERIVED,
+    MODELLED,
+    PUBLISHED,
+    Source,
+    provenance_of,
+    source_of,
+)
+from tui.data.figures.targets import CARRIED_FORWARD
+from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
+from tui.data.selection import Selection
+
+ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = "England and Wales", "Scotland", "Northern Ireland"
+OFFENCE_PHRASES = {
+    ENGLAND_AND_WALES: "sexual communication with a child",
+    SCOTLAND: "communicating indecently with a child",
+    NORTHERN_IRELAND: "sexual communication with a child",
+}
+QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
+PLATFORM_DIMENSIONS = ("platform_owner", "platform")
+INSTANCES = "instances"
+"""The measure platforms are counted in: one offence can involve several apps."""
+
+
+@dataclass(frozen=True)
+class QuoteFacts:
+    """Everything a sentence states, already computed."""
+
+    subject: str
+    """Who recorded it: ``Kent Police``, ``Police forces in the South East``..."""
+    count: int
+    measure: str
+    offence: str
+    period: str
+    """``in 2023/24``, ``in 2017/18 and 2018/19 combined``..."""
+    previous_year: str | None = None
+    change: float | None = None
+    significant: bool | None = None
+    qualifiers: tuple[str, ...] = ()
+    """Other filters, e.g. ``victims aged 12-15``."""
+    allowed: Range | None = None
+    """What the published figures allow for a modelled count."""
+    change_untested: bool = False
+    """The change compares a modelled count: not tested, so not stated as a finding."""
+    platforms: str | None = None
+    """The apps a platform selection counts, worded: ``Snapchat``, ``apps owned by Meta``."""
+    gaps: tuple[str, ...] = ()
+    """What a sum over years leaves out or counts twice: ``no figure for 2021/22``."""
+
+
+def subject_of(dataset: Dataset, selection: Selection) -> str:
+    """Who recorded the selection's offences, from its narrowest geographic filter."""
+    forces = selection.members(FORCE)
+    if forces:
+        if len(forces) == 1:
+            return force_name(forces[0])
+        return f"Police in {joined(list(forces))}"
+    for dimension in ("region", "nation", "jurisdiction"):
+        kept = selection.members(dimension)
+        if kept:
+            places = [region_name(m) for m in kept]
+            prefix = "Police forces in" if dimension == "region" else "Police in"
+            return f"{prefix} {joined(places)}"
+    if "jurisdiction" in dataset.dimensions and len(dataset.members("jurisdiction")) > 1:
+        return "Police in the UK"
+    if FORCE in dataset.dimensions and dataset.geography is not None:
+        return "Police in England and Wales"
+    return "Police"
+
+
+def offence_of(dataset: Dataset, selection: Selection) -> str:
+    """The offence the count is of, in the words of its jurisdiction."""
+    jurisdictions = selection.members("jurisdiction")
+    if "jurisdiction" in dataset.dimensions:  # those the selection counts, not merely allows
+        present = cells(dataset, selection).select(pl.col("jurisdiction").cast(pl.String))
+        jurisdictions = tuple(present.unique().collect()["jurisdiction"].to_list())
+    if jurisdictions is None and "nation" in dataset.dimensions:
+        nations = selection.members("nation") or ()
+        if len(nations) == 1 and nations[0] in OFFENCE_PHRASES:
+            jurisdictions = nations
+    phrases = list(dict.fromkeys(OFFENCE_PHRASES.get(j, "") for j in jurisdictions or ()))
+    if len(phrases) == 1 and phrases[0]:
+        return phrases[0]
+    if len(phrases) > 1 and all(phrases):
+        return " or ".join(phrases)
+    return OFFENCE_PHRASES[ENGLAND_AND_WALES]
+
+
+def period_years(dataset: Dataset, selection: Selection) -> list[str]:
+    """The years the selection counts, in order (none without a year dimension)."""
+    if YEAR not in dataset.dimensions:
+        return []
+    return [y for y in dataset.members(YEAR) if y in (selection.members(YEAR) or (y,))]
+
+
+def period_of(dataset: Dataset, selection: Selection) -> str:
+    """The years the count covers, as words."""
+    years = period_years(dataset, selection)
+    if not years:
+        return ""
+    if len(years) == 1:
+        return f"in {years[0]}"
+    if len(years) == len(dataset.members(YEAR)) and len(years) > 2:
+        return f"from {years[0]} to {years[-1]} combined"
+    return f"in {joined(years)} combined"
+
+
+def _either(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def platforms_of(selection: Selection) -> str | None:
+    """The apps a platform selection keeps, worded (``Snapchat``, ``apps owned by Meta``)."""
+    platforms = selection.members("platform")
+    if platforms:
+        return _either(list(platforms))
+    owners = selection.members("platform_owner")
+    return f"apps owned by {_either(list(owners))}" if owners else None
+
+
+def qualifiers_of(selection: Selection, worded: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """The other filters, worded: ``victims aged 12-15``, ``sex: Girls`` (``worded``: dimensions
+    the sentence already names)."""
+    words = []
+    for dimension in QUALIFIER_DIMENSIONS:
+        kept = selection.members(dimension)
+        if not kept or dimension in worded:
+            continue
+        if dimension == "age_band":
+            words.append(f"victims aged {joined(list(kept))}")
+        else:
+            words.append(f"{label(dimension).lower()}: {joined(list(kept))}")
+    return tuple(words)
+
+
+def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
+    """Per year of the selection, the year whose total the embedded dataset carries forward to
+    it because none was published (Scotland 2024/25 is 2023/24's), when the selection lies
+    within one such jurisdiction."""
+    if dataset.metadata.get("provenance") != "figures" or "jurisdiction" not in dataset.dimensions:
+        return {}
+    present = (
+        cells(dataset, selection)
+        .select(pl.col("jurisdiction").cast(pl.String))
+        .unique()
+        .collect()["jurisdiction"]
+        .to_list()
+    )
+    if len(present) != 1 or present[0] == ENGLAND_AND_WALES:
+        return {}
+    years = period_years(dataset, selection)
+    return {y: kept for (j, y), kept in CARRIED_FORWARD.items() if j == present[0] and y in years}
+
+
+def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
+    """The figures a sentence about ``selection`` states, from the one query engine."""
+    result = summary(dataset, selection)
+    count = int(result.totals.get(result.measure) or 0)
+    change = significant = previous = None
+    untested = False
+    single_year = YEAR in dataset.dimensions and len(selection.members(YEAR) or ()) == 1
+    compared = year_comparison(dataset, selection) if single_year else None
+    if compared is not None and selection.group_by != YEAR:
+        previous = compared[0]
+        change = result.totals.get(CHANGE)
+        significant = result.totals.get(CHANGE_SIGNIFICANT)
+        untested = result.change_untested(None)
+    elif compared is not None:
+        row = result.frame.filter(pl.col(YEAR).cast(pl.String) == compared[1])
+        if row.height:
+            previous = compared[0]
+            change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
+            untested = result.change_untested(compared[1])
+    years = period_years(dataset, selection)
+    missing = missing_force_years(dataset, selection, years)
+    if previous is not None:  # a change between years missing different forces compares unlike
+        before = missing_force_years(dataset, selection, [previous])
+        if {f for f, _ in before} != {f for f, _ in missing}:
+            change = None
+    platforms = platforms_of(selection) if selection.measure == INSTANCES else None
+    return QuoteFacts(
+        subject=subject_of(dataset, selection),
+        count=count,
+        measure=selection.measure,
+        offence=offence_of(dataset, selection),
+        period=period_of(dataset, selection),
+        previous_year=previous if change is not None else None,
+        change=change,  # type: ignore[arg-type]
+        significant=significant,  # type: ignore[arg-type]
+        qualifiers=qualifiers_of(selection, PLATFORM_DIMENSIONS if platforms else ()),
+        platforms=platforms,
+        gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
+        allowed=result.range_of(None),
+        change_untested=untested and change is not None,
+    )
+
+
+def _change_words(facts: QuoteFacts) -> str:
+    if facts.change is None or facts.previous_year is None or facts.change_untested:
+        return ""
+    percent = abs(facts.change) * 100
+    amount = f"{percent:.1f}%" if percent < 1 else f"{percent:.0f}%"
+    if percent == 0:
+        words = f", the same as in {facts.previous_year}"
+    else:
+        direction = "up" if facts.change > 0 else "down"
+        words = f", {direction} {amount} on {facts.previous_year}"
+    if facts.significant is False:
+        words += ", a change small enough to be chance"
+    elif facts.significant is True and percent:
+        words += ", more than chance would explain"
+    return words
+
+
+def _counted(facts: QuoteFacts, estimate: bool) -> str:
+    number = f"{facts.count:,}"
+    if facts.measure == MEASURE:
+        noun = "offence" if facts.count == 1 else "offences"
+        what = f"{number} {noun} of {facts.offence}"
+    else:
+        what = f"{number} {label(facts.measure).lower()} in offences of {facts.offence}"
+    if facts.qualifiers:
+        what += f" ({'; '.join(facts.qualifiers)})"
+    return f"an estimated {what}" if estimate else what
+
+
+def _used_in(facts: QuoteFacts, estimate: bool) -> str:
+    """A platform selection in instances: ``Snapchat was used in 1,234 of the offences of ...
+    recorded by police in England and Wales in 2023/24 where the app was recorded``."""
+    number = f"an estimated {facts.count:,}" if estimate else f"{facts.count:,}"
+    by = facts.subject
+    if by.startswith(("Police in ", "Police forces in ")):
+        by = by[0].lower() + by[1:]
+    qualified = f" ({'; '.join(facts.qualifiers)})" if facts.qualifiers else ""
+    offences = f"the offences of {facts.offence}{qualified} recorded by {by}"
+    if facts.period:
+        offences += f" {facts.period}"
+    if facts.platforms == NOT_RECORDED:
+        return f"No app was recorded for {number} of {offences}"
+    offences += " where the app was recorded"
+    if " or " in (facts.platforms or "") or (facts.platforms or "").startswith("apps "):
+        return f"{facts.platforms} were used {number} times (platform instances) in {offences}"
+    return f"{facts.platforms} was used in {number} of {offences}"
+
+
+def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | None = None) -> str:
+    """The sentence, worded for its provenance: published, derived, modelled or as filed."""
+    estimate = provenance not in (PUBLISHED, DERIVED, AS_FILED)
+    if facts.platforms:
+        body = _used_in(facts, estimate)
+    else:
+        body = f"{facts.subject} recorded {_counted(facts, estimate)}"
+        if facts.period:
+            body += f" {facts.period}"
+    body += "".join(f", {gap}" for gap in facts.gaps)
+    body += _change_words(facts)
+    if provenance == PUBLISHED:
+        note = str(source) if source else "published figures"
+    elif provenance == DERIVED:
+        note = f"derived from {source}" if source else "derived from published figures"
+    elif provenance == AS_FILED:
+        note = f"figures as given in {source}" if source else "figures as given in the source file"
+    else:
+        note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+    if estimate and facts.allowed is not None and not facts.allowed.fixed:
+        low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
+        if facts.allowed.kind == BOUND:
+            note += f"; published figures allow no fewer than {low} and no more than {high}"
+        else:
+            note += f"; published figures allow between {low} and {high}"
+    if facts.change_untested:
+        note += (
+            f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
+            "for change"
+        )
+    return f"{body[0].upper()}{body[1:]} ({note})."
+
+
+def quote(dataset: Dataset, selection: Selection) -> str:
+    """The sentence for a selection, worded for where its total comes from: the dataset's ledger
+    of published figures (:mod:`tui.data.engine.provenance`) where it has one, else a provenance
+    column, else the dataset's own say (modelled, or as filed).
+
+    A platform selection is quoted in instances (offences are not split by platform); a year with
+    no published total says whose figure it carries; a force-year with no figure says so."""
+    if platforms_of(selection) and INSTANCES in dataset.measures:
+        selection = selection.with_measure(INSTANCES)
+    years = period_years(dataset, selection)
+    carried = carried_forward(dataset, selection)
+    if len(years) == 1 and years[0] in carried:
+        kept = carried[years[0]]
+        earlier = selection.with_filter(YEAR, (kept,))
+        total = int(summary(dataset, earlier).totals.get(selection.measure) or 0)
+        return f"{years[0]} not published; {kept}'s {total:,} carried forward. " + quote(
+            dataset, earlier
+        )
+    missing = missing_force_years(dataset, selection, years)
+    forces = {f for f, _ in missing}
+    if (
+        years
+        and missing
+        and len(missing) == len(forces) * len(years)
+        and not _counts_any(dataset, selection)
+    ):
+        subject = subject_of(dataset, selection)
+        return f"{subject[0].upper()}{subject[1:]} gave no figure for {joined(years)} " + (
+            "(missing, not zero)."
+        )
+    result = summary(dataset, selection)
+    facts = facts_of(dataset, selection)
+    if result.published_only and result.totals.get(result.measure) is None:
+        return (
+            f"No published figure gives this count ({facts.subject}, {facts.period or 'all years'}"
+            "): it is modelled, so the published-only view leaves it out."
+        )
+    gaps = tuple(
+        f"with {kept}'s figure counted again for {year}, when none was published"
+        for year, kept in carried.items()
+    )
+    facts = replace(facts, gaps=facts.gaps + gaps)
+    known = result.total_provenance
+    if known is not None and ledger(dataset) is not None:
+        figure = known.figure
+        source = Source(figure.source_title, figure.published or None) if figure else None
+        return sentence(facts, known.status, source)
+    provenance = provenance_of(dataset, selection)
+    source = source_of(dataset)
+    if provenance == AS_FILED and source is None and dataset.path is not None:
+        source = Source(dataset.path.name)
+    return sentence(facts, provenance, source)
+
+
+def _counts_any(dataset: Dataset, selection: Selection) -> bool:
+    """Whether any cell of the selection has a value (not every one missing)."""
+    counted = cells(dataset, selection).filter(pl.col(selection.measure).is_not_null())
+    return counted.head(1).collect().height > 0
