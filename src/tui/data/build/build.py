@@ -71,9 +71,10 @@ from tui.data.figures.targets import (
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
 
 ASSUMPTIONS = [
-    "Force-year totals: the published figure where there is one; otherwise the force's own share "
-    "of the national total in its published years (or its population share if it has none), "
-    "fitted so that every published national, regional, force and multi-year figure holds.",
+    "Force-year totals: the published figure where there is one; otherwise near the predictive "
+    "mean of a negative-binomial model (children aged 0-17 as exposure, year, region, force and "
+    "a random-walk drift of each force; see [intervals]), fitted so that every published "
+    "national, regional, force and multi-year figure holds.",
     "England and Wales totals are derived: the published UK total minus Scotland and Northern "
     "Ireland. Where Scotland (2024/25) or Northern Ireland (2023/24, 2024/25) published no total, "
     "the last published year is carried forward, so those E&W totals are modelled too.",

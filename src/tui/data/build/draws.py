@@ -437,23 +437,38 @@ def _settle(breakdown: Breakdown, x: np.ndarray, fixed_rows: bool) -> None:
     for d in range(count):
         values = rows @ flat[d]
         now = distance(values[:, None])[0]
-        for _ in range(200):
+        for _ in range(50):
             if now <= 1e-6:
                 break
-            after = distance(values[:, None] + delta)
-            after = np.where((giver < 0) | (flat[d, np.maximum(giver, 0)] >= 1), after, np.inf)
+            possible = (giver < 0) | (flat[d, np.maximum(giver, 0)] >= 1)
+            after = np.where(possible, distance(values[:, None] + delta), np.inf)
             best = int(np.argmin(after))
-            if after[best] >= now - 1e-9:
+            chosen = [best]
+            if after[best] >= now - 1e-9 and not fixed_rows:
                 break
-            if fixed_rows:
-                flat[d, pairs[best, 0]] += 1
-                flat[d, pairs[best, 1]] -= 1
-            elif best < len(valid):
-                flat[d, valid[best]] += 1
-            else:
-                flat[d, valid[best - len(valid)]] -= 1
-            values = values + delta[:, best]
-            now = after[best]
+            if after[best] >= now - 1e-9:  # no single move helps: try two (one fixes the
+                # broken figure, the other restores a figure the first one breaks)
+                broken = (values < low - 1e-6) | (values > high + 1e-6)
+                first = np.flatnonzero(possible & (np.abs(delta[broken]).sum(axis=0) > 0))[:64]
+                if first.size == 0:
+                    break
+                both = values[:, None, None] + delta[:, first, None] + delta[:, None, :]
+                total = np.stack([distance(both[:, k, :]) for k in range(first.size)])
+                total = np.where(possible[None, :], total, np.inf)
+                k, j = np.unravel_index(int(np.argmin(total)), total.shape)
+                if total[k, j] >= now - 1e-9:
+                    break
+                chosen = [int(first[k]), int(j)]
+            for move in chosen:
+                if fixed_rows:
+                    flat[d, pairs[move, 0]] += 1
+                    flat[d, pairs[move, 1]] -= 1
+                elif move < len(valid):
+                    flat[d, valid[move]] += 1
+                else:
+                    flat[d, valid[move - len(valid)]] -= 1
+                values = values + delta[:, move]
+            now = distance(values[:, None])[0]
 
 
 def _box_fix(
