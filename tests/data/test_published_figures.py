@@ -162,6 +162,8 @@ def test_a_part_period_its_own_note_does_not_name_is_marked_by_a_rule(data_dir: 
         for f in figures(data_dir)
         if (f.scope, f.year, f.measure, f.value) == ("Dorset", "2020/21", "offences", 62)
     ]
-    assert len(found) == 1 and found[0].partial and found[0].id.startswith("N")
-    assert found[0].bounds()[1] == float("inf") and "lower bound" in found[0].reason
-    assert found[0].describe_value() == "62 (part period)"
+    assert any(f.id.startswith("N") for f in found)  # the December search has it too
+    assert all(f.partial and f.bounds()[1] == float("inf") for f in found)
+    assert all(
+        "lower bound" in f.reason and f.describe_value() == "62 (part period)" for f in found
+    )
