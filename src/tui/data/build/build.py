@@ -353,11 +353,19 @@ def write(data_dir: Path) -> list[Path]:
 
 def draw_table(frame: pl.DataFrame, fitted: dict) -> pl.DataFrame:
     """Per cell of ``frame`` (its dimension columns) and its measure, the reconciled draws
-    (:mod:`tui.data.draws`), checked against the cell's range and each published force-year."""
+    (:mod:`tui.data.build.draws`), checked: every published force-year count is the same in
+    every draw."""
     grid = fitted["grid"]
     values = cell_draws(
         grid, fitted["estimate"], jurisdiction_totals(grid), CARRIED_FORWARD, fitted
     )
+    offences = frame["offences"].is_not_null().to_numpy()
+    places = list(zip(frame["force"].to_list(), frame["year"].to_list(), strict=True))
+    for cell, count in published_counts(grid).items():
+        rows = [i for i, place in enumerate(places) if place == cell and offences[i]]
+        drawn = values[rows].sum(axis=0)
+        if np.any(drawn != count):
+            raise ValueError(f"a draw of {cell[0]} {cell[1]} is not its published {count:g}")
     dimensions = [c for c in frame.columns if frame.schema[c] == pl.String]
     measure = pl.when(pl.col("offences").is_not_null()).then(pl.lit("offences"))
     keys = frame.select(*dimensions, measure.otherwise(pl.lit("instances")).alias(MEASURE_COLUMN))
