@@ -23,7 +23,7 @@ from tui.data.engine.intervals import quantile_interval
 from tui.data.figures.targets import CARRIED_FORWARD
 
 LOO_DRAWS = 100
-"""Draws per held-out case (the builder keeps 400; 100 place a 95% interval's ends well enough to
+"""Draws per held-out case (the builder keeps 300; 100 place a 95% interval's ends well enough to
 count how often it holds over many cases, in a quarter of the time)."""
 
 GOALS = {
@@ -142,9 +142,14 @@ METHOD = [
     "the carried value), each reconciled to every published figure (the nearest point that "
     "meets them all, a linear program), rounded to whole numbers that still meet them; age "
     "band, sex and platform shares drawn around the fitted ones (Dirichlet-multinomial) below "
-    "each drawn force-year and scaled to meet every published breakdown figure. An interval "
-    "is the central 80% or 95% of the draws of the number asked (a sum's from the draws of the "
-    "sum), clipped to what the published figures allow (the range), which no draw leaves.",
+    "each drawn force-year and scaled to meet every published breakdown figure, then rounded "
+    "within each force-year (largest remainders). An interval is the central 80% or 95% of "
+    "the draws of the number asked (a sum's from the draws of the sum), clipped to what the "
+    "published figures allow (the range), which no force-year total leaves.",
+    "Draws meet every published figure before rounding; after rounding a breakdown cell may "
+    "differ by one, so a published breakdown share or count may be missed by the rounding of "
+    "its cells. Force-year totals meet every published figure as whole numbers too. Every draw "
+    "is kept (leaving out the ones that round badly would bias the intervals).",
 ]
 
 
@@ -157,7 +162,7 @@ def interval_table(path: Path, draws: int) -> dict:
         "draws": draws,
         "file": "data/draws.parquet: per cell of data/offences.csv (its dimension columns) and "
         "measure, the cell's value in every reconciled draw (draw d of every cell comes from one "
-        "dataset that meets every published figure).",
+        "reconciled dataset), as 16-bit integers (32-bit if a value needed it).",
         "goals": {
             "median_error": GOALS["median_error"],
             "coverage80": list(GOALS["coverage80"]),
