@@ -32,24 +32,31 @@ from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS
-from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
+from tui.data.engine.provenance import figures_folder, ledger, provenance_book
 from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
 from tui.data.engine.registry import first_screen_data
-from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
+from tui.data.engine.table import (
+    CHANGE,
+    RATE,
+    RATE_CHILDREN,
+    SHARE,
+    SHARE_RECORDED,
+    sort_summary,
+)
 from tui.data.features.navigation import (
     cleared,
     drill_dimensions,
     initial_selection,
     with_jurisdiction,
 )
-from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.output.format import (
-    fit_parts,
-    measure_splitting,
+from tui.data.loading.load import READ_ERRORS, default_dataset_path
+from tui.data.output.format import fit_parts, measure_splitting, not_split_note
+from tui.data.output.table_notes import (
+    marks_and_gaps,
     modelled_notes,
-    not_split_note,
     notes,
-    range_words,
+    rate_notes,
+    row_detail,
 )
 from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
@@ -337,13 +344,13 @@ class ExplorerApp(App[None]):
         if final:
             self._pending_cursor = 0
         caveat = offence_caveat(self.dataset, selection)
-        legend = LEGEND if computed.summary.provenance is not None else None
         self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
-            legend,
-            *modelled_notes(computed.summary, selection.sort_column),
-            notes(computed.summary, selection.sort_column, modelled=False),
+            *marks_and_gaps(computed.summary),
+            *modelled_notes(computed.summary, selection.sort_column, lead=False),
+            notes(computed.summary, selection.sort_column, modelled=False, rates=False),
             caveat and SHORT_CAVEAT,
             counting(self.dataset, selection),
+            *rate_notes(computed.summary),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
@@ -415,18 +422,9 @@ class ExplorerApp(App[None]):
             return
         table = self.query_one(SummaryTable)
         key = table.current_row_key
-        provenance = allowed = None
-        if key is not None:
-            member = None if key == TOTAL_KEY else key
-            provenance = self.results.summary.provenance_of(member)
-            allowed = self.results.summary.range_of(member)
-        detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
-        if provenance and provenance.status == MODELLED:
-            if self.results.summary.published_only:
-                detail = f"{provenance.marker} modelled: hidden (published only)"
-            elif allowed is not None:  # short: the counts after it stay on the line
-                detail = f"{provenance.marker} modelled, {range_words(allowed)}"
-        name = "Total" if key == TOTAL_KEY and provenance else table.current_member
+        member = None if key == TOTAL_KEY else key
+        detail = row_detail(self.results.summary, member) if key is not None else ""
+        name = "Total" if key == TOTAL_KEY and detail else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
     # ---- messages from widgets ----------------------------------------------------------
@@ -579,6 +577,7 @@ class ExplorerApp(App[None]):
             SHARE_RECORDED,
             CHANGE,
             RATE,
+            RATE_CHILDREN,
             self.selection.group_by,
         ]
 
@@ -714,7 +713,8 @@ class ExplorerApp(App[None]):
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
         dataset = self.dataset
-        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
+        folder = figures_folder(dataset)  # (a folder scwc build made holds its own, a user's too)
+        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, folder)))
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from tui.app import ExplorerApp
 from tui.data.loading import load_dataset
@@ -20,14 +21,23 @@ Steps = Callable[[Pilot], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until the results on screen are those of the app's current selection."""
+    """Wait until the results on screen are those of the app's current selection, and every
+    table has measured the rows it was given."""
     app: ExplorerApp = pilot.app  # type: ignore[assignment]
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        if app.results is not None and app.results.selection == app.selection:
+        caught_up = app.results is not None and app.results.selection == app.selection
+        if caught_up and tables_measured(app):
             return
-    raise RuntimeError("results never caught up with the selection")
+    raise RuntimeError("results never caught up with the selection (or a table never measured)")
+
+
+def tables_measured(app: ExplorerApp) -> bool:
+    """Whether every table on screen has sized its columns to the rows it was given: a DataTable
+    does that when it is next idle, which on a busy machine can come after the results (a
+    snapshot then caught the names cut to the header's width)."""
+    return not any(table._require_update_dimensions for table in app.screen.query(DataTable))
 
 
 async def _main_screen(pilot: Pilot) -> None:

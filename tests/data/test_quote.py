@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tui.cli import main
 from tui.data.engine.naming import force_name
 from tui.data.engine.query import summary
 from tui.data.features.navigation import initial_selection
-from tui.data.features.quote import QuoteFacts, quote, sentence
+from tui.data.features.quote import QuoteFacts, carried_forward, quote, sentence
 from tui.data.features.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 from tui.data.loading import load_dataset
+from tui.data.selection import Selection
 
 KENT = QuoteFacts(
     subject="Kent Police",
@@ -112,10 +115,14 @@ def test_embedded_dataset_quotes_published_figures_as_published(dataset):
     text = quote(dataset, selection)
     assert text.startswith("Kent Police recorded 264 offences of sexual communication with a child")
     assert "estimated" not in text
-    assert text.endswith(
+    assert (
         "(OnTheWight, \u201cNSPCC report reveals surge in online grooming crimes in South East "
-        "England\u201d)."
-    )
+        "England\u201d). That is 13.92 per 100,000 residents and 6.36 per 10,000 children aged "
+        "0-17, by ONS mid-year population estimates."
+    ) in text
+    rates = summary(dataset, selection).totals  # the same rate as the table's
+    assert f"{rates['rate_per_100k']:.2f} per 100,000" in text
+    assert f"{rates['rate_per_10k_children']:.2f} per 10,000 children" in text
 
 
 def test_embedded_breakdowns_are_quoted_as_modelled_estimates(dataset):
@@ -237,6 +244,27 @@ def test_a_year_carried_forward_says_so_and_quotes_the_year_it_comes_from(capsys
     assert northern_ireland.startswith("2023/24 not published; 2022/23's ")
 
 
+def test_which_year_is_carried_forward_is_read_from_the_data(dataset):
+    """A year without a published total of its own that holds the last published year's total:
+    no list of years in code decides it, so a year whose total differs is not called carried."""
+
+    def within(jurisdiction: str) -> Selection:
+        return Selection("year", "offences").with_filter("jurisdiction", (jurisdiction,))
+
+    assert carried_forward(dataset, within("Scotland")) == {"2024/25": "2023/24"}
+    assert carried_forward(dataset, within("Northern Ireland")) == {
+        "2023/24": "2022/23",
+        "2024/25": "2022/23",
+    }
+    assert carried_forward(dataset, within("England and Wales")) == {}
+    one_more = (pl.col("jurisdiction") == "Scotland") & (pl.col("year") == "2024/25")
+    first = pl.int_range(pl.len()) == one_more.arg_max()
+    changed = dataset.cube.with_columns(
+        pl.when(one_more & first).then(pl.col("offences") + 1).otherwise(pl.col("offences"))
+    )
+    assert carried_forward(replace(dataset, cube=changed), within("Scotland")) == {}
+
+
 def test_a_sum_over_years_says_which_year_counts_a_carried_figure_again(capsys):
     text = quoted(capsys, "jurisdiction=Scotland")
     assert "from 2017/18 to 2024/25 combined, with 2023/24's figure counted again for 2024/25" in (
@@ -266,7 +294,7 @@ def test_several_platforms_are_counted_as_instances_not_offences(capsys):
         (("force=Hampshire",), "from 2017/18 to 2024/25 combined, with no figure for 2021/22"),
         (("force=Lincolnshire",), "combined, with no figure for 2024/25"),
         (("region=South East",), "combined, with no figure for Hampshire in 2021/22"),
-        (("region=East Midlands", "year=2024/25"), "in 2024/25, with no figure for Lincolnshire ("),
+        (("region=East Midlands", "year=2024/25"), "in 2024/25, with no figure for Lincolnshire, "),
         (("force=Hampshire", "force=Kent"), "with no figure for Hampshire in 2021/22"),
     ],
 )
@@ -281,9 +309,13 @@ def test_a_force_year_with_no_figure_is_not_quoted_as_zero(capsys):
     )
 
 
-def test_a_change_is_not_given_between_years_missing_different_forces(capsys):
+def test_a_change_between_years_missing_different_forces_compares_like_with_like(capsys):
+    """The South East 2021/22 lacks Hampshire: its change on 2020/21 is over the four forces with
+    a figure in both years, says so, and claims nothing about chance."""
     text = quoted(capsys, "region=South East", "year=2021/22")
-    assert " on 2020/21" not in text and "in 2021/22, with no figure for Hampshire (" in text
+    assert "in 2021/22, with no figure for Hampshire, " in text
+    assert " on 2020/21 over the 4 forces with a figure in both years (" in text
+    assert "chance" not in text
 
 
 @pytest.mark.parametrize(

@@ -30,6 +30,8 @@ def tile_status(data: ForceMap, tile: Tile) -> str:
         parts.append(
             f"{fmt.rate(tile.rate)} {per} ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
         )
+    if tile.missing:
+        parts.insert(1, f"◔ {tile.missing}")
     if tile.change is not None and data.change_label:
         parts.append(f"{fmt.marked_change(tile.change, tile.significant)} {data.change_label}")
     if not tile.selected:

@@ -9,7 +9,7 @@ the plot so they never cover data.
 
 from __future__ import annotations
 
-from math import ceil, floor, log10
+from math import ceil, floor, isnan, log10
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -21,6 +21,10 @@ from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)
 """Series colours (xterm 256-colour numbers, which plotext and Rich both understand)."""
+PARTIAL_COLOUR = 245
+"""A partial bar (a force-year under it has no figure): grey, and the note says which."""
+PARTIAL_MARKER = "◔"
+"""A partial point of a line."""
 BAR_WIDTH = 0.3
 """Bar thickness in category units: with one or two lines per bar, each bar is one line."""
 MAX_LABEL = 20
@@ -172,9 +176,21 @@ class Chart(PlotextPlot):
                 color=[COLOURS[i % len(COLOURS)] for i in range(len(values))],
             )
         else:
-            plt.bar(
-                positions, values[0], orientation="horizontal", width=BAR_WIDTH, color=COLOURS[0]
-            )
+            partial = {c for _, c in data.partial}
+            for grey in (False, True):  # a partial bar in grey: not the whole
+                chosen = [
+                    (p, v)
+                    for p, v, name in zip(positions, values[0], data.categories, strict=False)
+                    if (name in partial) is grey
+                ]
+                if chosen:
+                    plt.bar(
+                        [p for p, _ in chosen],
+                        [v for _, v in chosen],
+                        orientation="horizontal",
+                        width=BAR_WIDTH,
+                        color=PARTIAL_COLOUR if grey else COLOURS[0],
+                    )
         for position, value in zip(positions, sums, strict=True):
             plt.text(
                 value_label(value), x=value + right / (canvas - 1), y=position, alignment="left"
@@ -198,12 +214,25 @@ class Chart(PlotextPlot):
         several = len(data.series) > 1
         header = self._header_lines(data, width, several, bool(data.not_shown))
         positions = list(range(1, len(data.categories) + 1))
-        values = [v for _, series in data.series for v in series]
-        top = max(max(values), 1)
+        values = [v for _, series in data.series for v in series if not isnan(v)]
+        top = max(max(values, default=0), 1)
         ticks = ticks_covering(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
         step = ticks[1] - ticks[0]
-        for index, (_, series) in enumerate(data.series):
-            plt.plot(positions, list(series), color=COLOURS[index % len(COLOURS)], marker="braille")
+        partial = set(data.partial)
+        for index, (name, series) in enumerate(data.series):
+            colour = COLOURS[index % len(COLOURS)]
+            for segment in _segments(positions, series):  # no point where there is no figure
+                xs, ys = zip(*segment, strict=True)
+                plt.plot(list(xs), list(ys), color=colour, marker="braille")
+            marked = [
+                (x, y)
+                for x, y, year in zip(positions, series, data.categories, strict=True)
+                if (name, year) in partial and not isnan(y)
+            ]
+            if marked:  # a partial point: another marker, the note says which
+                plt.scatter(
+                    *map(list, zip(*marked, strict=True)), color=colour, marker=PARTIAL_MARKER
+                )
         # label every k-th year so that the labels fit: plotext would drop some on its own,
         # and which ones it drops is not the same from one run to the next
         room = max(width - max(len(tick_label(t, step)) for t in ticks) - 4, 1)
@@ -216,3 +245,15 @@ class Chart(PlotextPlot):
         names = shorten([n for n, _ in data.series], MAX_LABEL)
         legend = self._legend(names, width) if several else None
         return legend, max(height - header, PLOT_FRAME + 2), data.not_shown
+
+
+def _segments(positions: list[int], series: tuple[float, ...]) -> list[list[tuple[int, float]]]:
+    """The runs of a line between the years with no figure (``nan``): each drawn on its own, so
+    a gap reads as a gap, never as a fall to 0."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for x, y in zip(positions, series, strict=True):
+        if isnan(y):
+            runs.append([])
+        else:
+            runs[-1].append((x, y))
+    return [run for run in runs if run]

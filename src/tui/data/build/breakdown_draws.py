@@ -110,7 +110,9 @@ def reconcile_breakdown(
         if not moved:  # no row needed scaling since the totals were restored: all hold
             return flat.reshape(x.shape)
     worst = _worst_miss(breakdown, flat, totals, ratio, x.shape)
-    raise ValueError(f"the breakdown draws miss a published figure by {worst:.3g} after reconciling")
+    raise ValueError(
+        f"the breakdown draws miss a published figure by {worst:.3g} after reconciling"
+    )
 
 
 def _worst_miss(
@@ -125,7 +127,9 @@ def _worst_miss(
     worst = 0.0
     for index, coefficient, low, high, _ in breakdown.rows:
         values = flat[:, index] @ coefficient
-        worst = max(worst, float(np.max(np.maximum(low - values, 0) + np.maximum(values - high, 0))))
+        worst = max(
+            worst, float(np.max(np.maximum(low - values, 0) + np.maximum(values - high, 0)))
+        )
     sums = flat.reshape(shape).sum(axis=-1)
     if totals is not None:
         worst = max(worst, float(np.abs(sums - totals).max()))
@@ -133,7 +137,9 @@ def _worst_miss(
         low, high, offences = ratio
         worst = max(
             worst,
-            float(np.max(np.maximum(low * offences - sums, 0) + np.maximum(sums - high * offences, 0))),
+            float(
+                np.max(np.maximum(low * offences - sums, 0) + np.maximum(sums - high * offences, 0))
+            ),
         )
     return worst
 

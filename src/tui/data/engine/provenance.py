@@ -27,6 +27,7 @@ from tui.data.schema import (
     DERIVED,
     FORCE,
     JURISDICTION,
+    MARKS,
     MEASURE,
     MODELLED,
     NOT_SPLIT,
@@ -37,7 +38,7 @@ from tui.data.schema import (
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Filters
 
-MARKERS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○"}
+MARKERS = {status: MARKS[status] for status in (PUBLISHED, DERIVED, MODELLED)}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"
 
 Cell = tuple[str, str, str]  # (jurisdiction, force, year)
@@ -236,15 +237,19 @@ def _cell(place: dict[str, str]) -> Cell:
     return (place[JURISDICTION], place[FORCE], place[YEAR])
 
 
+def figures_folder(dataset: Dataset) -> Path:
+    """Where the published figures a dataset was built from are: beside it (the embedded
+    dataset, or one ``scwc build --out`` made with a user's figures), else the project's."""
+    folder = dataset.path.parent if dataset.path else repo_data_dir()
+    return folder if (folder / "real_figures.csv").is_file() else repo_data_dir()
+
+
 @lru_cache(maxsize=8)
 def ledger(dataset: Dataset) -> Ledger | None:
     """The ledger of a dataset built from the published figures (``None`` for other files)."""
     if dataset.metadata.get(MARKED) != "figures":
         return None
-    folder = dataset.path.parent if dataset.path else repo_data_dir()
-    if not (folder / "real_figures.csv").is_file():
-        folder = repo_data_dir()
-    return Ledger(dataset, figures(Path(folder)))
+    return Ledger(dataset, figures(figures_folder(dataset)))
 
 
 def marks_of(dataset: Dataset) -> Marks | None:
