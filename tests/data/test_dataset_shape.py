@@ -1,5 +1,5 @@
-"""The embedded dataset has the promised shape: eight years, three jurisdictions, offences and
-platform instances side by side (never summed), labelled modelled."""
+"""The embedded dataset has the promised shape: its figures' years, three jurisdictions, offences
+and platform instances side by side (never summed), labelled modelled."""
 
 from __future__ import annotations
 
@@ -10,11 +10,16 @@ import polars as pl
 
 from tui.data.engine.query import summary
 from tui.data.figures.files import read_missing
-from tui.data.figures.targets import YEARS
+from tui.data.figures.published import forces_by_region
+from tui.data.figures.targets import dataset_years, read_targets
 from tui.data.loading import repo_data_dir
 from tui.data.schema import NOT_SPLIT, NSPCC_DIMENSIONS, PLATFORM_OWNERS
 from tui.data.selection import Selection
 
+YEARS = dataset_years(
+    read_targets(repo_data_dir(), forces_by_region(repo_data_dir() / "forces.csv"))
+)
+"""The dataset's years, as the builder reads them from the figure files."""
 RANGE_COLUMNS = ["offences_low", "offences_high", "instances_low", "instances_high"]
 
 
