@@ -347,12 +347,6 @@ def test_the_python_api_opens_the_folder_with_the_users_figures(user_build: Buil
 FICTIONAL_FORCES = {"Kent": 270, "North Wales": 121, "Dyfed-Powys": 85, "West Mercia": 135}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the year-agnostic builder of the model branch: on main the builder's years "
-    "are the list tui.data.figures.targets.YEARS (2017/18-2024/25), so 2025/26 figures are "
-    "context and the dataset has no 2025/26",
-)
 def test_a_fictional_next_year_is_built_and_shown(user_build: Built, capsys) -> None:
     """A 2025/26 in a user's figures (UK, Scotland, Northern Ireland, two regions, four forces)
     appears in ``scwc summary``: its published figures ●, England and Wales derived ◐ (UK minus
