@@ -90,11 +90,12 @@ def test_metadata_says_what_is_modelled(data_dir: Path, dataset) -> None:
 
 def test_modelled_force_years_are_shared_out_not_piled_on_one_year(dataset) -> None:
     """The Metropolitan Police has no published year; "London and South East" fixes its six-year
-    sum (5,636 minus the four South East forces). The fit once put 0 in 2022/23 and 818 in 2020/21."""
+    sum (5,636 minus the four South East forces). The fit once put 0 in 2022/23 and 818 in 2020/21.
+    Its 2017/18 can be at most 228 (England and Wales's 3,217 minus the forces published since)."""
     met = Selection("year", "offences", filters=(("force", ("Metropolitan Police",)),))
     years = summary(dataset, met).frame["offences"].to_list()
     assert sum(years[:6]) == 5636 - (378 + 473 + 679 + 525 + 429 + 772)
-    assert min(years) >= 200 and max(years) <= 2.5 * min(years), years
+    assert min(years) >= 150 and max(years) <= 3 * min(years), years
 
 
 def test_no_large_force_year_is_missing_a_whole_age_band(dataset) -> None:
