@@ -30,9 +30,13 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 import tomli_w
 
+from tui.data.build.accuracy import interval_table
+from tui.data.build.draws import DRAWS, cell_draws
+from tui.data.build.estimate import child_population
 from tui.data.build.force_years import (
     Force,
     Grid,
@@ -41,87 +45,27 @@ from tui.data.build.force_years import (
     published_rises,
     read_forces,
 )
-from tui.data.build.model import age_split, force_totals, platform_split, sex_split
+from tui.data.build.metadata import metadata
+from tui.data.build.model import (
+    PLATFORM_SEEDS,
+    PlatformSeeds,
+    age_split,
+    carried_totals,
+    fit_estimate,
+    force_totals,
+    jurisdiction_totals,
+    platform_split,
+    sex_split,
+)
 from tui.data.build.sanity import problems
+from tui.data.engine.intervals import DRAWS_COLUMN, DRAWS_FILE, MEASURE_COLUMN
 from tui.data.figures.targets import (
-    EW,
-    NI,
-    NI_FORCE,
     OFFENCES,
-    SCOTLAND,
-    SCOTLAND_FORCE,
-    TARGET,
-    YEARS,
     Figure,
+    dataset_years,
     read_targets,
 )
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
-
-ASSUMPTIONS = [
-    "Force-year totals: the published figure where there is one; otherwise the force's own share "
-    "of the national total in its published years (or its population share if it has none), "
-    "fitted so that every published national, regional, force and multi-year figure holds.",
-    "England and Wales totals are derived: the published UK total minus Scotland and Northern "
-    "Ireland. Where Scotland (2024/25) or Northern Ireland (2023/24, 2024/25) published no total, "
-    "the last published year is carried forward, so those E&W totals are modelled too.",
-    "Force-years whose force did not provide a figure (data/missing_force_years.csv, each with "
-    "its basis and source) are absent, not zero.",
-    "Age band, victim sex and platform are modelled below each force-year total, fitted to every "
-    "published share and count; age band and sex are independent within a force and year.",
-    "Scotland publishes under-13 and 13-15 (its offence has separate sections by age) and records "
-    "every age; Northern Ireland's age bands are modelled like England and Wales's, and every "
-    "Northern Ireland victim's sex is taken as recorded (its one published share is of all "
-    "victims).",
-    "Platforms are counted in instances: one offence can involve several apps, and offences with "
-    "no app recorded have instances under 'Not recorded'. Instances are never added to offences. "
-    "Where a release counts offences with a platform identified, they are taken as instances.",
-    "Platform instances per offence stay within 0.3-3 in every force-year (the published national "
-    "counts give 0.26-0.66 instances with a known app per offence).",
-    "A count over part of the years it falls in (the first six months, 18 months) is used only as "
-    "a lower bound on those years' total, never as a year's figure.",
-]
-
-
-RANGES = {
-    "what": (
-        "A modelled number is one choice among many that the published figures allow. Its range "
-        "is the smallest and the largest value that every targeted published figure allows at "
-        "once, with every other modelled number free to move (not taking the other modelled "
-        "numbers as given). Where publication fixes a number, low = high = the number."
-    ),
-    "how": (
-        "The same constraints as the fit (every target figure, counts not negative, age bands "
-        "and sexes adding up to their force-year, 0.3 to 3 platform instances per offence in "
-        "every force-year), as a linear program with continuous counts, minimised and maximised "
-        "with HiGHS (scipy), then rounded outward to whole numbers. The carried-forward totals "
-        "(Scotland 2024/25, Northern Ireland 2023/24 and 2024/25) are not used: no source "
-        "publishes them. Offence ranges use every offence figure (totals, age bands, sex); "
-        "instance ranges every platform figure and the offence totals' figures (the age and "
-        "sex figures bound the totals no further). A blank high would mean that no published "
-        "figure bounds the number from above (none is blank today)."
-    ),
-    "ranges_csv": (
-        "data/ranges.csv: one row per force-year and per region, nation and jurisdiction total "
-        "in each year, for offences and for instances (columns jurisdiction, scope_type (force, "
-        "region, nation, jurisdiction), scope, year, measure (offences, instances), low, high, "
-        "value). Exact: each low and high is its own minimum or maximum of the linear program. "
-        "Missing force-years (data/missing_force_years.csv) have no row."
-    ),
-    "offences_csv": (
-        "data/offences.csv: offences_low, offences_high, instances_low, instances_high per cell "
-        "(blank where that measure is blank). A simple valid bound, not an exact range: 0 to the "
-        "largest value the cell's force-year total can take (data/ranges.csv), which no cell "
-        "can exceed. Solving two programs for each of the 6,754 cells would take minutes; no "
-        "single age band, sex or platform cell is published, so none is fixed by publication."
-    ),
-    "sums": (
-        "The range of a sum of modelled numbers is not the sum of their ranges (they share "
-        "constraints: the forces of a region add up to its published total). data/ranges.csv "
-        "gives the exact range of every region, nation and jurisdiction total; adding cell or "
-        "force ranges gives a valid but wider bound."
-    ),
-}
-"""The ``[ranges]`` table of ``data/offences.toml``: the range columns and file in plain words."""
 
 
 def apportion(total: int, weights: Sequence[float]) -> list[int]:
@@ -155,15 +99,33 @@ def fill_table(row_totals: Sequence[int], column_totals: Sequence[int]) -> list[
     return table
 
 
-def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
-    """The tidy table: offences by age band and sex, and platform instances, per force-year."""
-    grid = Grid(forces, figures)
-    totals = force_totals(grid)
+def build_frame(
+    forces: list[Force],
+    figures: list[Figure],
+    seeds: PlatformSeeds,
+    exposure: dict | None = None,
+    fitted: dict | None = None,
+) -> pl.DataFrame:
+    """The tidy table: offences by age band and sex, and platform instances, per force-year
+    (platforms near ``seeds``). ``fitted``, if given, receives the grid, the statistical model
+    and the point fit."""
+    grid = Grid(forces, figures, exposure)
+    estimate = fit_estimate(grid)
+    totals = force_totals(grid, estimate)
     ages, sexes, platforms = (
         age_split(grid, totals),
         sex_split(grid, totals),
-        platform_split(grid, totals),
+        platform_split(grid, totals, seeds),
     )
+    if fitted is not None:
+        fitted.update(
+            grid=grid,
+            estimate=estimate,
+            totals=totals,
+            age_band=ages,
+            sex=sexes,
+            platform=platforms,
+        )
     rows = []
     for cell in grid.cells:
         force = grid.by_name[cell[0]]
@@ -202,63 +164,6 @@ def build_frame(forces: list[Force], figures: list[Figure]) -> pl.DataFrame:
     )
 
 
-def metadata(figures: list[Figure], accuracy: str | None = None) -> dict:
-    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run."""
-    used = sorted(
-        {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
-    )
-    return {
-        "title": "Sexual communication with a child: offences recorded by police, 2017/18-2024/25",
-        "description": (
-            "Police-recorded offences of sexual communication with a child (England and Wales, "
-            "s.15A Sexual Offences Act 2003; Northern Ireland, Art. 22A) and of communicating "
-            "indecently with a child (Scotland), by financial year, police force, victim age band "
-            "and sex, with the platforms used counted in instances. Every published figure from "
-            "NSPCC Freedom of Information releases and the media that reported them is "
-            "reproduced; the breakdown below them is MODELLED and is not an official statistic."
-        ),
-        "licence": (
-            "Published figures: facts as reported by the cited sources. Modelled breakdown: "
-            "MIT, like the code."
-        ),
-        "modelled": True,
-        "provenance": "figures",
-        "default_filters": {"jurisdiction": [EW]},
-        "unit": "offences; platform instances (one offence can involve several apps)",
-        "years": list(YEARS),
-        "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
-        "method": [
-            "1. Every published figure (data/real_figures.csv, data/more_figures.csv, "
-            "data/published_figures.csv) gets "
-            "a status: target (reproduced), superseded (a later publication of the same scope, "
-            "year and measure), conflicting (cannot hold with the targets; the reason says why) "
-            "or context (another measure, a partial period, an earlier year). Exceptions to the "
-            "rules are listed with their reasons in data/figure_rules.toml.",
-            "2. Integer counts per force and year, then per age band, sex and platform, are "
-            "fitted to every target at once, as close as possible to documented seeds; the "
-            "penalty grows with the square of the deviation, so what the published figures force "
-            "away from the seeds is shared out rather than piled on one number. Each step solves "
-            "the continuous problem first and searches whole numbers within 2 of it.",
-            "3. The fitted breakdown must pass sanity checks (instances per year and per "
-            "offence, platform rises, each force's modelled years against its median and its "
-            "smallest published year, no force at 0); the builder writes nothing otherwise.",
-            "4. Every modelled number gets a range: the smallest and largest value all targeted "
-            "published figures allow (see [ranges]).",
-            "5. Each number shown is published (a source gives it), derived (sums or differences "
-            "of published figures) or modelled, marked ● ◐ ○ in the table and named per row in "
-            "the status line; `scwc sources` and the Sources screen (o) list every figure.",
-            "6. Only a dataset that reproduces every target is written.",
-        ],
-        "ranges": RANGES | ({"accuracy": accuracy} if accuracy else {}),
-        "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
-        "simplifications": ASSUMPTIONS,
-        "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
-        "sources": [
-            {"title": title, "published": published, "url": url} for title, published, url in used
-        ],
-    }
-
-
 def write(data_dir: Path) -> list[Path]:
     """Build, reconcile every target, then write the dataset and its metadata (atomically).
 
@@ -273,8 +178,11 @@ def write(data_dir: Path) -> list[Path]:
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
-    frame = build_frame(forces, figures)
-    grid = Grid(forces, figures)
+    fitted: dict = {}
+    seeds = PlatformSeeds(data_dir / PLATFORM_SEEDS)
+    exposure = child_population(data_dir, forces, dataset_years(figures))
+    frame = build_frame(forces, figures, seeds, exposure, fitted)
+    grid = fitted["grid"]
     broken = problems(frame, set(published_counts(grid)), published_rises(grid))
     if broken:
         raise ValueError(
@@ -282,7 +190,11 @@ def write(data_dir: Path) -> list[Path]:
         )
     held_out = data_dir / "holdout.csv"
     accuracy = holdout_summary(held_out) if held_out.is_file() else None
-    meta = tomli_w.dumps(metadata(figures, accuracy))
+    meta = tomli_w.dumps(
+        metadata(
+            figures, grid.years, carried_totals(grid), accuracy, interval_table(held_out, DRAWS)
+        )
+    )
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -295,6 +207,7 @@ def write(data_dir: Path) -> list[Path]:
         failures = [c for c in reconcile(dataset, data_dir) if c.mismatch]
     if failures:
         raise ValueError("; ".join(c.describe() for c in failures))
+    draws = draw_table(frame, fitted)
     fixed = {frozenset({cell}) for cell in published_counts(grid)}
     scopes = scope_ranges(grid, frame, fixed)
     table = cell_ranges(frame, scopes)
@@ -310,16 +223,51 @@ def write(data_dir: Path) -> list[Path]:
     write_atomically(
         toml_path, lambda staged: staged.write_text(meta, encoding="utf-8"), overwrite=True
     )
-    return [csv_path, ranges_path, toml_path]
+    draws_path = data_dir / DRAWS_FILE
+    write_atomically(draws_path, lambda staged: write_draws(draws, staged), overwrite=True)
+    return [csv_path, ranges_path, toml_path, draws_path]
 
 
-def run_holdout(data_dir: Path) -> str:
-    """Write ``data/holdout.csv`` and return its summary sentence."""
+def draw_table(frame: pl.DataFrame, fitted: dict) -> pl.DataFrame:
+    """Per cell of ``frame`` (its dimension columns) and its measure, the reconciled draws
+    (:mod:`tui.data.build.draws`), checked: every published force-year count is the same in
+    every draw."""
+    grid = fitted["grid"]
+    values = cell_draws(
+        grid, fitted["estimate"], jurisdiction_totals(grid), carried_totals(grid), fitted
+    )
+    offences = frame["offences"].is_not_null().to_numpy()
+    places = list(zip(frame["force"].to_list(), frame["year"].to_list(), strict=True))
+    for cell, count in published_counts(grid).items():
+        rows = [i for i, place in enumerate(places) if place == cell and offences[i]]
+        drawn = values[rows].sum(axis=0)
+        if np.any(drawn != count):
+            raise ValueError(f"a draw of {cell[0]} {cell[1]} is not its published {count:g}")
+    dimensions = [c for c in frame.columns if frame.schema[c] == pl.String]
+    measure = pl.when(pl.col("offences").is_not_null()).then(pl.lit("offences"))
+    keys = frame.select(*dimensions, measure.otherwise(pl.lit("instances")).alias(MEASURE_COLUMN))
+    dtype = pl.Int16 if values.max() < 2**15 else pl.Int32
+    return keys.with_columns(
+        pl.Series(
+            DRAWS_COLUMN, values.astype(np.int32), dtype=pl.Array(pl.Int32, values.shape[1])
+        ).cast(pl.Array(dtype, values.shape[1]))
+    )
+
+
+def write_draws(table: pl.DataFrame, path: Path) -> None:
+    """``data/draws.parquet``: dimension columns as dictionaries, the draws as small integers."""
+    table.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
+
+
+def run_holdout(data_dir: Path, jobs: int = 1) -> str:
+    """Write ``data/holdout.csv`` (its cases over ``jobs`` processes) and return its summary."""
     from tui.data.atomic import write_atomically
-    from tui.data.build.holdout import cases, summary, write_cases
+    from tui.data.build.holdout import all_cases, summary, write_cases
 
     forces = read_forces(data_dir / "forces.csv")
-    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)))
+    figures = read_targets(data_dir, forces_by_region(forces))
+    exposure = child_population(data_dir, forces, dataset_years(figures))
+    rows = all_cases(forces, figures, exposure, jobs)
     path = data_dir / "holdout.csv"
     write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
     return summary(path)
@@ -338,10 +286,16 @@ def main(argv: list[str] | None = None, announce: Callable[[str], object] = prin
         help="first leave each published force-year out in turn, refit, and write "
         "data/holdout.csv (the accuracy offences.toml reports)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes for --holdout (its cases are independent: the same file for any number)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.holdout:
-            announce(run_holdout(args.data_dir))
+            announce(run_holdout(args.data_dir, args.jobs))
         for path in write(args.data_dir):
             announce(f"wrote {path}")
     except (OSError, ValueError, DataError) as error:

@@ -11,11 +11,17 @@ BUILD_INPUTS = (
     "published_figures.csv",
     "real_figures.csv",
     "more_figures.csv",
+    "figures_2026_11.csv",
+    "figures_2026_12.csv",
     "figure_rules.toml",
     "holdout.csv",
     "missing_force_years.csv",
+    "populations.csv",
+    "platform_seeds.csv",
 )
-"""What ``python -m tui.data.build`` reads (``holdout.csv``: the accuracy its metadata reports)."""
+"""What ``python -m tui.data.build`` reads (``holdout.csv``: the accuracy its metadata reports;
+``populations.csv``: the children aged 0-17 the model's counts are per; ``platform_seeds.csv``:
+the platform seeds per year)."""
 
 
 def copy_build_inputs(data_dir: Path, folder: Path, skip: tuple[str, ...] = ()) -> None:

@@ -79,10 +79,20 @@ def region_forces(scope: str, forces_by_region: dict[str, list[str]]) -> tuple[s
     return None
 
 
+MORE_FIGURE_FILES = (
+    ("more_figures.csv", "M"),
+    ("figures_2026_11.csv", "N"),
+    ("figures_2026_12.csv", "S"),
+)
+"""Further figure files, same columns as ``real_figures.csv``, and the prefix of their ids:
+police disclosure logs and local news (M), local news of November 2026 (N), the December 2026
+search (S)."""
+
+
 def read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
     """Rows of the figure files with an id each: R<n> (real_figures), P<n> (the first articles),
-    M<n> (more_figures: police disclosure logs and local news), then each file
-    ``figure_files.toml`` lists, with its own prefix."""
+    then each of :data:`MORE_FIGURE_FILES` (M<n> more_figures, N<n> figures_2026_11, S<n>
+    figures_2026_12), then each file ``figure_files.toml`` lists, with its own prefix."""
     with (data_dir / "real_figures.csv").open(newline="", encoding="utf-8") as handle:
         rows = [(f"R{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     titles = {s["file"]: s for s in read_rules(data_dir)["first_sources"]}
@@ -103,9 +113,7 @@ def read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
                     },
                 )
             )
-    with (data_dir / "more_figures.csv").open(newline="", encoding="utf-8") as handle:
-        rows += [(f"M{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
-    for name, prefix in listed_figure_files(data_dir):
+    for name, prefix in (*MORE_FIGURE_FILES, *listed_figure_files(data_dir)):
         with (data_dir / name).open(newline="", encoding="utf-8") as handle:
             rows += [(f"{prefix}{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     return rows
