@@ -19,6 +19,7 @@ from tui.data.dataset import Dataset
 from tui.data.engine.cells import cells
 from tui.data.engine.change import year_comparison
 from tui.data.engine.gaps import gaps_of
+from tui.data.engine.intervals import Interval
 from tui.data.engine.naming import force_name, joined, region_name
 from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
@@ -73,6 +74,12 @@ class QuoteFacts:
     """Other filters, e.g. ``victims aged 12-15``."""
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
+    interval: Interval | None = None
+    """Where a modelled count likely lies (its 80% and 95% intervals, from the model's draws)."""
+    change_interval: tuple[float, float] | None = None
+    """The 95% interval of a change that compares a modelled count, read draw by draw."""
+    change_likely: str = ""
+    """``likely up`` / ``likely down`` when that interval excludes 0 (never a test)."""
     change_untested: bool = False
     """The change is not tested, so not stated (see :attr:`untested_why`)."""
     untested_why: str = "a modelled count cannot be tested for change"
@@ -250,6 +257,9 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         platforms=platforms,
         gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
+        interval=result.interval_of(None),
+        change_interval=result.change_interval_of(member),
+        change_likely=result.change_words(member),
         change_untested=untested and change is not None and not over,
         untested_why=UNTESTED_WHY.get(result.change_marks.get(member, ""), UNTESTED_WHY["○"]),
         flag="; ".join(result.flags_of(None)),
@@ -261,6 +271,8 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
 
 
 def _change_words(facts: QuoteFacts) -> str:
+    if facts.change_untested and facts.change_likely and facts.previous_year:
+        return f", {facts.change_likely} on {facts.previous_year}"  # read from draws, no test
     if facts.change is None or facts.previous_year is None or facts.change_untested:
         return ""
     percent = abs(facts.change) * 100
@@ -328,7 +340,11 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
     elif provenance == AS_FILED:
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
-        note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+        note = "a modelled estimate, not a published figure"
+        shown = facts.interval
+        if shown is not None and shown.low95 < shown.high95:
+            note += f"; 95% interval: likely between {shown.low95:,} and {shown.high95:,}"
+        note += f"; {source}" if source else ""
     if estimate and facts.allowed is not None and not facts.allowed.fixed:
         low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
         if facts.allowed.kind == BOUND:
@@ -337,7 +353,13 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             note += f"; published figures allow between {low} and {high}"
     if facts.flag:
         note += f"; {facts.flag}"
-    if facts.change_untested:
+    if facts.change_untested and facts.change_likely and facts.change_interval:
+        low, high = (f"{v * 100:+.0f}%" for v in facts.change_interval)
+        note += (
+            f"; the change on {facts.previous_year} is read from the model's draws "
+            f"(95% interval {low} to {high}), not tested"
+        )
+    elif facts.change_untested:
         note += f"; no change on {facts.previous_year} is given: {facts.untested_why}"
     return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(
         facts.rates, facts.rate_source, estimate, facts.several_years, bool(facts.gaps)

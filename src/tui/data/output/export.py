@@ -22,18 +22,26 @@ from tui import __version__
 from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine import stats
+from tui.data.engine.estimates import CHANGE_LEVEL
 from tui.data.engine.provenance import LEGEND, MODELLED, Provenance, ledger
 from tui.data.engine.query import matching_rows, summary, validate
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.engine.table import (
     CHANGE,
+    CHANGE95_HIGH,
+    CHANGE95_LOW,
     CHANGE_SIGNIFICANT,
     COVERAGE,
     FLAG,
     FLAG_LEGEND,
     HIGH,
+    INTERVAL80_HIGH,
+    INTERVAL80_LOW,
+    INTERVAL95_HIGH,
+    INTERVAL95_LOW,
     LOW,
     MISSING,
+    MODEL_INTERVALS,
     PARTIAL_LEGEND,
     RATE,
     RATE_CHILDREN,
@@ -102,7 +110,11 @@ def export_content(
                 .replace_strict(statuses, return_dtype=pl.String)
                 .alias(PROVENANCE)
             )
-        titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
+        titles = {
+            **{c: label(c) for c in frame.columns},
+            **column_titles(result),
+            **ESTIMATE_TITLES,
+        }
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
         if marked and result.total_provenance is not None:
@@ -196,6 +208,7 @@ def _summary_columns(
     }
     known.update(_uncertainty_columns(measure))
     known.update(_range_columns(measure))
+    known.update(_estimate_columns(measure))
     titles = column_titles(result)
     columns = {}
     for column in frame.columns:
@@ -306,6 +319,56 @@ def _range_columns(measure: str) -> dict[str, dict[str, Any]]:
             "(one scope-year, or fixed); bound: a sum of modelled parts, given the sum of the "
             "parts' ranges (the exact range lies inside it). Empty where no range is known",
         },
+    }
+
+
+ESTIMATE_TITLES = {
+    INTERVAL80_LOW: "80% interval low",
+    INTERVAL80_HIGH: "80% interval high",
+    INTERVAL95_LOW: "95% interval low",
+    INTERVAL95_HIGH: "95% interval high",
+    CHANGE95_LOW: "Change 95% low",
+    CHANGE95_HIGH: "Change 95% high",
+}
+"""Headers of the columns that say how sure a modelled number is."""
+
+
+def _estimate_columns(measure: str) -> dict[str, dict[str, Any]]:
+    """What the interval columns of a modelled count and of a modelled change mean."""
+    drawn = (
+        f"of the row's modelled {measure}: the central {{}} of the builder's reconciled draws of "
+        "the row's sum (every draw meets every published figure; a sum's interval comes from the "
+        "draws of the sum, never by adding intervals), clipped to range_low..range_high, the hard "
+        "limit the published figures allow"
+    )
+    empty = (
+        "empty for a published, derived or partial count (not an estimate), in the published-"
+        "only view, and for data without model draws (a user's file)"
+    )
+    unit = f"count of {measure}"
+    change = (
+        "of the row's change when it compares a modelled count: the change computed draw by draw "
+        "(latest year's sum over the previous year's in the same draw, minus 1), its central 95%. "
+        "Not a significance test: change_significant stays empty; an interval above 0 reads "
+        "'likely up', below 0 'likely down'"
+    )
+    ends = {
+        INTERVAL80_LOW: ("lower end " + drawn.format("80%"), 0.8),
+        INTERVAL80_HIGH: ("upper end " + drawn.format("80%"), 0.8),
+        INTERVAL95_LOW: ("lower end " + drawn.format("95%"), 0.95),
+        INTERVAL95_HIGH: ("upper end " + drawn.format("95%"), 0.95),
+        CHANGE95_LOW: ("lower end " + change, CHANGE_LEVEL),
+        CHANGE95_HIGH: ("upper end " + change, CHANGE_LEVEL),
+    }
+    return {
+        column: {
+            "header": ESTIMATE_TITLES[column],
+            "meaning": meaning,
+            "level": level,
+            "unit": unit if column in MODEL_INTERVALS else "fraction of 1 (+0.10 = +10%)",
+            "missing": empty if column in MODEL_INTERVALS else "empty for any other change",
+        }
+        for column, (meaning, level) in ends.items()
     }
 
 
