@@ -189,15 +189,35 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
             return drawn
         note = registered.unavailable
     shown = groups[:CHART_ROWS]
+    whiskers = _whiskers(result, shown)
     return ChartData(
         "bar",
         f"{measure_name} by {label(key).lower()}",
         tuple(shown),
         ((measure, tuple(float(v) for v in measured.head(CHART_ROWS))),),
         max(len(groups) - CHART_ROWS, 0),
-        note,
+        _whisker_note(note, whiskers),
         tuple((measure, g) for g in shown if g in partial),
+        whiskers,
     )
+
+
+WHISKER_NOTE = "├┤ modelled: 95% interval"
+
+
+def _whisker_note(note: str, whiskers: tuple) -> str:
+    """The chart's note, saying what a whisker is when it draws one."""
+    return " · ".join(n for n in (note, WHISKER_NOTE if whiskers else "") if n)
+
+
+def _whiskers(result: Summary, members: list[str]) -> tuple[tuple[str, str, float, float], ...]:
+    """The 95% interval of each of ``members`` whose count is modelled (and not fixed)."""
+    found = []
+    for member in members:
+        shown = result.interval_of(member)
+        if shown is not None and shown.low95 < shown.high95:
+            found.append((result.measure, member, float(shown.low95), float(shown.high95)))
+    return tuple(found)
 
 
 def _line(
@@ -220,8 +240,16 @@ def _line(
             years = [y for y in years if values.get(y) is not None]
         points = tuple(_point(values.get(y)) for y in years)
         marked = tuple((measure, y) for y in years if result.is_partial(y))
+        whiskers = _whiskers(result, years)
         return ChartData(
-            "line", f"{measure_name} by year", tuple(years), ((measure, points),), 0, note, marked
+            "line",
+            f"{measure_name} by year",
+            tuple(years),
+            ((measure, points),),
+            0,
+            _whisker_note(note, whiskers),
+            marked,
+            whiskers,
         )
     top = [str(g) for g in result.frame.filter(pl.col(measure).is_not_null())[key]][:LINE_SERIES]
     pivot = crosstab(dataset, selection, key, YEAR, top)

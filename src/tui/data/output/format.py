@@ -84,7 +84,7 @@ def range_words(shown: Range) -> str:
 
 INTERVAL = "interval"
 """The shown column ``interval95_low–interval95_high``: where a modelled count likely lies."""
-INTERVAL_LEGEND = "Likely 95%: a modelled count's 95% interval, from the model's reconciled draws"
+INTERVAL_LEGEND = "Likely 95%: the 95% interval of a modelled count (model draws)"
 
 
 def interval_text(low: int, high: int, short: bool = False) -> str:
