@@ -32,7 +32,7 @@ from tui.data.features.quote import facts_of, quote
 from tui.data.loading import load_dataset
 from tui.data.output.export import export, export_content
 from tui.data.output.format import summary_lines
-from tui.data.output.table_notes import row_detail
+from tui.data.output.table_notes import modelled_notes, row_detail
 from tui.data.schema import MODELLED
 from tui.data.selection import Selection
 
@@ -176,7 +176,7 @@ def test_a_users_file_has_no_interval_and_says_so(tmp_path: Path) -> None:
     assert not set(MODEL_INTERVALS) & set(result.frame.columns)
     assert result.interval_of("Essex") is None
     assert "no interval" in row_detail(result, "Essex")
-    assert any("no interval" in line for line in summary_lines(result) + [result.interval_note])
+    assert any("no interval" in note for note in modelled_notes(result, verbose=True))
 
 
 def test_published_only_has_no_intervals(dataset) -> None:

@@ -78,6 +78,8 @@ def value_label(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
 
 
+WHISKER_NOTE = "├┤ modelled: 95% interval"
+"""What a whisker is, beside the chart's title."""
 WHISKER_COLOUR = 250
 """A modelled value's 95% interval: a light grey whisker across the bar's end (or the point)."""
 
@@ -130,7 +132,12 @@ class Chart(PlotextPlot):
             legend, plot_height, more = draw_funnel(plt, data, width, height)
         else:
             legend, plot_height, more = self._draw_bars(data, width, height)
-        notes = " · ".join(n for n in (data.note, f"{more:,} more not shown" if more else "") if n)
+        said = (
+            data.note,
+            WHISKER_NOTE if data.intervals else "",
+            f"{more:,} more not shown" if more else "",
+        )
+        notes = " · ".join(n for n in said if n)
         if notes and len(data.title) + 3 + len(notes) <= width:
             header.append(" · " + notes, style="italic")
             notes = ""
@@ -147,7 +154,12 @@ class Chart(PlotextPlot):
     @staticmethod
     def _header_lines(data: ChartData, width: int, legend: bool, more: bool) -> int:
         """Title (with the notes when they fit beside it), legend, notes on their own line."""
-        notes = " · ".join(n for n in (data.note, "9,999 more not shown" if more else "") if n)
+        said = (
+            data.note,
+            WHISKER_NOTE if data.intervals else "",
+            "9,999 more not shown" if more else "",
+        )
+        notes = " · ".join(n for n in said if n)
         return 1 + legend + bool(notes and len(data.title) + 3 + len(notes) > width)
 
     def _legend(self, names: list[str], width: int) -> Text:

@@ -196,18 +196,10 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
         tuple(shown),
         ((measure, tuple(float(v) for v in measured.head(CHART_ROWS))),),
         max(len(groups) - CHART_ROWS, 0),
-        _whisker_note(note, whiskers),
+        note,
         tuple((measure, g) for g in shown if g in partial),
         whiskers,
     )
-
-
-WHISKER_NOTE = "├┤ modelled: 95% interval"
-
-
-def _whisker_note(note: str, whiskers: tuple) -> str:
-    """The chart's note, saying what a whisker is when it draws one."""
-    return " · ".join(n for n in (note, WHISKER_NOTE if whiskers else "") if n)
 
 
 def _whiskers(result: Summary, members: list[str]) -> tuple[tuple[str, str, float, float], ...]:
@@ -247,7 +239,7 @@ def _line(
             tuple(years),
             ((measure, points),),
             0,
-            _whisker_note(note, whiskers),
+            note,
             marked,
             whiskers,
         )

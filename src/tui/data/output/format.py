@@ -158,7 +158,8 @@ def rate(value: float | None) -> str:
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
     ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
-    likely = {INTERVAL: "Likely 95%"} if INTERVAL95_LOW in result.frame.columns else {}
+    drawn = INTERVAL95_LOW in result.frame.columns and not result.published_only
+    likely = {INTERVAL: "Likely 95%"} if drawn else {}  # published only: nothing modelled shown
     per_year = "/yr" if result.rate_label and "per year" in result.rate_label else ""
     if compact:
         return {
