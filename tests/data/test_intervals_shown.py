@@ -77,7 +77,7 @@ def test_a_modelled_row_has_intervals_holding_its_count_within_its_range(dataset
         if value is None or result.status_of(member) != MODELLED:
             assert ends == [None] * 4, (member, result.status_of(member))
             continue
-        low80, high80, low95, high95 = ends
+        low95, high95, low80, high80 = ends
         assert low95 <= low80 <= high80 <= high95
         assert low95 <= value <= high95, (member, value, ends)
         allowed = result.range_of(member)

@@ -104,7 +104,7 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
 INTERVALS_SHOWN = [
     "  A modelled count (○) is shown with its 95% interval: the table's 'Likely 95%' column "
     "(written count ○ low–high), the status line (95% and 80%), scwc summary, exports "
-    "(interval95_low/high, interval80_low/high), quotes ('likely between low and high') and "
+    "(interval_low/high for 95%, interval80_low/high), quotes ('likely between low and high') and "
     "charts (whiskers). A published or derived count (● ◐) has none: it is not an estimate.",
     "  Each interval is read from the model's reconciled draws: the central 95% (or 80%) of the "
     "draws of the number asked. A sum (a region, several years, an age band over forces) takes "

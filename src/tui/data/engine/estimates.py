@@ -3,7 +3,7 @@ of a change that compares a modelled count, all read from the builder's reconcil
 (:mod:`tui.data.engine.intervals`).
 
 * A row whose count is modelled (a modelled sum with a force-year missing stays modelled) gets
-  ``interval80_low/high`` and ``interval95_low/high``: the central 80% and 95% of the draws of its
+  ``interval_low/high`` (95%) and ``interval80_low/high``: the central 95% and 80% of the draws of its
   sum, never outside what the published figures allow. A published, derived or partial count of
   published figures gets none (it is not an estimate); a dataset without draws (a user's file)
   has no such columns, and :func:`no_interval_note` says so.
@@ -59,7 +59,7 @@ def with_intervals(
         found = drawn.get(member)
         if status != MODELLED or value is None or found is None:
             return (None,) * 4
-        return (found.low80, found.high80, found.low95, found.high95)
+        return (found.low95, found.high95, found.low80, found.high80)  # MODEL_INTERVALS' order
 
     members = frame[key].cast(pl.String).to_list()
     rows = [ends(m, provenance[m].status, v) for m, v in zip(members, frame[measure], strict=True)]

@@ -45,9 +45,9 @@ NATURALLY_ORDERED = frozenset(
 
 
 INTERVAL80_LOW, INTERVAL80_HIGH = "interval80_low", "interval80_high"
-INTERVAL95_LOW, INTERVAL95_HIGH = "interval95_low", "interval95_high"
-MODEL_INTERVALS = (INTERVAL80_LOW, INTERVAL80_HIGH, INTERVAL95_LOW, INTERVAL95_HIGH)
-"""A modelled count's 80% and 95% intervals, read from the reconciled draws of its sum
+INTERVAL95_LOW, INTERVAL95_HIGH = "interval_low", "interval_high"
+MODEL_INTERVALS = (INTERVAL95_LOW, INTERVAL95_HIGH, INTERVAL80_LOW, INTERVAL80_HIGH)
+"""A modelled count's 95% and 80% intervals (in the order exports give them, beside the range), read from the reconciled draws of its sum
 (:mod:`tui.data.engine.estimates`); empty for a count that is not modelled."""
 CHANGE95_LOW, CHANGE95_HIGH = "change95_low", "change95_high"
 """The 95% interval of a change that compares a modelled count, read draw by draw."""
@@ -120,7 +120,8 @@ class Summary:
         """A modelled count's 80% and 95% intervals (``None``: the total's); ``None`` for a
         count that is not modelled, a blanked one, or data without draws."""
         row = self._row(member)
-        ends = [row.get(c) for c in MODEL_INTERVALS] if row is not None else [None]
+        columns = (INTERVAL80_LOW, INTERVAL80_HIGH, INTERVAL95_LOW, INTERVAL95_HIGH)
+        ends = [row.get(c) for c in columns] if row is not None else [None]
         if any(e is None for e in ends):
             return None
         return Interval(*(int(e) for e in ends))  # type: ignore[arg-type]

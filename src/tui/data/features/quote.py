@@ -331,6 +331,10 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         body = f"{facts.subject} recorded {_counted(facts, estimate)}"
         if facts.period:
             body += f" {facts.period}"
+    shown = facts.interval if estimate else None
+    drawn = shown is not None and shown.low95 < shown.high95
+    if drawn:  # right after the estimate: where it likely lies
+        body += f", likely between {shown.low95:,} and {shown.high95:,}"  # type: ignore[union-attr]
     body += "".join(f", {gap}" for gap in facts.gaps)
     body += _change_words(facts)
     if provenance == PUBLISHED:
@@ -341,9 +345,7 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
         note = "a modelled estimate, not a published figure"
-        shown = facts.interval
-        if shown is not None and shown.low95 < shown.high95:
-            note += f"; 95% interval: likely between {shown.low95:,} and {shown.high95:,}"
+        note += ", with the 95% interval of the model's draws" if drawn else ""
         note += f"; {source}" if source else ""
     if estimate and facts.allowed is not None and not facts.allowed.fixed:
         low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"

@@ -83,7 +83,7 @@ def range_words(shown: Range) -> str:
 
 
 INTERVAL = "interval"
-"""The shown column ``interval95_low–interval95_high``: where a modelled count likely lies."""
+"""The shown column ``interval_low–interval_high`` (95%): where a modelled count likely lies."""
 INTERVAL_LEGEND = "Likely 95%: the 95% interval of a modelled count (model draws)"
 
 
