@@ -36,6 +36,7 @@ from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import results, summary, validate
 from tui.data.engine.registry import first_screen_data
+from tui.data.features.force_year_coverage import coverage_lines
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
@@ -258,6 +259,8 @@ def run_sources(argv: Sequence[str]) -> int:
     else:
         for check in shown:
             print(check.describe())
+        for line in coverage_lines(dataset):
+            print(line)
         print(closing_line(checks))
     return 1 if any(c.mismatch for c in checks) else 0
 

@@ -13,6 +13,7 @@ from tui.data.dataset import Dataset
 from tui.data.engine.populations import vintage_lines
 from tui.data.engine.registry import MARKED
 from tui.data.engine.table import FLAG_LEGEND, PARTIAL_LEGEND
+from tui.data.features.force_year_coverage import coverage_lines
 from tui.data.figures.files import read_missing
 from tui.data.loading.paths import repo_data_dir
 from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE, label
@@ -64,6 +65,9 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     ]
     if sources:
         sections.append(("Sources", sources))
+    counted = coverage_lines(dataset)
+    if counted:
+        sections.append(("How much is counted", [f"  {line}" for line in counted]))
     columns = meta.get("columns", {}) if isinstance(meta.get("columns"), dict) else {}
     modelled = (
         [f"  Published: {', '.join(columns['published'])}"] if columns.get("published") else []
