@@ -129,7 +129,7 @@ def change_intervals(
     values = stored.values[chosen["_row"].to_numpy()]
     by_year = _sums_by(chosen, values, [YEAR])
     by_member = _sums_by(chosen, values, [group, YEAR]) if group != YEAR else {}
-    answer: dict[str | None, tuple[float, float]] = {}
+    members, olds, news = [], [], []
     for member, (previous, latest) in pairs.items():
         if member is None or group == YEAR:
             old, new = by_year.get((previous,)), by_year.get((latest,))
@@ -137,10 +137,15 @@ def change_intervals(
             old, new = by_member.get((member, previous)), by_member.get((member, latest))
         if old is None or new is None or (old <= 0).any():
             continue
-        ratios = new / old - 1
-        low, high = np.quantile(ratios, [(1 - CHANGE_LEVEL) / 2, (1 + CHANGE_LEVEL) / 2])
-        answer[member] = (float(low), float(high))
-    return answer
+        members.append(member)
+        olds.append(old)
+        news.append(new)
+    if not members:
+        return {}
+    ratios = np.stack(news) / np.stack(olds) - 1
+    tail = (1 - CHANGE_LEVEL) / 2
+    lows, highs = np.quantile(ratios, [tail, 1 - tail], axis=1)
+    return {m: (float(lo), float(hi)) for m, lo, hi in zip(members, lows, highs, strict=True)}
 
 
 def _sums_by(
@@ -149,8 +154,11 @@ def _sums_by(
     """The draws of each group's sum (a group: one combination of ``columns``' members)."""
     if not chosen.height or any(c not in chosen.columns for c in columns):
         return {}
-    groups = chosen.select(*(pl.col(c).cast(pl.String) for c in columns)).with_row_index("_i")
-    return {
-        tuple(key): values[part["_i"].to_numpy()].sum(axis=0)
-        for key, part in groups.group_by(columns, maintain_order=True)
-    }
+    keys = chosen.select(
+        pl.concat_str([pl.col(c).cast(pl.String) for c in columns], separator="\x1f")
+    )
+    names, inverse = np.unique(keys.to_series().to_numpy(), return_inverse=True)
+    order = np.argsort(inverse, kind="stable")
+    starts = np.flatnonzero(np.r_[True, np.diff(inverse[order]) != 0])
+    sums = np.add.reduceat(values[order], starts, axis=0)
+    return {tuple(str(n).split("\x1f")): sums[i] for i, n in enumerate(names)}
