@@ -333,9 +333,9 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             body += f" {facts.period}"
     shown = facts.interval if estimate else None
     drawn = shown is not None and shown.low95 < shown.high95
-    if drawn:  # right after the estimate: where it likely lies
-        body += f", likely between {shown.low95:,} and {shown.high95:,}"  # type: ignore[union-attr]
     body += "".join(f", {gap}" for gap in facts.gaps)
+    if drawn:  # where the estimate likely lies (after what its period lacks)
+        body += f", likely between {shown.low95:,} and {shown.high95:,}"  # type: ignore[union-attr]
     body += _change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
