@@ -20,8 +20,10 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.engine.intervals import MEASURE_COLUMN, draws_of, intervals
+from tui.data.engine.ranges import RANGE_KIND
 from tui.data.engine.registry import Mark
 from tui.data.engine.table import (
+    CHANGE,
     CHANGE95_HIGH,
     CHANGE95_LOW,
     MODEL_INTERVALS,
@@ -68,14 +70,14 @@ def with_intervals(
         for i, column in enumerate(MODEL_INTERVALS)
     )
     columns = frame.columns
-    after = columns.index("range_kind") + 1 if "range_kind" in columns else 2
+    after = columns.index(RANGE_KIND) + 1 if RANGE_KIND in columns else 2
     first = [c for c in columns[:after] if c not in MODEL_INTERVALS]
     frame = frame.select(
         *first, *MODEL_INTERVALS, *(c for c in columns if c not in {*first, *MODEL_INTERVALS})
     )
     total = ends(None, total_provenance.status, totals.get(measure))
     keys = list(totals)
-    at = keys.index("range_kind") + 1 if "range_kind" in keys else 1
+    at = keys.index(RANGE_KIND) + 1 if RANGE_KIND in keys else 1
     ordered = [*keys[:at], *MODEL_INTERVALS, *keys[at:]]
     values = {**totals, **dict(zip(MODEL_INTERVALS, total, strict=True))}
     return frame, {k: values[k] for k in ordered}
@@ -102,10 +104,10 @@ def with_change_intervals(
         pl.Series(CHANGE95_HIGH, high, dtype=pl.Float64),
     )
     columns = [c for c in frame.columns if c not in (CHANGE95_LOW, CHANGE95_HIGH)]
-    at = columns.index("change") + 1
+    at = columns.index(CHANGE) + 1
     frame = frame.select(*columns[:at], CHANGE95_LOW, CHANGE95_HIGH, *columns[at:])
     keys = [k for k in totals if k not in (CHANGE95_LOW, CHANGE95_HIGH)]
-    at = keys.index("change") + 1 if "change" in keys else len(keys)
+    at = keys.index(CHANGE) + 1 if CHANGE in keys else len(keys)
     total_low, total_high = found.get(None, (None, None))
     values = {**totals, CHANGE95_LOW: total_low, CHANGE95_HIGH: total_high}
     ordered = [*keys[:at], CHANGE95_LOW, CHANGE95_HIGH, *keys[at:]]

@@ -25,6 +25,7 @@ from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import BOUND, Range
 from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote_change import UNTESTED_WHY, change_note, change_words
 from tui.data.features.quote_rates import rate_sentence, rate_source, rates_of
 from tui.data.features.quote_sources import (
     AS_FILED,
@@ -48,12 +49,6 @@ QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
 PLATFORM_DIMENSIONS = ("platform_owner", "platform")
 INSTANCES = "instances"
 """The measure platforms are counted in: one offence can involve several apps."""
-UNTESTED_WHY = {
-    "○": "a modelled count cannot be tested for change",
-    "!": "it compares a figure flagged as doubtful",
-    "◔": "a sum with force-years missing is not tested for change",
-}
-"""Why a change is not given, by the mark in front of it (○ modelled, ! flagged, ◔ partial)."""
 
 
 @dataclass(frozen=True)
@@ -270,27 +265,6 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
     )
 
 
-def _change_words(facts: QuoteFacts) -> str:
-    if facts.change_untested and facts.change_likely and facts.previous_year:
-        return f", {facts.change_likely} on {facts.previous_year}"  # read from draws, no test
-    if facts.change is None or facts.previous_year is None or facts.change_untested:
-        return ""
-    percent = abs(facts.change) * 100
-    amount = f"{percent:.1f}%" if percent < 1 else f"{percent:.0f}%"
-    if percent == 0:
-        words = f", the same as in {facts.previous_year}"
-    else:
-        direction = "up" if facts.change > 0 else "down"
-        words = f", {direction} {amount} on {facts.previous_year}"
-    if facts.change_over:  # like with like, not the whole: no test
-        return f"{words} over {facts.change_over}"
-    if facts.significant is False:
-        words += ", a change small enough to be chance"
-    elif facts.significant is True and percent:
-        words += ", more than chance would explain"
-    return words
-
-
 def _counted(facts: QuoteFacts, estimate: bool) -> str:
     number = f"{facts.count:,}"
     if facts.measure == MEASURE:
@@ -336,7 +310,7 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
     body += "".join(f", {gap}" for gap in facts.gaps)
     if drawn:  # where the estimate likely lies (after what its period lacks)
         body += f", likely between {shown.low95:,} and {shown.high95:,}"  # type: ignore[union-attr]
-    body += _change_words(facts)
+    body += change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
     elif provenance == DERIVED:
@@ -355,14 +329,7 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             note += f"; published figures allow between {low} and {high}"
     if facts.flag:
         note += f"; {facts.flag}"
-    if facts.change_untested and facts.change_likely and facts.change_interval:
-        low, high = (f"{v * 100:+.0f}%" for v in facts.change_interval)
-        note += (
-            f"; the change on {facts.previous_year} is read from the model's draws "
-            f"(95% interval {low} to {high}), not tested"
-        )
-    elif facts.change_untested:
-        note += f"; no change on {facts.previous_year} is given: {facts.untested_why}"
+    note += change_note(facts)
     return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(
         facts.rates, facts.rate_source, estimate, facts.several_years, bool(facts.gaps)
     )
