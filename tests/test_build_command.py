@@ -22,9 +22,11 @@ from tests.conftest import NEXT_YEAR_FIGURES
 from tui.cli import main, open_start
 from tui.cli_build import HINT, move_into
 from tui.data.dataset import DataError
+from tui.data.engine.intervals import TOTAL, intervals
 from tui.data.figures.published import forces_by_region
 from tui.data.figures.user_figures import FIGURE_COLUMNS, USER_FILE, read_user_figures
 from tui.data.loading import repo_data_dir
+from tui.data.selection import Selection
 
 GOOD_ROW = next(csv.DictReader(NEXT_YEAR_FIGURES.open(encoding="utf-8")))
 REGIONS = forces_by_region(repo_data_dir() / "forces.csv")
@@ -347,12 +349,6 @@ def test_the_python_api_opens_the_folder_with_the_users_figures(user_build: Buil
 FICTIONAL_FORCES = {"Kent": 270, "North Wales": 121, "Dyfed-Powys": 85, "West Mercia": 135}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="needs the year-agnostic builder of the model branch: on main the builder's years "
-    "are the list tui.data.figures.targets.YEARS (2017/18-2024/25), so 2025/26 figures are "
-    "context and the dataset has no 2025/26",
-)
 def test_a_fictional_next_year_is_built_and_shown(user_build: Built, capsys) -> None:
     """A 2025/26 in a user's figures (UK, Scotland, Northern Ireland, two regions, four forces)
     appears in ``scwc summary``: its published figures ●, England and Wales derived ◐ (UK minus
@@ -366,13 +362,25 @@ def test_a_fictional_next_year_is_built_and_shown(user_build: Built, capsys) -> 
     forces = shown(capsys, "summary", folder, "--by", "force", "--where", "year=2025/26")
     for force, count in FICTIONAL_FORCES.items():
         assert re.match(rf"{force}\s+{count}\s+●", table_row(forces, force))
+    rows = [line for line in forces.splitlines() if re.match(r"\S.*?\s{2,}[\d,]+\s+\S", line)]
     others = [
-        line
-        for line in forces.splitlines()
-        if "○" in line and not line.startswith(("Total", *FICTIONAL_FORCES))
+        line for line in rows if "○" in line and not line.startswith(("Total", *FICTIONAL_FORCES))
     ]
     assert len(others) >= 35
     for line in others:  # a modelled count comes with what the published figures allow
         assert re.search(r"\d", line.split("○", 1)[1].split("%", 1)[0]), line
     checks = json.loads(shown(capsys, "sources", folder, "--json"))
     assert all(r["verdict"] == "reproduced" for r in checks if r["id"].startswith("U"))
+    year = (("jurisdiction", ("England and Wales",)), ("year", ("2025/26",)))
+    found = intervals(
+        open_start(user_build.folder, None, None).dataset, Selection("force", "offences", year)
+    )
+    assert found is not None
+    for force, count in FICTIONAL_FORCES.items():  # a published count: its interval is itself
+        assert (found[force].low95, found[force].high95) == (count, count)
+    modelled = [f for f in found if f is not TOTAL and f not in FICTIONAL_FORCES]
+    assert len(modelled) >= 35
+    assert all(
+        found[f].low95 <= found[f].low80 <= found[f].high80 <= found[f].high95 for f in modelled
+    )
+    assert sum(found[f].high95 > found[f].low95 for f in modelled) >= 35

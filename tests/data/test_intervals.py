@@ -157,6 +157,34 @@ def test_the_readme_claims_no_more_coverage_than_measured(data_dir: Path) -> Non
     assert found.median_error <= _claimed(readme, "median absolute error") + 0.005
 
 
+GOAL_ROWS = {
+    "median_error": "median absolute error",
+    "coverage80": "80% interval held the published value",
+    "coverage95": "95% interval held the published value",
+    "median_width95": "median width of the 95% interval, relative to the value",
+}
+
+
+def test_the_readme_and_the_metadata_say_which_goals_are_met(data_dir: Path) -> None:
+    """Each goal of issue 26 is reported met or **not met** as data/holdout.csv measured it, in
+    the README's accuracy table and in offences.toml."""
+    import tomllib
+
+    from tui.data.build.accuracy import accuracy
+
+    found = accuracy(data_dir / "holdout.csv")
+    assert found is not None
+    meta = tomllib.loads((data_dir / "offences.toml").read_text(encoding="utf-8"))
+    assert meta["intervals"]["goals_met"] == found.goals_met()
+    readme = (data_dir.parent / "README.md").read_text(encoding="utf-8")
+    for goal, label in GOAL_ROWS.items():
+        row = re.search(
+            rf"\| {re.escape(label)} \|[^|\n]+\|[^|\n]+\| (\*\*not met\*\*|met) \|", readme
+        )
+        assert row, label
+        assert (row.group(1) == "met") == found.goals_met()[goal], label
+
+
 @pytest.mark.parametrize("level", ["80", "95"])
 def test_holdout_intervals_nest_and_hold_their_point(data_dir: Path, level: str) -> None:
     import csv

@@ -13,8 +13,14 @@ import pytest
 
 from tui.data.build.inputs import copy_build_inputs
 from tui.data.engine.provenance import MODELLED, ledger
-from tui.data.figures.targets import YEARS
+from tui.data.figures.published import forces_by_region
+from tui.data.figures.targets import dataset_years, read_targets
+from tui.data.loading import repo_data_dir
 
+YEARS = dataset_years(
+    read_targets(repo_data_dir(), forces_by_region(repo_data_dir() / "forces.csv"))
+)
+"""The dataset's years, as the builder reads them from the figure files."""
 JURISDICTIONS = ("England and Wales", "Scotland", "Northern Ireland")
 
 
@@ -147,8 +153,8 @@ def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir
     copy_build_inputs(data_dir, tmp_path)
     fitted = build.platform_split
 
-    def inflated(grid, totals):
-        platforms = fitted(grid, totals)
+    def inflated(grid, totals, seeds):
+        platforms = fitted(grid, totals, seeds)
         platforms[("Gwent", "2022/23")]["Instagram"] += 11_000
         return platforms
 
@@ -171,7 +177,6 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     from tui.data.build.estimate import child_population
     from tui.data.build.force_years import forces_by_region, read_forces
     from tui.data.build.holdout import cases, summary
-    from tui.data.figures.targets import YEARS, read_targets
 
     with (data_dir / "holdout.csv").open(encoding="utf-8") as handle:
         stored = [tuple(r) for r in list(csv.reader(handle))[1:]]
@@ -181,8 +186,9 @@ def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     sample = {guessed[0][:2], guessed[len(guessed) // 2][:2]}
     sample |= {next(r for r in stored if r[6] == "True")[:2]}
     forces = read_forces(data_dir / "forces.csv")
-    exposure = child_population(data_dir, forces, YEARS)
-    rows = cases(forces, read_targets(data_dir, forces_by_region(forces)), exposure, sample)
+    figures = read_targets(data_dir, forces_by_region(forces))
+    exposure = child_population(data_dir, forces, dataset_years(figures))
+    rows = cases(forces, figures, exposure, sample)
     assert [tuple(str(v) for v in r) for r in rows] == [r for r in stored if r[:2] in sample]
     for row in guessed:
         published, low, high = int(row[2]), int(row[4]), int(row[5])

@@ -18,9 +18,8 @@ import numpy as np
 
 from tui.data.build.draws import SEED, total_draws
 from tui.data.build.force_years import Cell, Grid
-from tui.data.build.model import fit_estimate, force_totals, jurisdiction_totals
+from tui.data.build.model import carried_totals, fit_estimate, force_totals, jurisdiction_totals
 from tui.data.engine.intervals import quantile_interval
-from tui.data.figures.targets import CARRIED_FORWARD
 
 LOO_DRAWS = 100
 """Draws per held-out case (the builder keeps 300; 100 place a 95% interval's ends well enough to
@@ -45,7 +44,7 @@ def held_out(grid: Grid, cell: Cell) -> tuple[int, tuple[int, int], tuple[int, i
         grid,
         estimate,
         jurisdiction_totals(grid),
-        CARRIED_FORWARD,
+        carried_totals(grid),
         np.random.default_rng(SEED),
         LOO_DRAWS,
     )

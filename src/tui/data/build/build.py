@@ -45,8 +45,12 @@ from tui.data.build.force_years import (
     published_rises,
     read_forces,
 )
+from tui.data.build.metadata import metadata
 from tui.data.build.model import (
+    PLATFORM_SEEDS,
+    PlatformSeeds,
     age_split,
+    carried_totals,
     fit_estimate,
     force_totals,
     jurisdiction_totals,
@@ -56,86 +60,12 @@ from tui.data.build.model import (
 from tui.data.build.sanity import problems
 from tui.data.engine.intervals import DRAWS_COLUMN, DRAWS_FILE, MEASURE_COLUMN
 from tui.data.figures.targets import (
-    CARRIED_FORWARD,
-    EW,
-    NI,
-    NI_FORCE,
     OFFENCES,
-    SCOTLAND,
-    SCOTLAND_FORCE,
-    TARGET,
-    YEARS,
     Figure,
+    dataset_years,
     read_targets,
 )
 from tui.data.schema import NOT_SPLIT, PLATFORM_OWNERS
-
-ASSUMPTIONS = [
-    "Force-year totals: the published figure where there is one; otherwise near the predictive "
-    "mean of a negative-binomial model (children aged 0-17 as exposure, year, region, force and "
-    "a random-walk drift of each force; see [intervals]), fitted so that every published "
-    "national, regional, force and multi-year figure holds.",
-    "England and Wales totals are derived: the published UK total minus Scotland and Northern "
-    "Ireland. Where Scotland (2024/25) or Northern Ireland (2023/24, 2024/25) published no total, "
-    "the last published year is carried forward, so those E&W totals are modelled too.",
-    "Force-years whose force did not provide a figure (data/missing_force_years.csv, each with "
-    "its basis and source) are absent, not zero.",
-    "Age band, victim sex and platform are modelled below each force-year total, fitted to every "
-    "published share and count; age band and sex are independent within a force and year.",
-    "Scotland publishes under-13 and 13-15 (its offence has separate sections by age) and records "
-    "every age; Northern Ireland's age bands are modelled like England and Wales's, and every "
-    "Northern Ireland victim's sex is taken as recorded (its one published share is of all "
-    "victims).",
-    "Platforms are counted in instances: one offence can involve several apps, and offences with "
-    "no app recorded have instances under 'Not recorded'. Instances are never added to offences. "
-    "Where a release counts offences with a platform identified, they are taken as instances.",
-    "Platform instances per offence stay within 0.3-3 in every force-year (the published national "
-    "counts give 0.26-0.66 instances with a known app per offence).",
-    "A count over part of the years it falls in (the first six months, 18 months) is used only as "
-    "a lower bound on those years' total, never as a year's figure.",
-]
-
-
-RANGES = {
-    "what": (
-        "A modelled number is one choice among many that the published figures allow. Its range "
-        "is the smallest and the largest value that every targeted published figure allows at "
-        "once, with every other modelled number free to move (not taking the other modelled "
-        "numbers as given). Where publication fixes a number, low = high = the number."
-    ),
-    "how": (
-        "The same constraints as the fit (every target figure, counts not negative, age bands "
-        "and sexes adding up to their force-year, 0.3 to 3 platform instances per offence in "
-        "every force-year), as a linear program with continuous counts, minimised and maximised "
-        "with HiGHS (scipy), then rounded outward to whole numbers. The carried-forward totals "
-        "(Scotland 2024/25, Northern Ireland 2023/24 and 2024/25) are not used: no source "
-        "publishes them. Offence ranges use every offence figure (totals, age bands, sex); "
-        "instance ranges every platform figure and the offence totals' figures (the age and "
-        "sex figures bound the totals no further). A blank high would mean that no published "
-        "figure bounds the number from above (none is blank today)."
-    ),
-    "ranges_csv": (
-        "data/ranges.csv: one row per force-year and per region, nation and jurisdiction total "
-        "in each year, for offences and for instances (columns jurisdiction, scope_type (force, "
-        "region, nation, jurisdiction), scope, year, measure (offences, instances), low, high, "
-        "value). Exact: each low and high is its own minimum or maximum of the linear program. "
-        "Missing force-years (data/missing_force_years.csv) have no row."
-    ),
-    "offences_csv": (
-        "data/offences.csv: offences_low, offences_high, instances_low, instances_high per cell "
-        "(blank where that measure is blank). A simple valid bound, not an exact range: 0 to the "
-        "largest value the cell's force-year total can take (data/ranges.csv), which no cell "
-        "can exceed. Solving two programs for each of the 6,754 cells would take minutes; no "
-        "single age band, sex or platform cell is published, so none is fixed by publication."
-    ),
-    "sums": (
-        "The range of a sum of modelled numbers is not the sum of their ranges (they share "
-        "constraints: the forces of a region add up to its published total). data/ranges.csv "
-        "gives the exact range of every region, nation and jurisdiction total; adding cell or "
-        "force ranges gives a valid but wider bound."
-    ),
-}
-"""The ``[ranges]`` table of ``data/offences.toml``: the range columns and file in plain words."""
 
 
 def apportion(total: int, weights: Sequence[float]) -> list[int]:
@@ -172,18 +102,20 @@ def fill_table(row_totals: Sequence[int], column_totals: Sequence[int]) -> list[
 def build_frame(
     forces: list[Force],
     figures: list[Figure],
+    seeds: PlatformSeeds,
     exposure: dict | None = None,
     fitted: dict | None = None,
 ) -> pl.DataFrame:
-    """The tidy table: offences by age band and sex, and platform instances, per force-year.
-    ``fitted``, if given, receives the grid, the statistical model and the point fit."""
+    """The tidy table: offences by age band and sex, and platform instances, per force-year
+    (platforms near ``seeds``). ``fitted``, if given, receives the grid, the statistical model
+    and the point fit."""
     grid = Grid(forces, figures, exposure)
     estimate = fit_estimate(grid)
     totals = force_totals(grid, estimate)
     ages, sexes, platforms = (
         age_split(grid, totals),
         sex_split(grid, totals),
-        platform_split(grid, totals),
+        platform_split(grid, totals, seeds),
     )
     if fitted is not None:
         fitted.update(
@@ -232,67 +164,6 @@ def build_frame(
     )
 
 
-def metadata(
-    figures: list[Figure], accuracy: str | None = None, intervals: dict | None = None
-) -> dict:
-    """The contents of ``data/offences.toml``; ``accuracy``: the held-out comparison, if run;
-    ``intervals``: the ``[intervals]`` table (:func:`tui.data.accuracy.interval_table`)."""
-    used = sorted(
-        {(f.source_title, f.published, f.source_url) for f in figures if f.status == TARGET}
-    )
-    return {
-        "title": "Sexual communication with a child: offences recorded by police, 2017/18-2024/25",
-        "description": (
-            "Police-recorded offences of sexual communication with a child (England and Wales, "
-            "s.15A Sexual Offences Act 2003; Northern Ireland, Art. 22A) and of communicating "
-            "indecently with a child (Scotland), by financial year, police force, victim age band "
-            "and sex, with the platforms used counted in instances. Every published figure from "
-            "NSPCC Freedom of Information releases and the media that reported them is "
-            "reproduced; the breakdown below them is MODELLED and is not an official statistic."
-        ),
-        "licence": (
-            "Published figures: facts as reported by the cited sources. Modelled breakdown: "
-            "MIT, like the code."
-        ),
-        "modelled": True,
-        "provenance": "figures",
-        "default_filters": {"jurisdiction": [EW]},
-        "unit": "offences; platform instances (one offence can involve several apps)",
-        "years": list(YEARS),
-        "offences": {j: OFFENCES[j] for j in (EW, SCOTLAND, NI)},
-        "method": [
-            "1. Every published figure (data/real_figures.csv, data/more_figures.csv, "
-            "data/published_figures.csv) gets "
-            "a status: target (reproduced), superseded (a later publication of the same scope, "
-            "year and measure), conflicting (cannot hold with the targets; the reason says why) "
-            "or context (another measure, a partial period, an earlier year). Exceptions to the "
-            "rules are listed with their reasons in data/figure_rules.toml.",
-            "2. Integer counts per force and year, then per age band, sex and platform, are "
-            "fitted to every target at once, as close as possible to documented seeds; the "
-            "penalty grows with the square of the deviation, so what the published figures force "
-            "away from the seeds is shared out rather than piled on one number. Each step solves "
-            "the continuous problem first and searches whole numbers within 2 of it.",
-            "3. The fitted breakdown must pass sanity checks (instances per year and per "
-            "offence, platform rises, each force's modelled years against its median and its "
-            "smallest published year, no force at 0); the builder writes nothing otherwise.",
-            "4. Every modelled number gets a range: the smallest and largest value all targeted "
-            "published figures allow (see [ranges]).",
-            "5. Each number shown is published (a source gives it), derived (sums or differences "
-            "of published figures) or modelled, marked ● ◐ ○ in the table and named per row in "
-            "the status line; `scwc sources` and the Sources screen (o) list every figure.",
-            "6. Only a dataset that reproduces every target is written.",
-        ],
-        "ranges": RANGES | ({"accuracy": accuracy} if accuracy else {}),
-        **({"intervals": intervals} if intervals else {}),
-        "forces": {SCOTLAND: SCOTLAND_FORCE, NI: NI_FORCE},
-        "simplifications": ASSUMPTIONS,
-        "builder": {"command": "python -m tui.data.build", "solver": "scipy.optimize.milp (HiGHS)"},
-        "sources": [
-            {"title": title, "published": published, "url": url} for title, published, url in used
-        ],
-    }
-
-
 def write(data_dir: Path) -> list[Path]:
     """Build, reconcile every target, then write the dataset and its metadata (atomically).
 
@@ -308,7 +179,9 @@ def write(data_dir: Path) -> list[Path]:
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
     fitted: dict = {}
-    frame = build_frame(forces, figures, child_population(data_dir, forces, YEARS), fitted)
+    seeds = PlatformSeeds(data_dir / PLATFORM_SEEDS)
+    exposure = child_population(data_dir, forces, dataset_years(figures))
+    frame = build_frame(forces, figures, seeds, exposure, fitted)
     grid = fitted["grid"]
     broken = problems(frame, set(published_counts(grid)), published_rises(grid))
     if broken:
@@ -317,7 +190,11 @@ def write(data_dir: Path) -> list[Path]:
         )
     held_out = data_dir / "holdout.csv"
     accuracy = holdout_summary(held_out) if held_out.is_file() else None
-    meta = tomli_w.dumps(metadata(figures, accuracy, interval_table(held_out, DRAWS)))
+    meta = tomli_w.dumps(
+        metadata(
+            figures, grid.years, carried_totals(grid), accuracy, interval_table(held_out, DRAWS)
+        )
+    )
     with tempfile.TemporaryDirectory() as scratch:
         checked_csv, checked_toml = Path(scratch) / "offences.csv", Path(scratch) / "offences.toml"
         frame.write_csv(checked_csv, line_terminator="\n")
@@ -357,7 +234,7 @@ def draw_table(frame: pl.DataFrame, fitted: dict) -> pl.DataFrame:
     every draw."""
     grid = fitted["grid"]
     values = cell_draws(
-        grid, fitted["estimate"], jurisdiction_totals(grid), CARRIED_FORWARD, fitted
+        grid, fitted["estimate"], jurisdiction_totals(grid), carried_totals(grid), fitted
     )
     offences = frame["offences"].is_not_null().to_numpy()
     places = list(zip(frame["force"].to_list(), frame["year"].to_list(), strict=True))
@@ -389,7 +266,7 @@ def run_holdout(data_dir: Path) -> str:
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
-    rows = cases(forces, figures, child_population(data_dir, forces, YEARS))
+    rows = cases(forces, figures, child_population(data_dir, forces, dataset_years(figures)))
     path = data_dir / "holdout.csv"
     write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
     return summary(path)

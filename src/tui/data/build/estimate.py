@@ -18,6 +18,9 @@ The fit is the posterior mode (scipy's L-BFGS-B, analytic gradient); its uncerta
 approximation (the inverse Hessian at the mode). :meth:`Estimate.mean` is each force-year's
 predictive mean (the seed of the integer fit); :meth:`Estimate.draws` samples the predictive
 distribution: parameters from the Laplace normal, then a negative-binomial count.
+
+Over 400 lines: the likelihood (sums, censored figures, their disjoint parts), its analytic
+gradient and the Laplace draws share one parameter layout and are read together.
 """
 
 from __future__ import annotations

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tui.data.figures.files import read_missing
-from tui.data.figures.targets import TARGET, YEARS, Figure
+from tui.data.figures.targets import TARGET, Figure, dataset_years
 from tui.data.schema import EW, NI, SCOTLAND
 
 
@@ -75,7 +75,11 @@ class Grid:
         force's population in ``forces.csv`` every year)."""
         self.by_name = {f.name: f for f in forces}
         self.targets = [f for f in figures if f.status == TARGET and f.spec is not None]
-        self.cells: list[Cell] = [(f.name, y) for y in YEARS for f in forces if y not in f.missing]
+        self.years = dataset_years(figures)
+        """The dataset's financial years, from the figures (:func:`dataset_years`)."""
+        self.cells: list[Cell] = [
+            (f.name, y) for y in self.years for f in forces if y not in f.missing
+        ]
 
     def jurisdiction(self, cell: Cell) -> str:
         """The jurisdiction of a force-year."""

@@ -17,9 +17,11 @@ BUILD_INPUTS = (
     "holdout.csv",
     "missing_force_years.csv",
     "populations.csv",
+    "platform_seeds.csv",
 )
 """What ``python -m tui.data.build`` reads (``holdout.csv``: the accuracy its metadata reports;
-``populations.csv``: the children aged 0-17 the model's counts are per)."""
+``populations.csv``: the children aged 0-17 the model's counts are per; ``platform_seeds.csv``:
+the platform seeds per year)."""
 
 
 def copy_build_inputs(data_dir: Path, folder: Path, skip: tuple[str, ...] = ()) -> None:

@@ -7,14 +7,17 @@ range program (:mod:`tui.data.build.range_fit`) states the same figures on the s
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Callable, Hashable, Sequence
+from pathlib import Path
 
 from tui.data.build.estimate import Estimate, fit
 from tui.data.build.fit import Problem, add_figure
 from tui.data.build.force_years import Cell, Grid
 from tui.data.build.sanity import INSTANCES_PER_OFFENCE
-from tui.data.figures.targets import CARRIED_FORWARD, YEARS, Figure
+from tui.data.figures.targets import Figure
+from tui.data.figures.years import carried_forward
 from tui.data.schema import EW, NI, NOT_RECORDED, NOT_SPLIT, PLATFORMS, SCOTLAND
 
 AGE_BANDS_BY_JURISDICTION = {
@@ -28,41 +31,42 @@ SEXES = ("Girls", "Boys", NOT_RECORDED)
 SEX_SEED = {"Girls": 0.74, "Boys": 0.16, NOT_RECORDED: 0.10}
 SEXES_BY_JURISDICTION = {EW: SEXES, SCOTLAND: SEXES, NI: ("Girls", "Boys")}
 
-RECORDED_INSTANCES_PER_OFFENCE = {
-    "2017/18": 0.66,
-    "2018/19": 0.58,
-    "2019/20": 0.50,
-    "2020/21": 0.45,
-    "2021/22": 0.38,
-    "2022/23": 0.32,
-    "2023/24": 0.26,
-    "2024/25": 0.29,
-}
-"""Seed: instances with a known platform per offence (published 2017/18, 2018/19 and the UK
-2023/24 and 2024/25 counts; the years between interpolated)."""
-UNRECORDED_INSTANCES_PER_OFFENCE = 0.35
-PLATFORM_MIX = {
-    #          Facebook Messenger Instagram WhatsApp Snapchat Kik Twitter YouTube Other
-    "2017/18": (0.29, 0.05, 0.20, 0.04, 0.20, 0.06, 0.03, 0.02, 0.11),
-    "2018/19": (0.20, 0.05, 0.34, 0.04, 0.16, 0.04, 0.03, 0.02, 0.12),
-    "2019/20": (0.15, 0.05, 0.33, 0.05, 0.22, 0.03, 0.02, 0.02, 0.13),
-    "2020/21": (0.10, 0.03, 0.32, 0.05, 0.25, 0.03, 0.02, 0.02, 0.18),
-    "2021/22": (0.10, 0.04, 0.18, 0.06, 0.33, 0.03, 0.02, 0.02, 0.22),
-    "2022/23": (0.08, 0.04, 0.12, 0.07, 0.40, 0.04, 0.02, 0.02, 0.21),
-    "2023/24": (0.06, 0.04, 0.06, 0.12, 0.48, 0.05, 0.01, 0.02, 0.16),
-    "2024/25": (0.05, 0.03, 0.04, 0.09, 0.40, 0.04, 0.01, 0.02, 0.32),
-}
-"""Seed: share of each platform among instances with a known platform (from the published
-national shares, rounded; the fit then meets every published share)."""
 MODEL_PLATFORMS = tuple(p for p in PLATFORMS if p != NOT_SPLIT)
 RECORDED_PLATFORMS = tuple(p for p in MODEL_PLATFORMS if p != NOT_RECORDED)
+UNRECORDED_INSTANCES_PER_OFFENCE = 0.35
+PLATFORM_SEEDS = "platform_seeds.csv"
+"""Seeds per year: instances with a known platform per offence (published 2017/18, 2018/19 and the
+UK 2023/24 and 2024/25 counts; the years between interpolated) and the share of each platform
+among them (the published national shares, rounded; the fit then meets every published share).
+A year with no row takes the row of the nearest year before it (else the first)."""
 
 
-def jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
-    """Published totals per jurisdiction and year (UK minus the others for E&W), carried forward
-    where none was published."""
-    totals: dict[tuple[str, str], int] = {}
+class PlatformSeeds:
+    """The platform seeds of ``data/platform_seeds.csv``, per year (:data:`PLATFORM_SEEDS`)."""
+
+    def __init__(self, path: Path) -> None:
+        with path.open(newline="", encoding="utf-8") as handle:
+            self.rows = {
+                row["year"]: (
+                    float(row["recorded_instances_per_offence"]),
+                    tuple(float(row[p]) for p in RECORDED_PLATFORMS),
+                )
+                for row in csv.DictReader(handle)
+            }
+        if not self.rows:
+            raise ValueError(f"{path.name}: no seed rows")
+
+    def of(self, year: str) -> tuple[float, tuple[float, ...]]:
+        """(recorded instances per offence, platform shares) for ``year``."""
+        earlier = [y for y in self.rows if y <= year]
+        return self.rows[max(earlier) if earlier else min(self.rows)]
+
+
+def _published_totals(grid: Grid) -> tuple[dict[str, int], dict[tuple[str, str], int]]:
+    """The published whole-year totals: the UK's per year, and Scotland's and Northern
+    Ireland's per (jurisdiction, year)."""
     uk: dict[str, int] = {}
+    others: dict[tuple[str, str], int] = {}
     for figure in grid.targets_of("offences", None):
         spec = figure.spec
         assert spec is not None
@@ -75,11 +79,26 @@ def jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
             if len(spec.jurisdictions) == 3:
                 uk[spec.years[0]] = int(figure.value)
             elif spec.jurisdictions[0] != EW:
-                totals[(spec.jurisdictions[0], spec.years[0])] = int(figure.value)
-    for (jurisdiction, year), source_year in CARRIED_FORWARD.items():
+                others[(spec.jurisdictions[0], spec.years[0])] = int(figure.value)
+    return uk, others
+
+
+def carried_totals(grid: Grid) -> dict[tuple[str, str], str]:
+    """The Scotland and Northern Ireland years with no published total: (jurisdiction, year) ->
+    the year whose total is carried forward (:func:`tui.data.figures.targets.carried_forward`)."""
+    return carried_forward(_published_totals(grid)[1], grid.years)
+
+
+def jurisdiction_totals(grid: Grid) -> dict[tuple[str, str], int]:
+    """Totals per jurisdiction and year: Scotland's and Northern Ireland's published or carried
+    forward (:func:`carried_totals`), England and Wales's the published UK total minus theirs
+    (none in a year with no UK total)."""
+    uk, totals = _published_totals(grid)
+    for (jurisdiction, year), source_year in carried_forward(totals, grid.years).items():
         totals[(jurisdiction, year)] = totals[(jurisdiction, source_year)]
-    for year in YEARS:
-        totals[(EW, year)] = uk[year] - totals[(SCOTLAND, year)] - totals[(NI, year)]
+    for year in grid.years:
+        if year in uk and (SCOTLAND, year) in totals and (NI, year) in totals:
+            totals[(EW, year)] = uk[year] - totals[(SCOTLAND, year)] - totals[(NI, year)]
     return totals
 
 
@@ -195,13 +214,17 @@ def sex_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]
     return _split(grid, totals, "sex", SEXES_BY_JURISDICTION, SEX_SEED)
 
 
-def platform_split(grid: Grid, totals: dict[Cell, int]) -> dict[Cell, dict[str, int]]:
-    """Platform instances in each force-year, fitted to every published platform figure."""
+def platform_split(
+    grid: Grid, totals: dict[Cell, int], seeds: PlatformSeeds
+) -> dict[Cell, dict[str, int]]:
+    """Platform instances in each force-year, fitted to every published platform figure, near
+    the year's ``seeds``."""
     problem = Problem(pieces=SPREAD_PIECES, box=BOX)
     low, high = INSTANCES_PER_OFFENCE
     for cell in grid.cells:
-        recorded = totals[cell] * RECORDED_INSTANCES_PER_OFFENCE[cell[1]]
-        for platform, share in zip(RECORDED_PLATFORMS, PLATFORM_MIX[cell[1]], strict=True):
+        per_offence, mix = seeds.of(cell[1])
+        recorded = totals[cell] * per_offence
+        for platform, share in zip(RECORDED_PLATFORMS, mix, strict=True):
             problem.variable((cell, platform), recorded * share)
         problem.variable((cell, NOT_RECORDED), totals[cell] * UNRECORDED_INSTANCES_PER_OFFENCE)
         terms = {problem.index[(cell, p)]: 1.0 for p in MODEL_PLATFORMS}
@@ -225,7 +248,7 @@ def add_ratio(problem: Problem, grid: Grid, figure: Figure, variables: Callable)
     spec = figure.spec
     assert spec is not None
     year = spec.years[0]
-    previous = YEARS[YEARS.index(year) - 1]
+    previous = grid.years[grid.years.index(year) - 1]
     shifted = Figure(
         **{
             **figure.__dict__,

@@ -41,9 +41,9 @@ from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 
+from tui.data.figures.years import FIRST_YEAR
 from tui.data.schema import EW, NI, SCOTLAND
 
-MID_YEARS = tuple(range(2017, 2025))
 CHILD_AGES = tuple(range(18))
 """Children: single years of age 0 to 17 (under 18)."""
 JUMP_LIMIT = 0.05
@@ -285,6 +285,13 @@ def releases() -> list[Release]:
     return found
 
 
+def mid_years() -> tuple[int, ...]:
+    """The mid-years of the table: from the offence's first financial year (mid-2017 serves
+    2017/18) to the latest release's (no list of years: a new release adds its year)."""
+    first = int(FIRST_YEAR[:4])
+    return tuple(range(first, max(r.mid_year for r in releases()) + 1))
+
+
 MISSING_PUBLISHER = {SCOTLAND: "NRS", NI: "NISRA"}
 QUOTED_NOT_HELD = {
     (SCOTLAND, 2023): "5,506,000",
@@ -493,7 +500,7 @@ def table_rows(forces: list[Force], figures: list[Figures]) -> list[Row]:
     }
     rows: list[Row] = []
     for force in forces:
-        for mid_year in MID_YEARS:
+        for mid_year in mid_years():
             release, values = found.get((force.name, mid_year), (None, None))
             rows.append(
                 {
@@ -593,7 +600,7 @@ def revised_all_ages(folder: Path) -> dict[int, int]:
     return {
         int(label.removeprefix("Mid-")): integer(value, f"{REVISED[0]} ({REVISED[1]})")
         for label, value in zip(header, national, strict=True)
-        if label.startswith("Mid-") and int(label.removeprefix("Mid-")) in MID_YEARS
+        if label.startswith("Mid-") and int(label.removeprefix("Mid-")) in mid_years()
     }
 
 
@@ -716,7 +723,7 @@ def writer(text: str) -> Callable[[Path], object]:
 def main(argv: list[str] | None = None, announce: Callable[[str], object] = print) -> int:
     """Command line: rebuild ``data/populations.csv`` and ``data/populations.toml``."""
     from tui.data.dataset import DataError
-    from tui.data.load import repo_data_dir
+    from tui.data.loading import repo_data_dir
 
     parser = argparse.ArgumentParser(
         prog="python -m tui.data.build.populations", description=__doc__

@@ -10,8 +10,8 @@ with HiGHS, then rounded outward to whole numbers. Where publication fixes a num
 Beyond the published figures the program knows only that counts are not negative, that a
 force-year's age bands and sexes add up to its total, and that platform instances per offence
 stay within :data:`tui.data.build.sanity.INSTANCES_PER_OFFENCE`. It does *not* use the
-carried-forward totals (Scotland 2024/25, Northern Ireland 2023/24 and 2024/25), which no source
-publishes: a number that no published figure bounds from above has no upper end (``None``).
+carried-forward totals of Scotland and Northern Ireland (:func:`tui.data.figures.targets.carried_forward`),
+which no source publishes: a number that no published figure bounds from above has no upper end (``None``).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ from tui.data.build.model import (
     figure_variables,
 )
 from tui.data.build.sanity import INSTANCES_PER_OFFENCE
-from tui.data.figures.targets import YEARS, Figure
+from tui.data.figures.targets import Figure
 
 TOTAL, INSTANCES = "offences", "instances"
 BREAKDOWNS = {"age_band": AGE_BANDS_BY_JURISDICTION, "sex": SEXES_BY_JURISDICTION}
@@ -219,7 +219,7 @@ def scope_ranges(
 
 def _scopes(grid: Grid) -> Iterable[tuple[str, str, str, str, list[Cell]]]:
     """(scope_type, scope, jurisdiction, year, force-years) for every scope-year, in a fixed order."""
-    for year in YEARS:
+    for year in grid.years:
         groups: dict[tuple[str, str, str], list[Cell]] = {}
         for cell in grid.cells:
             if cell[1] != year:

@@ -39,6 +39,7 @@ from tui.data.figures.files import (
     read_rules,
     region_forces,
 )
+from tui.data.figures.years import FIRST_YEAR, financial_years, years_between
 from tui.data.schema import EW, JURISDICTION_KEYS, NI, SCOTLAND
 
 TARGET, SUPERSEDED, CONFLICTING, CONTEXT = "target", "superseded", "conflicting", "context"
@@ -52,18 +53,9 @@ OFFENCES = {
 }
 SCOTLAND_FORCE, NI_FORCE = "Police Scotland", "Police Service of Northern Ireland"
 
-CARRIED_FORWARD = {
-    (SCOTLAND, "2024/25"): "2023/24",
-    (NI, "2023/24"): "2022/23",
-    (NI, "2024/25"): "2022/23",
-}
-"""Jurisdiction-years with no published total: the last published year's total, carried forward."""
 
 SHARE_TOLERANCE = 0.005
 """A printed share (e.g. 20%) is reproduced by any value within ±0.005 of it."""
-
-YEARS = ("2017/18", "2018/19", "2019/20", "2020/21", "2021/22", "2022/23", "2023/24", "2024/25")
-
 
 PARTIAL_PERIOD = re.compile(
     r"part period|first (six|nine|6|9|3) months|six months|nine months|18 months|two and a half|"
@@ -157,14 +149,18 @@ class Figure:
         return f"{prefix}{self.value:,.0f}"
 
 
-def _years(year: str) -> tuple[str, ...] | None:
-    """The financial years a figure covers, or ``None`` outside the dataset's years."""
-    if "-" in year:
-        first, last = year.split("-")
-        if first not in YEARS or last not in YEARS:
-            return None
-        return YEARS[YEARS.index(first) : YEARS.index(last) + 1]
-    return (year,) if year in YEARS else None
+def dataset_years(figures: list[Figure]) -> tuple[str, ...]:
+    """The dataset's financial years: from :data:`FIRST_YEAR` to the latest year a whole-year
+    target figure covers (a part period or a share alone does not open a year)."""
+    covered = [
+        year
+        for f in figures
+        if f.status == TARGET and f.spec is not None and not f.partial
+        for year in f.spec.years
+    ]
+    if not covered:
+        raise ValueError("no published figure covers a whole financial year")
+    return years_between(FIRST_YEAR, max(covered))
 
 
 def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec | str:
@@ -173,9 +169,9 @@ def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec |
     measure = row["measure"]
     if measure in OUT_OF_SCOPE_MEASURES:
         return OUT_OF_SCOPE_MEASURES[measure]
-    years = _years(row["year"])
+    years = financial_years(row["year"])
     if years is None:
-        return "a period outside 2017/18-2024/25"
+        return f"not whole financial years from {FIRST_YEAR} on (the offence's first year)"
     scope_type, scope = row["scope_type"], row["scope"]
     if scope_type == "country":
         jurisdictions = JURISDICTION_KEYS["uk"] if scope == "UK" else (scope,)
@@ -286,7 +282,21 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
                 if isinstance(spec, str):
                     raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
                 figures[i] = replace(figures[i], spec=spec, partial=False)
+    last = dataset_years(figures)[-1]
+    figures = [_after(f, last) if f.spec and f.spec.years[-1] > last else f for f in figures]
     return _no_zeroing_aggregates(figures, excepted, set(read_missing(data_dir)))
+
+
+def _after(figure: Figure, last: str) -> Figure:
+    """A figure reaching past the dataset's last year (a part period of a year no whole-year
+    figure covers yet) is context."""
+    return replace(
+        figure,
+        status=CONTEXT,
+        spec=None,
+        partial=False,
+        reason=f"a period after {last}, the last year a whole-year figure covers",
+    )
 
 
 def _partial(figure: Figure, spec: Spec) -> Figure:
