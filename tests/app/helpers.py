@@ -11,6 +11,7 @@ from textual.widgets import Static
 from tui.app import ExplorerApp
 from tui.data.engine.query import summary
 from tui.data.engine.table import Summary
+from tui.data.figures.files import MORE_FIGURE_FILES
 from tui.data.loading import repo_data_dir
 from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
@@ -108,7 +109,5 @@ def reproduces_every_target(line: str) -> bool:
 def published_figure_count() -> int:
     """How many published figures the dataset's folder holds (every one is listed)."""
     folder = repo_data_dir()
-    return sum(
-        len(pl.read_csv(folder / name, infer_schema_length=0))
-        for name in ("real_figures.csv", "published_figures.csv", "more_figures.csv")
-    )
+    names = ("real_figures.csv", "published_figures.csv", *(n for n, _ in MORE_FIGURE_FILES))
+    return sum(len(pl.read_csv(folder / name, infer_schema_length=0)) for name in names)

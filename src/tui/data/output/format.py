@@ -106,15 +106,14 @@ def short_count(value: int) -> str:
     return f"{value / 1_000_000:.1f}M"
 
 
-def interval_words(shown: Interval) -> str:
-    """A modelled count's intervals for the status line: ``likely 366–883 (95%), 450–789
-    (80%)``; ``fixed by published figures`` when the draws agree."""
+def interval_words(shown: Interval) -> tuple[str, str]:
+    """A modelled count's intervals for the status line, the 95% one first (``likely 366–883
+    (95%)``) and the 80% one (``80% 450–789``) to come after what the row lacks; ``fixed at N by
+    published figures`` when the draws agree."""
     if shown.low95 == shown.high95:
-        return f"fixed at {shown.low95:,} by published figures"
-    return (
-        f"likely {interval_text(shown.low95, shown.high95)} (95%), "
-        f"{interval_text(shown.low80, shown.high80) or f'{shown.low80:,}'} (80%)"
-    )
+        return f"fixed at {shown.low95:,} by published figures", ""
+    eighty = interval_text(shown.low80, shown.high80) or f"{shown.low80:,}"
+    return f"likely {interval_text(shown.low95, shown.high95)} (95%)", f"80% {eighty}"
 
 
 def change_interval_words(shown: tuple[float, float], words: str) -> str:

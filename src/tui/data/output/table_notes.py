@@ -238,19 +238,22 @@ def uncertainty_note(result: Summary) -> str | None:
     return NOT_SIGNIFICANT_LEGEND if False in flags else None
 
 
-def _modelled_words(result: Summary, member: str | None) -> str:
-    """A modelled count on the status line: its 95% and 80% intervals, then the range the
-    published figures allow (the hard limit); or that the data has no draws to give one."""
+def _modelled_words(result: Summary, member: str | None) -> tuple[str, str]:
+    """A modelled count on the status line: its 95% interval first, then (after what the row
+    lacks) its 80% interval and the range the published figures allow (the hard limit); or
+    that the data has no draws to give one."""
     if result.interval_note:
-        return "modelled: no interval (no model draws)"
-    parts = []
+        return "modelled: no interval (no model draws)", ""
+    head, tail = "modelled", []
     shown = result.interval_of(member)
     if shown is not None:
-        parts.append(interval_words(shown))
+        likely, eighty = interval_words(shown)
+        head += f", {likely}"
+        tail.append(eighty)
     allowed = result.range_of(member)
     if allowed is not None and not (shown is not None and allowed.fixed):
-        parts.append(range_words(allowed))
-    return "modelled, " + ", ".join(parts) if parts else "modelled"
+        tail.append(range_words(allowed))
+    return head, ", ".join(t for t in tail if t)
 
 
 def row_detail(result: Summary, member: str | None) -> str:
@@ -258,6 +261,7 @@ def row_detail(result: Summary, member: str | None) -> str:
     and where its number comes from (what the mark says first), the flagged figures under it and
     how its change was computed (a narrow status line cuts from the end)."""
     parts = []
+    later = ""
     coverage = result.coverage_of(member)
     partial = coverage is not None and coverage.partial
     provenance = result.provenance_of(member)
@@ -269,7 +273,7 @@ def row_detail(result: Summary, member: str | None) -> str:
         if provenance.status == MODELLED and result.published_only:
             text = "modelled: hidden (published only)"
         elif provenance.status == MODELLED and (allowed is not None or result.interval_note):
-            text = _modelled_words(result, member)  # short: the counts after it stay
+            text, later = _modelled_words(result, member)  # the 95% first, the rest after
         elif partial and provenance.figure is not None:  # not a published figure: a sum of them
             text = f"the sum of figures published in {provenance.figure.source_title}"
         elif partial:
@@ -286,6 +290,8 @@ def row_detail(result: Summary, member: str | None) -> str:
         parts.append(_grouped_flags(flags))
     if result.change_basis.get(member):
         parts.append(result.change_basis[member])
+    if later:
+        parts.append(later)
     changed = result.change_interval_of(member)
     if changed is not None:
         parts.append(change_interval_words(changed, result.change_words(member)))
