@@ -49,7 +49,7 @@ async def test_a_modelled_row_shows_its_interval_and_the_status_line_all(dataset
         status = text_of(app, "#status")
         assert f"likely {shown.low95:,}–{shown.high95:,} (95%)" in status
         if size == SIZE:  # a narrow status line cuts from the end
-            assert f"{shown.low80:,}–{shown.high80:,} (80%)" in status
+            assert f"80% {shown.low80:,}–{shown.high80:,}" in status
             assert f"range {allowed.low:,}–{allowed.high:,}" in status
             assert "Likely 95%" in text_of(app, "#note")
         assert table.virtual_size.width <= table.scrollable_content_region.width
