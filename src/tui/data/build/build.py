@@ -259,14 +259,15 @@ def write_draws(table: pl.DataFrame, path: Path) -> None:
     table.write_parquet(path, compression="zstd", compression_level=19, statistics=False)
 
 
-def run_holdout(data_dir: Path) -> str:
-    """Write ``data/holdout.csv`` and return its summary sentence."""
+def run_holdout(data_dir: Path, jobs: int = 1) -> str:
+    """Write ``data/holdout.csv`` (its cases over ``jobs`` processes) and return its summary."""
     from tui.data.atomic import write_atomically
-    from tui.data.build.holdout import cases, summary, write_cases
+    from tui.data.build.holdout import all_cases, summary, write_cases
 
     forces = read_forces(data_dir / "forces.csv")
     figures = read_targets(data_dir, forces_by_region(forces))
-    rows = cases(forces, figures, child_population(data_dir, forces, dataset_years(figures)))
+    exposure = child_population(data_dir, forces, dataset_years(figures))
+    rows = all_cases(forces, figures, exposure, jobs)
     path = data_dir / "holdout.csv"
     write_atomically(path, lambda staged: write_cases(staged, rows), overwrite=True)
     return summary(path)
@@ -285,10 +286,16 @@ def main(argv: list[str] | None = None, announce: Callable[[str], object] = prin
         help="first leave each published force-year out in turn, refit, and write "
         "data/holdout.csv (the accuracy offences.toml reports)",
     )
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        default=1,
+        help="processes for --holdout (its cases are independent: the same file for any number)",
+    )
     args = parser.parse_args(argv)
     try:
         if args.holdout:
-            announce(run_holdout(args.data_dir))
+            announce(run_holdout(args.data_dir, args.jobs))
         for path in write(args.data_dir):
             announce(f"wrote {path}")
     except (OSError, ValueError, DataError) as error:

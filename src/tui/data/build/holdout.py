@@ -14,7 +14,9 @@ The cases are written to ``data/holdout.csv``; the builder summarises that file 
 from __future__ import annotations
 
 import csv
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 
 from tui.data.build.accuracy import accuracy, held_out
@@ -83,6 +85,24 @@ def cases(
             (*cell, int(published), modelled, low, high, False, low80, high80, low95, high95)
         )
     return rows
+
+
+def all_cases(
+    forces: list[Force],
+    figures: list[Figure],
+    exposure: dict[Cell, float] | None = None,
+    jobs: int = 1,
+) -> list[tuple]:
+    """Every held-out case (:func:`cases`), over ``jobs`` processes: each case is refitted on its
+    own (its own seeded draws), so the rows are the same however they are shared out."""
+    if jobs <= 1:
+        return cases(forces, figures, exposure)
+    grid = Grid(forces, figures, exposure)
+    cells = sorted(c for c in published_counts(grid) if grid.jurisdiction(c) == EW)
+    shares = [set(cells[i::jobs]) for i in range(jobs)]
+    with ProcessPoolExecutor(jobs) as pool:
+        parts = list(pool.map(partial(cases, forces, figures, exposure), shares))
+    return sorted((row for part in parts for row in part), key=lambda row: (row[0], row[1]))
 
 
 def write_cases(path: Path, rows: list[tuple]) -> None:
