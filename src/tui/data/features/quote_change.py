@@ -21,6 +21,7 @@ class ChangeFacts(Protocol):
     change_interval: tuple[float, float] | None
     change_likely: str
 
+
 UNTESTED_WHY = {
     "○": "a modelled count cannot be tested for change",
     "!": "it compares a figure flagged as doubtful",
