@@ -10,6 +10,7 @@ from textual.widgets._footer import FooterKey
 
 from tests.app.helpers import SIZE, press, settle, text_of
 from tui.app import ExplorerApp
+from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
 from tui.screens.export import ExportScreen
 from tui.widgets.filter_panel import MemberList
@@ -62,9 +63,9 @@ async def test_opening_the_filter_panel_never_cuts_a_column(dataset, size) -> No
         await settle(pilot)
         table = app.query_one(SummaryTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
-        if size == SIZE:  # the chart made room: the count, its range and the shares are there
+        if size == SIZE:  # the chart made room: the count, its interval and the shares are there
             shown = [str(c.key.value) for c in table.ordered_columns]
-            assert shown[:5] == ["force", "provenance", "offences", "range", "share"]
+            assert shown[:5] == ["force", "provenance", "offences", fmt.INTERVAL, "share"]
             assert table.hidden_columns <= 3  # the two rates and change, to the right
         else:  # fewer whole columns, the rest to the right
             assert str(table.ordered_columns[-1].label) == "›"
@@ -85,7 +86,7 @@ async def test_every_table_column_is_reachable(dataset, size) -> None:
         for _ in range(8):
             seen |= {str(c.label).split(" ")[0] for c in table.ordered_columns}
             await press(pilot, "right")
-        assert {"Force", "Offences", "Range", "Share", "Sh.", "YoY", "Per"} <= seen
+        assert {"Force", "Offences", "Likely", "Share", "Sh.", "YoY", "Per"} <= seen
 
 
 async def test_member_boxes_read_without_colour(dataset) -> None:

@@ -25,6 +25,7 @@ from tui.data.dataset import Dataset
 from tui.data.engine.provenance import MODELLED
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
+from tui.data.output import format as fmt
 from tui.data.output.views import load_views
 from tui.screens.force_map import ForceMapScreen
 from tui.widgets.chart import Chart
@@ -48,9 +49,7 @@ def _modelled_members(app: ExplorerApp) -> list[str]:
 
 
 @pytest.mark.parametrize("size", SIZES)
-async def test_each_row_shows_its_range_and_the_status_line_the_highlighted_one(
-    ranged, size
-) -> None:
+async def test_each_row_shows_its_interval_and_the_status_line_its_range(ranged, size) -> None:
     app = ExplorerApp(ranged)
     async with app.run_test(size=size) as pilot:
         await settle(pilot)
@@ -62,10 +61,15 @@ async def test_each_row_shows_its_range_and_the_status_line_the_highlighted_one(
         first = str(result.frame["force"][0])
         low, high, kind = (result.frame[c][0] for c in ("range_low", "range_high", "range_kind"))
         assert markers(app)[0] == "○" and low < result.frame["offences"][0] < high
-        expected = f"{low:,}–{high:,}"
-        assert cell_for(app, first, "range") == ("≤" if kind == "bound" else "") + expected
-        assert expected in text_of(app, "#status")
-        assert "Range: what published figures allow (≤ bound)" in text_of(app, "#note")
+        shown = result.interval_of(first)
+        assert shown is not None and low <= shown.low95 <= shown.high95 <= high
+        assert cell_for(app, first, "interval") == fmt.interval_text(shown.low95, shown.high95)
+        expected = ("≤" if kind == "bound" else "") + f"{low:,}–{high:,}"
+        if size == SIZE:  # the table shows the interval; the status line the range too
+            assert expected in text_of(app, "#status")
+            assert "Likely 95%" in text_of(app, "#note")
+        else:  # a narrow status line cuts from the end: the interval comes first
+            assert f"likely {shown.low95:,}–{shown.high95:,}" in text_of(app, "#status")
         table = app.query_one(SummaryTable)
         assert table.virtual_size.width <= table.scrollable_content_region.width
 

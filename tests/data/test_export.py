@@ -183,18 +183,24 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     sheet = book["selection"]
     assert sheet.freeze_panes == "A2"
     table = sheet.tables["selection"]
-    assert table.ref == "A1:U4"  # header and 3 members; the total is not in the table
+    assert table.ref == "A1:AA4"  # header and 3 members; the total is not in the table
     assert [c.value for c in sheet[1]] == [
         "Age band",
         "Offences",
         "Range low",
         "Range high",
         "Range kind",
+        "95% interval low",
+        "95% interval high",
+        "80% interval low",
+        "80% interval high",
         "95% low",
         "95% high",
         "Share",
         "Share where recorded",
         "Change",
+        "Change 95% low",
+        "Change 95% high",
         "Change significant",
         "Rate per 100k",
         "Rate low",
@@ -211,11 +217,12 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     assert sheet["A6"].value == "Total" and sheet["B6"].value == 73
     assert sheet["A6"].font.b and sheet["B6"].font.b
     assert all(sheet.cell(row, 1).data_type == "s" for row in range(2, 5))
-    assert sheet["H2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
-    assert sheet["F2"].number_format == "#,##0.0" and sheet["C2"].number_format == "#,##0"
-    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHI"}
-    assert widths["H"] < 12  # "Share" and "20.5%", not 23 characters
-    assert widths["I"] >= len("Share where recorded")
+    assert sheet["L2"].number_format == "0.0%" and sheet["B2"].number_format == "#,##0"
+    assert sheet["J2"].number_format == "#,##0.0" and sheet["C2"].number_format == "#,##0"
+    assert sheet["F2"].number_format == "#,##0" and sheet["O2"].number_format.startswith("+0.0%")
+    widths = {c: sheet.column_dimensions[c].width for c in "ABCDEFGHIJKLM"}
+    assert widths["L"] < 12  # "Share" and "20.5%", not 23 characters
+    assert widths["M"] >= len("Share where recorded")
     notes = book["Notes"]
     text = "\n".join(str(c.value) for row in notes.iter_rows() for c in row if c.value)
     assert "West Mercia" in text and "2017/18" in text and dataset.name in text

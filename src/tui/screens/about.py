@@ -54,6 +54,9 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     trust = [f"  {ranges[part]}" for part in ("what", "accuracy", "sums") if ranges.get(part)]
     if trust:
         sections.append(("How far a modelled number can be trusted: its range", trust))
+    drawn = meta.get("intervals") if isinstance(meta.get("intervals"), dict) else {}
+    if drawn:
+        sections.append(("How sure a modelled number is: its interval", interval_lines(drawn)))
     sources = [
         f"  • {source.get('title', source.get('file', '?'))}"
         + (f" ({source['figures']})" if source.get("figures") else "")
@@ -101,6 +104,40 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     if meta.get("licence"):
         sections.append(("Licence", _listed(meta["licence"])))
     return sections
+
+
+INTERVALS_SHOWN = [
+    "  A modelled count (○) is shown with its 95% interval: the table's 'Likely 95%' column "
+    "(written count ○ low–high), the status line (95% and 80%), scwc summary, exports "
+    "(interval_low/high for 95%, interval80_low/high), quotes ('likely between low and high') and "
+    "charts (whiskers). A published or derived count (● ◐) has none: it is not an estimate.",
+    "  Each interval is read from the model's reconciled draws: the central 95% (or 80%) of the "
+    "draws of the number asked. A sum (a region, several years, an age band over forces) takes "
+    "the draws of the sum, never adds intervals up. No interval leaves the range the published "
+    "figures allow (range_low to range_high in exports, the status line): that range is the hard "
+    "limit, the interval where the number likely lies.",
+    "  A change that compares a modelled count is never tested for significance. Its 95% "
+    "interval is read draw by draw (change95_low/high); only when it excludes 0 is the change "
+    "described, as 'likely up' or 'likely down'.",
+    "  A file of your own without model draws shows no interval for its modelled rows, and says so.",
+]
+
+
+def interval_lines(drawn: dict) -> list[str]:
+    """How modelled numbers' intervals are shown and made (``[intervals]`` of the dataset's
+    metadata: its method and the held-out accuracy the builder measured)."""
+    lines = list(INTERVALS_SHOWN)
+    lines += _listed(drawn.get("method"))
+    accuracy = drawn.get("accuracy") if isinstance(drawn.get("accuracy"), dict) else {}
+    if accuracy:
+        lines.append(
+            f"  Held out ({accuracy.get('held_out', '?')} published force-years, each refitted "
+            f"without it): median error {accuracy.get('median_error', 0):.0%}, 80% interval held "
+            f"{accuracy.get('coverage80', 0):.0%}, 95% interval held "
+            f"{accuracy.get('coverage95', 0):.0%}, median 95% width "
+            f"{accuracy.get('median_width95', 0):.2f} times the value."
+        )
+    return lines
 
 
 def totals_lines(dataset: Dataset) -> list[str]:

@@ -22,8 +22,14 @@ def tile_status(data: ForceMap, tile: Tile) -> str:
     """The highlighted force's name and figures, with their 95% intervals."""
     if tile.count is None:
         return f"{tile.force}: no data in this selection"
+    shown = tile.interval if tile.modelled else None
+    spread = (
+        f"likely {fmt.interval_text(shown.low95, shown.high95)}, 95%"
+        if shown is not None and shown.low95 < shown.high95
+        else f"95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)}"
+    )
     parts = [
-        f"{tile.force}: {fmt.count(tile.count)} (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
+        f"{tile.force}: {fmt.count(tile.count)} ({spread})"
         + (f" {fmt.UNTESTED} modelled" if tile.modelled else "")
         + (f", {fmt.range_words(tile.allowed)}" if tile.modelled and tile.allowed else "")
     ]

@@ -79,6 +79,26 @@ def value_label(value: float) -> str:
     return f"{int(value):,}" if value == int(value) else f"{value:,.1f}"
 
 
+WHISKER_NOTE = "├┤ modelled: 95% interval"
+"""What a whisker is, beside the chart's title."""
+WHISKER_COLOUR = 250
+"""A modelled value's 95% interval: a light grey whisker across the bar's end (or the point)."""
+
+
+def draw_whisker(plt: object, ends: tuple[float, float], at: float, horizontal: bool) -> None:
+    """A whisker from ``ends[0]`` to ``ends[1]`` at ``at`` (a bar's line, or a point's year),
+    capped at both ends: ``├──┤`` across a horizontal bar, ``┬ │ ┴`` through a point."""
+    low, high = ends
+    if horizontal:
+        plt.plot([low, high], [at, at], marker="─", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+        plt.scatter([low], [at], marker="├", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+        plt.scatter([high], [at], marker="┤", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+    else:
+        plt.plot([at, at], [low, high], marker="│", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+        plt.scatter([at], [low], marker="┴", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+        plt.scatter([at], [high], marker="┬", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+
+
 class Chart(PlotextPlot):
     """Draws a :class:`ChartData`; laid out again whenever its size changes."""
 
@@ -113,7 +133,12 @@ class Chart(PlotextPlot):
             legend, plot_height, more = draw_funnel(plt, data, width, height)
         else:
             legend, plot_height, more = self._draw_bars(data, width, height)
-        notes = " · ".join(n for n in (data.note, f"{more:,} more not shown" if more else "") if n)
+        said = (
+            data.note,
+            WHISKER_NOTE if data.intervals else "",
+            f"{more:,} more not shown" if more else "",
+        )
+        notes = " · ".join(n for n in said if n)
         if notes and len(data.title) + 3 + len(notes) <= width:
             header.append(" · " + notes, style="italic")
             notes = ""
@@ -130,7 +155,12 @@ class Chart(PlotextPlot):
     @staticmethod
     def _header_lines(data: ChartData, width: int, legend: bool, more: bool) -> int:
         """Title (with the notes when they fit beside it), legend, notes on their own line."""
-        notes = " · ".join(n for n in (data.note, "9,999 more not shown" if more else "") if n)
+        said = (
+            data.note,
+            WHISKER_NOTE if data.intervals else "",
+            "9,999 more not shown" if more else "",
+        )
+        notes = " · ".join(n for n in said if n)
         return 1 + legend + bool(notes and len(data.title) + 3 + len(notes) > width)
 
     def _legend(self, names: list[str], width: int) -> Text:
@@ -167,8 +197,12 @@ class Chart(PlotextPlot):
         lines = 2 * shown - 1 if 2 * shown - 1 <= room else shown
         positions = list(range(shown, 0, -1))
         canvas = width - max(len(n) for n in names) - 2
+        whiskers = {c: (low, high) for _, c, low, high in data.intervals}
+        ends = [
+            max(v, whiskers.get(c, (v, v))[1]) for v, c in zip(sums, data.categories, strict=False)
+        ]
         widest = max(len(value_label(v)) for v in sums)
-        top = max(max(sums), 1)
+        top = max(max(ends), 1)
         right = top * (canvas - 1) / max(canvas - 3 - widest, 1)
         if stacked:
             plt.stacked_bar(
@@ -194,10 +228,11 @@ class Chart(PlotextPlot):
                         width=BAR_WIDTH,
                         color=PARTIAL_COLOUR if grey else COLOURS[0],
                     )
-        for position, value in zip(positions, sums, strict=True):
-            plt.text(
-                value_label(value), x=value + right / (canvas - 1), y=position, alignment="left"
-            )
+        for position, name in zip(positions, data.categories, strict=False):
+            if name in whiskers:
+                draw_whisker(plt, whiskers[name], position, horizontal=True)
+        for position, value, end in zip(positions, sums, ends, strict=True):
+            plt.text(value_label(value), x=end + right / (canvas - 1), y=position, alignment="left")
         ticks = nice_ticks(right, max(canvas // 10, 3), whole=all(v == int(v) for v in sums))
         step = ticks[1] - ticks[0] if len(ticks) > 1 else 1
         plt.xticks(ticks, [tick_label(t, step) for t in ticks])
@@ -218,10 +253,13 @@ class Chart(PlotextPlot):
         header = self._header_lines(data, width, several, bool(data.not_shown))
         positions = list(range(1, len(data.categories) + 1))
         values = [v for _, series in data.series for v in series if not isnan(v)]
+        values += [high for _, _, _, high in data.intervals]
         top = max(max(values, default=0), 1)
         ticks = ticks_covering(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
         step = ticks[1] - ticks[0]
         partial = set(data.partial)
+        for _, year, low, high in data.intervals:  # behind the line: a modelled point's 95%
+            draw_whisker(plt, (low, high), positions[data.categories.index(year)], False)
         for index, (name, series) in enumerate(data.series):
             colour = COLOURS[index % len(COLOURS)]
             for segment in _segments(positions, series):  # no point where there is no figure

@@ -106,8 +106,9 @@ class SummaryTable(DataTable):
             NAME_WIDTH if width >= WIDE_TABLE else NARROW_NAME_WIDTH,
         )
         rows = list(frame.iter_rows(named=True))
-        cells = {c: [fmt.row_cell(result, c, row) for row in rows] for c in columns[1:]}
-        totals = {c: fmt.row_cell(result, c, result.totals) for c in columns[1:]}
+        short = width < WIDE_TABLE  # a narrow table writes an interval's thousands as k
+        cells = {c: [fmt.row_cell(result, c, row, short) for row in rows] for c in columns[1:]}
+        totals = {c: fmt.row_cell(result, c, result.totals, short) for c in columns[1:]}
         widths = {
             c: max(len(headers[c]), len(totals[c]), *(len(v) for v in cells[c])) + CELL_PADDING
             for c in columns[1:]

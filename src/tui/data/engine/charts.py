@@ -28,6 +28,9 @@ class ChartData:
     partial: tuple[tuple[str, str], ...] = ()
     """(series, category) of each partial point or bar (a force-year under it has no figure):
     drawn with another marker or colour. A point with no figure at all is ``nan``: no point."""
+    intervals: tuple[tuple[str, str, float, float], ...] = ()
+    """(series, category, low, high) of each modelled bar or point: its 95% interval, from the
+    model's reconciled draws, drawn as a whisker."""
 
 
 CHART_KINDS = ("bar", "line", "stacked", "funnel")

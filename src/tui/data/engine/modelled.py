@@ -17,9 +17,20 @@ from tui.data.engine.ranges import (
     range_book,
 )
 from tui.data.engine.registry import Mark
-from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT, INTERVALS, SHARE, SHARE_RECORDED
+from tui.data.engine.table import (
+    CHANGE,
+    CHANGE95_HIGH,
+    CHANGE95_LOW,
+    CHANGE_SIGNIFICANT,
+    INTERVALS,
+    SHARE,
+    SHARE_RECORDED,
+)
 from tui.data.schema import FORCE, JURISDICTION, MODELLED, PLACE, YEAR, bound_names
 from tui.data.selection import Selection
+
+CHANGES = (CHANGE, CHANGE95_LOW, CHANGE95_HIGH, CHANGE_SIGNIFICANT)
+"""A change and what is said of it: blanked together."""
 
 
 def no_interval_for(
@@ -176,7 +187,7 @@ def blank_modelled(
 
     def blanked(column: str) -> pl.Expr:
         hide = blank_row
-        if column in (CHANGE, CHANGE_SIGNIFICANT):
+        if column in CHANGES:
             hide = hide | member.is_in(list(untested))
         elif column == SHARE:
             hide = hide | pl.lit(total_hidden)
@@ -188,5 +199,5 @@ def blank_modelled(
     if total_hidden:
         totals = dict.fromkeys(totals)
     elif total_untested:
-        totals = {**totals, CHANGE: None, CHANGE_SIGNIFICANT: None}
+        totals = {**totals, **dict.fromkeys(c for c in CHANGES if c in totals)}
     return frame, totals

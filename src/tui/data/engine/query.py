@@ -190,6 +190,7 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
             return drawn
         note = registered.unavailable
     shown = groups[:CHART_ROWS]
+    whiskers = _whiskers(result, shown)
     return ChartData(
         "bar",
         f"{measure_name} by {label(key).lower()}",
@@ -198,7 +199,18 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
         max(len(groups) - CHART_ROWS, 0),
         note,
         tuple((measure, g) for g in shown if g in partial),
+        whiskers,
     )
+
+
+def _whiskers(result: Summary, members: list[str]) -> tuple[tuple[str, str, float, float], ...]:
+    """The 95% interval of each of ``members`` whose count is modelled (and not fixed)."""
+    found = []
+    for member in members:
+        shown = result.interval_of(member)
+        if shown is not None and shown.low95 < shown.high95:
+            found.append((result.measure, member, float(shown.low95), float(shown.high95)))
+    return tuple(found)
 
 
 def _line(
@@ -221,8 +233,16 @@ def _line(
             years = [y for y in years if values.get(y) is not None]
         points = tuple(_point(values.get(y)) for y in years)
         marked = tuple((measure, y) for y in years if result.is_partial(y))
+        whiskers = _whiskers(result, years)
         return ChartData(
-            "line", f"{measure_name} by year", tuple(years), ((measure, points),), 0, note, marked
+            "line",
+            f"{measure_name} by year",
+            tuple(years),
+            ((measure, points),),
+            0,
+            note,
+            marked,
+            whiskers,
         )
     top = [str(g) for g in result.frame.filter(pl.col(measure).is_not_null())[key]][:LINE_SERIES]
     pivot = crosstab(dataset, selection, key, YEAR, top)

@@ -9,8 +9,15 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.engine import stats
 from tui.data.engine.cells import cells, sum_or_missing
-from tui.data.engine.change import Compared, change_columns, untested_changes
+from tui.data.engine.change import (
+    Changes,
+    Compared,
+    change_columns,
+    untested_changes,
+    year_comparison,
+)
 from tui.data.engine.coverage import reason_for
+from tui.data.engine.estimates import no_interval_note, with_change_intervals, with_intervals
 from tui.data.engine.holdings import Holdings, holding_columns, holdings
 from tui.data.engine.modelled import blank_modelled, no_interval_for, with_ranges
 from tui.data.engine.provenance import marks_of
@@ -87,6 +94,27 @@ def _change_mark(modelled: bool, partial: bool, compared: Compared) -> str:
     if partial or compared.subset:
         return MARKS[PARTIAL]
     return FLAG_MARK if compared.doubtful else ""
+
+
+def _modelled_pairs(
+    dataset: Dataset,
+    selection: Selection,
+    changes: Changes,
+    modelled: frozenset[str | None],
+    held: Holdings,
+) -> dict[str | None, tuple[str, str]]:
+    """The changes that compare a modelled count over the row's whole (none partial, none over
+    fewer forces than the row holds), with the (previous, latest) years each compares: their
+    interval is read draw by draw."""
+    compared = [*changes.by_member.items(), (None, changes.total)]
+    whole = {m for m, c in compared if m in modelled and c.change is not None and not c.subset} - {
+        m for m in modelled if held.partial(m)
+    }
+    if selection.group_by == YEAR:
+        years = dataset.members(YEAR)
+        return {m: (years[years.index(m) - 1], m) for m in whole if m is not None}
+    years_compared = year_comparison(dataset, selection)
+    return dict.fromkeys(whole, years_compared) if years_compared else {}
 
 
 def summarise(dataset: Dataset, selection: Selection) -> Summary:
@@ -171,6 +199,11 @@ def summarise(dataset: Dataset, selection: Selection) -> Summary:
             frame, totals = with_ranges(
                 dataset, selection, frame, totals, provenance, total_provenance
             )
+        frame, totals = with_intervals(
+            dataset, selection, frame, totals, provenance, total_provenance
+        )
+        pairs = _modelled_pairs(dataset, selection, changes, modelled_changes, held)
+        frame, totals = with_change_intervals(dataset, selection, frame, totals, pairs)
         if selection.published_only:
             frame, totals = blank_modelled(
                 frame, totals, provenance, total_provenance, untested, total_untested
@@ -196,5 +229,8 @@ def summarise(dataset: Dataset, selection: Selection) -> Summary:
         change_basis=changes.basis,
         change_over=changes.over,
         change_marks={m: c for m, c in change_marks.items() if c},
+        interval_note=no_interval_note(
+            dataset, sum(p.status == MODELLED for p in (provenance or {}).values())
+        ),
         missing_reason=reason_for(held.coverage[None], dataset.metadata.get(MARKED) == "figures"),
     )

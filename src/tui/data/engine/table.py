@@ -8,6 +8,7 @@ from functools import cached_property
 import polars as pl
 
 from tui.data.engine.coverage import Coverage
+from tui.data.engine.intervals import Interval
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.engine.rates import Rates
 from tui.data.engine.registry import Mark
@@ -42,6 +43,14 @@ NATURALLY_ORDERED = frozenset(
 )
 """Dimensions whose summary reads best in their own order rather than largest first."""
 
+
+INTERVAL80_LOW, INTERVAL80_HIGH = "interval80_low", "interval80_high"
+INTERVAL95_LOW, INTERVAL95_HIGH = "interval_low", "interval_high"
+MODEL_INTERVALS = (INTERVAL95_LOW, INTERVAL95_HIGH, INTERVAL80_LOW, INTERVAL80_HIGH)
+"""A modelled count's 95% and 80% intervals (in the order exports give them, beside the range), read from the reconciled draws of its sum
+(:mod:`tui.data.engine.estimates`); empty for a count that is not modelled."""
+CHANGE95_LOW, CHANGE95_HIGH = "change95_low", "change95_high"
+"""The 95% interval of a change that compares a modelled count, read draw by draw."""
 
 INTERVALS = (LOW, HIGH, RATE_LOW, RATE_HIGH, RATE_CHILDREN_LOW, RATE_CHILDREN_HIGH)
 """A count's 95% Poisson interval and its rate's: the chance spread of a recorded count."""
@@ -96,6 +105,40 @@ class Summary:
     """Per member (``None``: the total) the mark in front of a change that is not tested: ○ it
     compares a modelled count, ◔ a partial row or fewer forces than the row holds, ! a flagged
     figure."""
+
+    interval_note: str = ""
+    """Why a modelled count shows no interval (a file without model draws), when one does."""
+
+    def _row(self, member: str | None) -> dict | None:
+        """A member's row (``None``: the totals), or ``None`` when it has none."""
+        if member is None:
+            return self.totals
+        found = self.frame.filter(pl.col(self.key).cast(pl.String) == member)
+        return found.row(0, named=True) if found.height else None
+
+    def interval_of(self, member: str | None) -> Interval | None:
+        """A modelled count's 80% and 95% intervals (``None``: the total's); ``None`` for a
+        count that is not modelled, a blanked one, or data without draws."""
+        row = self._row(member)
+        columns = (INTERVAL80_LOW, INTERVAL80_HIGH, INTERVAL95_LOW, INTERVAL95_HIGH)
+        ends = [row.get(c) for c in columns] if row is not None else [None]
+        if any(e is None for e in ends):
+            return None
+        return Interval(*(int(e) for e in ends))  # type: ignore[arg-type]
+
+    def change_interval_of(self, member: str | None) -> tuple[float, float] | None:
+        """The 95% interval of a change that compares a modelled count, read draw by draw."""
+        row = self._row(member)
+        low, high = (row.get(CHANGE95_LOW), row.get(CHANGE95_HIGH)) if row else (None, None)
+        return None if low is None or high is None else (float(low), float(high))
+
+    def change_words(self, member: str | None) -> str:
+        """``likely up`` / ``likely down`` for a modelled change whose 95% interval excludes 0
+        (never *significant*), else empty."""
+        shown = self.change_interval_of(member)
+        if shown is None:
+            return ""
+        return "likely up" if shown[0] > 0 else "likely down" if shown[1] < 0 else ""
 
     def coverage_of(self, member: str | None) -> Coverage | None:
         """What a member's count (``None``: the total's) holds."""

@@ -14,6 +14,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
+from tui.data.engine.intervals import Interval
 from tui.data.engine.provenance import MODELLED, Provenance
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import Range
@@ -56,6 +57,8 @@ class Tile:
     """Whether the count is modelled (an estimate): the tile is drawn hatched."""
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
+    interval: Interval | None = None
+    """Where a modelled count likely lies (its 80% and 95% intervals, from the model's draws)."""
     missing: str = ""
     """What a partial count lacks (``Hampshire: no figure for 2021/22``); empty when complete."""
 
@@ -186,6 +189,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 value=figures[column],
                 modelled=_modelled(result.provenance_of(force)),
                 allowed=result.range_of(force),
+                interval=result.interval_of(force),
                 missing=coverage.describe() if (coverage := result.coverage_of(force)) else "",
             )
         )

@@ -19,11 +19,13 @@ from tui.data.dataset import Dataset
 from tui.data.engine.cells import cells
 from tui.data.engine.change import year_comparison
 from tui.data.engine.gaps import gaps_of
+from tui.data.engine.intervals import Interval
 from tui.data.engine.naming import force_name, joined, region_name
 from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import BOUND, Range
 from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote_change import UNTESTED_WHY, change_note, change_words
 from tui.data.features.quote_rates import rate_sentence, rate_source, rates_of
 from tui.data.features.quote_sources import (
     AS_FILED,
@@ -47,12 +49,6 @@ QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
 PLATFORM_DIMENSIONS = ("platform_owner", "platform")
 INSTANCES = "instances"
 """The measure platforms are counted in: one offence can involve several apps."""
-UNTESTED_WHY = {
-    "○": "a modelled count cannot be tested for change",
-    "!": "it compares a figure flagged as doubtful",
-    "◔": "a sum with force-years missing is not tested for change",
-}
-"""Why a change is not given, by the mark in front of it (○ modelled, ! flagged, ◔ partial)."""
 
 
 @dataclass(frozen=True)
@@ -73,6 +69,12 @@ class QuoteFacts:
     """Other filters, e.g. ``victims aged 12-15``."""
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
+    interval: Interval | None = None
+    """Where a modelled count likely lies (its 80% and 95% intervals, from the model's draws)."""
+    change_interval: tuple[float, float] | None = None
+    """The 95% interval of a change that compares a modelled count, read draw by draw."""
+    change_likely: str = ""
+    """``likely up`` / ``likely down`` when that interval excludes 0 (never a test)."""
     change_untested: bool = False
     """The change is not tested, so not stated (see :attr:`untested_why`)."""
     untested_why: str = "a modelled count cannot be tested for change"
@@ -250,6 +252,9 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         platforms=platforms,
         gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
+        interval=result.interval_of(None),
+        change_interval=result.change_interval_of(member),
+        change_likely=result.change_words(member),
         change_untested=untested and change is not None and not over,
         untested_why=UNTESTED_WHY.get(result.change_marks.get(member, ""), UNTESTED_WHY["○"]),
         flag="; ".join(result.flags_of(None)),
@@ -258,25 +263,6 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         rate_source=rate_source(result),
         several_years=len(years) > 1,
     )
-
-
-def _change_words(facts: QuoteFacts) -> str:
-    if facts.change is None or facts.previous_year is None or facts.change_untested:
-        return ""
-    percent = abs(facts.change) * 100
-    amount = f"{percent:.1f}%" if percent < 1 else f"{percent:.0f}%"
-    if percent == 0:
-        words = f", the same as in {facts.previous_year}"
-    else:
-        direction = "up" if facts.change > 0 else "down"
-        words = f", {direction} {amount} on {facts.previous_year}"
-    if facts.change_over:  # like with like, not the whole: no test
-        return f"{words} over {facts.change_over}"
-    if facts.significant is False:
-        words += ", a change small enough to be chance"
-    elif facts.significant is True and percent:
-        words += ", more than chance would explain"
-    return words
 
 
 def _counted(facts: QuoteFacts, estimate: bool) -> str:
@@ -319,8 +305,12 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
         body = f"{facts.subject} recorded {_counted(facts, estimate)}"
         if facts.period:
             body += f" {facts.period}"
+    shown = facts.interval if estimate else None
+    drawn = shown is not None and shown.low95 < shown.high95
     body += "".join(f", {gap}" for gap in facts.gaps)
-    body += _change_words(facts)
+    if drawn:  # where the estimate likely lies (after what its period lacks)
+        body += f", likely between {shown.low95:,} and {shown.high95:,}"  # type: ignore[union-attr]
+    body += change_words(facts)
     if provenance == PUBLISHED:
         note = str(source) if source else "published figures"
     elif provenance == DERIVED:
@@ -328,7 +318,9 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
     elif provenance == AS_FILED:
         note = f"figures as given in {source}" if source else "figures as given in the source file"
     else:
-        note = "a modelled estimate, not a published figure" + (f"; {source}" if source else "")
+        note = "a modelled estimate, not a published figure"
+        note += ", with the 95% interval of the model's draws" if drawn else ""
+        note += f"; {source}" if source else ""
     if estimate and facts.allowed is not None and not facts.allowed.fixed:
         low, high = f"{facts.allowed.low:,}", f"{facts.allowed.high:,}"
         if facts.allowed.kind == BOUND:
@@ -337,8 +329,7 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             note += f"; published figures allow between {low} and {high}"
     if facts.flag:
         note += f"; {facts.flag}"
-    if facts.change_untested:
-        note += f"; no change on {facts.previous_year} is given: {facts.untested_why}"
+    note += change_note(facts)
     return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(
         facts.rates, facts.rate_source, estimate, facts.several_years, bool(facts.gaps)
     )

@@ -18,7 +18,14 @@ from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import LINE_SERIES, stack_dimension
 from tui.data.engine.query import chart_data, summary
-from tui.data.engine.table import HIGH, LOW, PARTIAL_LEGEND, Summary
+from tui.data.engine.table import (
+    HIGH,
+    INTERVAL95_HIGH,
+    INTERVAL95_LOW,
+    LOW,
+    PARTIAL_LEGEND,
+    Summary,
+)
 from tui.data.features.quote import offence_of, period_years, subject_of
 from tui.data.features.quote_sources import PUBLISHER, source_of
 from tui.data.output.export_record import filters_text
@@ -49,7 +56,8 @@ class Point:
     """published, derived, modelled (or another mark the engine gives); ``None``: not known."""
     low: float | None = None
     high: float | None = None
-    """The interval the engine gives for the number (none for a modelled count)."""
+    """The 95% interval the engine gives for the number: exact Poisson for a recorded count, the
+    model draws' for a modelled one."""
     publisher: str | None = None
     """Who published the number, when it is published."""
 
@@ -131,7 +139,8 @@ def plan_chart(
     if left_out > 0 and not drawn.note.startswith("published only"):
         notes.append(f"{left_out} more not shown")
     statuses = tuple(s for s in MARKS if any(p.status == s for p in points))
-    has_interval = any(p.low is not None for p in points)
+    recorded = any(p.low is not None and p.status != MODELLED for p in points)
+    modelled = any(p.low is not None and p.status == MODELLED for p in points)
     return ChartPlan(
         kind=drawn.kind,
         title=title or _title(dataset, selection),
@@ -142,8 +151,16 @@ def plan_chart(
         series=series,
         points=tuple(points),
         statuses=statuses,
-        interval="95% interval of the count (exact Poisson)" if has_interval else None,
+        interval=interval_legend(recorded, modelled),
     )
+
+
+def interval_legend(recorded: bool, modelled: bool) -> str | None:
+    """What the whiskers are: a recorded count's exact Poisson interval, a modelled one's from the
+    model's reconciled draws."""
+    parts = ["exact Poisson" if recorded else "", "model draws if modelled" if modelled else ""]
+    said = "; ".join(p for p in parts if p)
+    return f"95% interval ({said})" if said else None
 
 
 def _point(
@@ -153,13 +170,16 @@ def _point(
     the figures under it) and who published it."""
     status = result.status_of(member)
     figure = getattr(result.provenance_of(member), "figure", None) if status == PUBLISHED else None
+    low, high = row.get(LOW), row.get(HIGH)
+    if low is None and row.get(INTERVAL95_LOW) is not None:  # modelled: the model's interval
+        low, high = row.get(INTERVAL95_LOW), row.get(INTERVAL95_HIGH)
     return Point(
         category,
         series,
         float(row[result.measure]),
         status,
-        row.get(LOW) if whiskers else None,
-        row.get(HIGH) if whiskers else None,
+        low if whiskers else None,
+        high if whiskers else None,
         publisher_of(figure.source_title, figure.source_url) if figure is not None else None,
     )
 

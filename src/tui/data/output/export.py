@@ -21,26 +21,17 @@ import tomli_w
 from tui import __version__
 from tui.data.atomic import write_together
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine import stats
 from tui.data.engine.provenance import LEGEND, MODELLED, Provenance, ledger
 from tui.data.engine.query import matching_rows, summary, validate
-from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.engine.table import (
     CHANGE,
-    CHANGE_SIGNIFICANT,
     COVERAGE,
     FLAG,
     FLAG_LEGEND,
-    HIGH,
-    LOW,
     MISSING,
     PARTIAL_LEGEND,
     RATE,
     RATE_CHILDREN,
-    RATE_CHILDREN_HIGH,
-    RATE_CHILDREN_LOW,
-    RATE_HIGH,
-    RATE_LOW,
     SHARE,
     SHARE_RECORDED,
     Summary,
@@ -48,6 +39,12 @@ from tui.data.engine.table import (
 from tui.data.loading.sidecar import sidecar_path
 from tui.data.output.datapackage import datapackage as describe
 from tui.data.output.datapackage import datapackage_path
+from tui.data.output.export_columns import (
+    ESTIMATE_TITLES,
+    estimate_columns,
+    range_columns,
+    uncertainty_columns,
+)
 from tui.data.output.export_names import TEXT_FORMATS, format_for
 from tui.data.output.export_record import drop_none, filters_text, record, sha256_of, sidecar
 from tui.data.output.format import column_titles
@@ -102,7 +99,11 @@ def export_content(
                 .replace_strict(statuses, return_dtype=pl.String)
                 .alias(PROVENANCE)
             )
-        titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
+        titles = {
+            **{c: label(c) for c in frame.columns},
+            **column_titles(result),
+            **ESTIMATE_TITLES,
+        }
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
         if marked and result.total_provenance is not None:
@@ -194,8 +195,9 @@ def _summary_columns(
         **_rate_columns(result, measure),
         **_holding_columns(result),
     }
-    known.update(_uncertainty_columns(measure))
-    known.update(_range_columns(measure))
+    known.update(uncertainty_columns(measure))
+    known.update(range_columns(measure))
+    known.update(estimate_columns(measure))
     titles = column_titles(result)
     columns = {}
     for column in frame.columns:
@@ -255,56 +257,6 @@ def _holding_columns(result: Summary) -> dict[str, dict[str, Any]]:
             "source notes it looks anomalous, it conflicts with a published sum, or it is over "
             "5-fold against both neighbouring years); empty when none is. No change across a "
             "flagged figure is tested",
-        },
-    }
-
-
-def _uncertainty_columns(measure: str) -> dict[str, dict[str, Any]]:
-    """What the interval and significance columns mean, naming their methods."""
-    interval = {
-        "level": stats.LEVEL,
-        "method": stats.INTERVAL_METHOD,
-        "missing": "for a modelled count: it was not recorded, so it has no chance spread "
-        "(range_low and range_high say what the published figures allow); for a partial count "
-        "(force-years missing): it is not the count an interval would be of",
-    }
-    return {
-        LOW: {"meaning": f"lower limit of the 95% interval of {measure}", **interval},
-        HIGH: {"meaning": f"upper limit of the 95% interval of {measure}", **interval},
-        RATE_LOW: {"meaning": "lower limit of the 95% interval of the rate per 100k", **interval},
-        RATE_HIGH: {"meaning": "upper limit of the 95% interval of the rate per 100k", **interval},
-        RATE_CHILDREN_LOW: {
-            "meaning": "lower limit of the 95% interval of the rate per 10k children",
-            **interval,
-        },
-        RATE_CHILDREN_HIGH: {
-            "meaning": "upper limit of the 95% interval of the rate per 10k children",
-            **interval,
-        },
-        CHANGE_SIGNIFICANT: {
-            "meaning": "whether the change is statistically distinguishable from no change "
-            "(empty where no change is shown, and where either count is modelled: a model's "
-            "estimate is not a measurement to test)",
-            "method": stats.CHANGE_METHOD,
-            "significance": stats.SIGNIFICANCE,
-        },
-    }
-
-
-def _range_columns(measure: str) -> dict[str, dict[str, Any]]:
-    """What the range columns mean: what the published figures allow for each count."""
-    allowed = (
-        f"the published figures allow for the row's {measure}: a published or derived count is "
-        "fixed (low = high = the count); a modelled one ranges over every value that all "
-        "targeted published figures allow together"
-    )
-    return {
-        RANGE_LOW: {"meaning": f"smallest value {allowed}", "unit": f"count of {measure}"},
-        RANGE_HIGH: {"meaning": f"largest value {allowed}", "unit": f"count of {measure}"},
-        RANGE_KIND: {
-            "meaning": "exact: the range of this very number, as the published figures allow it "
-            "(one scope-year, or fixed); bound: a sum of modelled parts, given the sum of the "
-            "parts' ranges (the exact range lies inside it). Empty where no range is known",
         },
     }
 

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from tui.data.dataset import Dataset
+from tui.data.engine.intervals import Interval
 from tui.data.engine.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
     HIGH,
+    INTERVAL95_HIGH,
+    INTERVAL95_LOW,
     LOW,
     RATE,
     RATE_CHILDREN,
@@ -79,6 +82,47 @@ def range_words(shown: Range) -> str:
     return f"range {range_text(shown)}{bound}"
 
 
+INTERVAL = "interval"
+"""The shown column ``interval_low–interval_high`` (95%): where a modelled count likely lies."""
+INTERVAL_LEGEND = "Likely 95%: the 95% interval of a modelled count (model draws)"
+
+
+def interval_text(low: int, high: int, short: bool = False) -> str:
+    """A modelled count's interval: ``480–730``; ``short`` writes thousands as ``k`` above 9,999
+    (``12k–15k``) for a narrow table; empty when it is one value."""
+    if low == high:
+        return ""
+    if short:
+        return f"{short_count(low)}–{short_count(high)}"
+    return f"{low:,}–{high:,}"
+
+
+def short_count(value: int) -> str:
+    """A count in at most five characters: ``9,999``, ``12k``, ``1.2M``."""
+    if value < 10_000:
+        return f"{value:,}"
+    if value < 1_000_000:
+        return f"{value / 1000:.0f}k"
+    return f"{value / 1_000_000:.1f}M"
+
+
+def interval_words(shown: Interval) -> tuple[str, str]:
+    """A modelled count's intervals for the status line, the 95% one first (``likely 366–883
+    (95%)``) and the 80% one (``80% 450–789``) to come after what the row lacks; ``fixed at N by
+    published figures`` when the draws agree."""
+    if shown.low95 == shown.high95:
+        return f"fixed at {shown.low95:,} by published figures", ""
+    eighty = interval_text(shown.low80, shown.high80) or f"{shown.low80:,}"
+    return f"likely {interval_text(shown.low95, shown.high95)} (95%)", f"80% {eighty}"
+
+
+def change_interval_words(shown: tuple[float, float], words: str) -> str:
+    """A modelled change's 95% interval read draw by draw: ``change 95% +3.1% to +40.2%, likely
+    up (not a test)``."""
+    text = f"change 95% {change(shown[0])} to {change(shown[1])}"
+    return f"{text}, {words} (not a test)" if words else f"{text}: not tested"
+
+
 def count(value: float | int | None) -> str:
     """Whole number with thousands separators."""
     return DASH if value is None else f"{int(value):,}"
@@ -113,12 +157,14 @@ def rate(value: float | None) -> str:
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
     ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
+    drawn = INTERVAL95_LOW in result.frame.columns and not result.published_only
+    likely = {INTERVAL: "Likely 95%"} if drawn else {}  # published only: nothing modelled shown
     per_year = "/yr" if result.rate_label and "per year" in result.rate_label else ""
     if compact:
         return {
             result.key: label(result.key),
             result.measure: label(result.measure),
-            **ranged,
+            **(likely or ranged),
             SHARE: "Share",
             SHARE_RECORDED: "Sh. recorded",
             CHANGE: "YoY",
@@ -128,6 +174,7 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
     return {
         result.key: label(result.key),
         result.measure: label(result.measure),
+        **likely,
         **ranged,
         LOW: "95% low",
         HIGH: "95% high",
@@ -169,11 +216,16 @@ def member_cell(result: Summary, column: str, member: str, value: object) -> str
     return cell(column, value)
 
 
-def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
+def row_cell(result: Summary, column: str, row: dict[str, object], short: bool = False) -> str:
     """Format one column of a named summary row (or the totals, which have no member); a chance
     change gets ``~``, an untested one the mark of why (○ a modelled count, ◔ a partial row or
     fewer forces than the row holds, ! a flagged figure)."""
     member = str(row[result.key]) if result.key in row else None
+    if column == INTERVAL:
+        low, high = row.get(INTERVAL95_LOW), row.get(INTERVAL95_HIGH)
+        if low is None or high is None:
+            return ""
+        return interval_text(int(low), int(high), short)  # type: ignore[call-overload]
     if column == RANGE:
         if row.get(result.measure) is None:
             return DASH

@@ -15,18 +15,22 @@ from tui.data.engine.table import (
     CHANGE_SIGNIFICANT,
     FLAG_LEGEND,
     FLAG_MARK,
+    INTERVAL95_LOW,
     PARTIAL_LEGEND,
     RATES,
     Summary,
 )
 from tui.data.features.quote_sources import Source
 from tui.data.output.format import (
+    INTERVAL_LEGEND,
     NOT_SIGNIFICANT,
     NOT_SIGNIFICANT_LEGEND,
     PUBLISHED_ONLY_LEGEND,
     RANGE_LEGEND,
+    change_interval_words,
     column_titles,
     count,
+    interval_words,
     range_words,
     row_cell,
 )
@@ -145,12 +149,23 @@ def modelled_notes(
         missing_note(result, verbose) if lead else None,
         flag_note(result) if verbose else None,
         untested_note(result, verbose),
-        RANGE_LEGEND
-        if RANGE_LOW in result.frame.columns and result.modelled_rows and not result.published_only
-        else None,
+        *_estimate_legends(result, verbose),
         *rate_ranking_notes(result, sort_column),
     ]
     return [n for n in notes if n]
+
+
+def _estimate_legends(result: Summary, verbose: bool) -> list[str]:
+    """What the interval and range columns say, when a modelled row shows them: the table shows
+    the interval (the range is on the status line), the CLI both; or why there is no interval."""
+    if not result.modelled_rows or result.published_only:
+        return []
+    likely = INTERVAL95_LOW in result.frame.columns
+    ranged = RANGE_LOW in result.frame.columns
+    return [
+        INTERVAL_LEGEND if likely else result.interval_note,
+        RANGE_LEGEND if ranged and (verbose or not likely) else "",
+    ]
 
 
 def change_basis_lines(result: Summary) -> list[str]:
@@ -223,11 +238,30 @@ def uncertainty_note(result: Summary) -> str | None:
     return NOT_SIGNIFICANT_LEGEND if False in flags else None
 
 
+def _modelled_words(result: Summary, member: str | None) -> tuple[str, str]:
+    """A modelled count on the status line: its 95% interval first, then (after what the row
+    lacks) its 80% interval and the range the published figures allow (the hard limit); or
+    that the data has no draws to give one."""
+    if result.interval_note:
+        return "modelled: no interval (no model draws)", ""
+    head, tail = "modelled", []
+    shown = result.interval_of(member)
+    if shown is not None:
+        likely, eighty = interval_words(shown)
+        head += f", {likely}"
+        tail.append(eighty)
+    allowed = result.range_of(member)
+    if allowed is not None and not (shown is not None and allowed.fixed):
+        tail.append(range_words(allowed))
+    return head, ", ".join(t for t in tail if t)
+
+
 def row_detail(result: Summary, member: str | None) -> str:
     """One line about a row (``None``: the total) for the status line: its mark, what it lacks
     and where its number comes from (what the mark says first), the flagged figures under it and
     how its change was computed (a narrow status line cuts from the end)."""
     parts = []
+    later = ""
     coverage = result.coverage_of(member)
     partial = coverage is not None and coverage.partial
     provenance = result.provenance_of(member)
@@ -238,8 +272,8 @@ def row_detail(result: Summary, member: str | None) -> str:
         allowed = result.range_of(member)
         if provenance.status == MODELLED and result.published_only:
             text = "modelled: hidden (published only)"
-        elif provenance.status == MODELLED and allowed is not None:
-            text = f"modelled, {range_words(allowed)}"  # short: the counts after it stay
+        elif provenance.status == MODELLED and (allowed is not None or result.interval_note):
+            text, later = _modelled_words(result, member)  # the 95% first, the rest after
         elif partial and provenance.figure is not None:  # not a published figure: a sum of them
             text = f"the sum of figures published in {provenance.figure.source_title}"
         elif partial:
@@ -256,6 +290,11 @@ def row_detail(result: Summary, member: str | None) -> str:
         parts.append(_grouped_flags(flags))
     if result.change_basis.get(member):
         parts.append(result.change_basis[member])
+    if later:
+        parts.append(later)
+    changed = result.change_interval_of(member)
+    if changed is not None:
+        parts.append(change_interval_words(changed, result.change_words(member)))
     text = " · ".join(parts)
     return f"{result.mark_of(member)} {text}".strip() if text else ""
 

@@ -14,8 +14,11 @@ import polars as pl
 from tui.data.dataset import DataError
 from tui.data.engine.table import (
     CHANGE,
+    CHANGE95_HIGH,
+    CHANGE95_LOW,
     HIGH,
     LOW,
+    MODEL_INTERVALS,
     RATE,
     RATE_CHILDREN,
     RATE_CHILDREN_HIGH,
@@ -45,6 +48,9 @@ XLSX_FORMATS = {
     RATE_CHILDREN: "#,##0.00",
     RATE_CHILDREN_LOW: "#,##0.00",
     RATE_CHILDREN_HIGH: "#,##0.00",
+    **dict.fromkeys(MODEL_INTERVALS, "#,##0"),
+    CHANGE95_LOW: "+0.0%;-0.0%;0.0%",
+    CHANGE95_HIGH: "+0.0%;-0.0%;0.0%",
 }
 XLSX_TABLE = "selection"
 
