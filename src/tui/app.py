@@ -18,6 +18,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
+from rich.console import Console
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
@@ -39,11 +41,13 @@ from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summ
 from tui.data.features.navigation import (
     cleared,
     drill_dimensions,
+    grouped_below_filters,
     initial_selection,
     with_jurisdiction,
 )
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
 from tui.data.output.format import (
+    caveat_notes,
     fit_parts,
     measure_splitting,
     modelled_notes,
@@ -52,7 +56,14 @@ from tui.data.output.format import (
     range_words,
 )
 from tui.data.output.views import default_views_path
-from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
+from tui.data.schema import (
+    HIERARCHIES,
+    JURISDICTION,
+    JURISDICTION_KEYS,
+    SHORT_CAVEAT,
+    YEAR,
+    label,
+)
 from tui.data.selection import Selection
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb
@@ -74,6 +85,7 @@ from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.data.features.search import Reading
     from tui.flows.copy import CopyFlow
     from tui.flows.export import ExportFlow
     from tui.flows.force_map import MapFlow
@@ -92,6 +104,12 @@ LOADING_DELAY = 0.2
 FIRST_SCREEN_POLL = 0.05
 """Seconds between the first results' worker's looks at whether the first screen is shown."""
 THEMES = ("textual-dark", "textual-light")
+PLACES = HIERARCHIES[0]
+
+
+def _wrapped_height(text: str, width: int) -> int:
+    """Lines ``text`` takes wrapped at words to ``width``."""
+    return len(Text(text).wrap(Console(width=max(width, 1)), max(width, 1)))
 
 
 def explorer_commands() -> type[Provider]:
@@ -136,6 +154,8 @@ class ExplorerApp(App[None]):
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self.note_parts: list[str | None] = []
+        self.caveats: list[str] = []
+        """Notes that change how a number may be read: always shown whole, first."""
         self._pending_cursor = 0
         self._shown: Results | None = None
         """The results on screen: :attr:`results`, or the first screen's, shown before its marks."""
@@ -227,19 +247,26 @@ class ExplorerApp(App[None]):
         self.call_after_refresh(self._show_note)
 
     def _show_note(self) -> None:
-        """The line under the table: counting, what the columns mean, the legend; shortened at a
-        word when it does not fit (``a`` shows it in full)."""
+        """The lines under the table: first every caveat, whole (they change how a number may be
+        read); then counting, what the columns mean, the legend, shortened at a word when they do
+        not fit (``a`` shows them in full)."""
         note = self.query_one("#note", Static)
         lines = NOTE_LINES_NARROW if self.screen.has_class("narrow") else NOTE_LINES
-        width = note.content_size.width
+        width = note.content_size.width or self.size.width - 2
+        text = Text()
+        for caveat in self.caveats:
+            text.append(f"⚠ {caveat}\n", style="bold")
+            lines -= _wrapped_height(f"⚠ {caveat}", width)
         parts = [p for p in self.note_parts if p]
-        note.update(fit_parts(parts, width, lines, more="… (a: in full)"))
+        text.append(fit_parts(parts, width, max(lines, 1), more="… (a: in full)"))
+        note.update(text)
 
     def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
             f"Filters: {describe_filters(self.selection)}",
+            *self.caveats,
             *(p for p in self.note_parts if p),
         ]
 
@@ -328,14 +355,22 @@ class ExplorerApp(App[None]):
         )
         if final:
             self._pending_cursor = 0
-        caveat = offence_caveat(self.dataset, selection)
         legend = LEGEND if computed.summary.provenance is not None else None
+        self.caveats = caveat_notes(computed.summary, selection.sort_column)
+        if offence_caveat(self.dataset, selection):
+            self.caveats.append(SHORT_CAVEAT)
+        counted = counting(self.dataset, selection)
+        if counted and not counted.startswith("Counting:"):  # several offences summed
+            self.caveats.append(counted.split(":")[0] + " (a: which)")
         self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
             legend,
-            *modelled_notes(computed.summary, selection.sort_column),
+            *(
+                n
+                for n in modelled_notes(computed.summary, selection.sort_column)
+                if n not in self.caveats
+            ),
             notes(computed.summary, selection.sort_column, modelled=False),
-            caveat and SHORT_CAVEAT,
-            counting(self.dataset, selection),
+            counted,
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
@@ -427,7 +462,9 @@ class ExplorerApp(App[None]):
             self._describe_highlighted_row()
 
     def on_filter_changed(self, message: FilterChanged) -> None:
-        self.selection = self.selection.with_filter(message.dimension, message.members)
+        self.selection = grouped_below_filters(
+            self.selection.with_filter(message.dimension, message.members)
+        )
 
     def on_filter_dimension_shown(self, message: FilterDimensionShown) -> None:
         self.filter_dimension = message.dimension
@@ -694,15 +731,27 @@ class ExplorerApp(App[None]):
         )
 
     def action_sources(self) -> None:
-        """Show every published figure beside this dataset's value, with its status."""
+        """Show every published figure beside this dataset's value, with its status; from a
+        place's row in one year, the figures of that place and year first."""
+        from functools import partial
+
         from tui.data.features import reconcile
         from tui.screens.sources import SourcesScreen
 
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
-        dataset = self.dataset
-        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, repo_data_dir())))
+        figures = reconcile.figures(repo_data_dir())
+        value_of = partial(reconcile.value_of, self.dataset)
+        self.push_screen(SourcesScreen(figures, value_of, search=self._sources_search()))
+
+    def _sources_search(self) -> str:
+        """``England and Wales 2017/18`` when the highlighted row is a place in one year."""
+        member = self.query_one(SummaryTable).current_member
+        years = self.selection.members(YEAR) or ()
+        if member is None or self.selection.group_by not in PLACES or len(years) != 1:
+            return ""
+        return f"{member} {years[0]}"
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
@@ -739,6 +788,24 @@ class ExplorerApp(App[None]):
         """Switch between the dark and the light theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
+    def action_search(self, text: str = "") -> None:
+        """Ask for a question in the reader's words and show the table it asks for."""
+        from tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(self.dataset, self.selection, text), self.show_reading)
+
+    def show_reading(self, reading: Reading | None) -> None:
+        """Show what a search was read as (Backspace goes back); say what was not understood."""
+        if reading is None:
+            return
+        if not reading.understood:
+            self.notify(f"Not understood: {' '.join(reading.unknown)}", severity="warning")
+            return
+        if reading.unknown:
+            self.notify(f"Not understood: {' '.join(reading.unknown)}", timeout=4)
+        if reading.selection != self.selection:
+            self.navigate(reading.selection)
+
     def action_help(self) -> None:
         """Show every key binding."""
         from tui.screens.help import HelpScreen
@@ -769,4 +836,4 @@ class ExplorerApp(App[None]):
 
     def filter_to(self, dimension: str, member: str) -> None:
         """Keep only ``member`` of ``dimension``."""
-        self.selection = self.selection.with_filter(dimension, (member,))
+        self.selection = grouped_below_filters(self.selection.with_filter(dimension, (member,)))

@@ -56,6 +56,13 @@ KEYS: tuple[Key, ...] = (
     ),
     Key("question_mark", "help", "Help", "This help", "Help: keys"),
     Key("q", "quit", "Quit", "Quit"),
+    Key(
+        "slash",
+        "search",
+        "Search",
+        "Search: a question in your words (kent 23, wales 2022/23 app, ew ni 23, 23 rate)",
+        "Search: a place, year, age band, app…",
+    ),
     Key("g", "pick_group", "Group", "Group the table by another dimension"),
     Key("s", "cycle_sort", "Sort", "Sort by the next column"),
     Key("S", "reverse_sort", "Reverse", "Reverse the sort direction", "Reverse sort", False),

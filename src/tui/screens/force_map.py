@@ -17,21 +17,33 @@ from tui.widgets.force_map import ForceMapView
 
 
 def tile_status(data: ForceMap, tile: Tile) -> str:
-    """The highlighted force's name and figures, with their 95% intervals."""
+    """The highlighted force's name and figures: a recorded count with its 95% interval, a
+    modelled one marked ○ with the range the published figures allow (it has no chance
+    interval), and a change that compares a modelled count marked ○ (not tested)."""
     if tile.count is None:
         return f"{tile.force}: no data in this selection"
-    parts = [
-        f"{tile.force}: {fmt.count(tile.count)} (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
-        + (f" {fmt.UNTESTED} modelled" if tile.modelled else "")
-        + (f", {fmt.range_words(tile.allowed)}" if tile.modelled and tile.allowed else "")
-    ]
+    count = f"{tile.force}: {fmt.count(tile.count)}"
+    if tile.low is not None and tile.high is not None:
+        count += f" (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
+    if tile.modelled:
+        count += f" {fmt.UNTESTED} modelled"
+        count += f", {fmt.range_words(tile.allowed)}" if tile.allowed else ""
+    parts = [count]
     if tile.rate is not None:
         per = "per 100k/yr" if data.rate_label and "year" in data.rate_label else "per 100k"
-        parts.append(
-            f"{fmt.rate(tile.rate)} {per} ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
+        interval = (
+            f" ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
+            if tile.rate_low is not None and tile.rate_high is not None
+            else ""
         )
+        parts.append(f"{fmt.rate(tile.rate)} {per}{interval}")
     if tile.change is not None and data.change_label:
-        parts.append(f"{fmt.marked_change(tile.change, tile.significant)} {data.change_label}")
+        change = (
+            fmt.UNTESTED + fmt.change(tile.change)
+            if tile.change_untested
+            else fmt.marked_change(tile.change, tile.significant)
+        )
+        parts.append(f"{change} {data.change_label}")
     if not tile.selected:
         parts.append("filtered out")
     return " · ".join(parts)

@@ -1,25 +1,30 @@
-"""A one-line summary of the active filters."""
+"""The active filters, every one of them always on screen."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.widgets import Static
 
-from tui.data.output.format import fit_parts
-from tui.data.schema import drill_order, label
+from tui.data.schema import HIERARCHIES, YEAR, drill_order, label
 from tui.data.selection import Selection
 
 MEMBERS_SHOWN = 3
+HEADING = "Filters  "
+SELF_NAMED = frozenset({*HIERARCHIES[0], YEAR})
+"""Dimensions whose members say what they are (a place, a year): on a narrow line they are
+shown without their dimension's name."""
 
 
-def filter_parts(selection: Selection) -> list[str]:
-    """``Force: West Mercia``, ``Year: 2017/18, 2018/19``: one part per filtered dimension."""
+def filter_parts(selection: Selection, compact: bool = False) -> list[str]:
+    """``Force: West Mercia``, ``Year: 2017/18, 2018/19``: one part per filtered dimension;
+    ``compact``: places and years by their members alone (``West Mercia``, ``2017/18``)."""
     parts = []
     order = drill_order([d for d, _ in selection.filters])
     for dimension, members in sorted(selection.filters, key=lambda f: order.index(f[0])):
         shown = ", ".join(members[:MEMBERS_SHOWN]) if members else "(none)"
         more = f" +{len(members) - MEMBERS_SHOWN}" if len(members) > MEMBERS_SHOWN else ""
-        parts.append(f"{label(dimension)}: {shown}{more}")
+        named = compact and dimension in SELF_NAMED and members
+        parts.append(f"{shown}{more}" if named else f"{label(dimension)}: {shown}{more}")
     return parts
 
 
@@ -28,12 +33,39 @@ def describe_filters(selection: Selection) -> str:
     return " · ".join(filter_parts(selection)) or "No filters"
 
 
+def wrapped(parts: list[str], width: int) -> list[str]:
+    """``parts`` joined by `` · ``, a new line between two parts rather than inside one."""
+    lines = [""]
+    for part in parts:
+        joined = f"{lines[-1]} · {part}" if lines[-1] else part
+        if len(joined) <= width or not lines[-1]:
+            lines[-1] = joined
+        else:
+            lines.append(part)
+    return lines
+
+
+def chip_lines(selection: Selection, width: int) -> tuple[list[str], str]:
+    """The filters as lines of at most ``width`` (a part longer than a line alone excepted), and
+    the hint after them: on one line with their dimensions' names if they fit, else places and
+    years by their members alone, else on as many lines as they need (without the hint)."""
+    others = [d for d, _ in selection.filters if d != "offence_code"]
+    hint = "   (x clears)" if others else "   (offence kept by x)" if selection.filters else ""
+    if not selection.filters:
+        return ["No filters"], hint
+    for compact in (False, True):
+        lines = wrapped(filter_parts(selection, compact), width - len(hint))
+        if len(lines) == 1:
+            return lines, hint
+    return wrapped(filter_parts(selection, compact=True), width), ""
+
+
 class FilterChips(Static):
-    """Active filters, always visible; x clears them all. Too long for the line, they are
-    shortened at a word (``a`` shows them in full)."""
+    """Every active filter, always visible (x clears them). On a narrow screen places and years
+    are named by their members alone and the filters wrap onto more lines: none is left out."""
 
     DEFAULT_CSS = """
-    FilterChips { height: 1; padding: 0 1; background: $boost; }
+    FilterChips { height: auto; padding: 0 1; background: $boost; }
     """
 
     selection: Selection | None = None
@@ -41,11 +73,9 @@ class FilterChips(Static):
     def show(self, selection: Selection) -> None:
         """Render the filters of ``selection``."""
         self.selection = selection
-        others = [d for d, _ in selection.filters if d != "offence_code"]
-        hint = "   (x clears)" if others else "   (offence kept by x)" if selection.filters else ""
-        room = self.content_size.width - len("Filters  ") - len(hint)
-        text = Text("Filters  ", style="bold", no_wrap=True)
-        text.append(fit_parts(filter_parts(selection), room, more="…(a)") or "No filters")
+        lines, hint = chip_lines(selection, (self.content_size.width or 80) - len(HEADING))
+        text = Text(HEADING, style="bold")
+        text.append(f"\n{' ' * len(HEADING)}".join(lines))
         text.append(hint, style="dim")
         self.update(text)
 

@@ -35,6 +35,8 @@ class SummaryTable(DataTable):
     """
 
     BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False, tooltip="First row"),
+        Binding("end", "scroll_bottom", "Last row", show=False, tooltip="Last row (the total)"),
         Binding(
             "right",
             "shift_columns(1)",

@@ -24,6 +24,9 @@ class ChartData:
     """Table rows (or lines) left out of this data; the widget adds those it has no room for."""
     note: str = ""
     """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
+    marks: tuple[tuple[str, ...], ...] = ()
+    """Per series, per category: where the point's number comes from (published, derived,
+    modelled; empty when unknown), so a line draws a modelled point unlike a published one."""
 
 
 CHART_KINDS = ("bar", "line", "stacked", "funnel")

@@ -8,7 +8,7 @@ import polars as pl
 
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.engine.registry import Mark
-from tui.data.schema import MODELLED
+from tui.data.schema import MODELLED, NOT_RECORDED, NOT_SPLIT
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -21,10 +21,11 @@ RATE_LOW = "rate_low"
 RATE_HIGH = "rate_high"
 CHANGE_SIGNIFICANT = "change_significant"
 
-NATURALLY_ORDERED = frozenset(
-    {"year", "age_band", "sex", "platform", "financial_quarter", "jurisdiction"}
-)
-"""Dimensions whose summary reads best in their own order rather than largest first."""
+NATURALLY_ORDERED = frozenset({"year", "age_band", "sex", "financial_quarter", "jurisdiction"})
+"""Dimensions whose summary reads best in their own order rather than largest first (platforms
+read best most used first: which app comes first is the question)."""
+RESIDUAL = ("Other", NOT_RECORDED, NOT_SPLIT)
+"""Members that are no one thing (other apps, unknowns): largest first puts them last."""
 
 
 INTERVALS = (LOW, HIGH, RATE_LOW, RATE_HIGH)
@@ -120,7 +121,10 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     if column is None:
         if key in NATURALLY_ORDERED:
             return frame.sort(key)
-        return frame.sort([measure, key], descending=[True, False], nulls_last=True)
+        residual = pl.col(key).cast(pl.String).is_in(RESIDUAL)
+        return frame.sort(
+            [residual, measure, key], descending=[False, True, False], nulls_last=True
+        )
     if column == key:
         return frame.sort(
             pl.col(key).cast(pl.String).str.to_lowercase(), key, descending=selection.descending

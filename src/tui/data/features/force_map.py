@@ -56,6 +56,8 @@ class Tile:
     """Whether the count is modelled (an estimate): the tile is drawn hatched."""
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
+    change_untested: bool = False
+    """Whether the change compares a modelled count (no test: shown ○, not a finding)."""
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 value=figures[column],
                 modelled=_modelled(result.provenance_of(force)),
                 allowed=result.range_of(force),
+                change_untested=result.change_untested(force),
             )
         )
     values = [t.value for t in tiles if t.value is not None and t.selected]

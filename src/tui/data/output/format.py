@@ -17,7 +17,7 @@ from tui.data.engine.table import (
 )
 from tui.data.features.navigation import drill_dimensions
 from tui.data.features.quote_sources import Source
-from tui.data.schema import PROVENANCE, label
+from tui.data.schema import MODELLED, PROVENANCE, label
 
 DASH = "–"
 NO_DATA = "no data"
@@ -114,15 +114,17 @@ def rate(value: float | None) -> str:
 
 
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
-    """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
+    """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`
+    and leave out the share where recorded when it is the share (nothing is *Not recorded*)."""
     ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
     if compact:
+        recorded = {SHARE_RECORDED: "Sh. recorded"} if result.has_not_recorded else {}
         return {
             result.key: label(result.key),
             result.measure: label(result.measure),
             **ranged,
             SHARE: "Share",
-            SHARE_RECORDED: "Sh. recorded",
+            **recorded,
             CHANGE: "YoY",
             RATE: "Per 100k",
         }
@@ -224,7 +226,7 @@ def notes(result: Summary, sort_column: str | None = None, modelled: bool = True
     if result.change_label:
         parts.append(f"YoY: {result.change_label}")
     if result.has_not_recorded:
-        parts.append(f"Sh. recorded: 'Not recorded' excluded (base {count(result.recorded_total)})")
+        parts.append(f"Sh. recorded: 'Not recorded' excluded ({recorded_base(result)})")
     if result.rate_label:
         parts.append(f"Per 100k: {result.rate_label}")
     if uncertainty_note(result):
@@ -253,6 +255,16 @@ def rate_ranking_note(result: Summary, sort_column: str | None) -> str | None:
     return (
         f"rate ranking has {rows} modelled row{'s' if rows > 1 else ''} (○): order not established"
     )
+
+
+def caveat_notes(result: Summary, sort_column: str | None = None) -> list[str]:
+    """The notes that change how a number may be read, which no mark in the table says (the view
+    blanks modelled numbers; a ranking's order is not established): shown whole, on any screen."""
+    notes = [
+        PUBLISHED_ONLY_LEGEND if result.published_only else None,
+        rate_ranking_note(result, sort_column),
+    ]
+    return [n for n in notes if n]
 
 
 def modelled_notes(result: Summary, sort_column: str | None = None) -> list[str]:
@@ -284,8 +296,18 @@ def recorded_note(result: Summary) -> str | None:
         return None
     return (
         f"Share where recorded excludes 'Not recorded' from the denominator "
-        f"(base {count(result.recorded_total)})."
+        f"({recorded_base(result)})."
     )
+
+
+def recorded_base(result: Summary) -> str:
+    """The where-recorded base as a note gives it: in the published-only view a base that sums a
+    modelled number is hidden like the number (its shares are blanked)."""
+    total = result.total_provenance
+    modelled = result.modelled_rows or (total is not None and total.status == MODELLED)
+    if result.published_only and modelled:
+        return "base modelled: hidden"
+    return f"base {count(result.recorded_total)}"
 
 
 def uncertainty_note(result: Summary) -> str | None:
