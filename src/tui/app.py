@@ -708,6 +708,10 @@ class ExplorerApp(App[None]):
         """Open the export dialog for the current selection."""
         self.exports.start()
 
+    def action_export_excel(self) -> None:
+        """Open the export dialog with Excel (.xlsx) chosen."""
+        self.exports.start("xlsx")
+
     def action_save_view(self) -> None:
         """Save the current selection under a name."""
         self.views.start_save()

@@ -54,6 +54,14 @@ KEYS: tuple[Key, ...] = (
         "Export the summary or the rows, with a TOML sidecar",
         "Export…",
     ),
+    Key(
+        "E",
+        "export_excel",
+        "Excel",
+        "Export the table as shown to Excel (.xlsx): the export dialog with Excel chosen",
+        "Export to Excel (.xlsx)…",
+        False,
+    ),
     Key("question_mark", "help", "Help", "This help", "Help: keys"),
     Key("q", "quit", "Quit", "Quit"),
     Key(

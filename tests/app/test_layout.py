@@ -10,7 +10,7 @@ from textual.binding import Binding
 from textual.widgets import Footer, Static
 from textual.widgets._footer import FooterKey
 
-from tests.app.helpers import SIZE, press, settle, text_of
+from tests.app.helpers import SIZE, press, screen_text, settle, text_of
 from tui.app import ExplorerApp
 from tui.data.schema import PROVENANCE
 from tui.data.selection import Selection
@@ -21,14 +21,6 @@ from tui.widgets.footer import Footer as TuiFooter
 from tui.widgets.summary_table import SummaryTable
 
 SIZES = [SIZE, (80, 24)]
-
-
-def screen_text(app: ExplorerApp) -> str:
-    """What the terminal shows, as plain text lines."""
-    return "\n".join(
-        "".join(segment.text for segment in line)
-        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
-    )
 
 
 def footer_keys(app: ExplorerApp) -> list[str]:

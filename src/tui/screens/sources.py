@@ -30,6 +30,8 @@ MIN_SCOPE_WIDTH = 12
 FIXED_COLUMNS = {"status": 11, "published": 12, "dataset": 9, "year": 9}
 """Widths of the columns left of the scope; the scope takes the rest of the screen's width."""
 CELL_PADDING = 2
+SCROLLBAR = 4
+"""The table's vertical scrollbar, and a column's worth of slack."""
 BATCH = 24
 """Figures checked between two updates of the screen."""
 VERDICT_STYLES = {
@@ -121,15 +123,17 @@ def ranked(checks: Sequence[Check], text: str, years: Sequence[str]) -> list[int
     wanted = search_words(text, years)
     if not wanted:
         return list(range(len(checks)))
-    typed = " ".join(wanted)
+    typed = set(" ".join(wanted).split())
     found = []
     for index, check in enumerate(checks):
         figure = check.figure
         fields, source = described(check)
         if all(w in fields or w in source for w in wanted):
-            named = figure.year in wanted and figure.scope.casefold() in typed
+            scope = set(figure.scope.casefold().split())
+            # the place named in full and its year: England and Wales before England
+            named = len(scope) if figure.year in typed and scope <= typed else 0
             own = all(w in fields for w in wanted)
-            found.append((not named, not own, STATUS_ORDER.get(figure.status, 9), index))
+            found.append((-named, not own, STATUS_ORDER.get(figure.status, 9), index))
     order = [index for *_, index in sorted(found)]
     matched = set(order)
     subjects = {_subject(checks[i].figure) for i in order}
@@ -251,7 +255,7 @@ class SourcesScreen(ModalScreen[None]):
         """The columns, the scope as wide as the screen leaves it (cut with … beyond)."""
         table = self.query_one(DataTable)
         room = self.query_one(Vertical).content_size.width or self.app.size.width - 6
-        fixed = sum(FIXED_COLUMNS.values()) + CELL_PADDING * (len(FIXED_COLUMNS) + 1) + 2
+        fixed = sum(FIXED_COLUMNS.values()) + CELL_PADDING * (len(FIXED_COLUMNS) + 1) + SCROLLBAR
         self.scope_width = max(room - fixed, MIN_SCOPE_WIDTH)
         for key, width in FIXED_COLUMNS.items():
             table.add_column(key.capitalize(), width=width, key=key)
