@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
+from tui.data.output.fitted import fitted_summary
 from tui.data.output.format import (
     PUBLISHED_ONLY_LEGEND,
     modelled_notes,
@@ -224,8 +226,11 @@ def run_summary(argv: Sequence[str]) -> int:
         print(offences)
     print(f"Filters: {filters}")
     print()
-    for line in summary_lines(result):
+    width = None if args.wide else terminal_width()
+    fitted = fitted_summary(result, width) if width else None
+    for line in fitted.lines if fitted else summary_lines(result):
         print(line)
+    fitting = fitted.note(width) if fitted and width else None
     notes = [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
     ] + modelled_notes(result, selection.sort_column)[result.published_only :]
@@ -237,8 +242,18 @@ def run_summary(argv: Sequence[str]) -> int:
     interval = (
         "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
     )
-    print("\n".join([*notes, interval]))
+    shown_interval = not fitted or "95% low" not in fitted.left_out
+    print("\n".join([*notes, *([interval] if shown_interval else []), *filter(None, [fitting])]))
     return 0
+
+
+def terminal_width() -> int | None:
+    """The width ``scwc summary`` fits its table to: the terminal's, or ``COLUMNS`` when the
+    output goes elsewhere (``None``: neither, every column in full, as for a script)."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def run_quote(argv: Sequence[str]) -> int:

@@ -9,6 +9,7 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import validate
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
 from tui.data.features.navigation import initial_selection, with_jurisdiction
+from tui.data.features.search import closest_members
 from tui.data.loading import repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.output.format import measure_splitting, not_split_note
@@ -61,8 +62,16 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
     if spelled in members:
         return spelled
-    sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
-    raise DataError(f"{dimension} has no member '{value}' (known: {sample})")
+    raise DataError(f"{dimension} has no member '{value}'{suggestion(dataset, dimension, value)}")
+
+
+def suggestion(dataset: Dataset, dimension: str, value: str) -> str:
+    """``: did you mean Greater Manchester?`` (the closest members only), or where to find them."""
+    closest = closest_members(dataset.members(dimension), value)
+    if closest:
+        named = ", ".join(closest[:-1]) + (" or " if len(closest) > 1 else "") + closest[-1]
+        return f": did you mean {named}?"
+    return f" (scwc summary --by {dimension} lists them)"
 
 
 def build_selection(

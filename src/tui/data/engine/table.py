@@ -121,7 +121,8 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     if column is None:
         if key in NATURALLY_ORDERED:
             return frame.sort(key)
-        residual = pl.col(key).cast(pl.String).is_in(RESIDUAL)
+        ranks = {member: rank for rank, member in enumerate(RESIDUAL, 1)}
+        residual = pl.col(key).cast(pl.String).replace_strict(ranks, default=0)
         return frame.sort(
             [residual, measure, key], descending=[False, True, False], nulls_last=True
         )

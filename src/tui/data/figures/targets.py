@@ -118,6 +118,9 @@ class Figure:
     partial: bool = False
     """A count over part of the financial years it falls in (first six months, 18 months...):
     only a lower bound on their whole-year total, never a year's figure."""
+    quote: str = ""
+    """The source's own words giving the figure (who obtained it, e.g. "data obtained by the
+    NSPCC"), as the figures file quotes them."""
 
     def bounds(self) -> tuple[float, float, bool]:
         """(low, high, strict): the range the dataset's value must fall in.
@@ -260,6 +263,7 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
             source_title=row["source_title"],
             source_url=row["source_url"],
             published=row.get("published") or "",
+            quote=row.get("quote") or "",
         )
         if isinstance(spec, str):
             figure = replace(figure, status=CONTEXT, reason=spec)

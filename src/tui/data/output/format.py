@@ -188,20 +188,25 @@ def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
     return member_cell(result, column, member or "", row.get(column))
 
 
-def summary_lines(result: Summary) -> list[str]:
-    """The summary as aligned text lines: header, rows, totals."""
-    titles = column_titles(result)
+def summary_lines(
+    result: Summary, titles: dict[str, str] | None = None, name_width: int | None = None
+) -> list[str]:
+    """The summary as aligned text lines: header, rows, totals; ``titles``: the columns to show
+    and their headers (default: all of them, in full); ``name_width``: names cut to it."""
+    titles = titles or column_titles(result)
     columns = list(titles)
+    names = [str(m) for m in result.frame[result.key]]
+    shown = shorten(names, name_width) if name_width else names
     rows = [
-        [str(r[result.key])] + [row_cell(result, c, r) for c in columns[1:]]
-        for r in result.frame.iter_rows(named=True)
+        [name] + [row_cell(result, c, r) for c in columns[1:]]
+        for name, r in zip(shown, result.frame.iter_rows(named=True), strict=True)
     ]
     totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
     header = [titles[c] for c in columns]
     if result.provenance is not None:  # a marker beside each count, explained by LEGEND
         header.insert(2, "")
-        for row in rows:
-            provenance = result.provenance_of(row[0])
+        for name, row in zip(names, rows, strict=True):
+            provenance = result.provenance_of(name)
             row.insert(2, provenance.marker if provenance else "")
         total = result.provenance_of(None)
         totals.insert(2, total.marker if total else "")
