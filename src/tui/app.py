@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
+from collections import deque
 from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 import polars as pl
 from rich.console import Console
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -36,7 +36,6 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS
 from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
 from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
-from tui.data.engine.registry import first_screen_data
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
 from tui.data.features.navigation import (
     cleared,
@@ -101,8 +100,10 @@ NOTE_LINES, NOTE_LINES_NARROW = 5, 2
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
-FIRST_SCREEN_POLL = 0.05
-"""Seconds between the first results' worker's looks at whether the first screen is shown."""
+KEY_LOOK_SECONDS = 0.005
+QUIET_TURNS = 2
+"""Looks with no message waiting on the screen after which a released key's effects are all
+there (one that did not come back from the widgets was taken by one: a letter typed)."""
 THEMES = ("textual-dark", "textual-light")
 PLACES = HIERARCHIES[0]
 
@@ -157,9 +158,13 @@ class ExplorerApp(App[None]):
         self.caveats: list[str] = []
         """Notes that change how a number may be read: always shown whole, first."""
         self._pending_cursor = 0
-        self._shown: Results | None = None
-        """The results on screen: :attr:`results`, or the first screen's, shown before its marks."""
-        self._first_screen = threading.Event()
+        self._started = False
+        """Whether the first screen (with its marks) is shown and its secondary widgets mounted."""
+        self._held_keys: deque[events.Key] = deque()
+        self._in_flight: events.Key | None = None
+        """The held key last released, until its effects are all there."""
+        self._quiet_turns = 0
+        self._release_scheduled = False
         self._first_screen_scheduled = False
         self._secondary: asyncio.Future[None] | None = None
         self._loading_timer: Timer | None = None
@@ -291,18 +296,7 @@ class ExplorerApp(App[None]):
     ) -> None:
         worker = get_current_worker()
         try:
-            first = not self._first_screen.is_set()
-            unmarked = first_screen_data(self.dataset, selection) if first else None
-            if unmarked is not None:
-                # the first screen does not wait for the marks (building the ledger of published
-                # figures is a sixth of start-up): the table at once, its marks once it is shown
-                early = results(unmarked, selection, chart_kind, dimension)
-                if worker.is_cancelled:
-                    return
-                self.call_from_thread(self._show_results, early, None, False)
-                while not self._first_screen.wait(FIRST_SCREEN_POLL):
-                    if worker.is_cancelled:  # another selection, or the app is closing
-                        return
+            # with its marks, ranges and notes, the first screen too: no number before its marks
             computed = results(self.dataset, selection, chart_kind, dimension)
             rows = None
             if rows_offset is not None:
@@ -335,26 +329,21 @@ class ExplorerApp(App[None]):
             self._loading_timer = None
         self.query_one(SummaryTable).loading = False
 
-    def _show_results(
-        self, computed: Results, rows: tuple[int, pl.DataFrame] | None, final: bool = True
-    ) -> None:
-        """Show ``computed``; not ``final``: the first screen, before its marks are known."""
+    def _show_results(self, computed: Results, rows: tuple[int, pl.DataFrame] | None) -> None:
+        """Show ``computed`` (and a page of rows when the rows view is open)."""
         if computed.selection != self.selection:
             return
         self._stop_loading()
         self._after_first_screen()
-        if final and self.results is None and not self.dataset.rows.in_memory:
+        if self.results is None and not self.dataset.rows.in_memory:
             self._keep_rows_in_memory()
-        self._shown = computed
-        if final:
-            self.results = computed
+        self.results = computed
         selection = computed.selection
         table = self.query_one(SummaryTable)
         table.show(
             computed.summary, selection.sort_column, selection.descending, self._pending_cursor
         )
-        if final:
-            self._pending_cursor = 0
+        self._pending_cursor = 0
         legend = LEGEND if computed.summary.provenance is not None else None
         self.caveats = caveat_notes(computed.summary, selection.sort_column)
         if offence_caveat(self.dataset, selection):
@@ -416,11 +405,70 @@ class ExplorerApp(App[None]):
         """After the first screen: the widgets it did without; the collector back on (``scwc``
         starts with it off, see :mod:`tui.launch`), with what start-up made (modules, widgets,
         the dataset), which lives as long as the app, kept out of its full passes, which paused a
-        key press for up to 85 ms; then the first results' worker may go on to the marks."""
+        key press for up to 85 ms; then the keys typed meanwhile, in order."""
         await self._mount_secondary()
         gc.freeze()
         gc.enable()
-        self._first_screen.set()
+        self._started = True
+        self._release_keys_soon()
+
+    # ---- keys typed before what they are for is there -----------------------------------
+    @property
+    def keys_held(self) -> int:
+        """Keys typed that wait for the screen they go to (start-up, a dialog opening)."""
+        return len(self._held_keys)
+
+    def _takes_keys(self) -> bool:
+        """Whether a key can go where it is meant: the main screen once its first results are
+        shown and its widgets mounted, any other screen once it is mounted (its focus set)."""
+        screen = self.screen
+        if screen is self.screen_stack[0]:
+            return self._started
+        return screen.is_mounted
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the app starts, or while the effects of the key before it are not
+        all there yet (``v`` then ``Enter``: the list ``v`` opens), waits and is applied in order:
+        no key is lost or goes to the wrong screen."""
+        if isinstance(event, events.Key):
+            if event is self._in_flight:  # a released key back from the widgets: its bindings
+                self._in_flight = None
+                self._release_keys_soon()
+            elif not event.is_forwarded and (self._held_keys or not self._takes_keys()):
+                self._held_keys.append(event)
+                self._release_keys_soon()
+                return
+        await super().on_event(event)
+
+    def _release_keys_soon(self) -> None:
+        """Look again in a moment (a timer of the app's own: a callback after a refresh belongs
+        to the screen, and a screen closed meanwhile never refreshes again; one after the app's
+        messages would keep the app busy looking)."""
+        if (self._held_keys or self._in_flight) and not self._release_scheduled:
+            self._release_scheduled = True
+            self.set_timer(KEY_LOOK_SECONDS, self._release_keys)
+
+    async def _release_keys(self) -> None:
+        """Apply the next held key once its screen is ready and the key before it has had all
+        its effects: it came back from the widgets (and its bindings ran), or a widget took it
+        (typing), and no message it caused is waiting anywhere on the screen."""
+        self._release_scheduled = False
+        if not self._takes_keys():
+            if self._started:  # a dialog opening: look again at the next refresh
+                self._release_keys_soon()
+            return  # starting: the first screen releases them
+        screen = self.screen
+        pumps = (self, screen, *screen.walk_children())
+        quiet = all(pump.message_queue_size == 0 for pump in pumps)
+        self._quiet_turns = self._quiet_turns + 1 if quiet else 0
+        settled = self._quiet_turns >= QUIET_TURNS
+        if self._in_flight is not None and settled:
+            self._in_flight = None  # a widget took it and stopped it there
+        if self._in_flight is None and settled and self._held_keys:
+            self._in_flight = self._held_keys.popleft()
+            self._quiet_turns = 0
+            await super().on_event(self._in_flight)
+        self._release_keys_soon()
 
     def _mount_secondary(self) -> asyncio.Future[None]:
         """Mount (once) what the first screen does without: the filter panel, hidden until ``f``,
@@ -433,8 +481,8 @@ class ExplorerApp(App[None]):
         main = self.query_one("#views").screen  # not a dialog opened meanwhile
         await main.mount(self._filter_panel(self.dataset), before="#views")
         await main.mount(Footer())
-        if self._shown is not None:
-            self._show_filter_counts(self._shown)
+        if self.results is not None:
+            self._show_filter_counts(self.results)
 
     def _describe_highlighted_row(self) -> None:
         """The status line names the highlighted row in full and where its number comes from."""

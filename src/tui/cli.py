@@ -33,7 +33,6 @@ from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.provenance import LEGEND
 from tui.data.engine.query import counting, offence_caveat, results, summary, validate
-from tui.data.engine.registry import first_screen_data
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
@@ -354,12 +353,11 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: str) -> None:
-    """Compute what the explorer's first screen shows (the engine caches it) as the app's first
-    query asks for it: before the marks of published figures, unless the view blanks by them."""
+    """Compute what the explorer's first screen shows, marks and all (the engine caches it), as
+    the app's first query asks for it, while the interface imports."""
     first = selection or initial_selection(dataset)
-    shown = first_screen_data(dataset, first) or dataset
     with suppress(DataError, pl.exceptions.PolarsError):  # the app reports it
-        results(shown, first, chart, dataset.dimensions[0])
+        results(dataset, first, chart, dataset.dimensions[0])
 
 
 COMMANDS = {

@@ -63,7 +63,7 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     legend.append(f"{POINT[False]} ", style=f"color({INSIDE_POINT})").append("force  ")
     legend.append(f"{POINT[True]} ", style=f"color({OUTSIDE_POINT})").append("outside 99.8%  ")
     if any(modelled):  # early, so that a narrow chart still says what a hollow point is
-        legend.append(f"{HOLLOW[False]} {HOLLOW[True]} ", style=f"color({INSIDE_POINT})")
+        legend.append(f"{HOLLOW[True]} {HOLLOW[False]} ", style=f"color({INSIDE_POINT})")
         legend.append("modelled  ")
     for name, colour in (
         ("national", NATIONAL),
