@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.text import Text
 from textual.widgets import Static
 
@@ -9,28 +11,44 @@ from tui.data.schema import HIERARCHIES, YEAR, drill_order, label
 from tui.data.selection import Selection
 
 MEMBERS_SHOWN = 3
+"""Members of one filter shown when every member would take more than :data:`WRAPPED_LINES`."""
+WRAPPED_LINES = 2
 HEADING = "Filters  "
 SELF_NAMED = frozenset({*HIERARCHIES[0], YEAR})
 """Dimensions whose members say what they are (a place, a year): on a narrow line they are
 shown without their dimension's name."""
 
 
-def filter_parts(selection: Selection, compact: bool = False) -> list[str]:
-    """``Force: West Mercia``, ``Year: 2017/18, 2018/19``: one part per filtered dimension;
-    ``compact``: places and years by their members alone (``West Mercia``, ``2017/18``)."""
+def filter_parts(
+    selection: Selection, compact: bool = False, most: int | None = MEMBERS_SHOWN
+) -> list[str]:
+    """``Force: West Mercia``, ``Year: 2017/18–2019/20``: one part per filtered dimension, at most
+    ``most`` members each (and how many more; ``None``: all), years in a run as their first and
+    last; ``compact``: places and years by their members alone (``West Mercia``, ``2017/18``)."""
     parts = []
     order = drill_order([d for d, _ in selection.filters])
     for dimension, members in sorted(selection.filters, key=lambda f: order.index(f[0])):
-        shown = ", ".join(members[:MEMBERS_SHOWN]) if members else "(none)"
-        more = f" +{len(members) - MEMBERS_SHOWN}" if len(members) > MEMBERS_SHOWN else ""
+        if dimension == YEAR and _consecutive(members):
+            members = (f"{members[0]}–{members[-1]}",)
+        kept = members if most is None else members[:most]
+        shown = ", ".join(kept) if members else "(none)"
+        more = f" +{len(members) - len(kept)}" if len(members) > len(kept) else ""
         named = compact and dimension in SELF_NAMED and members
         parts.append(f"{shown}{more}" if named else f"{label(dimension)}: {shown}{more}")
     return parts
 
 
+def _consecutive(years: tuple[str, ...]) -> bool:
+    """Three or more financial years (``2019/20``) that follow each other."""
+    starts = [int(y[:4]) if re.fullmatch(r"\d{4}/\d{2}", y) else None for y in years]
+    if len(starts) < 3 or None in starts:
+        return False
+    return starts == list(range(starts[0], starts[0] + len(starts)))  # type: ignore[arg-type]
+
+
 def describe_filters(selection: Selection) -> str:
-    """``Force: West Mercia · Year: 2017/18, 2018/19`` or ``No filters``."""
-    return " · ".join(filter_parts(selection)) or "No filters"
+    """``Force: West Mercia · Year: 2017/18, 2018/19`` (every member) or ``No filters``."""
+    return " · ".join(filter_parts(selection, most=None)) or "No filters"
 
 
 def wrapped(parts: list[str], width: int) -> list[str]:
@@ -54,9 +72,12 @@ def chip_lines(selection: Selection, width: int) -> tuple[list[str], str]:
     if not selection.filters:
         return ["No filters"], hint
     for compact in (False, True):
-        lines = wrapped(filter_parts(selection, compact), width - len(hint))
+        lines = wrapped(filter_parts(selection, compact, most=None), width - len(hint))
         if len(lines) == 1:
             return lines, hint
+    every = wrapped(filter_parts(selection, compact=True, most=None), width)
+    if len(every) <= WRAPPED_LINES:
+        return every, ""
     return wrapped(filter_parts(selection, compact=True), width), ""
 
 
