@@ -45,9 +45,23 @@ def test_every_key_is_a_binding_with_an_action() -> None:
         assert hasattr(ExplorerApp, f"action_{key.action}"), key.action
 
 
-KEYPRESS_ONLY = ("xlsxwriter", "fastexcel", "scipy", "textual_serve")
+KEYPRESS_ONLY = ("xlsxwriter", "fastexcel", "scipy", "textual_serve", "matplotlib")
 """Libraries only a key press needs (an Excel export, an Excel file, the builder, serving): start-up
 must not pay for importing them."""
+
+
+def test_importing_the_package_for_its_api_imports_nothing_heavy() -> None:
+    """``import tui`` (the notebook API's face) costs no polars, Textual or plotting library: the
+    engine is imported by the first ``tui.open``."""
+    probe = (
+        "import sys, tui; "
+        "print(' '.join(m for m in ('polars', 'textual', 'matplotlib', 'tui.api') "
+        "if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True
+    ).stdout.split()
+    assert loaded == []
 
 
 def test_starting_the_explorer_imports_nothing_only_a_key_needs() -> None:
@@ -66,15 +80,22 @@ def _module_name(path: Path) -> str:
     return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
 
 
+FACADE = "tui"
+"""The package itself: the public face for notebooks (``tui.open``), which imports the API only
+when it is called, so ``import tui`` stays cheap (tested below). Its lazy imports are not edges:
+the modules it reaches read ``tui.__version__`` from it."""
+
+
 def import_graph() -> dict[str, set[str]]:
     """Module -> the ``tui`` modules it imports anywhere in it (top level, in functions, for type
-    checking); ``from tui.data.features import reconcile`` counts as importing
-    ``tui.data.features.reconcile``."""
+    checking; the :data:`FACADE` at its top level only); ``from tui.data.features import
+    reconcile`` counts as importing ``tui.data.features.reconcile``."""
     modules = {_module_name(p): p for p in SOURCE.rglob("*.py")}
     graph: dict[str, set[str]] = {}
     for name, path in modules.items():
         imported: set[str] = set()
-        for node in ast.walk(ast.parse(path.read_text())):
+        tree = ast.parse(path.read_text())
+        for node in tree.body if name == FACADE else ast.walk(tree):
             if isinstance(node, ast.Import):
                 imported |= {alias.name for alias in node.names}
             elif isinstance(node, ast.ImportFrom) and node.module:

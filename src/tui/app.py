@@ -85,6 +85,7 @@ if TYPE_CHECKING:
     from textual.command import Provider
 
     from tui.data.features.search import Reading
+    from tui.flows.chart_file import ChartFileFlow
     from tui.flows.copy import CopyFlow
     from tui.flows.export import ExportFlow
     from tui.flows.force_map import MapFlow
@@ -160,6 +161,8 @@ class ExplorerApp(App[None]):
         self._pending_cursor = 0
         self._started = False
         """Whether the first screen (with its marks) is shown and its secondary widgets mounted."""
+        self._pending = False
+        """Whether the results of the current selection are still being computed."""
         self._held_keys: deque[events.Key] = deque()
         self._in_flight: events.Key | None = None
         """The held key last released, until its effects are all there."""
@@ -206,6 +209,13 @@ class ExplorerApp(App[None]):
         from tui.flows.copy import CopyFlow
 
         return CopyFlow(self, self.copy_to_clipboard, self.export_folder, self.served is not None)
+
+    @cached_property
+    def chart_files(self) -> ChartFileFlow:
+        """``C``: save the chart as a file for print or the web."""
+        from tui.flows.chart_file import ChartFileFlow
+
+        return ChartFileFlow(self, self.served is not None)
 
     # ---- layout -------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -281,7 +291,9 @@ class ExplorerApp(App[None]):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        """Recompute everything for the current selection in a worker."""
+        """Recompute everything for the current selection in a worker (keys typed meanwhile
+        wait for what it shows)."""
+        self._pending = True
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
         offset = self.rows_offset if self.rows_visible else None
@@ -319,6 +331,8 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.notify, f"Rows stay on disk: {error}", severity="warning")
 
     def _report_failure(self, message: str) -> None:
+        self._pending = False
+        self._release_keys_soon()
         self._stop_loading()
         self._after_first_screen()
         self.notify(message, title="Cannot show this selection", severity="error")
@@ -333,6 +347,8 @@ class ExplorerApp(App[None]):
         """Show ``computed`` (and a page of rows when the rows view is open)."""
         if computed.selection != self.selection:
             return
+        self._pending = False
+        self._release_keys_soon()
         self._stop_loading()
         self._after_first_screen()
         if self.results is None and not self.dataset.rows.in_memory:
@@ -414,16 +430,23 @@ class ExplorerApp(App[None]):
 
     # ---- keys typed before what they are for is there -----------------------------------
     @property
+    def started(self) -> bool:
+        """Whether the first screen is shown and what it did without is mounted."""
+        return self._started
+
+    @property
     def keys_held(self) -> int:
         """Keys typed that wait for the screen they go to (start-up, a dialog opening)."""
         return len(self._held_keys)
 
     def _takes_keys(self) -> bool:
         """Whether a key can go where it is meant: the main screen once its first results are
-        shown and its widgets mounted, any other screen once it is mounted (its focus set)."""
+        shown and its widgets mounted, and once it shows the results of the current selection
+        (a key acts on what the one before it led to: ``y`` after ``Enter`` copies the row Enter
+        showed); any other screen once it is mounted (its focus set)."""
         screen = self.screen
         if screen is self.screen_stack[0]:
-            return self._started
+            return self._started and not self._pending
         return screen.is_mounted
 
     async def on_event(self, event: events.Event) -> None:
@@ -694,6 +717,10 @@ class ExplorerApp(App[None]):
         """Next chart kind (one the selection cannot draw shows bars and says why)."""
         current = CHART_KINDS.index(self.chart_kind) if self.chart_kind in CHART_KINDS else -1
         self.set_chart(CHART_KINDS[(current + 1) % len(CHART_KINDS)])
+
+    def action_save_chart(self) -> None:
+        """Save the chart on screen as a file (SVG, PNG or PDF) for print or the web."""
+        self.chart_files.start()
 
     def set_chart(self, kind: str) -> None:
         """Draw the chart as ``kind`` (bar, line, stacked)."""

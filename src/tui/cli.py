@@ -13,72 +13,51 @@ import os
 import shutil
 import sys
 import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
 from tui.cli_parsers import (
+    COMMAND_SUMMARIES,
     app_parser,
+    chart_parser,
+    completion_parser,
     export_parser,
     quote_parser,
-    serve_parser,
     sources_parser,
     summary_parser,
 )
 from tui.cli_selection import build_selection
+from tui.cli_serve import run_serve
+from tui.cli_streams import native_stderr_silenced
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.provenance import LEGEND
-from tui.data.engine.query import counting, offence_caveat, results, summary, validate
+from tui.data.engine.query import results, summary, validate
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
+from tui.data.loading.read import FORMATS
+from tui.data.output.chart import chart_figure, chart_writer, save_chart
+from tui.data.output.chart_plan import PRINT_KINDS, chart_format
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
 from tui.data.output.fitted import fitted_summary
-from tui.data.output.format import (
-    PUBLISHED_ONLY_LEGEND,
-    modelled_notes,
-    no_data_note,
-    recorded_note,
-    summary_lines,
-    uncertainty_note,
-)
+from tui.data.output.format import summary_lines
+from tui.data.output.notes import INTERVAL_NOTE, summary_notes
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.selection import Selection
-from tui.serve import ServeOptions, choose_token
 from tui.served_mode import Served
 
 EXIT_BAD_INPUT = 2
 LARGE_FILE_BYTES = 50 * 1024**2
 """A file this large is announced while it is read for the first time."""
 EXIT_INTERRUPTED = 130
-
-
-@contextmanager
-def native_stderr_silenced() -> Iterator[None]:
-    """Hide what native code writes straight to stderr (a polars panic on a damaged file prints a
-    Rust backtrace there); the error itself still arrives as one :class:`DataError` line."""
-    try:
-        sys.stderr.flush()
-        saved = os.dup(2)
-    except (OSError, ValueError):  # no real stderr (embedded, captured): nothing to hide
-        yield
-        return
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    os.dup2(devnull, 2)
-    try:
-        yield
-    finally:
-        os.dup2(saved, 2)
-        os.close(saved)
-        os.close(devnull)
 
 
 @dataclass(frozen=True)
@@ -90,6 +69,7 @@ class Start:
     chart: str
     what: str | None
     excel: bool = False
+    datapackage: bool = False
 
 
 def resolve_view(
@@ -145,7 +125,12 @@ def open_start(
         validate(dataset, selection)
     export_table = document.get("export", {}) if isinstance(document.get("export"), dict) else {}
     return Start(
-        dataset, selection, chart, export_table.get("what"), export_table.get("excel") is True
+        dataset,
+        selection,
+        chart,
+        export_table.get("what"),
+        export_table.get("excel") is True,
+        bool(export_table.get("datapackage")),
     )
 
 
@@ -197,9 +182,15 @@ def run_export(argv: Sequence[str]) -> int:
         overwrite=args.force,
         chart=start.chart,
         excel=args.excel or (start.excel and fmt in TEXT_FORMATS),
+        datapackage=args.datapackage or start.datapackage,
     )
     added = f" ({note})" if note else ""
-    print(f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}{added}")
+    package = f" and {result.datapackage.name}" if result.datapackage else ""
+    print(
+        f"wrote {result.path} ({result.rows:,} rows), {result.sidecar.name}{package}{added}"
+        if package
+        else f"wrote {result.path} ({result.rows:,} rows) and {result.sidecar.name}{added}"
+    )
     return 0
 
 
@@ -207,42 +198,19 @@ def run_summary(argv: Sequence[str]) -> int:
     """``scwc summary``: print the grouped table."""
     args = summary_parser().parse_args(argv)
     start, selection = start_and_selection(args)
-    dataset = start.dataset
-    result = summary(dataset, selection)
-    filters = "; ".join(f"{d} = {' | '.join(m)}" for d, m in selection.filters) or "none"
-    print(f"{dataset.name}")
-    if dataset.notes:
-        print(f"Read: {'; '.join(dataset.notes)}")
-    if dataset.modelled:
-        print("MODELLED data: published totals are exact, the breakdown below them is modelled.")
-    if result.published_only:
-        print(PUBLISHED_ONLY_LEGEND)
-    caveat = offence_caveat(dataset, selection)
-    if caveat:
-        print(caveat)
-    offences = counting(dataset, selection)
-    if offences:
-        print(offences)
-    print(f"Filters: {filters}")
-    print()
+    result = summary(start.dataset, selection)
+    notes = summary_notes(start.dataset, selection, result)
+    print("\n".join([start.dataset.name, *notes.before, ""]))
     width = None if args.wide else terminal_width()
     fitted = fitted_summary(result, width) if width else None
     for line in fitted.lines if fitted else summary_lines(result):
         print(line)
-    fitting = fitted.note(width) if fitted and width else None
-    notes = [
-        n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
-    ] + modelled_notes(result, selection.sort_column)[result.published_only :]
-    print()
-    if result.provenance is not None:
-        print(LEGEND)
-    if result.rate_label:
-        notes.append(f"Rate per 100k: {result.rate_label}.")
-    interval = (
-        "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
-    )
-    shown_interval = not fitted or "95% low" not in fitted.left_out
-    print("\n".join([*notes, *([interval] if shown_interval else []), *filter(None, [fitting])]))
+    after = list(notes.after)
+    if fitted and width:
+        if "95% low" in fitted.left_out:  # the interval's column is not shown
+            after.remove(INTERVAL_NOTE)
+        after += filter(None, [fitted.note(width)])
+    print("\n".join(["", *after]))
     return 0
 
 
@@ -263,50 +231,27 @@ def run_quote(argv: Sequence[str]) -> int:
     return 0
 
 
-def run_serve(argv: Sequence[str]) -> int:
-    """``scwc serve``: check the options and the data, then serve the explorer to browsers."""
-    args = serve_parser().parse_args(argv)
-    options = serve_options(args)
-    with native_stderr_silenced():
-        open_dataset(args.path)
-    try:
-        from tui.serve_http import serve  # the web server's libraries, only when serving
-
-        serve(options)
-    except OSError as error:
-        raise DataError(
-            f"cannot serve on {args.host}:{args.port}: {error.strerror or error}"
-        ) from None
+def run_chart(argv: Sequence[str]) -> int:
+    """``scwc chart``: write the selection's chart for print or the web."""
+    args = chart_parser().parse_args(argv)
+    chart_writer()  # first: without matplotlib, say so before reading anything
+    output = Path(args.output).expanduser()
+    chart_format(output, args.format)
+    start, selection = start_and_selection(args)
+    kind = args.kind or (start.chart if start.chart in PRINT_KINDS else "bar")
+    figure = chart_figure(start.dataset, selection, kind, args.size, args.title)
+    save_chart(figure, output, args.format, overwrite=args.force)
+    print(f"wrote {output}")
     return 0
 
 
-def serve_options(args: argparse.Namespace) -> ServeOptions:
-    """``scwc serve``'s options, checked."""
-    if not 0 < args.port < 65536:
-        raise DataError(f"--port {args.port}: expected 1-65535")
-    if args.max_sessions < 1:
-        raise DataError(f"--max-sessions {args.max_sessions}: expected 1 or more")
-    if not args.idle_timeout > 0:
-        raise DataError(f"--idle-timeout {args.idle_timeout:g}: expected minutes above 0")
-    if args.token is not None and len(args.token) < 8:
-        raise DataError("--token: at least 8 characters")
-    if args.token is not None and args.no_auth:
-        raise DataError("--token and --no-auth contradict each other")
-    data_dir = args.data_dir
-    if data_dir is not None:
-        if not data_dir.is_dir():
-            raise DataError(f"--data-dir {data_dir}: no such folder")
-        data_dir = data_dir.resolve()
-    return ServeOptions(
-        args.path,
-        host=args.host,
-        port=args.port,
-        public_url=args.public_url,
-        token=choose_token(args.host, args.token, args.no_auth, args.public_url),
-        data_dir=data_dir,
-        max_sessions=args.max_sessions,
-        idle_timeout=args.idle_timeout * 60,
-    )
+def run_completion(argv: Sequence[str]) -> int:
+    """``scwc completion SHELL``: print the shell's completion script."""
+    args = completion_parser().parse_args(argv)
+    from tui.completion import SCRIPTS
+
+    print(SCRIPTS[args.shell](), end="")
+    return 0
 
 
 def run_sources(argv: Sequence[str]) -> int:
@@ -363,11 +308,24 @@ def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: s
 COMMANDS = {
     "summary": run_summary,
     "export": run_export,
+    "chart": run_chart,
     "sources": run_sources,
     "quote": run_quote,
     "serve": run_serve,
+    "completion": run_completion,
 }
 """``scwc COMMAND``; without one (or with a path) ``scwc`` opens the explorer."""
+
+
+def unknown_command(word: str) -> str | None:
+    """The one line refusing ``scwc WORD`` when WORD is neither a command nor a data file: not an
+    existing path, and without a data file's extension (``scwc kent.csv`` still says no such
+    file); ``None`` when it may be a file to open."""
+    if word.startswith("-") or word in COMMANDS or os.sep in word or Path(word).exists():
+        return None
+    if Path(word).suffix.lower() in FORMATS:
+        return None
+    return f"unknown command '{word}' (commands: {', '.join(COMMAND_SUMMARIES)}; or a data file)"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -376,6 +334,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     command = COMMANDS.get(args[0], run_app) if args else run_app
     if command is not run_app:
         args = args[1:]
+    elif args and (refusal := unknown_command(args[0])):
+        print(f"scwc: {refusal}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     try:
         return command(args)
     except DataError as error:

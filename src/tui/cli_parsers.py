@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import textwrap
 from pathlib import Path
 
 from tui import __version__
 from tui.data.figures.targets import STATUSES
+from tui.data.loading.cache import cache_dir
 from tui.data.output.export_names import EXPORT_FORMATS
 from tui.data.output.views import default_views_path
 from tui.data.schema import JURISDICTION_KEYS
@@ -65,12 +67,57 @@ def add_view_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def selection_parser(prog: str, description: str) -> argparse.ArgumentParser:
+def parser_with_examples(
+    prog: str, description: str, examples: tuple[str, ...], epilog: str = ""
+) -> argparse.ArgumentParser:
+    """A parser whose ``--help`` ends with ``examples`` (commands that run as written)."""
+    shown = "\n".join(f"  {example}" for example in examples)
+    return argparse.ArgumentParser(
+        prog=prog,
+        description=_wrapped(description),
+        epilog=f"examples:\n{shown}" + (f"\n\n{_wrapped(epilog)}" if epilog else ""),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+
+
+def _wrapped(text: str) -> str:
+    """Paragraphs filled to 79 columns; a paragraph of indented lines is kept as it is."""
+    paragraphs = text.split("\n\n")
+    return "\n\n".join(
+        p if p.startswith("  ") or "\n  " in p else textwrap.fill(p, 79) for p in paragraphs
+    )
+
+
+def selection_parser(
+    prog: str, description: str, examples: tuple[str, ...]
+) -> argparse.ArgumentParser:
     """A subcommand that reads a selection: path, --by, --where, ..., --view."""
-    parser = argparse.ArgumentParser(prog=prog, description=description)
+    parser = parser_with_examples(prog, description, examples)
     add_selection_options(parser)
     add_view_options(parser)
     return parser
+
+
+SUMMARY_EXAMPLES = (
+    "scwc summary --by year --where force=Kent",
+    "scwc summary --by force --wide",
+    "scwc summary --by platform --measure instances --where year=2018/19",
+    "scwc summary my_foi.xlsx --by force --sort rate_per_100k",
+)
+QUOTE_EXAMPLES = (
+    "scwc quote --where force=Kent --where year=2023/24",
+    "scwc quote --jurisdiction uk --where year=2024/25",
+)
+EXPORT_EXAMPLES = (
+    "scwc export --by year --where force=Kent -o kent.csv",
+    "scwc export --by force --where year=2023/24 -o forces.csv --datapackage",
+    "scwc export --rows --where region=Wales -o wales_rows.parquet",
+)
+CHART_EXAMPLES = (
+    "scwc chart --by year --where force=Kent -o kent.svg",
+    "scwc chart --by region --kind stacked -o regions.png --size print",
+    "scwc chart --by force --kind line --where region=Wales -o wales.pdf",
+)
 
 
 def summary_parser() -> argparse.ArgumentParser:
@@ -78,6 +125,7 @@ def summary_parser() -> argparse.ArgumentParser:
         "scwc summary",
         "Print the grouped table for a selection, as the app shows it, fitted to the terminal's "
         "width (long headers abbreviated, then the least needed columns left out, and said so).",
+        SUMMARY_EXAMPLES,
     )
     parser.add_argument(
         "--wide", action="store_true", help="every column in full, however wide the table"
@@ -90,16 +138,65 @@ def quote_parser() -> argparse.ArgumentParser:
         "scwc quote",
         "Print the selection's total as one sentence to quote, worded for where the number "
         "comes from and whether its change on the previous year is more than chance.",
+        QUOTE_EXAMPLES,
     )
 
 
+def chart_parser() -> argparse.ArgumentParser:
+    parser = selection_parser(
+        "scwc chart",
+        "Write a chart of a selection for print or the web (SVG, PNG or PDF): title, filters, "
+        "a source line naming the publishers, published numbers solid, derived hatched, "
+        "modelled hollow, 95% intervals as whiskers. Needs the chart extra: "
+        "pip install 'scwc[chart]'.",
+        CHART_EXAMPLES,
+    )
+    parser.add_argument(
+        "-o", "--output", required=True, metavar="FILE", help="file to write: .svg, .png or .pdf"
+    )
+    parser.add_argument(
+        "--kind",
+        choices=("bar", "line", "stacked"),
+        help="bars by group (default), a line over years, or bars stacked by age band or platform",
+    )
+    parser.add_argument(
+        "--size",
+        default="web",
+        metavar="web|print|WxH",
+        help="web: 800x500 pixels (default); print: 180x120 mm at 300 dpi; or pixels, e.g. 1200x675",
+    )
+    parser.add_argument("--title", help="the chart's title (default: says what is counted where)")
+    parser.add_argument("--format", choices=("svg", "png", "pdf"), help="default: from -o")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing file")
+    return parser
+
+
+def completion_parser() -> argparse.ArgumentParser:
+    parser = parser_with_examples(
+        "scwc completion",
+        "Print a script that completes scwc's commands, options and choices in your shell.",
+        (
+            "scwc completion bash > ~/.local/share/bash-completion/completions/scwc",
+            "scwc completion zsh > ~/.zfunc/_scwc   # with fpath+=~/.zfunc before compinit",
+            "scwc completion fish > ~/.config/fish/completions/scwc.fish",
+        ),
+    )
+    parser.add_argument("shell", choices=("bash", "zsh", "fish"))
+    return parser
+
+
 def serve_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc serve",
-        description="Serve the explorer to web browsers (textual-serve), one app process per "
+    parser = parser_with_examples(
+        "scwc serve",
+        "Serve the explorer to web browsers (textual-serve), one app process per "
         "visitor. Binds to this computer only unless --host says otherwise; any other address "
         "needs the token the page address carries. Visitors get exports as downloads and never "
         "name a file on this computer.",
+        (
+            "scwc serve",
+            "scwc serve my_foi.csv --port 8080",
+            "scwc serve --host 0.0.0.0 --public-url https://scwc.example.org --data-dir files/",
+        ),
     )
     parser.add_argument("path", nargs="?", type=Path, help="data file (default: embedded dataset)")
     parser.add_argument(
@@ -146,13 +243,12 @@ def serve_parser() -> argparse.ArgumentParser:
 
 
 def export_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc export",
-        description="Write a selection (the summary as shown, or the filtered rows) to a file, "
+    parser = selection_parser(
+        "scwc export",
+        "Write a selection (the summary as shown, or the filtered rows) to a file, "
         "with a TOML sidecar <file>.toml recording how it was made.",
+        EXPORT_EXAMPLES,
     )
-    add_selection_options(parser)
-    add_view_options(parser)
     parser.add_argument(
         "-o",
         "--output",
@@ -173,20 +269,43 @@ def export_parser() -> argparse.ArgumentParser:
         help="CSV/TSV for Excel: UTF-8 with a byte-order mark, so accented names open right",
     )
     parser.add_argument(
+        "--datapackage",
+        action="store_true",
+        help="also write a Frictionless datapackage.json beside the file: fields, types, units, "
+        "provenance codes, sources, licence",
+    )
+    parser.add_argument(
         "--force", action="store_true", help="overwrite an existing file and its sidecar"
     )
     return parser
 
 
+COMMAND_SUMMARIES = {
+    "summary": "print the grouped table",
+    "export": "write the table or the rows to a file, with a sidecar",
+    "chart": "write a chart for print or the web (SVG, PNG, PDF)",
+    "quote": "print the total as a sentence to quote",
+    "sources": "every published figure beside the dataset's value",
+    "serve": "serve the explorer to web browsers",
+    "completion": "print a shell completion script (bash, zsh, fish)",
+}
+"""Every ``scwc COMMAND``, in the order ``scwc --help`` lists them."""
+
+
 def app_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc",
-        description="Explore police-recorded offences of sexual communication with a child. "
-        "Subcommands: 'scwc summary --help', 'scwc export --help', 'scwc sources --help', "
-        "'scwc quote --help', 'scwc serve --help'.",
-        epilog="A file read before opens at once: what was read from it is kept in "
-        "$SCWC_CACHE_DIR (else ~/.cache/scwc) until the file changes; SCWC_CACHE_DIR=off turns "
-        "this off.",
+    commands = "\n".join(f"  {name:<11} {what}" for name, what in COMMAND_SUMMARIES.items())
+    parser = parser_with_examples(
+        "scwc",
+        "Explore police-recorded offences of sexual communication with a child "
+        "(scwc [PATH] opens the explorer).\n\ncommands (scwc COMMAND --help):\n" + commands,
+        (
+            "scwc",
+            "scwc my_foi.xlsx --sheet 'Table 1'",
+            "scwc --view 'west midlands'",
+        ),
+        "A file read before opens at once: what was read from it is kept in "
+        f"$SCWC_CACHE_DIR (here {cache_dir() or 'off'}) until the file changes; "
+        "SCWC_CACHE_DIR=off turns this off.",
     )
     parser.add_argument("--version", action="version", version=f"scwc {__version__}")
     add_path_options(parser)
@@ -195,11 +314,12 @@ def app_parser() -> argparse.ArgumentParser:
 
 
 def sources_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="scwc sources",
-        description="Every published figure beside the embedded dataset's value: target figures "
+    parser = parser_with_examples(
+        "scwc sources",
+        "Every published figure beside the embedded dataset's value: target figures "
         "must be reproduced; superseded, conflicting and context figures are listed with their "
         "reason. Exits 1 on any mismatch.",
+        ("scwc sources", "scwc sources --status conflicting", "scwc sources --json"),
     )
     parser.add_argument("--json", action="store_true", help="one JSON record per figure")
     parser.add_argument(

@@ -79,6 +79,14 @@ KEYS: tuple[Key, ...] = (
     Key("x", "clear_filters", "Clear", "Clear every filter", "Clear all filters"),
     Key("c", "toggle_chart", "Chart", "Show or hide the chart", "Toggle chart"),
     Key(
+        "C",
+        "save_chart",
+        "Save chart",
+        "Save the chart as a file for print or the web (SVG, PNG or PDF)",
+        "Save chart as a file…",
+        False,
+    ),
+    Key(
         "k", "cycle_chart", "Kind", "Next chart kind (bars, line over years, stacked, funnel plot)"
     ),
     Key(

@@ -1,4 +1,4 @@
-"""The ``scwc`` command. One-shot commands (summary, export, quote, sources) run in a forked child
+"""The ``scwc`` command. One-shot commands (summary, export, chart, quote, sources) run in a forked child
 under a crash guard, so they read Parquet files in-process and a native crash still ends in one line.
 
 Polars can abort the whole process (not raise) on some damaged Parquet pages. The explorer reads
@@ -23,8 +23,8 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-GUARDED_COMMANDS = ("summary", "export", "quote", "sources")
-OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve")
+GUARDED_COMMANDS = ("summary", "export", "chart", "quote", "sources")
+OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve", "completion")
 """Every command but the explorer (they keep the garbage collector on)."""
 CRASH_SIGNALS = (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
 EXIT_BAD_INPUT = 2

@@ -20,14 +20,14 @@ Steps = Callable[[Pilot], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until every key typed has been applied and the results on screen are those of the
-    app's current selection."""
+    """Wait until the app has started, every key typed has been applied and the results on
+    screen are those of the app's current selection."""
     app: ExplorerApp = pilot.app  # type: ignore[assignment]
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
         current = app.results is not None and app.results.selection == app.selection
-        if current and not app.keys_held:
+        if current and app.started and not app.keys_held:
             return
     raise RuntimeError("results never caught up with the selection")
 

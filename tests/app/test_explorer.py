@@ -23,6 +23,7 @@ from tests.app.helpers import (
 )
 from tests.conftest import FIXTURES
 from tui.app import ExplorerApp
+from tui.data.engine.query import matched
 from tui.data.loading import load_dataset
 from tui.screens.help import HelpScreen
 from tui.widgets.chart import Chart
@@ -54,9 +55,10 @@ async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
         # no nation is "Not recorded": the share where recorded would repeat the share
         assert "share_recorded" not in app.query_one(SummaryTable).columns
         status = text_of(app, "#status")
+        kept, _ = matched(app.dataset, app.selection)
         assert (
             "MODELLED DATA" in status
-            and "3,078 of 6,754 rows" in status
+            and f"{kept:,} of {app.dataset.row_count:,} rows" in status
             and f"{total} offences" in status
         )
         # where the highlighted row's number comes from
@@ -170,7 +172,7 @@ async def test_a_filter_matching_nothing_shows_an_empty_state(app: ExplorerApp) 
         await press(pilot, "n")
         assert app.selection.members("year") == ()
         assert table_rows(app)[0][0].startswith("Nothing matches these filters")
-        assert "0 of 6,754 rows" in text_of(app, "#status")
+        assert f"0 of {app.dataset.row_count:,} rows" in text_of(app, "#status")
         await press(pilot, "x")
         assert row_for(app, "Total")[1] == engine_count(app)
 
@@ -312,19 +314,22 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         await press(pilot, "r")
         assert app.rows_visible
         table = app.query_one(RowsTable)
+        kept, _ = matched(app.dataset, app.selection)
+        pages = -(-kept // 100)
         assert text_of(app, "#rows-caption").startswith(
-            "rows 1–100 of 3,078 matching (page 1 of 31)"
+            f"rows 1–100 of {kept:,} matching (page 1 of {pages})"
         )
         assert table.row_count == 100
         await press(pilot, "pagedown")
-        assert text_of(app, "#rows-caption").startswith("rows 101–200 of 3,078")
+        assert text_of(app, "#rows-caption").startswith(f"rows 101–200 of {kept:,}")
         await press(pilot, "end")
+        first = (pages - 1) * 100 + 1
         assert text_of(app, "#rows-caption").startswith(
-            "rows 3,001–3,078 of 3,078 matching (page 31 of 31)"
+            f"rows {first:,}–{kept:,} of {kept:,} matching (page {pages} of {pages})"
         )
-        assert table.row_count == 78
+        assert table.row_count == kept - first + 1
         await press(pilot, "home")
-        assert text_of(app, "#rows-caption").startswith("rows 1–100 of 3,078")
+        assert text_of(app, "#rows-caption").startswith(f"rows 1–100 of {kept:,}")
         # go to row 1,234: its page is shown with the cursor on it, as the engine has it
         from textual.widgets import Input
 
@@ -336,7 +341,7 @@ async def test_rows_view_pages_through_the_filtered_rows(app: ExplorerApp) -> No
         assert isinstance(app.screen, TextPrompt)
         app.screen.query_one(Input).value = "1,234"
         await press(pilot, "enter")
-        assert text_of(app, "#rows-caption").startswith("rows 1,201–1,300 of 3,078")
+        assert text_of(app, "#rows-caption").startswith(f"rows 1,201–1,300 of {kept:,}")
         assert table.cursor_row == 33
         expected = rows_page(app.dataset, app.selection, 1233, 1).row(0)
         shown = [str(getattr(c, "plain", c)) for c in table.get_row_at(33)]
@@ -423,12 +428,13 @@ async def open_with_prompt(pilot, path: Path) -> None:
     ],
 )
 async def test_opening_a_bad_file_reports_and_keeps_the_data(app: ExplorerApp, name: str) -> None:
+    embedded_rows = app.dataset.row_count
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
         await open_with_prompt(pilot, FIXTURES / name)
         errors = [n.message for n in app._notifications if n.severity == "error"]
         assert len(errors) == 1 and errors[0].startswith(name)
-        assert app.dataset.row_count == 6754
+        assert app.dataset.row_count == embedded_rows
         assert row_for(app, "Total")[1] == engine_count(app)
 
 

@@ -12,6 +12,7 @@ BUILD_INPUTS = (
     "more_figures.csv",
     "figure_rules.toml",
     "holdout.csv",
+    "missing_force_years.csv",
 )
 
 

@@ -148,14 +148,14 @@ def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir
 
     def inflated(grid, totals):
         platforms = fitted(grid, totals)
-        platforms[("South Wales", "2022/23")]["Instagram"] += 11_000
+        platforms[("Gwent", "2022/23")]["Instagram"] += 11_000
         return platforms
 
     monkeypatch.setattr(build, "platform_split", inflated)
     assert build.main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 2
     error = capsys.readouterr().err.strip()
     assert error.count("\n") == 0 and "sanity check" in error, error
-    assert "South Wales 2022/23" in error and "England and Wales 2022/23" in error, error
+    assert "Gwent 2022/23" in error and "England and Wales 2022/23" in error, error
     assert not (tmp_path / "offences.csv").exists()
 
 

@@ -64,8 +64,8 @@ ASSUMPTIONS = [
     "England and Wales totals are derived: the published UK total minus Scotland and Northern "
     "Ireland. Where Scotland (2024/25) or Northern Ireland (2023/24, 2024/25) published no total, "
     "the last published year is carried forward, so those E&W totals are modelled too.",
-    "Hampshire 2021/22 and Lincolnshire 2024/25 have no figure (the forces did not provide one): "
-    "they are absent, not zero.",
+    "Force-years whose force did not provide a figure (data/missing_force_years.csv, each with "
+    "its basis and source) are absent, not zero.",
     "Age band, victim sex and platform are modelled below each force-year total, fitted to every "
     "published share and count; age band and sex are independent within a force and year.",
     "Scotland publishes under-13 and 13-15 (its offence has separate sections by age) and records "
@@ -105,7 +105,7 @@ RANGES = {
         "in each year, for offences and for instances (columns jurisdiction, scope_type (force, "
         "region, nation, jurisdiction), scope, year, measure (offences, instances), low, high, "
         "value). Exact: each low and high is its own minimum or maximum of the linear program. "
-        "Missing force-years (Hampshire 2021/22, Lincolnshire 2024/25) have no row."
+        "Missing force-years (data/missing_force_years.csv) have no row."
     ),
     "offences_csv": (
         "data/offences.csv: offences_low, offences_high, instances_low, instances_high per cell "

@@ -8,7 +8,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from tui.data.figures.targets import MISSING_FORCE_YEARS, TARGET, YEARS, Figure
+from tui.data.figures.files import read_missing
+from tui.data.figures.targets import TARGET, YEARS, Figure
 from tui.data.schema import EW, NI, SCOTLAND
 
 
@@ -20,6 +21,8 @@ class Force:
     region: str
     nation: str
     population: int
+    missing: frozenset[str] = frozenset()
+    """Years it gave no figure for (``data/missing_force_years.csv``): absent, never zero."""
 
     @property
     def jurisdiction(self) -> str:
@@ -31,10 +34,20 @@ Cell = tuple[str, str]  # (force, year)
 
 
 def read_forces(path: Path) -> list[Force]:
-    """The forces of ``forces.csv`` in file order (43 in England and Wales, then Scotland, NI)."""
+    """The forces of ``forces.csv`` in file order (43 in England and Wales, then Scotland, NI),
+    each with the years it gave no figure for (the missing force-years file beside it)."""
+    missing: dict[str, set[str]] = defaultdict(set)
+    for force, year in read_missing(path.parent):
+        missing[force].add(year)
     with path.open(newline="", encoding="utf-8") as handle:
         return [
-            Force(row["force"], row["region"], row["nation"], int(row["population_2018_approx"]))
+            Force(
+                row["force"],
+                row["region"],
+                row["nation"],
+                int(row["population_2018_approx"]),
+                frozenset(missing[row["force"]]),
+            )
             for row in csv.DictReader(handle)
         ]
 
@@ -54,9 +67,7 @@ class Grid:
         self.forces = forces
         self.by_name = {f.name: f for f in forces}
         self.targets = [f for f in figures if f.status == TARGET and f.spec is not None]
-        self.cells: list[Cell] = [
-            (f.name, y) for y in YEARS for f in forces if (f.name, y) not in MISSING_FORCE_YEARS
-        ]
+        self.cells: list[Cell] = [(f.name, y) for y in YEARS for f in forces if y not in f.missing]
 
     def jurisdiction(self, cell: Cell) -> str:
         """The jurisdiction of a force-year."""

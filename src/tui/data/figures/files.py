@@ -106,6 +106,21 @@ def read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
     return rows
 
 
+MISSING_FILE = "missing_force_years.csv"
+"""Force-years no source gives a figure for, because the force did not provide one (each with its
+basis and source): the builder leaves them out, absent and never zero."""
+
+
+def read_missing(data_dir: Path) -> dict[tuple[str, str], str]:
+    """(force, year) -> why it has no figure, from ``data/missing_force_years.csv`` (none if the
+    folder has no such file)."""
+    path = data_dir / MISSING_FILE
+    if not path.is_file():
+        return {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {(row["force"], row["year"]): row["basis"] for row in csv.DictReader(handle)}
+
+
 def read_rules(data_dir: Path) -> dict:
     """``data/figure_rules.toml``: the first articles' sources and the exceptions to the rules."""
     with (data_dir / "figure_rules.toml").open("rb") as handle:

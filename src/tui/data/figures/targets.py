@@ -34,6 +34,7 @@ from tui.data.figures.files import (
     AGE_SETS,
     OUT_OF_SCOPE_MEASURES,
     PLATFORM_SETS,
+    read_missing,
     read_rows,
     read_rules,
     region_forces,
@@ -50,10 +51,6 @@ OFFENCES = {
     NI: "Sexual communication with a child (Art. 22A Sexual Offences (NI) Order 2008)",
 }
 SCOTLAND_FORCE, NI_FORCE = "Police Scotland", "Police Service of Northern Ireland"
-
-MISSING_FORCE_YEARS = {("Hampshire", "2021/22"), ("Lincolnshire", "2024/25")}
-"""Force-years with no figure: Hampshire did not provide 2021/22 (the South East table's 2021/22
-row is Kent + Surrey + Sussex); Lincolnshire is the one force missing from the 2024/25 UK total."""
 
 CARRIED_FORWARD = {
     (SCOTLAND, "2024/25"): "2023/24",
@@ -288,7 +285,7 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
                 if isinstance(spec, str):
                     raise ValueError(f"figure rule makes {figures[i].id} a target: {spec}")
                 figures[i] = replace(figures[i], spec=spec, partial=False)
-    return _no_zeroing_aggregates(figures, excepted)
+    return _no_zeroing_aggregates(figures, excepted, set(read_missing(data_dir)))
 
 
 def _partial(figure: Figure, spec: Spec) -> Figure:
@@ -341,7 +338,9 @@ def _exact_offences(figure: Figure) -> bool:
     )
 
 
-def _no_zeroing_aggregates(figures: list[Figure], excepted: set[int]) -> list[Figure]:
+def _no_zeroing_aggregates(
+    figures: list[Figure], excepted: set[int], missing: set[tuple[str, str]]
+) -> list[Figure]:
     """Rule: a total over several force-years whose published force-years already add up to it,
     with force-years left over, would make those 0 (a table's sum of its published cells, read as
     a total): it is conflicting, and the reason names the force-years it would zero (figures an
@@ -364,7 +363,7 @@ def _no_zeroing_aggregates(figures: list[Figure], excepted: set[int]) -> list[Fi
             (force, year)
             for year in spec.years
             for force in spec.forces
-            if (force, year) not in MISSING_FORCE_YEARS
+            if (force, year) not in missing
         ]
         left = [c for c in cells if c not in single]
         known = sum(single[c] for c in cells if c in single)

@@ -12,7 +12,9 @@ reference tables beside it, the loader's code (a hash of every module under ``tu
 Python and polars versions. Any change gives another key; an entry that cannot
 be read is removed and the file is read again. Entries are written whole (temporary file, then
 rename) in a folder only the user can write (``SCWC_CACHE_DIR``, else ``$XDG_CACHE_HOME/scwc``,
-else ``~/.cache/scwc``; ``SCWC_CACHE_DIR=off`` turns it off), and the oldest are removed beyond
+else the system's cache folder from platformdirs: ``~/.cache/scwc`` on Linux,
+``~/Library/Caches/scwc`` on macOS, ``%LOCALAPPDATA%\\scwc\\Cache`` on Windows;
+``SCWC_CACHE_DIR=off`` turns it off), and the oldest are removed beyond
 :data:`MAX_ENTRIES` or :data:`MAX_TOTAL_BYTES`.
 """
 
@@ -30,6 +32,7 @@ import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+import platformdirs
 import polars as pl
 
 from tui.data.dataset import Dataset, RowStore
@@ -49,13 +52,13 @@ def cache_dir() -> Path | None:
     configured = os.environ.get("SCWC_CACHE_DIR")
     if configured is not None:
         return None if configured.strip().lower() in OFF else Path(configured)
-    base = os.environ.get("XDG_CACHE_HOME")
-    if not base:
-        try:
-            base = str(Path.home() / ".cache")
-        except (RuntimeError, KeyError):  # no home folder known: nothing kept
-            return None
-    return Path(base) / "scwc"
+    base = os.environ.get("XDG_CACHE_HOME")  # honoured on every system, as on Linux
+    if base:
+        return Path(base) / "scwc"
+    try:
+        return Path(platformdirs.user_cache_dir("scwc", appauthor=False))
+    except (RuntimeError, KeyError):  # no home folder known: nothing kept
+        return None
 
 
 def dataset_key(path: Path, sheet: str | None, companions: Sequence[Path | None]) -> str | None:

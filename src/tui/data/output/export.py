@@ -9,6 +9,7 @@ format a typed name means in :mod:`.export_names`; here the two files are writte
 
 from __future__ import annotations
 
+import json
 import os
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -37,6 +38,8 @@ from tui.data.engine.table import (
     Summary,
 )
 from tui.data.loading.sidecar import sidecar_path
+from tui.data.output.datapackage import datapackage as describe
+from tui.data.output.datapackage import datapackage_path
 from tui.data.output.export_names import TEXT_FORMATS, format_for
 from tui.data.output.export_record import drop_none, filters_text, record, sha256_of, sidecar
 from tui.data.output.format import column_titles
@@ -56,6 +59,7 @@ class ExportResult:
     path: Path
     sidecar: Path
     rows: int
+    datapackage: Path | None = None
 
 
 def export_frame(dataset: Dataset, selection: Selection, what: str) -> pl.DataFrame:
@@ -298,8 +302,10 @@ def export(
     overwrite: bool = False,
     chart: str = "bar",
     excel: bool = False,
+    datapackage: bool = False,
 ) -> ExportResult:
-    """Write the selection to ``path`` and its sidecar beside it, as one unit: both or neither."""
+    """Write the selection to ``path`` and its sidecar beside it, as one unit: both or neither
+    (with ``datapackage``, a Frictionless ``datapackage.json`` beside them too, in the unit)."""
     fmt = format_for(path, fmt)
     if dataset.path and os.path.realpath(path) == os.path.realpath(dataset.path):
         raise DataError(f"{path}: is the data file being exported; choose another name")
@@ -308,13 +314,17 @@ def export(
     content = export_content(dataset, selection, what, excel)
     core = record(dataset, selection, what, fmt, content, chart)
     content = replace(content, metadata=tomli_w.dumps(core))
-    document = sidecar(dataset, selection, what, fmt, path, content, chart)
+    package_path = datapackage_path(path) if datapackage else None
+    package_name = package_path.name if package_path else None
+    document = sidecar(dataset, selection, what, fmt, path, content, chart, package_name)
     side = sidecar_path(path)
-    write_together(
-        [
-            (path, lambda staged: WRITERS[fmt](content, staged)),
-            (side, lambda staged: _write_toml(document, staged)),
-        ],
-        overwrite=overwrite,
-    )
-    return ExportResult(path, side, content.frame.height)
+    files = [
+        (path, lambda staged: WRITERS[fmt](content, staged)),
+        (side, lambda staged: _write_toml(document, staged)),
+    ]
+    if package_path is not None:
+        package = describe(dataset, content, document, path, fmt)
+        text = json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+        files.append((package_path, lambda staged: staged.write_text(text, encoding="utf-8")))
+    write_together(files, overwrite=overwrite)
+    return ExportResult(path, side, content.frame.height, package_path)

@@ -82,11 +82,15 @@ def sidecar(
     path: Path,
     content: ExportContent,
     chart: str,
+    datapackage: str | None = None,
 ) -> dict[str, Any]:
-    """The record of how an export was made, and the command that makes it again."""
+    """The record of how an export was made, and the command that makes it again;
+    ``datapackage``: the name of the data package written beside it, if one is."""
     document = record(dataset, selection, what, fmt, content, chart)
     side = sidecar_path(path)
     command = ["scwc", "export", "--view", side.name, "-o", path.name, "--force"]
+    if datapackage:
+        command.insert(-1, "--datapackage")
     document["export"] = {
         "file": path.name,
         **document["export"],
@@ -95,6 +99,7 @@ def sidecar(
         "app_version": __version__,
         "reproduce": shlex.join(command),
         "reproduce_in": "the folder holding this file",
+        **({"datapackage": datapackage} if datapackage else {}),
     }
     if dataset.path:
         document["dataset"]["path"] = dataset_path_from(side, dataset.path)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import platformdirs
 import tomli_w
 
 from tui.data.atomic import write_atomically
@@ -40,11 +41,14 @@ class View:
 
 
 def default_views_path() -> Path:
-    """``$SCWC_VIEWS``, else ``$XDG_CONFIG_HOME/scwc/views.toml`` (``~/.config`` by default)."""
+    """``$SCWC_VIEWS``, else ``$XDG_CONFIG_HOME/scwc/views.toml``, else ``views.toml`` in the
+    system's config folder for scwc (platformdirs: ``~/.config/scwc`` on Linux,
+    ``~/Library/Application Support/scwc`` on macOS, ``%LOCALAPPDATA%\\scwc`` on Windows)."""
     if os.environ.get(ENV_VIEWS):
         return Path(os.environ[ENV_VIEWS])
-    base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "scwc" / "views.toml"
+    if os.environ.get("XDG_CONFIG_HOME"):  # honoured on every system, as on Linux
+        return Path(os.environ["XDG_CONFIG_HOME"]) / "scwc" / "views.toml"
+    return Path(platformdirs.user_config_dir("scwc", appauthor=False)) / "views.toml"
 
 
 def selection_to_toml(selection: Selection, chart: str = "bar") -> dict[str, Any]:
