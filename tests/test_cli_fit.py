@@ -11,8 +11,8 @@ from tui.cli import main
 from tui.data.engine.query import summary
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
-from tui.data.output.fitted import fitted_summary
-from tui.data.output.format import column_titles, summary_lines
+from tui.data.output.format import column_titles
+from tui.data.output.summary_text import fitted_summary, summary_lines
 
 DATASET = load_dataset()
 SELECTIONS = [

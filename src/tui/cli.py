@@ -47,9 +47,8 @@ from tui.data.output.chart_plan import PRINT_KINDS, chart_format
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
-from tui.data.output.fitted import fitted_summary
-from tui.data.output.format import summary_lines
 from tui.data.output.notes import INTERVAL_NOTE, summary_notes
+from tui.data.output.summary_text import fitted_summary, summary_lines
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.selection import Selection
 from tui.served_mode import Served

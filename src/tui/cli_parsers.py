@@ -100,7 +100,6 @@ def selection_parser(
 
 SUMMARY_EXAMPLES = (
     "scwc summary --by year --where force=Kent",
-    "scwc summary --by force --wide",
     "scwc summary --by platform --measure instances --where year=2018/19",
     "scwc summary my_foi.xlsx --by force --sort rate_per_100k",
 )

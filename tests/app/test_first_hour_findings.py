@@ -46,7 +46,7 @@ async def test_end_goes_to_the_total_and_a_long_sentence_is_shown_whole(dataset,
     app.copy_to_clipboard = lambda text: None  # type: ignore[method-assign]
     async with app.run_test(size=size, notifications=True) as pilot:
         await settle(pilot)
-        await press(pilot, "slash", *typed("12-15 23"), "enter", "end")
+        await press(pilot, "slash", *typed("uk 24"), "enter", "end")
         table = app.query_one(SummaryTable)
         assert table.current_row_key == TOTAL_KEY
         await press(pilot, "home")

@@ -19,7 +19,7 @@ from pathlib import Path
 import polars as pl
 
 from tui.data.dataset import Dataset
-from tui.data.engine.registry import MARKED, Marks
+from tui.data.engine.registry import MARKED, Mark, Marks
 from tui.data.figures.published import figures
 from tui.data.figures.targets import EW, NI, SCOTLAND, TARGET, Figure
 from tui.data.loading.paths import repo_data_dir
@@ -35,7 +35,7 @@ from tui.data.schema import (
     YEAR,
 )
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
-from tui.data.selection import Filters
+from tui.data.selection import Filters, Selection
 
 MARKERS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○"}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"
@@ -252,3 +252,22 @@ def marks_of(dataset: Dataset) -> Marks | None:
     ``provenance`` column, else none (the engine asks here directly: no feature need register
     them)."""
     return provenance_book(dataset)
+
+
+def status_of(mark: Mark | None) -> str:
+    """A mark's status (published, derived, modelled), empty when none is known."""
+    return mark.status if mark is not None else ""
+
+
+def marks_by_year(
+    dataset: Dataset, selection: Selection, member: str, years: list[str]
+) -> tuple[str, ...]:
+    """Where each year's number of ``member`` of the grouping comes from (a line's points)."""
+    book = marks_of(dataset)
+    if book is None:
+        return ()
+    base = selection.with_filter(selection.group_by, (member,))
+    return tuple(
+        status_of(book.of(base.with_filter(YEAR, (year,)).filters, selection.measure))
+        for year in years
+    )

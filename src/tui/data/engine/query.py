@@ -24,9 +24,9 @@ from tui.data.engine.charts import (
     stack_dimension,
 )
 from tui.data.engine.modelled import blank_modelled, no_interval_for_modelled, with_ranges
-from tui.data.engine.provenance import marks_of
+from tui.data.engine.provenance import marks_by_year, marks_of, status_of
 from tui.data.engine.rates import population, year_count
-from tui.data.engine.registry import MARKED, Mark, chart_kind
+from tui.data.engine.registry import MARKED, chart_kind
 from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
@@ -291,13 +291,13 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
                 if blanked:  # only the published years, joined
                     years = [y for y in years if y in by_year]
                 series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
-                marks = (tuple(_status(result.provenance_of(y)) for y in years),)
+                marks = (tuple(status_of(result.provenance_of(y)) for y in years),)
                 shown = len(groups)
             else:
                 top = groups[:LINE_SERIES]
                 pivot = crosstab(dataset, selection, key, YEAR, top)
                 series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
-                marks = tuple(_point_marks(dataset, selection, g, years) for g in top)
+                marks = tuple(marks_by_year(dataset, selection, g, years) for g in top)
                 shown = len(top)
             several = key != YEAR and shown > 1
             title = f"{measure_name} by year" + (f" and {label(key).lower()}" if several else "")
@@ -333,24 +333,6 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
         ((measure, values),),
         max(len(groups) - CHART_ROWS, 0),
         note,
-    )
-
-
-def _status(mark: Mark | None) -> str:
-    return mark.status if mark is not None else ""
-
-
-def _point_marks(
-    dataset: Dataset, selection: Selection, member: str, years: list[str]
-) -> tuple[str, ...]:
-    """Where each year's number of one line (``member`` of the grouping) comes from."""
-    book = marks_of(dataset)
-    if book is None:
-        return ()
-    base = selection.with_filter(selection.group_by, (member,))
-    return tuple(
-        _status(book.of(base.with_filter(YEAR, (year,)).filters, selection.measure))
-        for year in years
     )
 
 

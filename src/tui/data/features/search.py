@@ -59,45 +59,22 @@ FILLER = frozenset(
 """Words a question may hold that choose nothing by themselves."""
 LOWEST = frozenset({"lowest", "least", "fewest", "smallest", "bottom"})
 GROUP_WORDS = {
-    "app": "platform",
-    "apps": "platform",
-    "site": "platform",
-    "sites": "platform",
-    "platforms": "platform",
-    "owner": "platform_owner",
-    "owners": "platform_owner",
-    "company": "platform_owner",
-    "companies": "platform_owner",
-    "age": "age_band",
-    "ages": "age_band",
-    "sex": "sex",
-    "gender": "sex",
-    "forces": "force",
-    "police": "force",
+    **dict.fromkeys(("app", "apps", "site", "sites", "platforms"), "platform"),
+    **dict.fromkeys(("owner", "owners", "company", "companies"), "platform_owner"),
+    **dict.fromkeys(("age", "ages"), "age_band"),
+    **dict.fromkeys(("sex", "gender"), "sex"),
+    **dict.fromkeys(("forces", "police"), "force"),
+    **dict.fromkeys(("nations", "country", "countries"), "nation"),
     "years": YEAR,
-    "nations": "nation",
-    "country": "nation",
-    "countries": "nation",
     "regions": "region",
     "jurisdictions": JURISDICTION,
 }
 """Words for a dimension besides its label (``Force``, ``Age band``...)."""
 MEASURE_WORDS = {"instances": "instances", "crimes": "offences"}
 SORT_WORDS = {
-    "rate": RATE,
-    "rates": RATE,
-    "per 100k": RATE,
-    "change": CHANGE,
-    "changes": CHANGE,
-    "rise": CHANGE,
-    "increase": CHANGE,
-    "growth": CHANGE,
-    "yoy": CHANGE,
+    **dict.fromkeys(("rate", "rates", "per 100k"), RATE),
+    **dict.fromkeys(("change", "changes", "rise", "increase", "growth", "yoy"), CHANGE),
     "share": SHARE,
-}
-JURISDICTION_WORDS = {
-    **{key: names for key, names in JURISDICTION_KEYS.items()},
-    "e&w": ("England and Wales",),
 }
 PLACES = HIERARCHIES[0]
 """The place dimensions, coarsest first (jurisdiction, nation, region, force)."""
@@ -190,7 +167,7 @@ class Vocabulary:
             self._add("lowest", "", "", word, word)
         if JURISDICTION in dataset.dimensions:
             known = dataset.members(JURISDICTION)
-            for key, jurisdictions in JURISDICTION_WORDS.items():
+            for key, jurisdictions in JURISDICTION_KEYS.items():
                 present = tuple((JURISDICTION, j) for j in jurisdictions if j in known)
                 if present and phrase(key) not in self.members:
                     text = "UK" if len(present) > 1 else present[0][1]

@@ -17,7 +17,7 @@ from tui.data.engine.table import (
 )
 from tui.data.features.navigation import drill_dimensions
 from tui.data.features.quote_sources import Source
-from tui.data.schema import MODELLED, PROVENANCE, label
+from tui.data.schema import MODELLED, label
 
 DASH = "–"
 NO_DATA = "no data"
@@ -186,41 +186,6 @@ def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
             return UNTESTED + change(row[CHANGE])  # type: ignore[arg-type]
         return marked_change(row[CHANGE], row.get(CHANGE_SIGNIFICANT))  # type: ignore[arg-type]
     return member_cell(result, column, member or "", row.get(column))
-
-
-def summary_lines(
-    result: Summary, titles: dict[str, str] | None = None, name_width: int | None = None
-) -> list[str]:
-    """The summary as aligned text lines: header, rows, totals; ``titles``: the columns to show
-    and their headers (default: all of them, in full); ``name_width``: names cut to it."""
-    titles = titles or column_titles(result)
-    columns = list(titles)
-    names = [str(m) for m in result.frame[result.key]]
-    shown = shorten(names, name_width) if name_width else names
-    rows = [
-        [name] + [row_cell(result, c, r) for c in columns[1:]]
-        for name, r in zip(shown, result.frame.iter_rows(named=True), strict=True)
-    ]
-    totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
-    header = [titles[c] for c in columns]
-    if result.provenance is not None:  # a marker beside each count, explained by LEGEND
-        header.insert(2, "")
-        for name, row in zip(names, rows, strict=True):
-            provenance = result.provenance_of(name)
-            row.insert(2, provenance.marker if provenance else "")
-        total = result.provenance_of(None)
-        totals.insert(2, total.marker if total else "")
-        columns.insert(2, PROVENANCE)
-    table = [header, *rows, totals]
-    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-
-    def line(values: list[str]) -> str:
-        first = values[0].ljust(widths[0])
-        rest = (v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest]).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
 def notes(result: Summary, sort_column: str | None = None, modelled: bool = True) -> str:

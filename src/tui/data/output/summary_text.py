@@ -1,4 +1,5 @@
-"""The summary as text that fits a terminal: ``scwc summary`` in 80 columns.
+"""The summary as aligned text (``scwc summary``): every column in full (:func:`summary_lines`),
+or fitted to a terminal's width (:func:`fitted_summary`).
 
 Long headers are abbreviated first (``YoY`` for ``Change 2023/24 vs 2022/23``), then whole
 columns are left out, least needed first (the share where recorded, the 95% interval, the share,
@@ -12,7 +13,44 @@ import textwrap
 from dataclasses import dataclass
 
 from tui.data.engine.table import CHANGE, HIGH, LOW, RATE, SHARE, SHARE_RECORDED, Summary
-from tui.data.output.format import RANGE, column_titles, summary_lines
+from tui.data.output.format import RANGE, column_titles, row_cell, shorten
+from tui.data.schema import PROVENANCE
+
+
+def summary_lines(
+    result: Summary, titles: dict[str, str] | None = None, name_width: int | None = None
+) -> list[str]:
+    """The summary as aligned text lines: header, rows, totals; ``titles``: the columns to show
+    and their headers (default: all of them, in full); ``name_width``: names cut to it."""
+    titles = titles or column_titles(result)
+    columns = list(titles)
+    names = [str(m) for m in result.frame[result.key]]
+    shown = shorten(names, name_width) if name_width else names
+    rows = [
+        [name] + [row_cell(result, c, r) for c in columns[1:]]
+        for name, r in zip(shown, result.frame.iter_rows(named=True), strict=True)
+    ]
+    totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
+    header = [titles[c] for c in columns]
+    if result.provenance is not None:  # a marker beside each count, explained by LEGEND
+        header.insert(2, "")
+        for name, row in zip(names, rows, strict=True):
+            provenance = result.provenance_of(name)
+            row.insert(2, provenance.marker if provenance else "")
+        total = result.provenance_of(None)
+        totals.insert(2, total.marker if total else "")
+        columns.insert(2, PROVENANCE)
+    table = [header, *rows, totals]
+    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
+
+    def line(values: list[str]) -> str:
+        first = values[0].ljust(widths[0])
+        rest = (v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True))
+        return "  ".join([first, *rest]).rstrip()
+
+    rule = "  ".join("-" * w for w in widths)
+    return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
+
 
 LEFT_OUT_FIRST = (SHARE_RECORDED, LOW, HIGH, SHARE, RANGE, RATE, CHANGE)
 """The order columns are left out in when the table is too wide."""
