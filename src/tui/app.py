@@ -13,6 +13,7 @@ import asyncio
 import gc
 from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -33,9 +34,17 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.charts import CHART_KINDS
+from tui.data.engine.charts import CHART_KINDS, ChartData
 from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
-from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
+from tui.data.engine.query import (
+    Results,
+    chart_data,
+    counting,
+    offence_caveat,
+    results,
+    rows_page,
+    summary,
+)
 from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
 from tui.data.features.navigation import (
     cleared,
@@ -163,6 +172,8 @@ class ExplorerApp(App[None]):
         """Whether the first screen (with its marks) is shown and its secondary widgets mounted."""
         self._pending = False
         """Whether the results of the current selection are still being computed."""
+        self._chart_asked = chart
+        """The chart kind the results being computed draw."""
         self._held_keys: deque[events.Key] = deque()
         self._in_flight: events.Key | None = None
         """The held key last released, until its effects are all there."""
@@ -297,6 +308,7 @@ class ExplorerApp(App[None]):
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
         offset = self.rows_offset if self.rows_visible else None
+        self._chart_asked = self.chart_kind
         self._run_query(self.selection, self.chart_kind, self.filter_dimension, offset)
 
     def _show_loading(self) -> None:
@@ -379,6 +391,8 @@ class ExplorerApp(App[None]):
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
+        if self._chart_asked != self.chart_kind:  # k pressed while the table was computed
+            self._draw_chart(selection, self.chart_kind)
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
         self._show_filter_counts(computed)
@@ -688,7 +702,9 @@ class ExplorerApp(App[None]):
         columns = self.sort_columns()
         start = columns.index(self.selection.sort_column)
         following = [columns[(start + step) % len(columns)] for step in range(1, len(columns))]
-        frame = summary(self.dataset, self.selection).frame
+        shown_now = self.results is not None and self.results.selection == self.selection
+        # the table on screen (no query on the key's own thread); else the engine's
+        frame = (self.results.summary if shown_now else summary(self.dataset, self.selection)).frame
         key = self.selection.group_by
         shown = sort_summary(frame, self.selection)[key].to_list()
         for column in following:
@@ -723,10 +739,31 @@ class ExplorerApp(App[None]):
         self.chart_files.start()
 
     def set_chart(self, kind: str) -> None:
-        """Draw the chart as ``kind`` (bar, line, stacked)."""
+        """Draw the chart as ``kind`` (bar, line, stacked): only the chart is computed and
+        drawn again, the table and the lines around it stay as they are."""
         self.chart_kind = kind
         self.query_one(Chart).remove_class("hidden")
-        self.refresh_results()
+        self._draw_chart(self.selection, kind)
+
+    @work(thread=True, exclusive=True, group="chart")
+    def _draw_chart(self, selection: Selection, kind: str) -> None:
+        try:
+            data = chart_data(self.dataset, selection, kind)
+        except DataError as error:
+            self.call_from_thread(self._report_failure, str(error))
+            return
+        except READ_ERRORS as error:
+            self.call_from_thread(self._report_failure, f"cannot read the data: {error}")
+            return
+        self.call_from_thread(self._show_chart, selection, kind, data)
+
+    def _show_chart(self, selection: Selection, kind: str, data: ChartData) -> None:
+        """Show a chart computed for ``selection`` as ``kind``, if both are still asked for."""
+        if selection != self.selection or kind != self.chart_kind:
+            return
+        self.query_one(Chart).show(data)
+        if self.results is not None and self.results.selection == selection:
+            self.results = replace(self.results, chart=data)
 
     @property
     def rows_visible(self) -> bool:

@@ -105,13 +105,24 @@ class Chart(PlotextPlot):
         self.data: ChartData | None = None
         self.shown = 0
         """Categories (bars) or lines drawn at the last render."""
+        self._drawn: tuple[tuple[object, ...], RenderableType] | None = None
 
     def show(self, data: ChartData) -> None:
-        """Replace the chart with ``data``."""
+        """Replace the chart with ``data`` (nothing to redraw when it is what is shown)."""
+        if data == self.data:
+            return
         self.data = data
         self.refresh()
 
     def render(self) -> RenderableType:
+        """The chart as last drawn when nothing it depends on changed (a layout pass elsewhere
+        asks again; plotext takes tens of milliseconds), else drawn anew."""
+        key = (self.data, self.size.width, self.size.height, self.app.theme)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._draw())
+        return self._drawn[1]
+
+    def _draw(self) -> RenderableType:
         """The title and legend lines, then the plot sized for the space left."""
         data, width, height = self.data, self.size.width, self.size.height
         if data is None or width < 20 or height < 4:
