@@ -267,6 +267,7 @@ class ExplorerApp(App[None]):
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_WIDTH, "narrow")
         self.screen.set_class(width >= WIDE_WIDTH, "wide")
+        self._place_chart()
         # the header centres "title — subtitle" between its icon and clock: shorten at a word
         room = width - 2 * HEADER_SIDES - len(self.title) - len(" — ")
         self.sub_title = fit_parts([self.dataset.name], room, more="…")
@@ -632,13 +633,21 @@ class ExplorerApp(App[None]):
         """Show the filter panel with the focus in it, or hide it and focus the table."""
         panel = self.query_one(FilterPanel)
         panel.set_class(visible, "visible")
-        self.screen.set_class(visible, "filters-open")
+        self._place_chart()
         if visible:
             panel.focus_dimensions()
         elif self.rows_visible:
             self.query_one(RowsTable).focus()
         else:
             self.query_one(SummaryTable).focus()
+
+    def _place_chart(self) -> None:
+        """The open filter panel takes the chart's room, unless the screen is wide enough for
+        both (a class on the chart alone: one on the screen restyled every widget)."""
+        panels = self.query(FilterPanel)
+        open_panel = bool(panels) and panels.first().has_class("visible")
+        wide = self.screen.has_class("wide")
+        self.query_one(Chart).set_class(open_panel and not wide, "covered")
 
     def on_filter_panel_close_requested(self) -> None:
         self.show_filters(False)

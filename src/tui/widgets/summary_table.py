@@ -68,6 +68,9 @@ class SummaryTable(DataTable):
         self.hidden_columns = 0
         self._reveal = False
         """Bring the sorted column into view at the next render (the sort column changed)."""
+        self._built: tuple[object, ...] | None = None
+        """What the table was last built from (a rebuild repaints every cell: done only when
+        what it shows changes)."""
 
     def show(
         self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0
@@ -128,6 +131,11 @@ class SummaryTable(DataTable):
                 shown = self._fit(columns[1:], widths, room - MARKER)
         self._reveal = False
         self.hidden_columns = len(columns) - 1 - len(shown)
+        built = (id(result), sort_column, descending, self.first_column, tuple(shown), *names)
+        if built == self._built:  # a resize that shows the same columns: nothing to rebuild
+            self.move_cursor(row=min(cursor, self.row_count - 1))
+            return
+        self._built = built
         self.clear(columns=True)
         # every column's width given, so the table does not measure each cell again
         left = "‹ " if self.first_column else ""
