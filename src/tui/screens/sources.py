@@ -24,8 +24,11 @@ from tui.data.features.reconcile import Check, closing_line
 from tui.data.figures.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET, Figure
 from tui.data.output.format import ELLIPSIS
 from tui.widgets.footer import Footer
+from tui.widgets.line_table import LineTable
 
 TITLE_WIDTH = 48
+FIGURE_WIDTH = 24
+"""The figure's measure (``offences``, ``share girls``...), cut with … beyond."""
 MIN_SCOPE_WIDTH = 12
 FIXED_COLUMNS = {"status": 11, "published": 12, "dataset": 9, "year": 9}
 """Widths of the columns left of the scope; the scope takes the rest of the screen's width."""
@@ -237,7 +240,7 @@ class SourcesScreen(ModalScreen[None]):
                     placeholder="search: 3217, ew 2017/18, kent, a source's name…",
                     id="sources-search",
                 )
-                yield DataTable(zebra_stripes=True, cursor_type="row")
+                yield LineTable(zebra_stripes=True, cursor_type="row")
                 yield Detail(id="detail")
         yield Footer()
 
@@ -260,8 +263,8 @@ class SourcesScreen(ModalScreen[None]):
         for key, width in FIXED_COLUMNS.items():
             table.add_column(key.capitalize(), width=width, key=key)
         table.add_column("Scope", width=self.scope_width, key="scope")
-        table.add_column("Figure", key="figure")
-        table.add_column("Source", key="source")
+        table.add_column("Figure", width=FIGURE_WIDTH, key="figure")
+        table.add_column("Source", width=TITLE_WIDTH + len(" (2025-11-13)"), key="source")
 
     def _check_all(self) -> None:
         """The dataset's value for each figure, a batch at a time (in a worker)."""
@@ -291,7 +294,7 @@ class SourcesScreen(ModalScreen[None]):
         if self.checks and self.highlighted in range(start, self.checked):
             self._describe(self.highlighted)
 
-    def _cells(self, index: int) -> tuple[Text, Text, Text, str, str, str, str]:
+    def _cells(self, index: int) -> tuple[Text, ...]:
         """The row of the ``index``-th figure (its status until its value is known)."""
         check = self.checks[index]
         figure = check.figure
@@ -302,14 +305,14 @@ class SourcesScreen(ModalScreen[None]):
             verdict = Text(shown, style=VERDICT_STYLES.get(shown, ""))
             dataset = Text(check.dataset_value(), justify="right")
         date = f" ({figure.published})" if figure.published else ""
-        return (
+        return (  # Text, not str: a title's [brackets] are words, not markup
             verdict,
             Text(_short(figure.describe_value(), FIXED_COLUMNS["published"]), justify="right"),
             dataset,
-            _short(figure.year, FIXED_COLUMNS["year"]),
-            _short(figure.scope, self.scope_width),
-            figure.measure.replace("_", " "),
-            _short(figure.source_title, TITLE_WIDTH) + date,
+            Text(_short(figure.year, FIXED_COLUMNS["year"])),
+            Text(_short(figure.scope, self.scope_width)),
+            Text(_short(figure.measure.replace("_", " "), FIGURE_WIDTH)),
+            Text(_short(figure.source_title, TITLE_WIDTH) + date),
         )
 
     def _fill(self) -> None:

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from rich.segment import Segment
-from rich.style import Style
 from rich.text import Text
-from textual._types import SegmentLines
 from textual.binding import Binding
 from textual.widgets import DataTable
 
 from tui.data.engine.table import Summary, natural_sort
 from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
+from tui.widgets.line_table import LineTable
 from tui.widgets.messages import DrillRequested
 
 TOTAL_KEY = "__total__"
@@ -31,7 +29,7 @@ PROVENANCE_WIDTH = 3
 NOTHING = "Nothing matches these filters: press x to clear them"
 
 
-class SummaryTable(DataTable):
+class SummaryTable(LineTable):
     """Shows a :class:`Summary`; numbers right-aligned with thousands separators.
 
     Only whole columns are shown: when they do not all fit, Left/Right move along them
@@ -183,63 +181,6 @@ class SummaryTable(DataTable):
             key=TOTAL_KEY,
         )
         self.move_cursor(row=min(cursor, self.row_count - 1))
-
-    def _render_cell(
-        self,
-        row_index: int,
-        column_index: int,
-        base_style: Style,
-        width: int,
-        cursor: bool = False,
-        hover: bool = False,
-    ) -> SegmentLines:
-        """One cell as its line of segments, laid out directly: every cell here is one line of
-        text, and laying each out through Rich's console (as DataTable does, for cells that may
-        wrap) took most of the time of every repaint (about 30 times as long)."""
-        if row_index < 0 or column_index < 0:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        row_key = self._row_locations.get_key(row_index)
-        column_key = self._column_locations.get_key(column_index)
-        cache_key = (
-            row_key,
-            column_key,
-            base_style,
-            cursor,
-            hover,
-            self._show_hover_cursor,
-            self._update_count,
-            self._pseudo_class_state,
-        )
-        if cache_key in self._cell_render_cache:
-            return self._cell_render_cache[cache_key]
-        cell = self._get_row_renderables(row_index).cells[column_index]
-        if not isinstance(cell, Text) or row_key is None or self.rows[row_key].height != 1:
-            return super()._render_cell(row_index, column_index, base_style, width, cursor, hover)
-        component, post = self._get_styles_to_render_cell(
-            False,
-            False,
-            row_index < self.fixed_rows or column_index < self.fixed_columns,
-            hover,
-            cursor,
-            self.show_cursor,
-            self._show_hover_cursor,
-            self.cursor_foreground_priority == "css",
-            self.cursor_background_priority == "css",
-        )
-        inner = max(width - 2 * self.cell_padding, 0)
-        text = cell.copy()
-        text.truncate(inner, overflow="crop")
-        room = inner - text.cell_len
-        left = room if cell.justify == "right" else room // 2 if cell.justify == "center" else 0
-        segments = [
-            Segment(" " * (self.cell_padding + left)),
-            *text.render(self.app.console),
-            Segment(" " * (room - left + self.cell_padding)),
-        ]
-        style = base_style + Style.from_meta({"row": row_index, "column": column_index})
-        lines = [list(Segment.apply_style(segments, style + component, post))]
-        self._cell_render_cache[cache_key] = lines
-        return lines
 
     def _fit(self, columns: list[str], widths: dict[str, int], room: int) -> list[str]:
         """The value columns from :attr:`first_column` on that fit whole in ``room`` cells."""
