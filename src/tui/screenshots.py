@@ -80,6 +80,17 @@ async def _funnel(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def _search(pilot: Pilot) -> None:
+    await pilot.press("slash", *"wales 2022/23 app")
+    await pilot.pause()
+
+
+async def _ranked(pilot: Pilot) -> None:
+    await pilot.press("slash", *"kent sussex surrey hampshire thames valley 2021 2022 2023 rate")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 SMALL = (80, 24)
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main": (_main_screen, SIZE),
@@ -92,6 +103,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main_80x24": (_main_screen, SMALL),
     "filter_panel_80x24": (_filters, SMALL),
     "stacked_80x24": (_stacked, SMALL),
+    "search_80x24": (_search, SMALL),
+    "filters_and_caveats_80x24": (_ranked, SMALL),
 }
 
 
