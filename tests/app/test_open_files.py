@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.app.helpers import SIZE, press, row_for, text_of
+from tests.app.helpers import SIZE, press, row_for, settle, text_of
 from tests.app.test_explorer import open_with_prompt
 from tests.data.spreadsheets import write_xlsx
 from tests.data.test_load_real_files import HOME_OFFICE
@@ -44,7 +44,7 @@ async def test_x_keeps_the_88a_filter_and_the_note_says_88a_is_broader(tmp_path:
     path.write_text(HOME_OFFICE)
     app = ExplorerApp(load_dataset(path))
     async with app.run_test(size=SIZE) as pilot:
-        await pilot.pause()
+        await settle(pilot)  # (one pause was not always enough on a busy machine)
         assert row_for(app, "Total")[1] == "13"
         assert "88A is broader than s.15A" in text_of(app, "#note")
         await press(pilot, "x")
