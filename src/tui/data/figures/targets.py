@@ -235,6 +235,11 @@ def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec |
     return f"a measure ({measure}) the dataset does not hold"
 
 
+def _candidates(match: dict, by_scope: dict[str, list[int]], count: int) -> list[int]:
+    """The figures a rule can match: those of the scope it names (all, if it names none)."""
+    return by_scope.get(match["scope"], []) if "scope" in match else list(range(count))
+
+
 def _matches(figure: Figure, match: dict) -> bool:
     return all(
         (getattr(figure, key) == value) if key != "value" else abs(figure.value - value) < 1e-9
@@ -269,8 +274,18 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         else:
             figure = replace(figure, spec=spec)
         figures.append(figure)
+    by_scope: dict[str, list[int]] = defaultdict(list)  # a rule names its scope: look there only
+    for i, figure in enumerate(figures):
+        by_scope[figure.scope].append(i)
     rules = [
-        (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
+        (
+            rule,
+            [
+                i
+                for i in _candidates(rule["match"], by_scope, len(figures))
+                if _matches(figures[i], rule["match"])
+            ],
+        )
         for rule in read_rules(data_dir).get("exception", [])
     ]
     excepted = {i for _, hits in rules for i in hits}
