@@ -97,12 +97,12 @@ class Ledger:
                 continue
             if figure.bounds()[0] != figure.bounds()[1] or spec.share or spec.recorded_only:
                 continue
-            cells = frozenset(
-                _cell(p)
-                for p in self.places
-                if p[JURISDICTION] in spec.jurisdictions
-                and p[YEAR] in spec.years
-                and (spec.forces is None or p[FORCE] in spec.forces)
+            cells = frozenset(  # the force-years of its jurisdictions and years, looked up
+                cell
+                for jurisdiction in spec.jurisdictions
+                for year in spec.years
+                for cell in self.cells_of_jy.get((jurisdiction, year), ())
+                if spec.forces is None or cell[1] in spec.forces
             )
             breakdown = (spec.dimension, frozenset(spec.members)) if spec.dimension else None
             key = (cells, spec.measure, breakdown)
