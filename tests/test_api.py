@@ -94,7 +94,7 @@ def test_summaries_are_the_engines_for_any_choice(by: str, year: str, jurisdicti
     selection = data.selection(by, {"year": year}, jurisdiction=jurisdiction)
     result = engine_summary(data.dataset, selection)
     assert table[result.measure].to_list() == result.frame[result.measure].to_list()
-    marks = [result.provenance_of(str(m)).status for m in result.frame[by]]
+    marks = [result.status_of(str(m)) for m in result.frame[by]]
     assert table[PROVENANCE].to_list() == marks
     modelled = table.filter(pl.col(PROVENANCE) == "modelled")
     assert modelled["low"].null_count() == modelled.height

@@ -35,7 +35,7 @@ from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS, ChartData
-from tui.data.engine.provenance import LEGEND, MODELLED, ledger, provenance_book
+from tui.data.engine.provenance import ledger, provenance_book
 from tui.data.engine.query import (
     Results,
     chart_data,
@@ -45,7 +45,14 @@ from tui.data.engine.query import (
     rows_page,
     summary,
 )
-from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED, sort_summary
+from tui.data.engine.table import (
+    CHANGE,
+    RATE,
+    RATE_CHILDREN,
+    SHARE,
+    SHARE_RECORDED,
+    sort_summary,
+)
 from tui.data.features.navigation import (
     cleared,
     drill_dimensions,
@@ -54,14 +61,14 @@ from tui.data.features.navigation import (
     with_jurisdiction,
 )
 from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
-from tui.data.output.format import (
+from tui.data.output.format import fit_parts, measure_splitting, not_split_note
+from tui.data.output.table_notes import (
     caveat_notes,
-    fit_parts,
-    measure_splitting,
+    marks_and_gaps,
     modelled_notes,
-    not_split_note,
     notes,
-    range_words,
+    rate_notes,
+    row_detail,
 )
 from tui.data.output.views import default_views_path
 from tui.data.schema import (
@@ -373,22 +380,22 @@ class ExplorerApp(App[None]):
             computed.summary, selection.sort_column, selection.descending, self._pending_cursor
         )
         self._pending_cursor = 0
-        legend = LEGEND if computed.summary.provenance is not None else None
-        self.caveats = caveat_notes(computed.summary, selection.sort_column)
+        found = computed.summary
+        self.caveats = caveat_notes(found, selection.sort_column)
         if offence_caveat(self.dataset, selection):
             self.caveats.append(SHORT_CAVEAT)
         counted = counting(self.dataset, selection)
         if counted and not counted.startswith("Counting:"):  # several offences summed
             self.caveats.append(counted.split(":")[0] + " (a: which)")
+        explained = [
+            *marks_and_gaps(found),
+            *modelled_notes(found, selection.sort_column, lead=False),
+        ]
         self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
-            legend,
-            *(
-                n
-                for n in modelled_notes(computed.summary, selection.sort_column)
-                if n not in self.caveats
-            ),
-            notes(computed.summary, selection.sort_column, modelled=False),
+            *(n for n in explained if n not in self.caveats),
+            notes(found, selection.sort_column, modelled=False, rates=False),
             counted,
+            *rate_notes(found),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
@@ -528,18 +535,9 @@ class ExplorerApp(App[None]):
             return
         table = self.query_one(SummaryTable)
         key = table.current_row_key
-        provenance = allowed = None
-        if key is not None:
-            member = None if key == TOTAL_KEY else key
-            provenance = self.results.summary.provenance_of(member)
-            allowed = self.results.summary.range_of(member)
-        detail = f"{provenance.marker} {provenance.describe()}" if provenance else ""
-        if provenance and provenance.status == MODELLED:
-            if self.results.summary.published_only:
-                detail = f"{provenance.marker} modelled: hidden (published only)"
-            elif allowed is not None:  # short: the counts after it stay on the line
-                detail = f"{provenance.marker} modelled, {range_words(allowed)}"
-        name = "Total" if key == TOTAL_KEY and provenance else table.current_member
+        member = None if key == TOTAL_KEY else key
+        detail = row_detail(self.results.summary, member) if key is not None else ""
+        name = "Total" if key == TOTAL_KEY and detail else table.current_member
         self.query_one(StatusBar).show_member(name, detail)
 
     # ---- messages from widgets ----------------------------------------------------------
@@ -702,6 +700,7 @@ class ExplorerApp(App[None]):
             SHARE_RECORDED,
             CHANGE,
             RATE,
+            RATE_CHILDREN,
             self.selection.group_by,
         ]
 

@@ -42,7 +42,7 @@ def add_selection_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--sort",
         help="sort column: name, the measure (offences or instances), share, share_recorded, "
-        "change, rate_per_100k",
+        "change, rate_per_100k, rate_per_10k_children",
     )
     parser.add_argument("--ascending", action="store_true", help="sort ascending")
     parser.add_argument(

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import validate
-from tui.data.engine.table import CHANGE, RATE, SHARE, SHARE_RECORDED
+from tui.data.engine.table import CHANGE, RATE, RATE_CHILDREN, SHARE, SHARE_RECORDED
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.search import closest_members
 from tui.data.loading import repo_data_dir
@@ -16,7 +16,7 @@ from tui.data.output.format import measure_splitting, not_split_note
 from tui.data.schema import FORCE, canonical_column
 from tui.data.selection import Selection
 
-SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE)
+SORTABLE = (SHARE, SHARE_RECORDED, CHANGE, RATE, RATE_CHILDREN)
 MEMBER_SPELLINGS = repo_data_dir() / "member_spellings.csv"
 
 

@@ -55,14 +55,10 @@ async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
         # no nation is "Not recorded": the share where recorded would repeat the share
         assert "share_recorded" not in app.query_one(SummaryTable).columns
         status = text_of(app, "#status")
-        kept, _ = matched(app.dataset, app.selection)
-        assert (
-            "MODELLED DATA" in status
-            and f"{kept:,} of {app.dataset.row_count:,} rows" in status
-            and f"{total} offences" in status
-        )
-        # where the highlighted row's number comes from
-        assert "▸ England · ○ " in status and "modelled" in status
+        assert "MODELLED DATA" in status
+        # where the highlighted row's number comes from, and what it lacks, first
+        assert "▸ England · ○" in status and "modelled" in status
+        assert "force-years missing: Hampshire 2021/22" in status
         assert text_of(app, "#breadcrumb").startswith("All  ·  by Nation")
         note = text_of(app, "#note")
         assert "YoY: 2024/25 vs 2023/24" in note and "● published" in note
@@ -177,6 +173,19 @@ async def test_a_filter_matching_nothing_shows_an_empty_state(app: ExplorerApp) 
         assert row_for(app, "Total")[1] == engine_count(app)
 
 
+async def test_the_status_line_counts_the_rows_and_the_total(app: ExplorerApp) -> None:
+    """The rows matched and the measure total follow the highlighted row's own line when there
+    is room for them (a long line about the row keeps its room first)."""
+    async with app.run_test(size=SIZE) as pilot:
+        await settle(pilot)
+        await press(pilot, "J")  # Scotland: one force, no year missing, a short line
+        total = engine_count(app)
+        status = text_of(app, "#status")
+        kept, _ = matched(app.dataset, app.selection)
+        assert f"{kept:,} of {app.dataset.row_count:,} rows" in status
+        assert f"{total} offences" in status
+
+
 async def test_sorting_by_columns(app: ExplorerApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
@@ -191,13 +200,20 @@ async def test_sorting_by_columns(app: ExplorerApp) -> None:
         await press(pilot, "s")  # rate
         assert app.selection.sort_column == "rate_per_100k"
         names = [r[0] for r in table_rows(app)[:-1]]
+        result = engine_result(app)
         by_force = dict(
-            engine_result(app).frame.select(pl.col("force").cast(pl.String), "rate_per_100k").rows()
+            result.frame.select(pl.col("force").cast(pl.String), "rate_per_100k").rows()
         )
-        rates = [by_force[n] for n in names]
+        ranked = [n for n in names if not result.is_partial(n)]
+        rates = [by_force[n] for n in ranked]
         assert rates == sorted(rates, reverse=True)
+        partial = [n for n in names if result.is_partial(n)]  # no place in a ranking: last
+        assert partial and names[-len(partial) :] == partial
+        assert "rate ranking leaves out" in text_of(app, "#note")
         header = str(app.query_one(SummaryTable).columns["rate_per_100k"].label)
         assert header.endswith("▼")
+        await press(pilot, "s")  # rate per 10,000 children
+        assert app.selection.sort_column == "rate_per_10k_children"
         await press(pilot, "s")  # by name
         names = [r[0] for r in table_rows(app)[:-1]]
         assert names == sorted(names)

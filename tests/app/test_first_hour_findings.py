@@ -143,11 +143,11 @@ async def test_the_map_marks_a_modelled_change_and_gives_no_empty_interval(datas
         screen = app.screen
         assert isinstance(screen, ForceMapScreen)
         data = screen.data
-        untested = [t for t in data.tiles if t.change is not None and t.change_untested]
+        untested = [t for t in data.tiles if t.change is not None and t.change_mark]
         assert untested
         for tile in untested:
             status = tile_status(data, tile)
-            assert re.search(r"○[+-]\d", status), status
+            assert re.search(r"[○◔!][+-]\d", status), status
         for tile in data.tiles:
             assert "–––" not in tile_status(data, tile) and "(95% –" not in tile_status(data, tile)
 

@@ -44,7 +44,7 @@ async def test_x_keeps_the_88a_filter_and_the_note_says_88a_is_broader(tmp_path:
     path.write_text(HOME_OFFICE)
     app = ExplorerApp(load_dataset(path))
     async with app.run_test(size=SIZE) as pilot:
-        await settle(pilot)  # (one pause was not always enough on a busy machine)
+        await settle(pilot)  # the first results in, whatever the load
         assert row_for(app, "Total")[1] == "13"
         assert "88A is broader than s.15A" in text_of(app, "#note")
         await press(pilot, "x")

@@ -74,7 +74,7 @@ async def test_no_number_is_shown_before_its_marks(slow_ledger: threading.Event)
         await settle(pilot)
         assert shown and all(marks is not None for marks in shown)
         assert markers(app)[-1] == "○" and row_for(app, "Total")[1] == "41,986"
-        assert "○ modelled" in text_of(app, "#status")
+        assert "▸ England · ○" in text_of(app, "#status") and "modelled" in text_of(app, "#status")
         assert "● published" in text_of(app, "#note")
 
 

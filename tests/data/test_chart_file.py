@@ -75,7 +75,7 @@ def test_kent_by_year_is_a_chart_a_newspaper_could_print(
     assert publishers and all(name in words for name in publishers)
     bars = ids(svg, "bar")
     assert len(bars) == result.frame.height == 8
-    expected = [result.provenance_of(str(y)).status for y in result.frame["year"]]
+    expected = [result.status_of(str(y)) for y in result.frame["year"]]
     assert [status for status, _ in bars] == expected
     for status, number in bars:
         style = re.search(rf'id="bar-{status}-{number}">\s*<path[^>]*style="([^"]*)"', svg)
@@ -153,9 +153,7 @@ def test_the_plan_shows_the_selections_numbers_and_marks(choice) -> None:
         shown = result.frame.filter(pl.col(result.measure).is_not_null()).head(bars_that_fit("web"))
         assert [p.category for p in plan.points] == [str(m) for m in shown[by]]
         assert [p.value for p in plan.points] == [float(v) for v in shown[result.measure]]
-        assert [p.status for p in plan.points] == [
-            result.provenance_of(str(m)).status for m in shown[by]
-        ]
+        assert [p.status for p in plan.points] == [result.status_of(str(m)) for m in shown[by]]
     if published_only:
         assert all(p.status != "modelled" for p in plan.points)
     assert all(p.low is None for p in plan.points if p.status == "modelled")

@@ -111,8 +111,14 @@ def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
     assert columns["change"]["years_compared"] == "2018/19 vs 2017/18"
     assert "per year" not in columns["rate_per_100k"]["unit"]
     assert columns["rate_per_100k"]["unit"] == (  # grouped by age band: not per child
-        "per 100,000 residents (residents of all ages and sexes, not only children in the group)"
+        "per 100,000 residents (ONS mid-year estimates) (residents of all ages and sexes, not "
+        "only children in the group)"
     )
+    assert columns["rate_per_10k_children"]["unit"].startswith(
+        "per 10,000 children aged 0-17 (ONS mid-year estimates)"
+    )
+    assert "mid-2019 for 2019/20" in columns["rate_per_100k"]["base"]
+    assert "forces.csv" not in (tmp_path / "wm.csv.toml").read_text()  # no 2018 population
     assert columns["share"]["base"] == record["totals"]["offences"]
     recorded = pl.read_csv(path).filter(pl.col("age_band") != "Not recorded")["offences"].sum()
     assert columns["share_recorded"]["base"] == recorded
@@ -120,7 +126,7 @@ def test_columns_say_what_they_mean(dataset, tmp_path: Path) -> None:
     two_years = tmp_path / "two.csv"
     export(dataset, Selection("age_band", "offences"), two_years)
     rate = tomllib.loads((tmp_path / "two.csv.toml").read_text())["columns"]["rate_per_100k"]
-    assert rate["unit"].startswith("per 100,000 residents per year (residents of all ages")
+    assert rate["unit"].startswith("per 100,000 residents per year (ONS/NRS/NISRA mid-year")
 
 
 def test_sidecar_records_how_the_export_was_made(dataset, tmp_path: Path) -> None:
@@ -177,7 +183,7 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
     sheet = book["selection"]
     assert sheet.freeze_panes == "A2"
     table = sheet.tables["selection"]
-    assert table.ref == "A1:O4"  # header and 3 members; the total is not in the table
+    assert table.ref == "A1:U4"  # header and 3 members; the total is not in the table
     assert [c.value for c in sheet[1]] == [
         "Age band",
         "Offences",
@@ -193,6 +199,12 @@ def test_xlsx_is_safe_and_comfortable(dataset, tmp_path: Path) -> None:
         "Rate per 100k",
         "Rate low",
         "Rate high",
+        "Rate per 10k children",
+        "Rate children low",
+        "Rate children high",
+        "Missing",
+        "Coverage",
+        "Flag",
         "Provenance",
     ]
     assert sheet["A5"].value is None  # a blank row, then the total below the table

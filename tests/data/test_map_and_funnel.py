@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tui.data.engine import stats
+from tui.data.engine.populations import population_table
+from tui.data.engine.query import summary
 from tui.data.features.force_map import band_of, class_breaks, force_map, neighbour
 from tui.data.features.funnel import ABOVE, BELOW, INSIDE, funnel, outliers_note
 from tui.data.features.navigation import initial_selection
@@ -67,7 +70,8 @@ def test_arrow_keys_move_to_geographic_neighbours(known):
 def test_funnel_national_rate_limits_and_outliers(known):
     result = funnel(known, initial_selection(known))
     assert result is not None
-    population = {f: p for f, p in known.geography.select("force", "population").iter_rows()}
+    table = population_table().filter(pl.col("year") == "2023/24")  # each year its own
+    population = dict(table.select("force", "population_all_ages").iter_rows())
     shown = [f for f in COUNTS]
     national = sum(COUNTS.values()) / sum(population[f] for f in shown) * 100_000
     assert result.national_rate == pytest.approx(national)
@@ -108,6 +112,30 @@ def test_funnel_is_a_chart_kind_of_the_one_engine(known, tmp_path: Path):
     plain = load_dataset(path)
     fallback = chart_data(plain, initial_selection(plain), "funnel")
     assert fallback.kind == "bar" and "populations" in fallback.note
+
+
+def test_a_partial_force_is_left_out_of_the_funnel_by_name(dataset):
+    """All years: the forces with a year missing (Hampshire 2021/22...) have no place in it."""
+    everything = funnel(dataset, initial_selection(dataset))
+    assert everything is not None
+    left_out = dict(everything.left_out)
+    assert left_out["Hampshire"] == "Hampshire: no figure for 2021/22"
+    assert "Hampshire" not in {p.force for p in everything.points}
+    assert "partial, left out: " in outliers_note(everything)
+
+
+def test_the_funnel_and_the_map_give_the_tables_rate(dataset):
+    """One rate per force and selection: the table's, the map's and the funnel's."""
+    selection = initial_selection(dataset).with_filter("year", ("2019/20", "2020/21"))
+    table = summary(dataset, selection.grouped_by("force"))
+    rates = dict(table.frame.select(pl.col("force").cast(pl.String), "rate_per_100k").iter_rows())
+    mapped = force_map(dataset, selection)
+    points = {p.force: p for p in funnel(dataset, selection).points}
+    for tile in mapped.tiles:
+        assert tile.rate == pytest.approx(rates[tile.force])
+        if tile.force in points:
+            assert points[tile.force].rate == pytest.approx(rates[tile.force])
+    assert mapped.tile("Gwent").partial and "Gwent" not in points  # no 2020/21 figure
 
 
 def test_no_force_is_judged_against_a_modelled_national_rate(dataset):

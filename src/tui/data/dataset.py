@@ -71,7 +71,7 @@ class Dataset:
     path: Path | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     geography: pl.DataFrame | None = None
-    """One row per force with its population (and region/nation), if all forces match the list."""
+    """One row per force the reference list knows, with its region and nation."""
     notes: tuple[str, ...] = ()
     """What the loader did that the user should know (summed duplicates, ignored columns...)."""
     spellings: dict[str, pl.DataFrame] = field(default_factory=dict)

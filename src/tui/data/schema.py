@@ -32,6 +32,10 @@ YEAR = "year"
 FORCE = "force"
 PUBLISHED, DERIVED, MODELLED = "published", "derived", "modelled"
 """Where a number comes from: the marks ● ◐ ○ (:mod:`tui.data.engine.provenance`)."""
+PARTIAL = "partial"
+"""A sum with force-years missing (◔): never shown as published (:mod:`tui.data.engine.coverage`)."""
+MARKS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○", PARTIAL: "◔"}
+"""The mark beside a number of each status."""
 PLACE = frozenset({JURISDICTION, "offence", "nation", "region", FORCE, YEAR})
 """Dimensions that choose which force-years are counted; any other filter is a breakdown."""
 

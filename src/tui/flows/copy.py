@@ -15,7 +15,7 @@ from tui.data.atomic import write_atomically
 from tui.data.dataset import DataError
 from tui.data.engine.query import summary
 from tui.data.features.quote import quote
-from tui.data.output.format import shown_table
+from tui.data.output.table_notes import shown_table
 from tui.host import Explorer
 from tui.screens.picker import PickerScreen
 from tui.screens.prompt import ConfirmScreen, TextPrompt

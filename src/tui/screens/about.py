@@ -10,6 +10,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from tui.data.dataset import Dataset
+from tui.data.engine.populations import vintage_lines
+from tui.data.engine.registry import MARKED
+from tui.data.engine.table import FLAG_LEGEND, PARTIAL_LEGEND
+from tui.data.figures.files import read_missing
+from tui.data.loading.paths import repo_data_dir
 from tui.data.schema import HOME_OFFICE_CAVEAT, HOME_OFFICE_OFFENCE_CODE, label
 
 Section = tuple[str, list[str]]
@@ -87,9 +92,36 @@ def about_sections(dataset: Dataset, served: bool = False) -> list[Section]:
     if not dataset.metadata:
         read.append("  No metadata file (a .toml beside the data file) was found.")
     sections.append(("This file", read))
+    sections.append(("Totals, gaps and rates", totals_lines(dataset)))
     if meta.get("licence"):
         sections.append(("Licence", _listed(meta["licence"])))
     return sections
+
+
+def totals_lines(dataset: Dataset) -> list[str]:
+    """What a partial row, a like-with-like change, a flag and the two rates mean, the
+    force-years the data gives no figure for, and the populations rates divide by."""
+    lines = [
+        f"  {PARTIAL_LEGEND}. A force-year with no figure (none given, or a blank or suppressed "
+        "cell) is missing, never 0; a sum over one is partial: never shown as published (● ◐), "
+        "no interval, no change test, no place in a ranking by rate (listed last) or in the "
+        "funnel. The line under the table, the status line, exports (missing, coverage), quotes "
+        "and charts name what is missing; a row with no figure at all shows –.",
+        "  A change compares only the forces with a figure in both years, says so, and is then "
+        "not tested (◔ before it).",
+        f"  {FLAG_LEGEND}: a published figure its source notes as anomalous, or over 5-fold "
+        "against both neighbouring years, keeps its value and mark; no change across it is "
+        "tested (! before it).",
+        "  Rates: per 100,000 residents (all ages) and per 10,000 children aged 0-17, each year "
+        "divided by its own mid-year population over the same force-years as the count (a "
+        "missing force-year leaves both); over several years, per year. Populations used:",
+        *(f"  • {line}" for line in vintage_lines()),
+    ]
+    if dataset.metadata.get(MARKED) == "figures":
+        missing = read_missing(repo_data_dir())
+        lines.append("  Force-years with no figure in this dataset:")
+        lines += [f"  • {force} {year}: {why}" for (force, year), why in sorted(missing.items())]
+    return lines
 
 
 def about_text(dataset: Dataset) -> str:

@@ -19,7 +19,8 @@ from tui.widgets.force_map import ForceMapView
 def tile_status(data: ForceMap, tile: Tile) -> str:
     """The highlighted force's name and figures: a recorded count with its 95% interval, a
     modelled one marked ○ with the range the published figures allow (it has no chance
-    interval), and a change that compares a modelled count marked ○ (not tested)."""
+    interval), what a partial one lacks, and a change that is not tested marked as the table
+    marks it (○ modelled, ◔ partial, ! flagged)."""
     if tile.count is None:
         return f"{tile.force}: no data in this selection"
     count = f"{tile.force}: {fmt.count(tile.count)}"
@@ -37,10 +38,12 @@ def tile_status(data: ForceMap, tile: Tile) -> str:
             else ""
         )
         parts.append(f"{fmt.rate(tile.rate)} {per}{interval}")
+    if tile.missing:
+        parts.insert(1, f"◔ {tile.missing}")
     if tile.change is not None and data.change_label:
         change = (
-            fmt.UNTESTED + fmt.change(tile.change)
-            if tile.change_untested
+            tile.change_mark + fmt.change(tile.change)
+            if tile.change_mark
             else fmt.marked_change(tile.change, tile.significant)
         )
         parts.append(f"{change} {data.change_label}")

@@ -9,7 +9,7 @@ the plot so they never cover data.
 
 from __future__ import annotations
 
-from math import ceil, floor, log10
+from math import ceil, floor, isnan, log10
 
 from rich.console import RenderableType
 from rich.text import Text
@@ -23,6 +23,10 @@ from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)
 """Series colours (xterm 256-colour numbers, which plotext and Rich both understand)."""
+PARTIAL_COLOUR = 245
+"""A partial bar (a force-year under it has no figure): grey, and the note says which."""
+PARTIAL_MARKER = "◔"
+"""A partial point of a line."""
 BAR_WIDTH = 0.3
 """Bar thickness in category units: with one or two lines per bar, each bar is one line."""
 MAX_LABEL = 20
@@ -206,9 +210,21 @@ class Chart(PlotextPlot):
                 color=[COLOURS[i % len(COLOURS)] for i in range(len(values))],
             )
         else:
-            plt.bar(
-                positions, values[0], orientation="horizontal", width=BAR_WIDTH, color=COLOURS[0]
-            )
+            partial = {c for _, c in data.partial}
+            for grey in (False, True):  # a partial bar in grey: not the whole
+                chosen = [
+                    (p, v)
+                    for p, v, name in zip(positions, values[0], data.categories, strict=False)
+                    if (name in partial) is grey
+                ]
+                if chosen:
+                    plt.bar(
+                        [p for p, _ in chosen],
+                        [v for _, v in chosen],
+                        orientation="horizontal",
+                        width=BAR_WIDTH,
+                        color=PARTIAL_COLOUR if grey else COLOURS[0],
+                    )
         for position, value in zip(positions, sums, strict=True):
             plt.text(
                 value_label(value), x=value + right / (canvas - 1), y=position, alignment="left"
@@ -234,25 +250,37 @@ class Chart(PlotextPlot):
         marked = any(any(series) for series in data.marks)
         header = self._header_lines(data, width, several or marked, bool(data.not_shown))
         positions = list(range(1, len(data.categories) + 1))
-        values = [v for _, series in data.series for v in series]
-        top = max(max(values), 1)
+        values = [v for _, series in data.series for v in series if not isnan(v)]
+        top = max(max(values, default=0), 1)
         ticks = ticks_covering(top, max((height - header - PLOT_FRAME) // 3, 2))
         step = ticks[1] - ticks[0]
-        for index, (_, series) in enumerate(data.series):
+        partial = set(data.partial)
+        for index, (name, series) in enumerate(data.series):
             colour = COLOURS[index % len(COLOURS)]
-            plt.plot(positions, list(series), color=colour, marker="braille")
+            for segment in _segments(positions, series):  # no point where there is no figure
+                xs, ys = zip(*segment, strict=True)
+                plt.plot(list(xs), list(ys), color=colour, marker="braille")
             known = index < len(data.marks) and data.marks[index]
             marks = data.marks[index] if known else ("",) * len(series)
-            for status in (PUBLISHED, DERIVED, MODELLED):
-                points = zip(positions, series, marks, strict=True)
-                chosen = [(p, v) for p, v, m in points if m == status]
-                if chosen:
-                    plt.scatter(
-                        [p for p, _ in chosen],
-                        [v for _, v in chosen],
-                        color=colour,
-                        marker=MARKERS[status],
+            points = list(zip(positions, series, data.categories, marks, strict=True))
+            # a partial point its own marker (the note says which); the others their mark
+            for marker, chosen in (
+                (PARTIAL_MARKER, [(x, y) for x, y, c, _ in points if (name, c) in partial]),
+                *(
+                    (
+                        MARKERS[status],
+                        [
+                            (x, y)
+                            for x, y, c, m in points
+                            if m == status and (name, c) not in partial
+                        ],
                     )
+                    for status in (PUBLISHED, DERIVED, MODELLED)
+                ),
+            ):
+                chosen = [(x, y) for x, y in chosen if not isnan(y)]
+                if chosen:
+                    plt.scatter(*map(list, zip(*chosen, strict=True)), color=colour, marker=marker)
         # label every k-th year so that the labels fit: plotext would drop some on its own,
         # and which ones it drops is not the same from one run to the next
         room = max(width - max(len(tick_label(t, step)) for t in ticks) - 4, 1)
@@ -275,3 +303,15 @@ class Chart(PlotextPlot):
             max(height - header, PLOT_FRAME + 2),
             data.not_shown,
         )
+
+
+def _segments(positions: list[int], series: tuple[float, ...]) -> list[list[tuple[int, float]]]:
+    """The runs of a line between the years with no figure (``nan``): each drawn on its own, so
+    a gap reads as a gap, never as a fall to 0."""
+    runs: list[list[tuple[int, float]]] = [[]]
+    for x, y in zip(positions, series, strict=True):
+        if isnan(y):
+            runs.append([])
+        else:
+            runs[-1].append((x, y))
+    return [run for run in runs if run]

@@ -24,6 +24,8 @@ INK = ("#000000", "#000000", "#ffffff", "#ffffff", "#ffffff")
 NO_DATA_FILL = "░"
 MODELLED_FILL = "·"
 """Fills the blank part of a tile whose count is modelled (an estimate, not a published count)."""
+PARTIAL_FILL = "◔"
+"""Fills the blank part of a tile whose count is partial (a year of the selection has no figure)."""
 LEGEND_WIDTH = 26
 MEASURE_TITLES = {"rate": "Rate per 100k", "count": "Count", "change": "Change on previous year"}
 
@@ -164,8 +166,9 @@ class ForceMapView(Widget, can_focus=True):
         if tile.band is None:
             filled = "".join(NO_DATA_FILL if c == " " else c for c in label)
             return Text(filled, style=Style(color="grey50") + bold)
-        if tile.modelled:
-            label = "".join(MODELLED_FILL if c == " " else c for c in label)
+        if tile.modelled or tile.partial:
+            fill = PARTIAL_FILL if tile.partial else MODELLED_FILL  # a gap first: ◔ is rarer
+            label = "".join(fill if c == " " else c for c in label)
         return Text(
             label, style=Style(color=INK[tile.band], bgcolor=self._colour(tile.band)) + bold
         )
@@ -203,6 +206,8 @@ class ForceMapView(Widget, can_focus=True):
         lines.append(Text.assemble(Text(NO_DATA_FILL * 3, style="grey50"), no_data))
         if data.modelled:
             lines.append(Text(f"{MODELLED_FILL * 3} modelled ({data.modelled} of {data.coloured})"))
+        if data.partial:
+            lines.append(Text(f"{PARTIAL_FILL * 3} partial: a gap ({data.partial})"))
         if any(not t.selected for t in data.tiles):
             lines.append(Text.assemble(Text("ABC", style="dim"), " filtered out"))
         if data.measure == "change":

@@ -24,8 +24,6 @@ CELL_PADDING = 2
 SCROLLBAR = 2
 MARKER = 3
 """Room kept for the › column that says more columns are to the right."""
-PROVENANCE_WIDTH = 3
-"""The provenance marker column (● ◐ ○) beside the names."""
 NOTHING = "Nothing matches these filters: press x to clear them"
 
 
@@ -118,7 +116,9 @@ class SummaryTable(LineTable):
             for c in columns[1:]
         }
         name_width = max(len(headers[result.key]) + 2, *(len(n) for n in names), 5) + CELL_PADDING
-        marker_width = PROVENANCE_WIDTH if result.provenance is not None else 0
+        marked = result.marked  # a mark beside each name; legend below
+        marks = [result.mark_of(m) for m in [None, *members]] if marked else []
+        marker_width = max(len(m) for m in marks) + CELL_PADDING if marked else 0
         room = width - name_width - SCROLLBAR - marker_width
         if not self.first_column and sum(widths.values()) <= room:
             shown = columns[1:]  # everything fits: no room kept for a › column
@@ -145,9 +145,8 @@ class SummaryTable(LineTable):
         self.add_column(
             Text(left + headers[result.key]), key=result.key, width=max(map(len, longest))
         )
-        marked = result.provenance is not None  # a marker beside each name; legend below
         if marked:
-            self.add_column("", key=PROVENANCE, width=PROVENANCE_WIDTH - CELL_PADDING)
+            self.add_column("", key=PROVENANCE, width=marker_width - CELL_PADDING)
         for column in shown:
             self.add_column(
                 Text(headers[column], justify="right"),
@@ -224,8 +223,5 @@ class SummaryTable(LineTable):
 
 
 def _marker(result: Summary, member: str | None) -> list[Text]:
-    """The provenance marker cell of a row (none when the dataset has no published figures)."""
-    if result.provenance is None:
-        return []
-    provenance = result.provenance_of(member)
-    return [Text(provenance.marker if provenance else "")]
+    """The mark of a row (● ◐ ○ ◔, ! when flagged); none when no row of the table has one."""
+    return [Text(result.mark_of(member))] if result.marked else []

@@ -23,7 +23,11 @@ class ChartData:
     not_shown: int = 0
     """Table rows (or lines) left out of this data; the widget adds those it has no room for."""
     note: str = ""
-    """Why the chart is not what was asked for (a line over one year is drawn as bars)."""
+    """Why the chart is not what was asked for (a line over one year is drawn as bars), and what
+    it leaves out or draws as partial."""
+    partial: tuple[tuple[str, str], ...] = ()
+    """(series, category) of each partial point or bar (a force-year under it has no figure):
+    drawn with another marker or colour. A point with no figure at all is ``nan``: no point."""
     marks: tuple[tuple[str, ...], ...] = ()
     """Per series, per category: where the point's number comes from (published, derived,
     modelled; empty when unknown), so a line draws a modelled point unlike a published one."""

@@ -1,5 +1,5 @@
-"""What a modelled count changes in the summary: no interval, the range the published figures
-allow instead, and every modelled number blanked in the published-only view."""
+"""What a modelled (or partial) count changes in the summary: no interval, the range the
+published figures allow instead, and every modelled number blanked in the published-only view."""
 
 from __future__ import annotations
 
@@ -22,25 +22,22 @@ from tui.data.schema import FORCE, JURISDICTION, MODELLED, PLACE, YEAR, bound_na
 from tui.data.selection import Selection
 
 
-def no_interval_for_modelled(
+def no_interval_for(
     frame: pl.DataFrame,
     totals: dict[str, object],
     key: str,
-    provenance: dict[str, Mark],
-    total_provenance: Mark,
+    members: list[str],
+    total: bool,
 ) -> tuple[pl.DataFrame, dict[str, object]]:
-    """A modelled count was not recorded, so it has no chance spread to give: its interval is
-    left out (its range says what the published figures allow instead)."""
-    modelled = [m for m, p in provenance.items() if p.status == MODELLED]
+    """No chance spread for ``members`` (and the total, when ``total``): a modelled count was not
+    recorded (its range says what the published figures allow instead), and a partial sum is not
+    the count whose spread an interval would give."""
     present = [c for c in INTERVALS if c in frame.columns]
     frame = frame.with_columns(
-        pl.when(pl.col(key).cast(pl.String).is_in(modelled))
-        .then(None)
-        .otherwise(pl.col(c))
-        .alias(c)
+        pl.when(pl.col(key).cast(pl.String).is_in(members)).then(None).otherwise(pl.col(c)).alias(c)
         for c in present
     )
-    if total_provenance.status == MODELLED:
+    if total:
         totals = {**totals, **dict.fromkeys(c for c in INTERVALS if c in totals)}
     return frame, totals
 

@@ -27,6 +27,7 @@ from tui.data.schema import (
     DERIVED,
     FORCE,
     JURISDICTION,
+    MARKS,
     MEASURE,
     MODELLED,
     NOT_SPLIT,
@@ -37,7 +38,7 @@ from tui.data.schema import (
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
 from tui.data.selection import Filters, Selection
 
-MARKERS = {PUBLISHED: "●", DERIVED: "◐", MODELLED: "○"}
+MARKERS = {status: MARKS[status] for status in (PUBLISHED, DERIVED, MODELLED)}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"
 
 Cell = tuple[str, str, str]  # (jurisdiction, force, year)

@@ -11,9 +11,7 @@ from functools import lru_cache
 import polars as pl
 
 from tui.data.dataset import ROWS, DataError, Dataset
-from tui.data.engine import stats
-from tui.data.engine.cells import CACHE_SIZE, cells, filtered, sum_or_missing
-from tui.data.engine.change import change_columns, untested_changes
+from tui.data.engine.cells import CACHE_SIZE, cells, filtered
 from tui.data.engine.charts import (
     CHART_ROWS,
     LINE_SERIES,
@@ -23,29 +21,20 @@ from tui.data.engine.charts import (
     kept_members,
     stack_dimension,
 )
-from tui.data.engine.modelled import blank_modelled, no_interval_for_modelled, with_ranges
+from tui.data.engine.coverage import NO_FIGURE, PARTIAL_STATE, states_by_year, unit_grid
 from tui.data.engine.provenance import marks_by_year, marks_of, status_of
-from tui.data.engine.rates import population, year_count
-from tui.data.engine.registry import MARKED, chart_kind
+from tui.data.engine.registry import chart_kind
+from tui.data.engine.summarise import summarise
 from tui.data.engine.table import (
-    CHANGE,
-    CHANGE_SIGNIFICANT,
-    HIGH,
-    LOW,
-    RATE,
-    RATE_HIGH,
-    RATE_LOW,
-    SHARE,
-    SHARE_RECORDED,
     Summary,
-    sort_summary,
 )
 from tui.data.schema import (
     HOME_OFFICE_CAVEAT,
     HOME_OFFICE_OFFENCE_CODE,
-    NOT_RECORDED,
+    MARKS,
     OFFENCE,
     OFFENCE_CODE,
+    PARTIAL,
     YEAR,
     label,
 )
@@ -93,136 +82,12 @@ def validate(dataset: Dataset, selection: Selection) -> None:
         )
 
 
-def _interval(count: int | None) -> tuple[float | None, float | None]:
-    return (None, None) if count is None else stats.poisson_interval(int(count))
-
-
 @lru_cache(maxsize=CACHE_SIZE)
 def summary(dataset: Dataset, selection: Selection) -> Summary:
-    """Grouped totals with shares, shares where recorded, year-on-year change and rate per 100k."""
+    """Grouped totals with shares, intervals, like-with-like year-on-year change, rates per
+    100,000 residents and per 10,000 children, and what each row holds (:mod:`.summarise`)."""
     validate(dataset, selection)
-    key, measure = selection.group_by, selection.measure
-    grouped = cells(dataset, selection).group_by(key).agg(sum_or_missing(measure)).collect()
-    total = int(grouped[measure].sum())
-    recorded_total = int(grouped.filter(pl.col(key) != NOT_RECORDED)[measure].sum())
-    has_not_recorded = bool((grouped[key] == NOT_RECORDED).any())
-    frame = grouped.with_columns(
-        (pl.col(measure) / total if total else pl.lit(None, pl.Float64)).alias(SHARE),
-        pl.when((pl.col(key) != NOT_RECORDED) & pl.lit(recorded_total > 0))
-        .then(pl.col(measure) / max(recorded_total, 1))
-        .otherwise(None)
-        .alias(SHARE_RECORDED),
-    )
-    bounds = [_interval(v) for v in frame[measure]]
-    frame = frame.with_columns(
-        pl.Series(LOW, [b[0] for b in bounds], dtype=pl.Float64),
-        pl.Series(HIGH, [b[1] for b in bounds], dtype=pl.Float64),
-    )
-    changes, change_label, total_change, no_data, total_significant = change_columns(
-        dataset, selection
-    )
-    if changes is not None:
-        frame = frame.join(changes, on=key, how="left")
-    else:
-        frame = frame.with_columns(
-            pl.lit(None, pl.Float64).alias(CHANGE),
-            pl.lit(None, pl.Boolean).alias(CHANGE_SIGNIFICANT),
-        )
-    if key == YEAR and changes is not None:
-        total_change = total_significant = None
-    populations, total_population = population(dataset, selection)
-    total_years = year_count(dataset, selection)
-    years = 1 if key == YEAR else total_years
-    if populations is not None:
-        frame = frame.join(populations, on=key, how="left")
-    elif total_population:
-        frame = frame.with_columns(pl.lit(total_population).alias("population"))
-    else:
-        frame = frame.with_columns(pl.lit(None, pl.Int64).alias("population"))
-    per_resident = 100_000 / pl.col("population") / years
-    frame = frame.with_columns(
-        (pl.col(measure) * per_resident).alias(RATE),
-        (pl.col(LOW) * per_resident).alias(RATE_LOW),
-        (pl.col(HIGH) * per_resident).alias(RATE_HIGH),
-    ).drop("population")
-    frame = frame.select(
-        key,
-        measure,
-        LOW,
-        HIGH,
-        SHARE,
-        SHARE_RECORDED,
-        CHANGE,
-        CHANGE_SIGNIFICANT,
-        RATE,
-        RATE_LOW,
-        RATE_HIGH,
-    )
-    total_low, total_high = _interval(total)
-    scale = 100_000 / total_population / total_years if total_population else None
-    totals: dict[str, float | int | bool | None] = {
-        measure: total,
-        LOW: total_low,
-        HIGH: total_high,
-        SHARE: 1.0 if total else None,
-        SHARE_RECORDED: 1.0 if recorded_total else None,
-        CHANGE: total_change,
-        CHANGE_SIGNIFICANT: total_significant,
-        RATE: total * scale if scale else None,
-        RATE_LOW: total_low * scale if scale and total_low is not None else None,
-        RATE_HIGH: total_high * scale if scale and total_high is not None else None,
-    }
-    rate_label = None
-    if total_population:
-        victims = {key, *dict(selection.filters)} & {"age_band", "sex"}
-        rate_label = "per 100,000 residents" + (
-            " per year" if total_years > 1 or key == YEAR else ""
-        )
-        if victims:  # the population is not split by age or sex
-            rate_label += " (residents of all ages and sexes, not only children in the group)"
-    book = marks_of(dataset)
-    provenance = total_provenance = None
-    untested: frozenset[str] = frozenset()
-    total_untested = False
-    if book is not None:
-        members = frame[key].cast(pl.String).to_list()
-        provenance = {
-            member: book.of(selection.with_filter(key, (member,)).filters, measure)
-            for member in members
-        }
-        total_provenance = book.of(selection.filters, measure)
-        untested, total_untested = untested_changes(dataset, selection, members, book)
-        frame = frame.with_columns(
-            pl.when(pl.col(key).cast(pl.String).is_in(list(untested)))
-            .then(None)
-            .otherwise(pl.col(CHANGE_SIGNIFICANT))
-            .alias(CHANGE_SIGNIFICANT)
-        )
-        if total_untested:
-            totals[CHANGE_SIGNIFICANT] = None
-        frame, totals = no_interval_for_modelled(frame, totals, key, provenance, total_provenance)
-        if dataset.metadata.get(MARKED) == "figures":  # ranges come with that dataset only
-            frame, totals = with_ranges(
-                dataset, selection, frame, totals, provenance, total_provenance
-            )
-        if selection.published_only:
-            frame, totals = blank_modelled(
-                frame, totals, provenance, total_provenance, untested, total_untested
-            )
-    return Summary(
-        frame=sort_summary(frame, selection),
-        totals=totals,
-        change_label=change_label,
-        rate_label=rate_label,
-        recorded_total=recorded_total,
-        has_not_recorded=has_not_recorded,
-        no_data=no_data,
-        provenance=provenance,
-        total_provenance=total_provenance,
-        untested_changes=untested,
-        total_change_untested=total_untested,
-        published_only=selection.published_only and book is not None,
-    )
+    return summarise(dataset, selection)
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -268,40 +133,35 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     feature registered (the funnel plot of force rates, :mod:`tui.data.features.funnel`).
 
     Bars follow the summary table's rows and order; a kind that cannot be drawn for the
-    selection falls back to bars and says why in :attr:`ChartData.note`.
+    selection falls back to bars and says why in :attr:`ChartData.note`. A row with no figure is
+    no bar of 0 and no point of a line (it is left out, and the note says so); a partial one is
+    marked (:attr:`ChartData.partial`).
     """
     key, measure = selection.group_by, selection.measure
     result = summary(dataset, selection)
     table = result.frame
-    blanked = 0
-    if result.published_only:  # a blanked (modelled) number is no bar of 0: it is left out
-        blanked = table.filter(pl.col(measure).is_null()).height
-        table = table.filter(pl.col(measure).is_not_null())
+    unknown = table.filter(pl.col(measure).is_null())[key].cast(pl.String).to_list()
+    absent = [m for m in unknown if (c := result.coverage_of(m)) and c.expected and not c.present]
+    blanked = len(unknown) - len(absent)  # published only: a modelled number is blanked
+    table = table.filter(pl.col(measure).is_not_null())
     groups = table[key].cast(pl.String).to_list()
-    measured = table[measure].fill_null(0)
+    measured = table[measure]
     measure_name = label(measure)
-    note = f"published only: {blanked} modelled left out" if blanked else ""
+    partial = [g for g in groups if result.is_partial(g)]
+    notes = [
+        f"published only: {blanked} modelled left out" if blanked else "",
+        f"no figure, left out: {', '.join(absent)}" if absent else "",
+        f"{MARKS[PARTIAL]} partial: {', '.join(partial[:6])}{'…' if len(partial) > 6 else ''}"
+        if partial
+        else "",
+    ]
+    note = " · ".join(n for n in notes if n)
     if result.published_only and kind in ("stacked", "line") and (kind == "stacked" or key != YEAR):
         kind, note = "bar", "published only: the breakdown is modelled, showing bars"
     if kind == "line":
         years = kept_members(dataset, selection, YEAR) if YEAR in dataset.dimensions else []
         if len(years) >= 2:
-            if key == YEAR:
-                by_year = dict(zip(groups, measured, strict=True))
-                if blanked:  # only the published years, joined
-                    years = [y for y in years if y in by_year]
-                series = ((measure, tuple(float(by_year.get(y, 0)) for y in years)),)
-                marks = (tuple(status_of(result.provenance_of(y)) for y in years),)
-                shown = len(groups)
-            else:
-                top = groups[:LINE_SERIES]
-                pivot = crosstab(dataset, selection, key, YEAR, top)
-                series = tuple((g, tuple(float(pivot.get((g, y), 0)) for y in years)) for g in top)
-                marks = tuple(marks_by_year(dataset, selection, g, years) for g in top)
-                shown = len(top)
-            several = key != YEAR and shown > 1
-            title = f"{measure_name} by year" + (f" and {label(key).lower()}" if several else "")
-            return ChartData("line", title, tuple(years), series, len(groups) - shown, note, marks)
+            return _line(dataset, selection, result, years, note, len(groups), bool(blanked))
         note = (
             "A line over years needs two or more years: showing bars"
             if YEAR in dataset.dimensions
@@ -317,7 +177,10 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
                 for s in kept_members(dataset, selection, stack)
             )
             title = f"{measure_name} by {label(key).lower()} and {label(stack).lower()}"
-            return ChartData("stacked", title, tuple(top), series, len(groups) - len(top))
+            marked = tuple((s, g) for s, _ in series for g in top if g in partial)
+            return ChartData(
+                "stacked", title, tuple(top), series, len(groups) - len(top), note, marked
+            )
         note = "Nothing to stack by (no age band or platform with two members): showing bars"
     elif kind in REGISTERED_KINDS:  # the funnel plot
         registered = chart_kind(kind)
@@ -325,15 +188,71 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
         if drawn is not None:
             return drawn
         note = registered.unavailable
-    values = tuple(float(v) for v in measured.head(CHART_ROWS))
+    shown = groups[:CHART_ROWS]
     return ChartData(
         "bar",
         f"{measure_name} by {label(key).lower()}",
-        tuple(groups[:CHART_ROWS]),
-        ((measure, values),),
+        tuple(shown),
+        ((measure, tuple(float(v) for v in measured.head(CHART_ROWS))),),
         max(len(groups) - CHART_ROWS, 0),
         note,
+        tuple((measure, g) for g in shown if g in partial),
     )
+
+
+def _line(
+    dataset: Dataset,
+    selection: Selection,
+    result: Summary,
+    years: list[str],
+    note: str,
+    rows: int,
+    blanked: bool,
+) -> ChartData:
+    """A line over years: one per group (the table's first :data:`LINE_SERIES`), or the
+    selection's own when grouped by year; no point where a year has no figure (the line breaks),
+    partial points marked."""
+    key, measure = selection.group_by, selection.measure
+    measure_name = label(measure)
+    if key == YEAR:
+        values = dict(zip(result.frame[key].cast(pl.String), result.frame[measure], strict=True))
+        if blanked:  # published only: only the published years, joined
+            years = [y for y in years if values.get(y) is not None]
+        points = tuple(_point(values.get(y)) for y in years)
+        marked = tuple((measure, y) for y in years if result.is_partial(y))
+        marks = (tuple(status_of(result.provenance_of(y)) for y in years),)
+        return ChartData(
+            "line",
+            f"{measure_name} by year",
+            tuple(years),
+            ((measure, points),),
+            0,
+            note,
+            marked,
+            marks,
+        )
+    top = [str(g) for g in result.frame.filter(pl.col(measure).is_not_null())[key]][:LINE_SERIES]
+    pivot = crosstab(dataset, selection, key, YEAR, top)
+    states = states_by_year(unit_grid(dataset, selection, key, tuple(years)))
+    series = tuple(
+        (
+            g,
+            tuple(
+                float("nan") if states.get((g, y)) == NO_FIGURE else float(pivot.get((g, y), 0))
+                for y in years
+            ),
+        )
+        for g in top
+    )
+    marked = tuple((g, y) for g in top for y in years if states.get((g, y)) == PARTIAL_STATE)
+    marks = tuple(marks_by_year(dataset, selection, g, years) for g in top)
+    title = f"{measure_name} by year" + (f" and {label(key).lower()}" if len(top) > 1 else "")
+    return ChartData("line", title, tuple(years), series, rows - len(top), note, marked, marks)
+
+
+def _point(value: object) -> float:
+    """A point of a line: its value, or ``nan`` where there is no figure (no point, not 0)."""
+    return float("nan") if value is None else float(value)  # type: ignore[arg-type]
 
 
 def counting(dataset: Dataset, selection: Selection) -> str | None:

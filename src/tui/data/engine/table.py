@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import polars as pl
 
+from tui.data.engine.coverage import Coverage
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
+from tui.data.engine.rates import Rates
 from tui.data.engine.registry import Mark
-from tui.data.schema import MODELLED, NOT_RECORDED, NOT_SPLIT
+from tui.data.schema import MARKS, MODELLED, NOT_RECORDED, NOT_SPLIT, PARTIAL
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -19,7 +22,20 @@ LOW = "low"
 HIGH = "high"
 RATE_LOW = "rate_low"
 RATE_HIGH = "rate_high"
+RATE_CHILDREN = "rate_per_10k_children"
+RATE_CHILDREN_LOW = "rate_children_low"
+RATE_CHILDREN_HIGH = "rate_children_high"
+RATES = (RATE, RATE_CHILDREN)
 CHANGE_SIGNIFICANT = "change_significant"
+MISSING = "missing"
+"""The force-years (or cells) a row has no figure for, ``;``-separated; empty when complete."""
+COVERAGE = "coverage"
+"""How many of a row's force-years have a figure: ``42 of 43 force-years``."""
+FLAG = "flag"
+"""Why a figure under the row is doubtful (kept as published); empty when none is."""
+FLAG_MARK = "!"
+PARTIAL_LEGEND = f"{MARKS[PARTIAL]} partial: a sum with force-years missing (named)"
+FLAG_LEGEND = f"{FLAG_MARK} flagged: doubtful, kept as published"
 
 NATURALLY_ORDERED = frozenset({"year", "age_band", "sex", "financial_quarter", "jurisdiction"})
 """Dimensions whose summary reads best in their own order rather than largest first (platforms
@@ -28,7 +44,7 @@ RESIDUAL = ("Other", NOT_RECORDED, NOT_SPLIT)
 """Members that are no one thing (other apps, unknowns): largest first puts them last."""
 
 
-INTERVALS = (LOW, HIGH, RATE_LOW, RATE_HIGH)
+INTERVALS = (LOW, HIGH, RATE_LOW, RATE_HIGH, RATE_CHILDREN_LOW, RATE_CHILDREN_HIGH)
 """A count's 95% Poisson interval and its rate's: the chance spread of a recorded count."""
 
 
@@ -38,7 +54,8 @@ class Summary:
 
     frame: pl.DataFrame
     """Columns: the grouped dimension, the measure, low, high (its exact 95% interval), share,
-    share_recorded, change, change_significant, rate_per_100k, rate_low, rate_high."""
+    share_recorded, change, change_significant, rate_per_100k, rate_low, rate_high,
+    rate_per_10k_children, rate_children_low, rate_children_high, missing, coverage, flag."""
     totals: dict[str, float | int | bool | None]
     change_label: str | None
     """What ``change`` compares, e.g. ``2018/19 vs 2017/18``; ``None`` when there is no year."""
@@ -58,6 +75,72 @@ class Summary:
     total_change_untested: bool = False
     published_only: bool = False
     """Whether every modelled number is blanked (the published-only view)."""
+    rate_children_label: str | None = None
+    """What ``rate_per_10k_children`` means; ``None`` when no population is known."""
+    rate_note: str | None = None
+    """Why a rate is missing (no population held for a force-year), when one is."""
+    rates: dict[str | None, Rates] = field(default_factory=dict)
+    """Per member (``None``: the total) the count and populations its two rates divide."""
+    coverage: dict[str | None, Coverage] = field(default_factory=dict)
+    """Per member (``None``: the total) the force-years it holds and which are missing."""
+    flags: dict[str | None, tuple[str, ...]] = field(default_factory=dict)
+    """Per member (``None``: the total) the flags of doubtful figures under it."""
+    change_basis: dict[str | None, str] = field(default_factory=dict)
+    """Per member (``None``: the total) how its change was computed when not over every force
+    (``change over the 42 forces with a figure in both years``), or why there is none."""
+    missing_reason: str = ""
+    """Why the total's missing force-years have no figure, when the data says."""
+    change_over: dict[str | None, str] = field(default_factory=dict)
+    """Per member (``None``: the total) whose figures its change compares when not all the
+    row's: ``the 42 forces with a figure in both years``."""
+    change_marks: dict[str | None, str] = field(default_factory=dict)
+    """Per member (``None``: the total) the mark in front of a change that is not tested: ○ it
+    compares a modelled count, ◔ a partial row or fewer forces than the row holds, ! a flagged
+    figure."""
+
+    def coverage_of(self, member: str | None) -> Coverage | None:
+        """What a member's count (``None``: the total's) holds."""
+        return self.coverage.get(member)
+
+    def is_partial(self, member: str | None) -> bool:
+        """Whether a member's count (``None``: the total's) misses some force-year."""
+        known = self.coverage.get(member)
+        return known is not None and known.partial
+
+    def flags_of(self, member: str | None) -> tuple[str, ...]:
+        return self.flags.get(member, ())
+
+    def status_of(self, member: str | None) -> str | None:
+        """``published``, ``derived``, ``modelled`` or ``partial`` (a sum of published or derived
+        figures, or of a file's own, with a force-year missing: never shown as published);
+        ``None`` for a complete row of data without marks."""
+        provenance = self.provenance_of(member)
+        status = provenance.status if provenance is not None else None
+        coverage = self.coverage.get(member)
+        if (
+            coverage is not None
+            and coverage.partial
+            and (status != MODELLED or not coverage.present)
+        ):
+            return PARTIAL  # a modelled sum with a gap stays modelled; no figure at all is no model
+        return status
+
+    def mark_of(self, member: str | None) -> str:
+        """The mark beside a member's count: ● ◐ ○ ◔, followed by ! when a figure under it is
+        flagged; empty for a complete, unflagged row of data without marks."""
+        status = self.status_of(member)
+        return MARKS.get(status, "") + (FLAG_MARK if self.flags_of(member) else "")
+
+    @cached_property
+    def marked(self) -> bool:
+        """Whether the table needs a column of marks."""
+        members = [None, *self.frame[self.key].cast(pl.String).to_list()]
+        return self.provenance is not None or any(self.mark_of(m) for m in members)
+
+    @property
+    def partial_rows(self) -> int:
+        """How many member rows are partial."""
+        return sum(self.is_partial(m) for m in self.coverage if m is not None)
 
     def provenance_of(self, member: str | None) -> Mark | None:
         """The provenance of a member's count (``None``: the total row)."""
@@ -129,5 +212,12 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     if column == key:
         return frame.sort(
             pl.col(key).cast(pl.String).str.to_lowercase(), key, descending=selection.descending
+        )
+    if column in RATES and MISSING in frame.columns:  # a partial row has no place in a ranking
+        unranked = pl.col(MISSING).fill_null("") != ""
+        return frame.sort(
+            [unranked, column, key],
+            descending=[False, selection.descending, False],
+            nulls_last=True,
         )
     return frame.sort([column, key], descending=[selection.descending, False], nulls_last=True)

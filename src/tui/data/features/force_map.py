@@ -56,8 +56,15 @@ class Tile:
     """Whether the count is modelled (an estimate): the tile is drawn hatched."""
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
-    change_untested: bool = False
-    """Whether the change compares a modelled count (no test: shown ○, not a finding)."""
+    change_mark: str = ""
+    """In front of a change that is not tested (○ a modelled count, ◔ partial, ! flagged)."""
+    missing: str = ""
+    """What a partial count lacks (``Hampshire: no figure for 2021/22``); empty when complete."""
+
+    @property
+    def partial(self) -> bool:
+        """Whether a year of the selection has no figure for this force."""
+        return bool(self.missing)
 
 
 @dataclass(frozen=True)
@@ -81,6 +88,11 @@ class ForceMap:
     def modelled(self) -> int:
         """How many coloured tiles (kept by the filters) show a modelled count."""
         return sum(t.modelled and t.selected and t.value is not None for t in self.tiles)
+
+    @property
+    def partial(self) -> int:
+        """How many coloured tiles (kept by the filters) show a partial count."""
+        return sum(t.partial and t.selected and t.value is not None for t in self.tiles)
 
     @property
     def coloured(self) -> int:
@@ -176,7 +188,8 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 value=figures[column],
                 modelled=_modelled(result.provenance_of(force)),
                 allowed=result.range_of(force),
-                change_untested=result.change_untested(force),
+                change_mark=result.change_marks.get(force, ""),
+                missing=coverage.describe() if (coverage := result.coverage_of(force)) else "",
             )
         )
     values = [t.value for t in tiles if t.value is not None and t.selected]

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from tui.data.dataset import Dataset
 from tui.data.engine import stats
 from tui.data.engine.charts import ChartData
+from tui.data.engine.coverage import kept_years
 from tui.data.engine.provenance import MODELLED
 from tui.data.engine.query import summary
 from tui.data.engine.rates import GEOGRAPHY
 from tui.data.engine.registry import register_chart_kind
 from tui.data.features.force_map import kept_forces, load_grid
-from tui.data.schema import EW, FORCE, JURISDICTION, YEAR
+from tui.data.schema import EW, FORCE, JURISDICTION
 from tui.data.selection import Selection
 
 PER = stats.PER
@@ -32,9 +33,10 @@ class FunnelPoint:
 
     force: str
     population: int
+    """The average population over the years counted (their person-years over the years)."""
     count: int
     rate: float
-    """Per 100,000 residents per year."""
+    """Per 100,000 residents per year: the engine's rate (each year over its own population)."""
     beyond_95: str
     """``inside``, ``above`` or ``below`` the 95% limits."""
     beyond_998: str
@@ -60,6 +62,8 @@ class Funnel:
     national_modelled: bool = False
     """Whether the national rate rests on a modelled England and Wales total (then no force is
     judged against it: its limits are drawn, but an estimate is no yardstick)."""
+    left_out: tuple[tuple[str, str], ...] = ()
+    """Partial forces (a year with no figure) left out, with what each lacks."""
 
     @property
     def outliers(self) -> tuple[FunnelPoint, ...]:
@@ -89,45 +93,43 @@ def _limits(national: float, population: float, years: int, level: float) -> tup
 
 def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
     """The funnel of every force of England and Wales under the selection's non-geographic
-    filters (``None`` without force populations or offences)."""
-    geography = dataset.geography
-    if geography is None or FORCE not in dataset.dimensions:
+    filters (``None`` without force populations or offences). Each force's rate is the
+    engine's (each year's count over that year's population); a partial force (a year with no
+    figure) has no place in it and is left out, by name."""
+    if dataset.geography is None or FORCE not in dataset.dimensions:
         return None
     everywhere = selection
     for dimension in GEOGRAPHY:
         everywhere = everywhere.with_filter(dimension, None)
     result = summary(dataset, everywhere.grouped_by(FORCE))
-    years = (
-        len(selection.members(YEAR) or dataset.members(YEAR)) if YEAR in dataset.dimensions else 1
-    )
-    populations = dict(
-        zip(geography[FORCE].to_list(), geography["population"].to_list(), strict=True)
-    )
+    years = len(kept_years(dataset, selection)) or 1
     # England and Wales only (the forces on the map): Scotland and Northern Ireland count
     # other offences, so they belong in no national rate with these
     mapped = set(load_grid()["force"].to_list())
-    counts = {
-        str(force): int(value)
-        for force, value in zip(result.frame[FORCE], result.frame[result.measure], strict=True)
-        if value is not None and str(force) in populations and str(force) in mapped
+    forces = [str(f) for f in result.frame[FORCE] if str(f) in mapped]
+    partial = tuple(f for f in forces if result.is_partial(f))
+    rated = {
+        f: rates
+        for f in forces
+        if f not in partial and (rates := result.rates.get(f)) and rates.residents
     }
-    total_population = sum(populations[f] for f in counts)
-    if not counts or not total_population:
+    exposure = sum(r.residents or 0 for r in rated.values())
+    if not rated or not exposure:
         return None
-    national = sum(counts.values()) / (total_population * years) * PER
+    national = sum(r.counted for r in rated.values()) / exposure * PER
     kept = kept_forces(dataset, selection)
-    modelled = {f for f in counts if (p := result.provenance_of(f)) and p.status == MODELLED}
+    modelled = {f for f in rated if (p := result.provenance_of(f)) and p.status == MODELLED}
     points = []
-    for force, count in sorted(counts.items()):
-        population = int(populations[force])
-        rate = count / (population * years) * PER
+    for force, rates in sorted(rated.items()):
+        population = (rates.residents or 0) / years  # the average over the years counted
+        rate = rates.per_residents or 0.0
         low95, high95 = _limits(national, population, years, 0.95)
         low998, high998 = _limits(national, population, years, 0.998)
         points.append(
             FunnelPoint(
                 force,
-                population,
-                count,
+                round(population),
+                rates.counted,
                 rate,
                 _position(rate, low95, high95),
                 _position(rate, low998, high998),
@@ -144,7 +146,16 @@ def funnel(dataset: Dataset, selection: Selection) -> Funnel | None:
         pairs = [_limits(national, x, years, level) for x in xs]
         limits[level] = (tuple(p[0] for p in pairs), tuple(p[1] for p in pairs))
     national_modelled = _modelled_total(dataset, everywhere)
-    return Funnel(tuple(points), national, xs, limits, years, result.measure, national_modelled)
+    return Funnel(
+        tuple(points),
+        national,
+        xs,
+        limits,
+        years,
+        result.measure,
+        national_modelled,
+        tuple((f, result.coverage_of(f).describe()) for f in partial),  # type: ignore[union-attr]
+    )
 
 
 def _modelled_total(dataset: Dataset, everywhere: Selection) -> bool:
@@ -162,6 +173,9 @@ def outliers_note(result: Funnel) -> str:
     published, outside = result.published, len(result.outliers)
     modelled = len(result.points) - published
     hollow = f" ({modelled} modelled, hollow, not counted)" if modelled else ""
+    if result.left_out:
+        names = ", ".join(force for force, _ in result.left_out)
+        hollow += f"; partial, left out: {names}"
     if not published:
         return f"no published force counts: nothing to test{hollow}"
     if result.national_modelled:

@@ -18,12 +18,13 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.engine.cells import cells
 from tui.data.engine.change import year_comparison
-from tui.data.engine.gaps import gaps_of, missing_force_years
+from tui.data.engine.gaps import gaps_of
 from tui.data.engine.naming import force_name, joined, region_name
 from tui.data.engine.provenance import ledger
 from tui.data.engine.query import summary
 from tui.data.engine.ranges import BOUND, Range
 from tui.data.engine.table import CHANGE, CHANGE_SIGNIFICANT
+from tui.data.features.quote_rates import rate_sentence, rate_source, rates_of
 from tui.data.features.quote_sources import (
     AS_FILED,
     DERIVED,
@@ -48,6 +49,12 @@ QUALIFIER_DIMENSIONS = ("age_band", "sex", "platform_owner", "platform")
 PLATFORM_DIMENSIONS = ("platform_owner", "platform")
 INSTANCES = "instances"
 """The measure platforms are counted in: one offence can involve several apps."""
+UNTESTED_WHY = {
+    "○": "a modelled count cannot be tested for change",
+    "!": "it compares a figure flagged as doubtful",
+    "◔": "a sum with force-years missing is not tested for change",
+}
+"""Why a change is not given, by the mark in front of it (○ modelled, ! flagged, ◔ partial)."""
 
 
 @dataclass(frozen=True)
@@ -69,11 +76,24 @@ class QuoteFacts:
     allowed: Range | None = None
     """What the published figures allow for a modelled count."""
     change_untested: bool = False
-    """The change compares a modelled count: not tested, so not stated as a finding."""
+    """The change is not tested, so not stated (see :attr:`untested_why`)."""
+    untested_why: str = "a modelled count cannot be tested for change"
+    flag: str = ""
+    """Why the figure is doubtful though kept as published (``as published; source notes it
+    looks anomalous``)."""
     platforms: str | None = None
     """The apps a platform selection counts, worded: ``Snapchat``, ``apps owned by Meta``."""
     gaps: tuple[str, ...] = ()
     """What a sum over years leaves out or counts twice: ``no figure for 2021/22``."""
+    change_over: str = ""
+    """Whose figures a change compares when not all the count's: ``the 42 forces with a figure
+    in both years`` (such a change is not tested)."""
+    rates: tuple[float, float] | None = None
+    """Per 100,000 residents and per 10,000 children aged 0-17 (a year, when several years)."""
+    rate_source: str = ""
+    """The populations the rates divide by (``ONS mid-year estimates``), or why there is no
+    rate (``no rate: no population estimate is held for Police Scotland 2023/24``)."""
+    several_years: bool = False
 
 
 def subject_of(dataset: Dataset, selection: Selection) -> str:
@@ -181,30 +201,28 @@ def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
 
 
 def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
-    """The figures a sentence about ``selection`` states, from the one query engine."""
+    """The figures a sentence about ``selection`` states, from the one query engine: its count,
+    what it lacks, its change like with like, its two rates."""
     result = summary(dataset, selection)
     count = int(result.totals.get(result.measure) or 0)
     change = significant = previous = None
-    untested = False
+    member: str | None = None
     single_year = YEAR in dataset.dimensions and len(selection.members(YEAR) or ()) == 1
     compared = year_comparison(dataset, selection) if single_year else None
     if compared is not None and selection.group_by != YEAR:
         previous = compared[0]
         change = result.totals.get(CHANGE)
         significant = result.totals.get(CHANGE_SIGNIFICANT)
-        untested = result.change_untested(None)
     elif compared is not None:
         row = result.frame.filter(pl.col(YEAR).cast(pl.String) == compared[1])
         if row.height:
-            previous = compared[0]
+            previous, member = compared
             change, significant = row[CHANGE][0], row[CHANGE_SIGNIFICANT][0]
-            untested = result.change_untested(compared[1])
+    untested = result.change_untested(member)
+    over = result.change_over.get(member, "")
     years = period_years(dataset, selection)
-    missing = missing_force_years(dataset, selection, years)
-    if previous is not None:  # a change between years missing different forces compares unlike
-        before = missing_force_years(dataset, selection, [previous])
-        if {f for f, _ in before} != {f for f, _ in missing}:
-            change = None
+    coverage = result.coverage_of(None)
+    missing = list(coverage.missing) if coverage else []
     platforms = platforms_of(selection) if selection.measure == INSTANCES else None
     return QuoteFacts(
         subject=subject_of(dataset, selection),
@@ -219,7 +237,13 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         platforms=platforms,
         gaps=gaps_of(missing, len(selection.members(FORCE) or ()) == 1, len(years) == 1),
         allowed=result.range_of(None),
-        change_untested=untested and change is not None,
+        change_untested=untested and change is not None and not over,
+        untested_why=UNTESTED_WHY.get(result.change_marks.get(member, ""), UNTESTED_WHY["○"]),
+        flag="; ".join(result.flags_of(None)),
+        change_over=over if change is not None else "",
+        rates=rates_of(result),
+        rate_source=rate_source(result),
+        several_years=len(years) > 1,
     )
 
 
@@ -233,6 +257,8 @@ def _change_words(facts: QuoteFacts) -> str:
     else:
         direction = "up" if facts.change > 0 else "down"
         words = f", {direction} {amount} on {facts.previous_year}"
+    if facts.change_over:  # like with like, not the whole: no test
+        return f"{words} over {facts.change_over}"
     if facts.significant is False:
         words += ", a change small enough to be chance"
     elif facts.significant is True and percent:
@@ -296,12 +322,13 @@ def sentence(facts: QuoteFacts, provenance: str = MODELLED, source: Source | Non
             note += f"; published figures allow no fewer than {low} and no more than {high}"
         else:
             note += f"; published figures allow between {low} and {high}"
+    if facts.flag:
+        note += f"; {facts.flag}"
     if facts.change_untested:
-        note += (
-            f"; no change on {facts.previous_year} is given: a modelled count cannot be tested "
-            "for change"
-        )
-    return f"{body[0].upper()}{body[1:]} ({note})."
+        note += f"; no change on {facts.previous_year} is given: {facts.untested_why}"
+    return f"{body[0].upper()}{body[1:]} ({note})." + rate_sentence(
+        facts.rates, facts.rate_source, estimate, facts.several_years, bool(facts.gaps)
+    )
 
 
 def quote(dataset: Dataset, selection: Selection) -> str:
@@ -322,14 +349,8 @@ def quote(dataset: Dataset, selection: Selection) -> str:
         return f"{years[0]} not published; {kept}'s {total:,} carried forward. " + quote(
             dataset, earlier
         )
-    missing = missing_force_years(dataset, selection, years)
-    forces = {f for f, _ in missing}
-    if (
-        years
-        and missing
-        and len(missing) == len(forces) * len(years)
-        and not _counts_any(dataset, selection)
-    ):
+    coverage = summary(dataset, selection).coverage_of(None)
+    if years and coverage is not None and coverage.missing and not coverage.present:
         subject = subject_of(dataset, selection)
         return f"{subject[0].upper()}{subject[1:]} gave no figure for {joined(years)} " + (
             "(missing, not zero)."
@@ -356,9 +377,3 @@ def quote(dataset: Dataset, selection: Selection) -> str:
     if provenance == AS_FILED and source is None and dataset.path is not None:
         source = Source(dataset.path.name)
     return sentence(facts, provenance, source)
-
-
-def _counts_any(dataset: Dataset, selection: Selection) -> bool:
-    """Whether any cell of the selection has a value (not every one missing)."""
-    counted = cells(dataset, selection).filter(pl.col(selection.measure).is_not_null())
-    return counted.head(1).collect().height > 0

@@ -25,8 +25,10 @@ def attach_geography(
     report: LoadReport,
 ) -> tuple[pl.DataFrame, pl.DataFrame | None]:
     """Region and nation for forces in the reference list; unknown forces keep their rows with
-    region/nation ``–`` and no population (so no rate), and are named in the report."""
-    reference = pl.read_csv(forces_path, schema_overrides={"population_2018_approx": pl.Int64})
+    region/nation ``–`` and no population (so no rate), and are named in the report. (The list's
+    approximate 2018 population is a modelling weight of the builder only: rates divide by each
+    year's own estimate, :mod:`tui.data.engine.populations`.)"""
+    reference = pl.read_csv(forces_path).select(FORCE, "region", "nation")
     names = set(cube[FORCE].unique().to_list()) - {NOT_RECORDED}
     known = names & set(reference[FORCE])
     unknown = sorted(names - known)
@@ -42,9 +44,7 @@ def attach_geography(
         )
     if not known:
         return cube, None
-    geography = reference.rename({"population_2018_approx": "population"}).filter(
-        pl.col(FORCE).is_in(sorted(known))
-    )
+    geography = reference.filter(pl.col(FORCE).is_in(sorted(known)))
     for dimension in ("nation", "region"):
         if dimension in dimensions:
             continue

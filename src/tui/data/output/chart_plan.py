@@ -17,13 +17,12 @@ import polars as pl
 from tui import __version__
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import LINE_SERIES, stack_dimension
-from tui.data.engine.provenance import MARKERS
 from tui.data.engine.query import chart_data, summary
-from tui.data.engine.table import HIGH, LOW, Summary
+from tui.data.engine.table import HIGH, LOW, PARTIAL_LEGEND, Summary
 from tui.data.features.quote import offence_of, period_years, subject_of
 from tui.data.features.quote_sources import PUBLISHER, source_of
 from tui.data.output.export_record import filters_text
-from tui.data.schema import DERIVED, MODELLED, YEAR, label
+from tui.data.schema import DERIVED, MARKS, MODELLED, PARTIAL, PUBLISHED, YEAR, label
 from tui.data.selection import Selection
 
 PRINT_KINDS = ("bar", "line", "stacked")
@@ -74,7 +73,7 @@ class ChartPlan:
 
     def marker(self, status: str | None) -> str:
         """The symbol beside a number with ``status`` (none when the dataset has no marks)."""
-        return MARKERS.get(status, "") if status else ""
+        return MARKS.get(status, "") if status else ""
 
 
 def figure_size(size: str) -> tuple[float, float, int]:
@@ -131,7 +130,7 @@ def plan_chart(
     notes = [drawn.note] if drawn.note else []
     if left_out > 0 and not drawn.note.startswith("published only"):
         notes.append(f"{left_out} more not shown")
-    statuses = tuple(s for s in MARKERS if any(p.status == s for p in points))
+    statuses = tuple(s for s in MARKS if any(p.status == s for p in points))
     has_interval = any(p.low is not None for p in points)
     return ChartPlan(
         kind=drawn.kind,
@@ -150,14 +149,15 @@ def plan_chart(
 def _point(
     result: Summary, row: dict, category: str, series: str, member: str, whiskers: bool = True
 ) -> Point:
-    """The point of ``member``'s row of ``result``, with its mark and who published it."""
-    mark = result.provenance_of(member)
-    figure = getattr(mark, "figure", None)
+    """The point of ``member``'s row of ``result``, with its mark (◔ partial before the mark of
+    the figures under it) and who published it."""
+    status = result.status_of(member)
+    figure = getattr(result.provenance_of(member), "figure", None) if status == PUBLISHED else None
     return Point(
         category,
         series,
         float(row[result.measure]),
-        mark.status if mark is not None else None,
+        status,
         row.get(LOW) if whiskers else None,
         row.get(HIGH) if whiskers else None,
         publisher_of(figure.source_title, figure.source_url) if figure is not None else None,
@@ -292,7 +292,11 @@ def _source_line(
         origin = "police figures published by the sources 'scwc sources' lists"
     parts = [f"Source: {origin}"]
     if DERIVED in statuses:
-        parts.append(f"{MARKERS[DERIVED]} Derived: sums and differences of published figures")
+        parts.append(f"{MARKS[DERIVED]} Derived: sums and differences of published figures")
     if MODELLED in statuses:
-        parts.append(f"{MARKERS[MODELLED]} Modelled: an estimate, not an official statistic")
+        parts.append(f"{MARKS[MODELLED]} Modelled: an estimate, not an official statistic")
+    if PARTIAL in statuses:
+        missing = result.coverage_of(None)
+        named = f" ({missing.describe()})" if missing is not None and missing.partial else ""
+        parts.append(f"{PARTIAL_LEGEND[0].upper()}{PARTIAL_LEGEND[1:]}{named}")
     return ". ".join(parts) + f". Chart: scwc {__version__}"

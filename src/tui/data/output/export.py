@@ -28,9 +28,17 @@ from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW
 from tui.data.engine.table import (
     CHANGE,
     CHANGE_SIGNIFICANT,
+    COVERAGE,
+    FLAG,
+    FLAG_LEGEND,
     HIGH,
     LOW,
+    MISSING,
+    PARTIAL_LEGEND,
     RATE,
+    RATE_CHILDREN,
+    RATE_CHILDREN_HIGH,
+    RATE_CHILDREN_LOW,
     RATE_HIGH,
     RATE_LOW,
     SHARE,
@@ -88,22 +96,24 @@ def export_content(
         frame = result.frame.with_columns(pl.col(result.key).cast(pl.String))
         marked = result.provenance is not None and result.key != PROVENANCE
         if marked:
+            statuses = {m: result.status_of(m) for m in frame[result.key].to_list()}
             frame = frame.with_columns(
                 pl.col(result.key)
-                .replace_strict({m: p.status for m, p in result.provenance.items()})
+                .replace_strict(statuses, return_dtype=pl.String)
                 .alias(PROVENANCE)
             )
         titles = {**{c: label(c) for c in frame.columns}, **column_titles(result)}
         columns = _summary_columns(dataset, selection, result, frame)
         totals = {result.key: TOTAL_LABEL, **result.totals}
         if marked and result.total_provenance is not None:
-            totals[PROVENANCE] = result.total_provenance.status
+            totals[PROVENANCE] = result.status_of(None)
             published = [*result.provenance.values(), result.total_provenance]
     if PROVENANCE in frame.columns:
         columns[PROVENANCE] = {
             "header": "Provenance",
-            "meaning": "published (a cited source gives this number), derived (sums or "
-            "differences of published figures) or modelled (an estimate)",
+            "meaning": "published (a cited source gives this number), derived (sums or differences "
+            "of published figures), modelled (an estimate; a modelled sum with a gap stays so) "
+            "or partial (published or derived figures with force-years missing: see 'missing')",
         }
     return ExportContent(
         frame=frame,
@@ -128,10 +138,11 @@ def _provenance_table(known: bool, shown: list[Provenance]) -> dict[str, Any]:
         }
     )
     return {
-        "legend": LEGEND,
+        "legend": f"{LEGEND}  {PARTIAL_LEGEND}  {FLAG_LEGEND}",
         "published": "a cited source gives this number",
         "derived": "sums or differences of published figures",
         "modelled": "an estimate: not a published figure",
+        "partial": "published or derived figures with force-years missing: not the whole",
         "sources": [
             drop_none({"title": t, "published": d or None, "url": u or None}) for t, d, u in sources
         ],
@@ -172,21 +183,16 @@ def _summary_columns(
             "base": result.recorded_total,
         },
         CHANGE: {
-            "meaning": f"relative change in {measure} on the previous year"
+            "meaning": f"relative change in {measure} on the previous year, like with like: over "
+            "the forces (or cells) with a figure in both years only; such a change over fewer "
+            "than the row holds is not tested (change_significant empty)"
             if years
             else "relative change on the previous year (none: no earlier year to compare)",
             "unit": "fraction of 1 (+0.10 = +10%)",
             "years_compared": years,
         },
-        RATE: {
-            "meaning": f"{measure} per 100,000 residents of the selected forces"
-            if result.rate_label
-            else "rate per 100,000 residents (none: no population known for this grouping)",
-            "unit": result.rate_label,
-            "base": "approximate 2018 resident population (data/forces.csv)"
-            if result.rate_label
-            else None,
-        },
+        **_rate_columns(result, measure),
+        **_holding_columns(result),
     }
     known.update(_uncertainty_columns(measure))
     known.update(_range_columns(measure))
@@ -198,19 +204,83 @@ def _summary_columns(
     return columns
 
 
+POPULATIONS = (
+    "each year's own mid-year estimate of {} (data/populations.csv: ONS for England and Wales, "
+    "NRS for Scotland, NISRA for Northern Ireland; mid-2019 for 2019/20), summed over the same "
+    "force-years as the count: a force-year with no figure leaves both"
+)
+
+
+def _rate_columns(result: Summary, measure: str) -> dict[str, dict[str, Any]]:
+    """What the two rates mean and what they divide by."""
+    none = "none: " + (result.rate_note or "no population known for this grouping")
+    return {
+        RATE: {
+            "meaning": f"{measure} per 100,000 residents (all ages) of the force-years counted"
+            if result.rate_label
+            else f"rate per 100,000 residents ({none})",
+            "unit": result.rate_label,
+            "base": POPULATIONS.format("residents of all ages") if result.rate_label else None,
+            "missing": result.rate_note,
+        },
+        RATE_CHILDREN: {
+            "meaning": f"{measure} per 10,000 children aged 0-17 of the force-years counted"
+            if result.rate_children_label
+            else f"rate per 10,000 children aged 0-17 ({none})",
+            "unit": result.rate_children_label,
+            "base": POPULATIONS.format("children aged 0-17")
+            if result.rate_children_label
+            else None,
+            "missing": result.rate_note,
+        },
+    }
+
+
+def _holding_columns(result: Summary) -> dict[str, dict[str, Any]]:
+    """What the coverage, missing and flag columns mean."""
+    unit = result.coverage_of(None).unit if result.coverage_of(None) else "force-years"
+    return {
+        MISSING: {
+            "meaning": f"the {unit} under the row with no figure (none given, or blank or "
+            "suppressed in the file), ';'-separated; empty when the row is complete. A row "
+            "missing any is partial: the sum of what there is, not the whole (missing is not "
+            "zero); it has no interval and no change test, and rate rankings leave it out",
+            "reason": result.missing_reason or None,
+        },
+        COVERAGE: {
+            "meaning": f"how many of the row's {unit} have a figure, e.g. '42 of 43 {unit}'"
+        },
+        FLAG: {
+            "meaning": "why a figure under the row is doubtful although kept as published (its "
+            "source notes it looks anomalous, it conflicts with a published sum, or it is over "
+            "5-fold against both neighbouring years); empty when none is. No change across a "
+            "flagged figure is tested",
+        },
+    }
+
+
 def _uncertainty_columns(measure: str) -> dict[str, dict[str, Any]]:
     """What the interval and significance columns mean, naming their methods."""
     interval = {
         "level": stats.LEVEL,
         "method": stats.INTERVAL_METHOD,
         "missing": "for a modelled count: it was not recorded, so it has no chance spread "
-        "(range_low and range_high say what the published figures allow)",
+        "(range_low and range_high say what the published figures allow); for a partial count "
+        "(force-years missing): it is not the count an interval would be of",
     }
     return {
         LOW: {"meaning": f"lower limit of the 95% interval of {measure}", **interval},
         HIGH: {"meaning": f"upper limit of the 95% interval of {measure}", **interval},
         RATE_LOW: {"meaning": "lower limit of the 95% interval of the rate per 100k", **interval},
         RATE_HIGH: {"meaning": "upper limit of the 95% interval of the rate per 100k", **interval},
+        RATE_CHILDREN_LOW: {
+            "meaning": "lower limit of the 95% interval of the rate per 10k children",
+            **interval,
+        },
+        RATE_CHILDREN_HIGH: {
+            "meaning": "upper limit of the 95% interval of the rate per 10k children",
+            **interval,
+        },
         CHANGE_SIGNIFICANT: {
             "meaning": "whether the change is statistically distinguishable from no change "
             "(empty where no change is shown, and where either count is modelled: a model's "

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from tui.data.dataset import Dataset
-from tui.data.engine.provenance import LEGEND
 from tui.data.engine.ranges import BOUND, RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.engine.table import (
     CHANGE,
@@ -11,13 +10,13 @@ from tui.data.engine.table import (
     HIGH,
     LOW,
     RATE,
+    RATE_CHILDREN,
     SHARE,
     SHARE_RECORDED,
     Summary,
 )
 from tui.data.features.navigation import drill_dimensions
-from tui.data.features.quote_sources import Source
-from tui.data.schema import MODELLED, label
+from tui.data.schema import label
 
 DASH = "–"
 NO_DATA = "no data"
@@ -58,8 +57,6 @@ BOUND_MARK = "≤"
 UNTESTED = "○"
 """Marks a change that compares a modelled count: not tested, not a finding."""
 RANGE_LEGEND = f"Range: what published figures allow ({BOUND_MARK} bound)"
-UNTESTED_LEGEND = f"{UNTESTED} change: not tested"
-"""Short: the line under the table has room for little, and its legend already says ○ is modelled."""
 PUBLISHED_ONLY_LEGEND = "PUBLISHED ONLY: modelled numbers blanked (–)"
 
 
@@ -114,9 +111,10 @@ def rate(value: float | None) -> str:
 
 
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
-    """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`
+    """Header text of each summary column; ``compact`` headers leave the details to the notes
     and leave out the share where recorded when it is the share (nothing is *Not recorded*)."""
     ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
+    per_year = "/yr" if result.rate_label and "per year" in result.rate_label else ""
     if compact:
         recorded = {SHARE_RECORDED: "Sh. recorded"} if result.has_not_recorded else {}
         return {
@@ -127,6 +125,7 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
             **recorded,
             CHANGE: "YoY",
             RATE: "Per 100k",
+            RATE_CHILDREN: "Per 10k 0-17",
         }
     return {
         result.key: label(result.key),
@@ -137,8 +136,8 @@ def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
         SHARE: "Share",
         SHARE_RECORDED: "Share where recorded",
         CHANGE: f"Change {result.change_label}" if result.change_label else "Change",
-        RATE: "Rate per 100k"
-        + ("/yr" if result.rate_label and "year" in result.rate_label else ""),
+        RATE: "Rate per 100k" + per_year,
+        RATE_CHILDREN: "Rate per 10k children" + per_year,
     }
 
 
@@ -147,6 +146,7 @@ FORMATTERS = {
     SHARE_RECORDED: percent,
     CHANGE: change,
     RATE: rate,
+    RATE_CHILDREN: rate,
     LOW: bound,
     HIGH: bound,
 }
@@ -173,7 +173,8 @@ def member_cell(result: Summary, column: str, member: str, value: object) -> str
 
 def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
     """Format one column of a named summary row (or the totals, which have no member); a chance
-    change gets ``~``, an untested one (a modelled count) ``○``."""
+    change gets ``~``, an untested one the mark of why (○ a modelled count, ◔ a partial row or
+    fewer forces than the row holds, ! a flagged figure)."""
     member = str(row[result.key]) if result.key in row else None
     if column == RANGE:
         if row.get(result.measure) is None:
@@ -182,159 +183,10 @@ def row_cell(result: Summary, column: str, row: dict[str, object]) -> str:
         known = low is not None and high is not None
         return range_text(Range(low, high, str(row.get(RANGE_KIND))) if known else None)  # type: ignore[arg-type]
     if column == CHANGE and row.get(CHANGE) is not None:
-        if result.change_untested(member):
-            return UNTESTED + change(row[CHANGE])  # type: ignore[arg-type]
+        if result.change_marks.get(member):
+            return result.change_marks[member] + change(row[CHANGE])  # type: ignore[arg-type]
         return marked_change(row[CHANGE], row.get(CHANGE_SIGNIFICANT))  # type: ignore[arg-type]
     return member_cell(result, column, member or "", row.get(column))
-
-
-def notes(result: Summary, sort_column: str | None = None, modelled: bool = True) -> str:
-    """What the compact headers mean for this summary, in one or two lines; ``modelled``: with
-    the notes on modelled numbers first (:func:`modelled_notes`)."""
-    # first: what may not be quoted as measured
-    parts = modelled_notes(result, sort_column) if modelled else []
-    if result.change_label:
-        parts.append(f"YoY: {result.change_label}")
-    if result.has_not_recorded:
-        parts.append(f"Sh. recorded: 'Not recorded' excluded ({recorded_base(result)})")
-    if result.rate_label:
-        parts.append(f"Per 100k: {result.rate_label}")
-    if uncertainty_note(result):
-        parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
-    if result.no_data:
-        parts.append(NO_DATA_NOTE)
-    return " · ".join(parts)
-
-
-def untested_note(result: Summary) -> str | None:
-    """Why a change marked ○ has no test, when one is shown."""
-    shown = [
-        str(m)
-        for m, c in zip(result.frame[result.key], result.frame[CHANGE], strict=True)
-        if c is not None and result.change_untested(str(m))
-    ]
-    total = result.totals.get(CHANGE) is not None and result.change_untested(None)
-    return UNTESTED_LEGEND if shown or total else None
-
-
-def rate_ranking_note(result: Summary, sort_column: str | None) -> str | None:
-    """A ranking by rate that holds modelled rows says so: their order is not established."""
-    if sort_column != RATE or not result.modelled_rows or result.published_only:
-        return None
-    rows = result.modelled_rows
-    return (
-        f"rate ranking has {rows} modelled row{'s' if rows > 1 else ''} (○): order not established"
-    )
-
-
-def caveat_notes(result: Summary, sort_column: str | None = None) -> list[str]:
-    """The notes that change how a number may be read, which no mark in the table says (the view
-    blanks modelled numbers; a ranking's order is not established): shown whole, on any screen."""
-    notes = [
-        PUBLISHED_ONLY_LEGEND if result.published_only else None,
-        rate_ranking_note(result, sort_column),
-    ]
-    return [n for n in notes if n]
-
-
-def modelled_notes(result: Summary, sort_column: str | None = None) -> list[str]:
-    """What the marks of modelled numbers mean, for the line under the table and the CLI."""
-    notes = [
-        PUBLISHED_ONLY_LEGEND if result.published_only else None,
-        untested_note(result),
-        RANGE_LEGEND
-        if RANGE_LOW in result.frame.columns and result.modelled_rows and not result.published_only
-        else None,
-        rate_ranking_note(result, sort_column),
-    ]
-    return [n for n in notes if n]
-
-
-NO_DATA_NOTE = (
-    "no data: a compared year has no value or a missing (suppressed) cell; missing is not zero"
-)
-
-
-def no_data_note(result: Summary) -> str | None:
-    """What *no data* in the change column means, when some member has it."""
-    return NO_DATA_NOTE if result.no_data else None
-
-
-def recorded_note(result: Summary) -> str | None:
-    """What the where-recorded share leaves out, when the grouped dimension has unknowns."""
-    if not result.has_not_recorded:
-        return None
-    return (
-        f"Share where recorded excludes 'Not recorded' from the denominator "
-        f"({recorded_base(result)})."
-    )
-
-
-def recorded_base(result: Summary) -> str:
-    """The where-recorded base as a note gives it: in the published-only view a base that sums a
-    modelled number is hidden like the number (its shares are blanked)."""
-    total = result.total_provenance
-    modelled = result.modelled_rows or (total is not None and total.status == MODELLED)
-    if result.published_only and modelled:
-        return "base modelled: hidden"
-    return f"base {count(result.recorded_total)}"
-
-
-def uncertainty_note(result: Summary) -> str | None:
-    """The legend of the change mark, when some change in the summary may be chance."""
-    flags = [*result.frame[CHANGE_SIGNIFICANT].to_list(), result.totals.get(CHANGE_SIGNIFICANT)]
-    return NOT_SIGNIFICANT_LEGEND if False in flags else None
-
-
-def shown_table(result: Summary, separator: str = "\t", markdown: bool = False) -> str:
-    """The summary as the app shows it (compact columns, formatted cells, the totals row), as
-    Markdown or as separated text (TSV), followed by what the headers mean; with a provenance
-    column, its legend and the source (and address) of each published number when the dataset
-    has them, as the CSV export and its sidecar do."""
-    titles = column_titles(result, compact=True)
-    columns = list(titles)
-    rows = [
-        [str(row[result.key])] + [row_cell(result, c, row) for c in columns[1:]]
-        for row in result.frame.iter_rows(named=True)
-    ]
-    rows.append(["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]])
-    header = [titles[c] for c in columns]
-    if result.provenance is not None:
-        header.insert(2, "Provenance")
-        for row in rows:
-            known = result.provenance_of(None if row is rows[-1] else row[0])
-            row.insert(2, f"{known.marker} {known.status}" if known else "")
-    if markdown:
-        escape = str.maketrans({"|": "\\|"})
-        lines = [
-            "| " + " | ".join(v.translate(escape) for v in line) + " |" for line in [header, *rows]
-        ]
-        aligned = ["---" if h == "Provenance" else "---:" for h in header[1:]]
-        lines.insert(1, "| --- | " + " | ".join(aligned) + " |")
-    else:
-        lines = [separator.join(line) for line in [header, *rows]]
-    explained = [notes(result)] if notes(result) else []
-    if result.provenance is not None:
-        explained += [LEGEND, *sources_cited(result)]
-    return "\n".join([*lines, "", *explained] if explained else lines) + "\n"
-
-
-def sources_cited(result: Summary) -> list[str]:
-    """``Sources:`` and one line per source of a published number in the summary: publisher,
-    headline, date and address."""
-    shown = [*(result.provenance or {}).values(), result.total_provenance]
-    figures = {
-        (p.figure.source_title, p.figure.published, p.figure.source_url): p.figure
-        for p in shown
-        if p is not None and p.figure is not None
-    }
-    if not figures:
-        return []
-    cited = [
-        f"- {Source(title, published or None)}" + (f", {url}" if url else "")
-        for title, published, url in sorted(figures)
-    ]
-    return ["Sources:", *cited]
 
 
 def measure_splitting(dataset: Dataset, dimension: str, measure: str) -> str | None:

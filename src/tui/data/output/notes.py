@@ -7,14 +7,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from tui.data.dataset import Dataset
-from tui.data.engine.provenance import LEGEND
 from tui.data.engine.query import counting, offence_caveat
 from tui.data.engine.table import Summary
 from tui.data.output.export_record import filters_text
-from tui.data.output.format import (
-    PUBLISHED_ONLY_LEGEND,
+from tui.data.output.format import PUBLISHED_ONLY_LEGEND
+from tui.data.output.table_notes import (
+    change_basis_lines,
+    legend_lines,
     modelled_notes,
     no_data_note,
+    rate_notes,
     recorded_note,
     uncertainty_note,
 )
@@ -22,8 +24,10 @@ from tui.data.selection import Selection
 
 MODELLED_DATA = "MODELLED data: published totals are exact, the breakdown below them is modelled."
 INTERVAL_NOTE = (
-    "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled count."
+    "95% low/high: exact Poisson interval of the count (Garwood); none for a modelled or partial "
+    "count."
 )
+RATE_TITLES = ("Rate per 100k", "Rate per 10k children")
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,12 @@ def summary_notes(dataset: Dataset, selection: Selection, result: Summary) -> Su
     if result.published_only:
         before.append(PUBLISHED_ONLY_LEGEND)
     before += selection_notes(dataset, selection)
-    after = [LEGEND] if result.provenance is not None else []
+    after = legend_lines(result)
     after += [
         n for n in (recorded_note(result), uncertainty_note(result), no_data_note(result)) if n
     ]
-    after += modelled_notes(result, selection.sort_column)[result.published_only :]
-    if result.rate_label:
-        after.append(f"Rate per 100k: {result.rate_label}.")
+    after += modelled_notes(result, selection.sort_column, verbose=True)[result.published_only :]
+    after += change_basis_lines(result)
+    after += [f"{note}." for note in rate_notes(result, RATE_TITLES)]
     after.append(INTERVAL_NOTE)
     return SummaryNotes(tuple(before), tuple(after))

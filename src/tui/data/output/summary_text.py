@@ -32,13 +32,11 @@ def summary_lines(
     ]
     totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
     header = [titles[c] for c in columns]
-    if result.provenance is not None:  # a marker beside each count, explained by LEGEND
+    if result.marked:  # a mark beside each count, explained by the legend
         header.insert(2, "")
         for name, row in zip(names, rows, strict=True):
-            provenance = result.provenance_of(name)
-            row.insert(2, provenance.marker if provenance else "")
-        total = result.provenance_of(None)
-        totals.insert(2, total.marker if total else "")
+            row.insert(2, result.mark_of(name))
+        totals.insert(2, result.mark_of(None))
         columns.insert(2, PROVENANCE)
     table = [header, *rows, totals]
     widths = [max(len(row[i]) for row in table) for i in range(len(columns))]

@@ -17,6 +17,9 @@ from tui.data.engine.table import (
     HIGH,
     LOW,
     RATE,
+    RATE_CHILDREN,
+    RATE_CHILDREN_HIGH,
+    RATE_CHILDREN_LOW,
     RATE_HIGH,
     RATE_LOW,
     SHARE,
@@ -39,6 +42,9 @@ XLSX_FORMATS = {
     HIGH: "#,##0.0",
     RATE_LOW: "#,##0.00",
     RATE_HIGH: "#,##0.00",
+    RATE_CHILDREN: "#,##0.00",
+    RATE_CHILDREN_LOW: "#,##0.00",
+    RATE_CHILDREN_HIGH: "#,##0.00",
 }
 XLSX_TABLE = "selection"
 
