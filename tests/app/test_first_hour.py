@@ -136,7 +136,9 @@ async def test_4_two_jurisdictions_rates_for_a_year(dataset, tmp_path, size) -> 
         screen = screen_text(app)
         assert "Per 100k" in screen  # the rate column is on screen, not to the right
         frame = summary(dataset, app.selection).frame
+        assert frame.height == 2
         for jurisdiction, rate in zip(frame["jurisdiction"], frame[RATE], strict=True):
+            assert rate is not None  # a year both have a population for
             assert jurisdiction in screen and f"{rate:,.2f}" in screen
 
 

@@ -220,6 +220,11 @@ async def test_long_lines_are_shortened_at_a_word_with_the_full_text_one_key_awa
         note = app.query_one("#note")
         lines = shown_lines(app, "#note")
         assert note.outer_size.height >= len(lines) > 0
+        # the caveats first, each whole (⚠ and wrapped onto as many lines as it needs)
+        caveats = " ".join(line.strip() for line in lines if line.strip().startswith("⚠"))
+        for caveat in app.caveats:
+            assert f"⚠ {caveat}" in " ".join(" ".join(line.split()) for line in lines)
+        lines = lines[len(caveats.split("⚠")) - 1 :] if caveats else lines
         shown = " ".join(line.strip() for line in lines)
         if " ".join(shown.split()) != " ".join(full.split()):
             assert shown.endswith("… (a: in full)")

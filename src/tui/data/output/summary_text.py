@@ -3,7 +3,7 @@ or fitted to a terminal's width (:func:`fitted_summary`).
 
 Long headers are abbreviated first (``YoY`` for ``Change 2023/24 vs 2022/23``), then whole
 columns are left out, least needed first (the share where recorded, the 95% interval, the share,
-the range, the rate, the change: the count and its mark always stay), then names are cut with
+the range, the rate per child, the rate, the change: the count and its mark always stay), then names are cut with
 ``…``; what was abbreviated or left out is said under the table (``--wide`` shows every column).
 """
 
@@ -12,7 +12,16 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass
 
-from tui.data.engine.table import CHANGE, HIGH, LOW, RATE, SHARE, SHARE_RECORDED, Summary
+from tui.data.engine.table import (
+    CHANGE,
+    HIGH,
+    LOW,
+    RATE,
+    RATE_CHILDREN,
+    SHARE,
+    SHARE_RECORDED,
+    Summary,
+)
 from tui.data.output.format import RANGE, column_titles, row_cell, shorten
 from tui.data.schema import PROVENANCE
 
@@ -50,7 +59,7 @@ def summary_lines(
     return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
-LEFT_OUT_FIRST = (SHARE_RECORDED, LOW, HIGH, SHARE, RANGE, RATE, CHANGE)
+LEFT_OUT_FIRST = (SHARE_RECORDED, LOW, HIGH, SHARE, RANGE, RATE_CHILDREN, RATE, CHANGE)
 """The order columns are left out in when the table is too wide."""
 SHORTEST_NAME = 8
 
