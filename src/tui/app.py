@@ -118,6 +118,8 @@ WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
 KEY_LOOK_SECONDS = 0.005
+MOST_LOOKS = 60
+"""Looks (about 0.3 s) after which a held key goes on even if the screen is never quiet."""
 QUIET_TURNS = 2
 """Looks with no message waiting on the screen after which a released key's effects are all
 there (one that did not come back from the widgets was taken by one: a letter typed)."""
@@ -185,6 +187,8 @@ class ExplorerApp(App[None]):
         self._in_flight: events.Key | None = None
         """The held key last released, until its effects are all there."""
         self._quiet_turns = 0
+        self._looks = 0
+        """Looks since the last key was released (a bound on how long one waits)."""
         self._release_scheduled = False
         self._first_screen_scheduled = False
         self._secondary: asyncio.Future[None] | None = None
@@ -506,12 +510,14 @@ class ExplorerApp(App[None]):
         pumps = (self, screen, *screen.walk_children())
         quiet = all(pump.message_queue_size == 0 for pump in pumps)
         self._quiet_turns = self._quiet_turns + 1 if quiet else 0
-        settled = self._quiet_turns >= QUIET_TURNS
+        self._looks += 1
+        # a screen never quiet (something posting all the time) holds a key at most so long
+        settled = self._quiet_turns >= QUIET_TURNS or self._looks >= MOST_LOOKS
         if self._in_flight is not None and settled:
             self._in_flight = None  # a widget took it and stopped it there
         if self._in_flight is None and settled and self._held_keys:
             self._in_flight = self._held_keys.popleft()
-            self._quiet_turns = 0
+            self._quiet_turns = self._looks = 0
             await super().on_event(self._in_flight)
         self._release_keys_soon()
 
