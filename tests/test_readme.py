@@ -3,8 +3,10 @@ in one fresh folder on the embedded dataset, and exits 0, or exits 2 when its li
 (``# → exit 2``); its Python code blocks run too.
 
 What the README assumes the reader has is made first: a file of one's own
-(``my_foi_returns.xlsx``, exported from the embedded dataset) and the saved view it names
-(``west midlands``). The explorer starts headless and stops at its first screen; ``scwc serve``
+(``my_foi_returns.xlsx``, exported from the embedded dataset), the saved view it names
+(``west midlands``) and a file of one's own published figures (``my_answers.csv``). Its ``scwc
+build`` lines are run once per test run with the same inputs (:mod:`tests.builds`, the user build
+the other tests read) and the folder they build copied where the line names it. The explorer starts headless and stops at its first screen; ``scwc serve``
 checks its options and data and stops before binding a port (tests/test_serve.py serves for real).
 """
 
@@ -15,12 +17,15 @@ import contextlib
 import io
 import re
 import shlex
+import shutil
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
+from tests.builds import Built, shared_build
+from tests.conftest import NEXT_YEAR_FIGURES
 from tui import serve_http
 from tui.app import ExplorerApp
 from tui.cli import main
@@ -86,6 +91,7 @@ def reader_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     export(dataset, start.grouped_by("force"), tmp_path / "my_foi_returns.xlsx")
     midlands = start.with_filter("region", ("West Midlands",)).grouped_by("force")
     save_view(tmp_path / "views.toml", View("west midlands", midlands))
+    shutil.copy(NEXT_YEAR_FIGURES, tmp_path / "my_answers.csv")
     return tmp_path
 
 
@@ -99,11 +105,19 @@ def headless_run(app: ExplorerApp, *args: object, **kwargs: object) -> None:
     asyncio.run(first_screen())
 
 
-def run(words: tuple[str, ...], folder: Path) -> int:
-    """Run one command as the shell would (``scwc`` in-process, ``> FILE`` redirected)."""
+def run(words: tuple[str, ...], folder: Path, factory: pytest.TempPathFactory) -> int:
+    """Run one command as the shell would (``scwc`` in-process, ``> FILE`` redirected; ``scwc
+    build --figures FILE --out DIR`` once per test run for the same inputs, see above)."""
     if words[0] in SETUP:
         return subprocess.run(words, cwd=folder, check=False).returncode
     assert words[0] == "scwc", words
+    if words[1:2] == ("build",):
+        options = dict(zip(words[2::2], words[3::2], strict=True))
+        assert set(options) == {"--figures", "--out"}, words  # never the embedded dataset's
+        built = shared_build(factory, folder / options["--figures"])
+        if built.code == 0:
+            shutil.copytree(built.folder, folder / options["--out"], dirs_exist_ok=True)
+        return built.code
     argv, target = list(words[1:]), None
     if ">" in argv:
         target = folder / argv[argv.index(">") + 1]
@@ -120,7 +134,10 @@ def run(words: tuple[str, ...], folder: Path) -> int:
 
 
 def test_every_readme_command_runs_as_written(
-    reader_folder: Path, monkeypatch: pytest.MonkeyPatch
+    reader_folder: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path_factory: pytest.TempPathFactory,
+    user_build: Built,  # (built before it runs: the README's scwc build lines read it)
 ) -> None:
     pytest.importorskip("matplotlib")
     served: list[object] = []
@@ -131,7 +148,7 @@ def test_every_readme_command_runs_as_written(
         for words in line.commands:
             if words[0] != "scwc" and words[0] not in SETUP:
                 continue
-            codes.append(run(words, reader_folder))
+            codes.append(run(words, reader_folder, tmp_path_factory))
             if codes[-1] != 0:
                 break
         assert codes[-1] == line.exit_code, f"{line.text!r} exited {codes[-1]}"

@@ -14,7 +14,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("wheel")]
+"""One worker builds and installs the wheel for both tests (its fixture is per module)."""
 
 
 @pytest.fixture(scope="module")
@@ -87,6 +88,9 @@ def test_every_command_runs_from_the_installed_wheel(
     assert chart.returncode == 0 and "Source:" in (tmp_path / "c.svg").read_text()
     completion = scwc(bin_folder, tmp_path, "completion", "bash")
     assert "complete -o filenames -F _scwc scwc" in completion.stdout
+    builder = scwc(bin_folder, tmp_path, "build", "--out", "mine")  # without the build extra
+    assert builder.returncode == 2 and not (tmp_path / "mine").exists()
+    assert builder.stderr == "scwc build needs the builder: pip install 'scwc[build]'\n"
     unknown = scwc(bin_folder, tmp_path, "bogus")
     assert unknown.returncode == 2 and "unknown command 'bogus'" in unknown.stderr
     notebook = subprocess.run(

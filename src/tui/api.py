@@ -25,12 +25,12 @@ import polars as pl
 from tui.cli_selection import build_selection
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.provenance import ledger
+from tui.data.engine.provenance import figures_folder, ledger
 from tui.data.engine.query import summary as engine_summary
 from tui.data.features.quote import quote as quote_sentence
 from tui.data.features.reconcile import reconcile
 from tui.data.loading.isolated import open_dataset
-from tui.data.loading.paths import repo_data_dir
+from tui.data.loading.paths import dataset_in
 from tui.data.output.chart import chart_figure, save_chart
 from tui.data.output.export import export_content
 from tui.data.output.notes import dataset_notes, selection_notes, summary_notes
@@ -88,9 +88,10 @@ class Data:
 
     @classmethod
     def open(cls, path: str | Path | None = None, *, sheet: str | None = None) -> Data:
-        """Read ``path`` (CSV, TSV, Parquet, JSON, NDJSON, a spreadsheet) or, without one, the
-        embedded dataset; ``sheet`` picks a spreadsheet's sheet."""
-        return cls(open_dataset(Path(path) if path is not None else None, sheet=sheet))
+        """Read ``path`` (CSV, TSV, Parquet, JSON, NDJSON, a spreadsheet, or a folder ``scwc build
+        --out`` made) or, without one, the embedded dataset; ``sheet`` picks a spreadsheet's
+        sheet."""
+        return cls(open_dataset(dataset_in(Path(path)) if path is not None else None, sheet=sheet))
 
     def __repr__(self) -> str:
         return (
@@ -221,7 +222,7 @@ class Data:
         superseded, conflicting, context), the reason and the source: ``scwc sources``."""
         if ledger(self.dataset) is None:
             raise DataError(f"{self.name}: not built from the published figures (no sources)")
-        checks = reconcile(self.dataset, repo_data_dir())
+        checks = reconcile(self.dataset, figures_folder(self.dataset))
         return pl.DataFrame([c.as_record() for c in checks], infer_schema_length=None)
 
     def chart(

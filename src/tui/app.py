@@ -35,7 +35,7 @@ from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.charts import CHART_KINDS, ChartData
-from tui.data.engine.provenance import ledger, provenance_book
+from tui.data.engine.provenance import figures_folder, ledger, provenance_book
 from tui.data.engine.query import (
     Results,
     chart_data,
@@ -60,7 +60,7 @@ from tui.data.features.navigation import (
     initial_selection,
     with_jurisdiction,
 )
-from tui.data.loading.load import READ_ERRORS, default_dataset_path, repo_data_dir
+from tui.data.loading.load import READ_ERRORS, default_dataset_path
 from tui.data.output.format import fit_parts, measure_splitting, not_split_note
 from tui.data.output.table_notes import (
     caveat_notes,
@@ -871,17 +871,23 @@ class ExplorerApp(App[None]):
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
-        figures = reconcile.figures(repo_data_dir())
+        figures = reconcile.figures(figures_folder(self.dataset))
         value_of = partial(reconcile.value_of, self.dataset)
         self.push_screen(SourcesScreen(figures, value_of, search=self._sources_search()))
 
     def _sources_search(self) -> str:
-        """``England and Wales 2017/18`` when the highlighted row is a place in one year."""
-        member = self.query_one(SummaryTable).current_member
+        """``England and Wales 2017/18`` when the table is of one year and a place is named: the
+        finest of the highlighted row's place and a place the filters keep to one member (by
+        nation, filtered to Wiltshire: Wiltshire, not England)."""
         years = self.selection.members(YEAR) or ()
-        if member is None or self.selection.group_by not in PLACES or len(years) != 1:
+        if len(years) != 1:
             return ""
-        return f"{member} {years[0]}"
+        named = {d: m[0] for d in PLACES if len(m := self.selection.members(d) or ()) == 1}
+        member = self.query_one(SummaryTable).current_member
+        if member is not None and self.selection.group_by in PLACES:
+            named[self.selection.group_by] = member
+        finest = max(named, key=PLACES.index, default=None)
+        return f"{named[finest]} {years[0]}" if finest else ""
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""

@@ -41,6 +41,7 @@ from tui.data.features.quote import quote
 from tui.data.features.reconcile import closing_line, reconcile
 from tui.data.loading.isolated import open_dataset
 from tui.data.loading.load import default_dataset_path, is_kept, repo_data_dir
+from tui.data.loading.paths import dataset_in
 from tui.data.loading.read import FORMATS
 from tui.data.output.chart import chart_figure, chart_writer, save_chart
 from tui.data.output.chart_plan import PRINT_KINDS, chart_format
@@ -111,6 +112,7 @@ def open_start(
     recorded = document.get("dataset", {}) if isinstance(document.get("dataset"), dict) else {}
     if path is None and resolved and recorded.get("path"):
         path = recorded_dataset(recorded, resolved[3])
+    path = dataset_in(path) if path else path
     announce_reading(path, sheet)
     with native_stderr_silenced():
         dataset = open_dataset(path, sheet=sheet)
@@ -254,11 +256,18 @@ def run_completion(argv: Sequence[str]) -> int:
 
 
 def run_sources(argv: Sequence[str]) -> int:
-    """``scwc sources``: the reconciliation of the embedded dataset, one line per figure."""
+    """``scwc sources [DIR]``: the reconciliation of the embedded dataset (or of one ``scwc build
+    --out DIR`` made), one line per figure."""
     args = sources_parser().parse_args(argv)
+    path = dataset_in(args.path) if args.path else None
+    folder = path.parent if path else repo_data_dir()
+    if not (folder / "real_figures.csv").is_file():
+        raise DataError(
+            f"{args.path}: no published figures beside it (scwc build --out makes them)"
+        )
     with native_stderr_silenced():
-        dataset = open_dataset(None)
-    checks = reconcile(dataset, repo_data_dir())
+        dataset = open_dataset(path)
+    checks = reconcile(dataset, folder)
     shown = [c for c in checks if not args.status or c.figure.status in args.status]
     if args.json:
         print(json.dumps([c.as_record() for c in shown], indent=1, ensure_ascii=False))
@@ -267,6 +276,13 @@ def run_sources(argv: Sequence[str]) -> int:
             print(check.describe())
         print(closing_line(checks))
     return 1 if any(c.mismatch for c in checks) else 0
+
+
+def run_build(argv: Sequence[str]) -> int:
+    """``scwc build``: rebuild the embedded dataset, or build one with your own figures."""
+    from tui.cli_build import run_build as build  # the builder's modules, only when building
+
+    return build(argv)
 
 
 def run_app(argv: Sequence[str]) -> int:
@@ -312,6 +328,7 @@ COMMANDS = {
     "quote": run_quote,
     "serve": run_serve,
     "completion": run_completion,
+    "build": run_build,
 }
 """``scwc COMMAND``; without one (or with a path) ``scwc`` opens the explorer."""
 

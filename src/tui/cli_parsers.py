@@ -287,6 +287,7 @@ COMMAND_SUMMARIES = {
     "sources": "every published figure beside the dataset's value",
     "serve": "serve the explorer to web browsers",
     "completion": "print a shell completion script (bash, zsh, fish)",
+    "build": "rebuild the dataset, or build one with your own published figures",
 }
 """Every ``scwc COMMAND``, in the order ``scwc --help`` lists them."""
 
@@ -315,10 +316,18 @@ def app_parser() -> argparse.ArgumentParser:
 def sources_parser() -> argparse.ArgumentParser:
     parser = parser_with_examples(
         "scwc sources",
-        "Every published figure beside the embedded dataset's value: target figures "
-        "must be reproduced; superseded, conflicting and context figures are listed with their "
-        "reason. Exits 1 on any mismatch.",
-        ("scwc sources", "scwc sources --status conflicting", "scwc sources --json"),
+        "Every published figure beside the embedded dataset's value (or the value of a "
+        "dataset scwc build --out made): target figures must be reproduced; superseded, "
+        "conflicting and context figures are listed with their reason. Exits 1 on any mismatch.",
+        ("scwc sources --status conflicting", "scwc sources --json", "scwc sources my_dataset"),
+    )
+    parser.add_argument(
+        "path",
+        nargs="?",
+        type=Path,
+        metavar="DIR",
+        help="a folder 'scwc build --out DIR' made (or its offences.csv): its figures, yours "
+        "among them (default: the embedded dataset)",
     )
     parser.add_argument("--json", action="store_true", help="one JSON record per figure")
     parser.add_argument(
@@ -326,5 +335,35 @@ def sources_parser() -> argparse.ArgumentParser:
         choices=STATUSES,
         action="append",
         help="only figures with this status (repeatable)",
+    )
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = parser_with_examples(
+        "scwc build",
+        "Rebuild the embedded dataset from the published-figure files (for developers; needs "
+        "the builder: pip install 'scwc[build]'), or, with --out, build a dataset in a folder of "
+        "its own from the project's figures and, with --figures, your own, never touching the "
+        "installed package. Open it with 'scwc DIR'; 'scwc sources DIR' lists its figures. "
+        "About a minute.",
+        (
+            "scwc build --figures my_answers.csv --out my_dataset",
+            "scwc build --out my_copy",
+            "scwc build",
+        ),
+    )
+    parser.add_argument(
+        "--figures",
+        type=Path,
+        metavar="FILE",
+        help="your own published figures: the columns of data/real_figures.csv, each row with "
+        "its source, checked before anything is built (needs --out)",
+    )
+    parser.add_argument(
+        "--out",
+        type=Path,
+        metavar="DIR",
+        help="build here (a new or empty folder, or one scwc build made) instead of in place",
     )
     return parser

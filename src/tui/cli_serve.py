@@ -10,6 +10,7 @@ from tui.cli_parsers import serve_parser
 from tui.cli_streams import native_stderr_silenced
 from tui.data.dataset import DataError
 from tui.data.loading.isolated import open_dataset
+from tui.data.loading.paths import dataset_in
 from tui.serve import ServeOptions, choose_token
 
 
@@ -18,7 +19,7 @@ def run_serve(argv: Sequence[str]) -> int:
     args = serve_parser().parse_args(argv)
     options = serve_options(args)
     with native_stderr_silenced():
-        open_dataset(args.path)
+        open_dataset(dataset_in(args.path) if args.path else None)
     try:
         from tui.serve_http import serve  # the web server's libraries, only when serving
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from tui.cli_parsers import (
     COMMAND_SUMMARIES,
     app_parser,
+    build_parser,
     chart_parser,
     completion_parser,
     export_parser,
@@ -35,6 +36,7 @@ PARSERS: dict[str, Callable[[], argparse.ArgumentParser]] = {
     "sources": sources_parser,
     "serve": serve_parser,
     "completion": completion_parser,
+    "build": build_parser,
 }
 """The parser of each command (the same as ``scwc COMMAND`` uses)."""
 VALUES = {

@@ -24,7 +24,7 @@ from collections.abc import Mapping
 from pathlib import Path
 
 GUARDED_COMMANDS = ("summary", "export", "chart", "quote", "sources")
-OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve", "completion")
+OTHER_COMMANDS = (*GUARDED_COMMANDS, "serve", "completion", "build")
 """Every command but the explorer (they keep the garbage collector on)."""
 CRASH_SIGNALS = (signal.SIGABRT, signal.SIGSEGV, signal.SIGBUS, signal.SIGILL, signal.SIGFPE)
 EXIT_BAD_INPUT = 2

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 from pathlib import Path
 
 from textual.pilot import Pilot
+from textual.widgets import DataTable
 
 from tui.app import ExplorerApp
 from tui.data.loading import load_dataset
@@ -20,16 +21,24 @@ Steps = Callable[[Pilot], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until the app has started, every key typed has been applied and the results on
-    screen are those of the app's current selection."""
+    """Wait until the app has started, every key typed has been applied, the results on screen
+    are those of the app's current selection, and every table has measured the rows it was
+    given."""
     app: ExplorerApp = pilot.app  # type: ignore[assignment]
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
         current = app.results is not None and app.results.selection == app.selection
-        if current and app.started and not app.keys_held:
+        if current and app.started and not app.keys_held and tables_measured(app):
             return
-    raise RuntimeError("results never caught up with the selection")
+    raise RuntimeError("results never caught up with the selection (or a table never measured)")
+
+
+def tables_measured(app: ExplorerApp) -> bool:
+    """Whether every table on screen has sized its columns to the rows it was given: a DataTable
+    does that when it is next idle, which on a busy machine can come after the results (a
+    snapshot then caught the names cut to the header's width)."""
+    return not any(table._require_update_dimensions for table in app.screen.query(DataTable))
 
 
 async def _main_screen(pilot: Pilot) -> None:

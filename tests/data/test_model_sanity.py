@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 import pytest
 
-from tests.data.build_inputs import copy_build_inputs
+from tui.data.build.inputs import copy_build_inputs
 from tui.data.engine.provenance import MODELLED, ledger
 from tui.data.figures.targets import YEARS
 
@@ -138,6 +138,7 @@ def test_no_published_aggregate_zeroes_a_force(force_years: pl.DataFrame) -> Non
     assert zeros.is_empty(), zeros
 
 
+@pytest.mark.slow
 def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir, capsys) -> None:
     """Whatever the solver returns, the builder checks the invariants and writes nothing when one
     breaks: here one force-year's instances are multiplied as the root-node solution once did."""
@@ -159,6 +160,7 @@ def test_the_builder_refuses_an_insane_breakdown(monkeypatch, tmp_path, data_dir
     assert not (tmp_path / "offences.csv").exists()
 
 
+@pytest.mark.slow
 def test_held_out_force_years_are_current_and_reported(data_dir) -> None:
     """Leaving each published force-year out and refitting gives exactly data/holdout.csv, and
     offences.toml reports its summary (the README quotes it)."""

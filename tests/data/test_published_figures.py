@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.data.build_inputs import copy_build_inputs
+from tests.builds import Built
 from tui.data.build.build import main as build_main
+from tui.data.build.inputs import copy_build_inputs
 from tui.data.features.reconcile import Check, closing_line, figures, reconcile, value_of
 from tui.data.figures.targets import CONFLICTING, CONTEXT, SUPERSEDED, TARGET
 
@@ -115,12 +116,14 @@ def test_a_wrong_target_is_a_mismatch(dataset, checks: list[Check]) -> None:
     assert Check(kent, value_of(dataset, kent)).ok
 
 
-def test_rebuild_is_byte_identical(tmp_path: Path, data_dir: Path) -> None:
-    copy_build_inputs(data_dir, tmp_path)
-    assert build_main(["--data-dir", str(tmp_path)], announce=lambda _: None) == 0
+def test_rebuild_is_byte_identical(project_build: Built, data_dir: Path) -> None:
+    """``scwc build --out DIR`` from the project's figures gives the embedded dataset byte for
+    byte (built once per test run, :mod:`tests.builds`), leaving no scratch file behind."""
+    assert project_build.code == 0, project_build.err
     for name in ("offences.csv", "ranges.csv", "offences.toml"):
-        assert (tmp_path / name).read_bytes() == (data_dir / name).read_bytes(), name
-    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".")]
+        assert (project_build.folder / name).read_bytes() == (data_dir / name).read_bytes(), name
+    assert not [p.name for p in project_build.folder.iterdir() if p.name.startswith(".")]
+    assert not list(project_build.folder.parent.glob(".scwc-build-*"))
 
 
 def test_builder_refuses_a_dataset_that_breaks_a_target(tmp_path: Path, data_dir: Path) -> None:

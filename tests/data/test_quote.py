@@ -4,17 +4,20 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 from pathlib import Path
 
+import polars as pl
 import pytest
 
 from tui.cli import main
 from tui.data.engine.naming import force_name
 from tui.data.engine.query import summary
 from tui.data.features.navigation import initial_selection
-from tui.data.features.quote import QuoteFacts, quote, sentence
+from tui.data.features.quote import QuoteFacts, carried_forward, quote, sentence
 from tui.data.features.quote_sources import DERIVED, MODELLED, PUBLISHED, Source, provenance_of
 from tui.data.loading import load_dataset
+from tui.data.selection import Selection
 
 KENT = QuoteFacts(
     subject="Kent Police",
@@ -241,6 +244,27 @@ def test_a_year_carried_forward_says_so_and_quotes_the_year_it_comes_from(capsys
     assert "in 2024/25" not in text and "the same as" not in text
     northern_ireland = quoted(capsys, "jurisdiction=Northern Ireland", "year=2023/24")
     assert northern_ireland.startswith("2023/24 not published; 2022/23's ")
+
+
+def test_which_year_is_carried_forward_is_read_from_the_data(dataset):
+    """A year without a published total of its own that holds the last published year's total:
+    no list of years in code decides it, so a year whose total differs is not called carried."""
+
+    def within(jurisdiction: str) -> Selection:
+        return Selection("year", "offences").with_filter("jurisdiction", (jurisdiction,))
+
+    assert carried_forward(dataset, within("Scotland")) == {"2024/25": "2023/24"}
+    assert carried_forward(dataset, within("Northern Ireland")) == {
+        "2023/24": "2022/23",
+        "2024/25": "2022/23",
+    }
+    assert carried_forward(dataset, within("England and Wales")) == {}
+    one_more = (pl.col("jurisdiction") == "Scotland") & (pl.col("year") == "2024/25")
+    first = pl.int_range(pl.len()) == one_more.arg_max()
+    changed = dataset.cube.with_columns(
+        pl.when(one_more & first).then(pl.col("offences") + 1).otherwise(pl.col("offences"))
+    )
+    assert carried_forward(replace(dataset, cube=changed), within("Scotland")) == {}
 
 
 def test_a_sum_over_years_says_which_year_counts_a_carried_figure_again(capsys):

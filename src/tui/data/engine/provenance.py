@@ -237,15 +237,19 @@ def _cell(place: dict[str, str]) -> Cell:
     return (place[JURISDICTION], place[FORCE], place[YEAR])
 
 
+def figures_folder(dataset: Dataset) -> Path:
+    """Where the published figures a dataset was built from are: beside it (the embedded
+    dataset, or one ``scwc build --out`` made with a user's figures), else the project's."""
+    folder = dataset.path.parent if dataset.path else repo_data_dir()
+    return folder if (folder / "real_figures.csv").is_file() else repo_data_dir()
+
+
 @lru_cache(maxsize=8)
 def ledger(dataset: Dataset) -> Ledger | None:
     """The ledger of a dataset built from the published figures (``None`` for other files)."""
     if dataset.metadata.get(MARKED) != "figures":
         return None
-    folder = dataset.path.parent if dataset.path else repo_data_dir()
-    if not (folder / "real_figures.csv").is_file():
-        folder = repo_data_dir()
-    return Ledger(dataset, figures(Path(folder)))
+    return Ledger(dataset, figures(figures_folder(dataset)))
 
 
 def marks_of(dataset: Dataset) -> Marks | None:

@@ -16,7 +16,7 @@ from tui.data.dataset import Dataset
 from tui.data.engine.query import summary
 from tui.data.engine.table import SHARE_RECORDED
 from tui.data.figures.published import figures
-from tui.data.figures.targets import TARGET, YEARS, Figure
+from tui.data.figures.targets import TARGET, Figure
 from tui.data.schema import FORCE, YEAR
 from tui.data.selection import Selection
 
@@ -99,8 +99,10 @@ def value_of(dataset: Dataset, figure: Figure) -> float | None:
     if spec.forces is not None and not set(spec.forces) <= set(dataset.members(FORCE)):
         return None
     if figure.measure.startswith("ratio_"):
-        year = spec.years[0]
-        before = YEARS[YEARS.index(year) - 1]
+        year, years = spec.years[0], dataset.members(YEAR)
+        if year not in years or years.index(year) == 0:
+            return None
+        before = years[years.index(year) - 1]
         now, then = (
             _total(dataset, _selection(figure, (y,)).with_filter(spec.dimension, spec.members))
             for y in (year, before)

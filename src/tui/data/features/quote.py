@@ -35,7 +35,6 @@ from tui.data.features.quote_sources import (
     provenance_of,
     source_of,
 )
-from tui.data.figures.targets import CARRIED_FORWARD
 from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
@@ -184,8 +183,10 @@ def qualifiers_of(selection: Selection, worded: tuple[str, ...] = ()) -> tuple[s
 def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
     """Per year of the selection, the year whose total the embedded dataset carries forward to
     it because none was published (Scotland 2024/25 is 2023/24's), when the selection lies
-    within one such jurisdiction."""
-    if dataset.metadata.get("provenance") != "figures" or "jurisdiction" not in dataset.dimensions:
+    within one such jurisdiction: a year with no published total of its own that holds the same
+    total as the last year before it with one (the data says so; no year is named in code)."""
+    book = ledger(dataset)
+    if book is None or "jurisdiction" not in dataset.dimensions:
         return {}
     present = (
         cells(dataset, selection)
@@ -196,8 +197,21 @@ def carried_forward(dataset: Dataset, selection: Selection) -> dict[str, str]:
     )
     if len(present) != 1 or present[0] == ENGLAND_AND_WALES:
         return {}
-    years = period_years(dataset, selection)
-    return {y: kept for (j, y), kept in CARRIED_FORWARD.items() if j == present[0] and y in years}
+    jurisdiction = present[0]
+    totals = dict(
+        dataset.cube.filter(pl.col("jurisdiction").cast(pl.String) == jurisdiction)
+        .group_by(pl.col(YEAR).cast(pl.String))
+        .agg(pl.col(MEASURE).sum())
+        .rows()
+    )
+    chosen, carried, last = set(period_years(dataset, selection)), {}, None
+    for year in dataset.members(YEAR):
+        status = book.jy_status.get((jurisdiction, year))
+        if status is not None and status.status == PUBLISHED:
+            last = year
+        elif last is not None and year in chosen and totals.get(year) == totals[last]:
+            carried[year] = last
+    return carried
 
 
 def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:

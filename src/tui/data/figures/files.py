@@ -1,6 +1,7 @@
 """The published-figure files and the words they use: reading ``data/real_figures.csv``,
-``data/published_figures.csv`` and ``data/more_figures.csv`` (one id per row) and the rules file
-``data/figure_rules.toml``; what a measure name counts (platform and age sets, the measures
+``data/published_figures.csv`` and ``data/more_figures.csv`` (one id per row), any further figure
+file a data folder's ``figure_files.toml`` names (a user's own, added by ``scwc build``) and the
+rules file ``data/figure_rules.toml``; what a measure name counts (platform and age sets, the measures
 outside the dataset) and which forces a region's name covers. The statuses are given by
 :mod:`tui.data.figures.targets`.
 """
@@ -80,7 +81,8 @@ def region_forces(scope: str, forces_by_region: dict[str, list[str]]) -> tuple[s
 
 def read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
     """Rows of the figure files with an id each: R<n> (real_figures), P<n> (the first articles),
-    M<n> (more_figures: police disclosure logs and local news)."""
+    M<n> (more_figures: police disclosure logs and local news), then each file
+    ``figure_files.toml`` lists, with its own prefix."""
     with (data_dir / "real_figures.csv").open(newline="", encoding="utf-8") as handle:
         rows = [(f"R{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     titles = {s["file"]: s for s in read_rules(data_dir)["first_sources"]}
@@ -103,7 +105,24 @@ def read_rows(data_dir: Path) -> list[tuple[str, dict[str, str]]]:
             )
     with (data_dir / "more_figures.csv").open(newline="", encoding="utf-8") as handle:
         rows += [(f"M{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
+    for name, prefix in listed_figure_files(data_dir):
+        with (data_dir / name).open(newline="", encoding="utf-8") as handle:
+            rows += [(f"{prefix}{i:03d}", row) for i, row in enumerate(csv.DictReader(handle))]
     return rows
+
+
+FIGURE_FILES = "figure_files.toml"
+"""A data folder's list of its further figure files (``[[file]]`` with ``name`` and the ``prefix``
+of their ids), written by ``scwc build --figures``."""
+
+
+def listed_figure_files(data_dir: Path) -> list[tuple[str, str]]:
+    """(file name, id prefix) of each figure file ``figure_files.toml`` names (none without one)."""
+    path = data_dir / FIGURE_FILES
+    if not path.is_file():
+        return []
+    with path.open("rb") as handle:
+        return [(entry["name"], entry["prefix"]) for entry in tomllib.load(handle).get("file", [])]
 
 
 MISSING_FILE = "missing_force_years.csv"

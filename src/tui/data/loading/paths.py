@@ -22,6 +22,16 @@ def repo_data_dir() -> Path:
     return Path(__file__).resolve().parents[4] / "data"
 
 
+def dataset_in(path: Path) -> Path:
+    """A folder holding a built dataset (``scwc build --out DIR``) stands for it,
+    ``DIR/offences.csv``; any other path is itself."""
+    built = path / "offences.csv"
+    try:
+        return built if stat.S_ISDIR(os.stat(path).st_mode) and built.is_file() else path
+    except OSError:  # (a name too long, a folder one cannot search: reading it says so)
+        return path
+
+
 def shown_name(path: Path, limit: int = 80) -> str:
     """A file's name as messages show it (a very long one shortened)."""
     name = path.name or str(path)
