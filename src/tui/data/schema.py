@@ -168,13 +168,40 @@ def squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.strip().lstrip("\ufeff").lower())
 
 
+SUMMARY_COLUMNS = frozenset(
+    {
+        "range_low",
+        "range_high",
+        "range_kind",
+        "low",
+        "high",
+        "share",
+        "share_recorded",
+        "change",
+        "change_significant",
+        "rate_per_100k",
+        "rate_low",
+        "rate_high",
+        "rate_per_10k_children",
+        "rate_children_low",
+        "rate_children_high",
+        "missing",
+        "coverage",
+        "flag",
+    }
+)
+"""The names a summary gives the columns it adds (``tui.data.engine.table``): a user's column of
+one of these names is read as ``<name>_in_file`` (two columns of one name cannot be told apart)."""
+
+
 def canonical_column(name: str) -> str:
-    """The canonical name for a user's column: a known alias, or a snake_case version of it."""
+    """The canonical name for a user's column: a known alias, or a snake_case version of it (a
+    summary's own column name with ``_in_file`` after it)."""
     known = ALIASES.get(squash(name))
     if known:
         return known
     snake = re.sub(r"[^0-9a-zA-Z]+", "_", name.strip().lstrip("\ufeff")).strip("_").lower()
-    return snake or "column"
+    return f"{snake}_in_file" if snake in SUMMARY_COLUMNS else snake or "column"
 
 
 def label(column: str) -> str:
