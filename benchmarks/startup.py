@@ -45,8 +45,8 @@ SIZE = (120, 40)
 TIMEOUT_S = 60.0
 QUIET_S = 0.5
 """How long the screen must stay unchanged before ``o`` is pressed (the user reads the table)."""
-TABLE = re.compile(r"Total\s+(?:[●◐○]\s+)?[\d,]+")
-"""The Total row with its number (after its provenance mark, if any)."""
+TABLE = re.compile(r"Total\s+(?:[●◐○◔!]+\s+)?[\d,]+")
+"""The Total row with its number (after its marks, if any: ◔ for a partial total, ! flagged)."""
 SOURCES_OPEN = re.compile(r"Checking every published figure|target figures reproduced")
 SOURCES_FILLED = re.compile(r"target figures reproduced")
 ESCAPES = re.compile(
