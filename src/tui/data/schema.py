@@ -195,13 +195,19 @@ one of these names is read as ``<name>_in_file`` (two columns of one name cannot
 
 
 def canonical_column(name: str) -> str:
-    """The canonical name for a user's column: a known alias, or a snake_case version of it (a
-    summary's own column name with ``_in_file`` after it)."""
+    """The canonical name for a user's column: a known alias, or a snake_case version of it."""
     known = ALIASES.get(squash(name))
     if known:
         return known
     snake = re.sub(r"[^0-9a-zA-Z]+", "_", name.strip().lstrip("\ufeff")).strip("_").lower()
-    return f"{snake}_in_file" if snake in SUMMARY_COLUMNS else snake or "column"
+    return snake or "column"
+
+
+def file_column(name: str) -> str:
+    """The name a file's column is read under: its canonical name, with ``_in_file`` after a
+    summary's own column name (a file's ``Share`` is not the summary's share)."""
+    canonical = canonical_column(name)
+    return f"{canonical}_in_file" if canonical in SUMMARY_COLUMNS else canonical
 
 
 def label(column: str) -> str:
