@@ -332,8 +332,17 @@ async def test_the_explorer_marks_the_users_figure_and_lists_it_in_sources(user_
         assert "● published: Fictional FOI answer to a newsroom" in text_of(app, "#status")
         await pilot.press("o")
         screen = await filled(pilot)
-        mine = [row for row in shown_rows(screen) if "Fictional FOI answer" in " ".join(row)]
-        assert len(mine) == 1 and "reproduced" in " ".join(mine[0]), mine
+        rows = shown_rows(screen)  # (the list names no source: the highlighted one's is below it)
+        mine = [
+            (rows[place], screen.checks[i])
+            for place, i in enumerate(screen.shown)
+            if "Fictional FOI answer" in screen.checks[i].figure.source_title
+        ]
+        assert len(mine) == 1, screen.search_text
+        row, check = mine[0]
+        assert "reproduced" in row and "63" in row and check.ok
+        assert rows[0] == row  # opened on Wiltshire 2024/25, the row highlighted: its figure first
+        assert "Fictional FOI answer" in " ".join(text_of(screen, "#detail").split())
 
 
 def test_the_python_api_opens_the_folder_with_the_users_figures(user_build: Built) -> None:

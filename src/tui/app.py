@@ -11,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 import gc
-import threading
+from collections import deque
 from collections.abc import Callable
+from dataclasses import replace
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import polars as pl
-from textual import work
+from rich.console import Console
+from rich.text import Text
+from textual import events, work
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -32,10 +35,17 @@ from textual.worker import get_current_worker
 from tui import __version__
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
-from tui.data.engine.charts import CHART_KINDS
+from tui.data.engine.charts import CHART_KINDS, ChartData
 from tui.data.engine.provenance import figures_folder, ledger, provenance_book
-from tui.data.engine.query import Results, counting, offence_caveat, results, rows_page, summary
-from tui.data.engine.registry import first_screen_data
+from tui.data.engine.query import (
+    Results,
+    chart_data,
+    counting,
+    offence_caveat,
+    results,
+    rows_page,
+    summary,
+)
 from tui.data.engine.table import (
     CHANGE,
     RATE,
@@ -47,6 +57,7 @@ from tui.data.engine.table import (
 from tui.data.features.navigation import (
     cleared,
     drill_dimensions,
+    grouped_below_filters,
     initial_selection,
     with_jurisdiction,
 )
@@ -54,6 +65,7 @@ from tui.data.labels import safe_lines, safe_text
 from tui.data.loading.load import READ_ERRORS, default_dataset_path
 from tui.data.output.format import fit_parts, measure_splitting, not_split_note
 from tui.data.output.table_notes import (
+    caveat_notes,
     marks_and_gaps,
     modelled_notes,
     notes,
@@ -61,7 +73,14 @@ from tui.data.output.table_notes import (
     row_detail,
 )
 from tui.data.output.views import default_views_path
-from tui.data.schema import JURISDICTION, JURISDICTION_KEYS, SHORT_CAVEAT, label
+from tui.data.schema import (
+    HIERARCHIES,
+    JURISDICTION,
+    JURISDICTION_KEYS,
+    SHORT_CAVEAT,
+    YEAR,
+    label,
+)
 from tui.data.selection import Selection
 from tui.keys import bindings
 from tui.widgets.breadcrumb import Breadcrumb
@@ -83,6 +102,7 @@ from tui.widgets.summary_table import TOTAL_KEY, SummaryTable
 if TYPE_CHECKING:
     from textual.command import Provider
 
+    from tui.data.features.search import Reading
     from tui.flows.chart_file import ChartFileFlow
     from tui.flows.copy import CopyFlow
     from tui.flows.export import ExportFlow
@@ -99,9 +119,19 @@ NOTE_LINES, NOTE_LINES_NARROW = 5, 2
 WIDE_WIDTH = 160
 """From this width the chart stays beside the table while the filter panel is open."""
 LOADING_DELAY = 0.2
-FIRST_SCREEN_POLL = 0.05
-"""Seconds between the first results' worker's looks at whether the first screen is shown."""
+KEY_LOOK_SECONDS = 0.005
+MOST_LOOKS = 60
+"""Looks (about 0.3 s) after which a held key goes on even if the screen is never quiet."""
+QUIET_TURNS = 2
+"""Looks with no message waiting on the screen after which a released key's effects are all
+there (one that did not come back from the widgets was taken by one: a letter typed)."""
 THEMES = ("textual-dark", "textual-light")
+PLACES = HIERARCHIES[0]
+
+
+def _wrapped_height(text: str, width: int) -> int:
+    """Lines ``text`` takes wrapped at words to ``width``."""
+    return len(Text(text).wrap(Console(width=max(width, 1)), max(width, 1)))
 
 
 def explorer_commands() -> type[Provider]:
@@ -146,10 +176,22 @@ class ExplorerApp(App[None]):
         self.filter_dimension = dataset.dimensions[0]
         self.results: Results | None = None
         self.note_parts: list[str | None] = []
+        self.caveats: list[str] = []
+        """Notes that change how a number may be read: always shown whole, first."""
         self._pending_cursor = 0
-        self._shown: Results | None = None
-        """The results on screen: :attr:`results`, or the first screen's, shown before its marks."""
-        self._first_screen = threading.Event()
+        self._started = False
+        """Whether the first screen (with its marks) is shown and its secondary widgets mounted."""
+        self._pending = False
+        """Whether the results of the current selection are still being computed."""
+        self._chart_asked = chart
+        """The chart kind the results being computed draw."""
+        self._held_keys: deque[events.Key] = deque()
+        self._in_flight: events.Key | None = None
+        """The held key last released, until its effects are all there."""
+        self._quiet_turns = 0
+        self._looks = 0
+        """Looks since the last key was released (a bound on how long one waits)."""
+        self._release_scheduled = False
         self._first_screen_scheduled = False
         self._secondary: asyncio.Future[None] | None = None
         self._loading_timer: Timer | None = None
@@ -257,25 +299,33 @@ class ExplorerApp(App[None]):
     def _apply_width(self, width: int) -> None:
         self.screen.set_class(width < NARROW_WIDTH, "narrow")
         self.screen.set_class(width >= WIDE_WIDTH, "wide")
+        self._place_chart()
         # the header centres "title — subtitle" between its icon and clock: shorten at a word
         room = width - 2 * HEADER_SIDES - len(self.title) - len(" — ")
         self.sub_title = fit_parts([safe_text(self.dataset.name)], room, more="…")
         self.call_after_refresh(self._show_note)
 
     def _show_note(self) -> None:
-        """The line under the table: counting, what the columns mean, the legend; shortened at a
-        word when it does not fit (``a`` shows it in full)."""
+        """The lines under the table: first every caveat, whole (they change how a number may be
+        read); then counting, what the columns mean, the legend, shortened at a word when they do
+        not fit (``a`` shows them in full)."""
         note = self.query_one("#note", Static)
         lines = NOTE_LINES_NARROW if self.screen.has_class("narrow") else NOTE_LINES
-        width = note.content_size.width
+        width = note.content_size.width or self.size.width - 2
+        text = Text()
+        for caveat in self.caveats:
+            text.append(f"⚠ {safe_lines(caveat)}\n", style="bold")
+            lines -= _wrapped_height(f"⚠ {caveat}", width)
         parts = [p for p in self.note_parts if p]
-        note.update(safe_lines(fit_parts(parts, width, lines, more="… (a: in full)")))
+        text.append(safe_lines(fit_parts(parts, width, max(lines, 1), more="… (a: in full)")))
+        note.update(text)
 
     def lines_in_full(self) -> list[str]:
         """The title, filters and notes as the main screen would show them with room enough."""
         return [
             f"{self.title} — {self.dataset.name}",
             f"Filters: {describe_filters(self.selection)}",
+            *self.caveats,
             *(p for p in self.note_parts if p),
         ]
 
@@ -285,10 +335,13 @@ class ExplorerApp(App[None]):
         self.refresh_results()
 
     def refresh_results(self) -> None:
-        """Recompute everything for the current selection in a worker."""
+        """Recompute everything for the current selection in a worker (keys typed meanwhile
+        wait for what it shows)."""
+        self._pending = True
         if self._loading_timer is None:
             self._loading_timer = self.set_timer(LOADING_DELAY, self._show_loading)
         offset = self.rows_offset if self.rows_visible else None
+        self._chart_asked = self.chart_kind
         self._run_query(self.selection, self.chart_kind, self.filter_dimension, offset)
 
     def _show_loading(self) -> None:
@@ -300,18 +353,7 @@ class ExplorerApp(App[None]):
     ) -> None:
         worker = get_current_worker()
         try:
-            first = not self._first_screen.is_set()
-            unmarked = first_screen_data(self.dataset, selection) if first else None
-            if unmarked is not None:
-                # the first screen does not wait for the marks (building the ledger of published
-                # figures is a sixth of start-up): the table at once, its marks once it is shown
-                early = results(unmarked, selection, chart_kind, dimension)
-                if worker.is_cancelled:
-                    return
-                self.call_from_thread(self._show_results, early, None, False)
-                while not self._first_screen.wait(FIRST_SCREEN_POLL):
-                    if worker.is_cancelled:  # another selection, or the app is closing
-                        return
+            # with its marks, ranges and notes, the first screen too: no number before its marks
             computed = results(self.dataset, selection, chart_kind, dimension)
             rows = None
             if rows_offset is not None:
@@ -334,6 +376,8 @@ class ExplorerApp(App[None]):
             self.call_from_thread(self.notify, f"Rows stay on disk: {error}", severity="warning")
 
     def _report_failure(self, message: str) -> None:
+        self._pending = False
+        self._release_keys_soon()
         self._stop_loading()
         self._after_first_screen()
         self.notify(message, title="Cannot show this selection", severity="error")
@@ -344,37 +388,44 @@ class ExplorerApp(App[None]):
             self._loading_timer = None
         self.query_one(SummaryTable).loading = False
 
-    def _show_results(
-        self, computed: Results, rows: tuple[int, pl.DataFrame] | None, final: bool = True
-    ) -> None:
-        """Show ``computed``; not ``final``: the first screen, before its marks are known."""
+    def _show_results(self, computed: Results, rows: tuple[int, pl.DataFrame] | None) -> None:
+        """Show ``computed`` (and a page of rows when the rows view is open)."""
         if computed.selection != self.selection:
             return
+        self._pending = False
+        self._release_keys_soon()
         self._stop_loading()
         self._after_first_screen()
-        if final and self.results is None and not self.dataset.rows.in_memory:
+        if self.results is None and not self.dataset.rows.in_memory:
             self._keep_rows_in_memory()
-        self._shown = computed
-        if final:
-            self.results = computed
+        self.results = computed
         selection = computed.selection
         table = self.query_one(SummaryTable)
         table.show(
             computed.summary, selection.sort_column, selection.descending, self._pending_cursor
         )
-        if final:
-            self._pending_cursor = 0
-        caveat = offence_caveat(self.dataset, selection)
+        self._pending_cursor = 0
+        found = computed.summary
+        self.caveats = caveat_notes(found, selection.sort_column)
+        if offence_caveat(self.dataset, selection):
+            self.caveats.append(SHORT_CAVEAT)
+        counted = counting(self.dataset, selection)
+        if counted and not counted.startswith("Counting:"):  # several offences summed
+            self.caveats.append(counted.split(":")[0] + " (a: which)")
+        explained = [
+            *marks_and_gaps(found),
+            *modelled_notes(found, selection.sort_column, lead=False),
+        ]
         self.note_parts = [  # what the marks mean first: a narrow screen shortens from the end
-            *marks_and_gaps(computed.summary),
-            *modelled_notes(computed.summary, selection.sort_column, lead=False),
-            notes(computed.summary, selection.sort_column, modelled=False, rates=False),
-            caveat and SHORT_CAVEAT,
-            counting(self.dataset, selection),
-            *rate_notes(computed.summary),
+            *(n for n in explained if n not in self.caveats),
+            notes(found, selection.sort_column, modelled=False, rates=False),
+            counted,
+            *rate_notes(found),
         ]
         self._show_note()
         self.query_one(Chart).show(computed.chart)
+        if self._chart_asked != self.chart_kind:  # k pressed while the table was computed
+            self._draw_chart(selection, self.chart_kind)
         self.query_one(FilterChips).show(selection)
         self.query_one(Breadcrumb).show(selection)
         self._show_filter_counts(computed)
@@ -417,11 +468,79 @@ class ExplorerApp(App[None]):
         """After the first screen: the widgets it did without; the collector back on (``scwc``
         starts with it off, see :mod:`tui.launch`), with what start-up made (modules, widgets,
         the dataset), which lives as long as the app, kept out of its full passes, which paused a
-        key press for up to 85 ms; then the first results' worker may go on to the marks."""
+        key press for up to 85 ms; then the keys typed meanwhile, in order."""
         await self._mount_secondary()
         gc.freeze()
         gc.enable()
-        self._first_screen.set()
+        self._started = True
+        self._release_keys_soon()
+
+    # ---- keys typed before what they are for is there -----------------------------------
+    @property
+    def started(self) -> bool:
+        """Whether the first screen is shown and what it did without is mounted."""
+        return self._started
+
+    @property
+    def keys_held(self) -> int:
+        """Keys typed that wait for the screen they go to (start-up, a dialog opening)."""
+        return len(self._held_keys)
+
+    def _takes_keys(self) -> bool:
+        """Whether a key can go where it is meant: the main screen once its first results are
+        shown and its widgets mounted, and once it shows the results of the current selection
+        (a key acts on what the one before it led to: ``y`` after ``Enter`` copies the row Enter
+        showed); any other screen once it is mounted (its focus set)."""
+        screen = self.screen
+        if screen is self.screen_stack[0]:
+            return self._started and not self._pending
+        return screen.is_mounted
+
+    async def on_event(self, event: events.Event) -> None:
+        """A key typed while the app starts, or while the effects of the key before it are not
+        all there yet (``v`` then ``Enter``: the list ``v`` opens), waits and is applied in order:
+        no key is lost or goes to the wrong screen."""
+        if isinstance(event, events.Key):
+            if event is self._in_flight:  # a released key back from the widgets: its bindings
+                self._in_flight = None
+                self._release_keys_soon()
+            elif not event.is_forwarded and (self._held_keys or not self._takes_keys()):
+                self._held_keys.append(event)
+                self._release_keys_soon()
+                return
+        await super().on_event(event)
+
+    def _release_keys_soon(self) -> None:
+        """Look again in a moment (a timer of the app's own: a callback after a refresh belongs
+        to the screen, and a screen closed meanwhile never refreshes again; one after the app's
+        messages would keep the app busy looking)."""
+        if (self._held_keys or self._in_flight) and not self._release_scheduled:
+            self._release_scheduled = True
+            self.set_timer(KEY_LOOK_SECONDS, self._release_keys)
+
+    async def _release_keys(self) -> None:
+        """Apply the next held key once its screen is ready and the key before it has had all
+        its effects: it came back from the widgets (and its bindings ran), or a widget took it
+        (typing), and no message it caused is waiting anywhere on the screen."""
+        self._release_scheduled = False
+        if not self._takes_keys():
+            if self._started:  # a dialog opening: look again at the next refresh
+                self._release_keys_soon()
+            return  # starting: the first screen releases them
+        screen = self.screen
+        pumps = (self, screen, *screen.walk_children())
+        quiet = all(pump.message_queue_size == 0 for pump in pumps)
+        self._quiet_turns = self._quiet_turns + 1 if quiet else 0
+        self._looks += 1
+        # a screen never quiet (something posting all the time) holds a key at most so long
+        settled = self._quiet_turns >= QUIET_TURNS or self._looks >= MOST_LOOKS
+        if self._in_flight is not None and settled:
+            self._in_flight = None  # a widget took it and stopped it there
+        if self._in_flight is None and settled and self._held_keys:
+            self._in_flight = self._held_keys.popleft()
+            self._quiet_turns = self._looks = 0
+            await super().on_event(self._in_flight)
+        self._release_keys_soon()
 
     def _mount_secondary(self) -> asyncio.Future[None]:
         """Mount (once) what the first screen does without: the filter panel, hidden until ``f``,
@@ -434,8 +553,8 @@ class ExplorerApp(App[None]):
         main = self.query_one("#views").screen  # not a dialog opened meanwhile
         await main.mount(self._filter_panel(self.dataset), before="#views")
         await main.mount(Footer())
-        if self._shown is not None:
-            self._show_filter_counts(self._shown)
+        if self.results is not None:
+            self._show_filter_counts(self.results)
 
     def _describe_highlighted_row(self) -> None:
         """The status line names the highlighted row in full and where its number comes from."""
@@ -454,7 +573,9 @@ class ExplorerApp(App[None]):
             self._describe_highlighted_row()
 
     def on_filter_changed(self, message: FilterChanged) -> None:
-        self.selection = self.selection.with_filter(message.dimension, message.members)
+        self.selection = grouped_below_filters(
+            self.selection.with_filter(message.dimension, message.members)
+        )
 
     def on_filter_dimension_shown(self, message: FilterDimensionShown) -> None:
         self.filter_dimension = message.dimension
@@ -537,13 +658,21 @@ class ExplorerApp(App[None]):
         """Show the filter panel with the focus in it, or hide it and focus the table."""
         panel = self.query_one(FilterPanel)
         panel.set_class(visible, "visible")
-        self.screen.set_class(visible, "filters-open")
+        self._place_chart()
         if visible:
             panel.focus_dimensions()
         elif self.rows_visible:
             self.query_one(RowsTable).focus()
         else:
             self.query_one(SummaryTable).focus()
+
+    def _place_chart(self) -> None:
+        """The open filter panel takes the chart's room, unless the screen is wide enough for
+        both (a class on the chart alone: one on the screen restyled every widget)."""
+        panels = self.query(FilterPanel)
+        open_panel = bool(panels) and panels.first().has_class("visible")
+        wide = self.screen.has_class("wide")
+        self.query_one(Chart).set_class(open_panel and not wide, "covered")
 
     def on_filter_panel_close_requested(self) -> None:
         self.show_filters(False)
@@ -608,7 +737,9 @@ class ExplorerApp(App[None]):
         columns = self.sort_columns()
         start = columns.index(self.selection.sort_column)
         following = [columns[(start + step) % len(columns)] for step in range(1, len(columns))]
-        frame = summary(self.dataset, self.selection).frame
+        shown_now = self.results is not None and self.results.selection == self.selection
+        # the table on screen (no query on the key's own thread); else the engine's
+        frame = (self.results.summary if shown_now else summary(self.dataset, self.selection)).frame
         key = self.selection.group_by
         shown = sort_summary(frame, self.selection)[key].to_list()
         for column in following:
@@ -643,10 +774,31 @@ class ExplorerApp(App[None]):
         self.chart_files.start()
 
     def set_chart(self, kind: str) -> None:
-        """Draw the chart as ``kind`` (bar, line, stacked)."""
+        """Draw the chart as ``kind`` (bar, line, stacked): only the chart is computed and
+        drawn again, the table and the lines around it stay as they are."""
         self.chart_kind = kind
         self.query_one(Chart).remove_class("hidden")
-        self.refresh_results()
+        self._draw_chart(self.selection, kind)
+
+    @work(thread=True, exclusive=True, group="chart")
+    def _draw_chart(self, selection: Selection, kind: str) -> None:
+        try:
+            data = chart_data(self.dataset, selection, kind)
+        except DataError as error:
+            self.call_from_thread(self._report_failure, str(error))
+            return
+        except READ_ERRORS as error:
+            self.call_from_thread(self._report_failure, f"cannot read the data: {error}")
+            return
+        self.call_from_thread(self._show_chart, selection, kind, data)
+
+    def _show_chart(self, selection: Selection, kind: str, data: ChartData) -> None:
+        """Show a chart computed for ``selection`` as ``kind``, if both are still asked for."""
+        if selection != self.selection or kind != self.chart_kind:
+            return
+        self.query_one(Chart).show(data)
+        if self.results is not None and self.results.selection == selection:
+            self.results = replace(self.results, chart=data)
 
     @property
     def rows_visible(self) -> bool:
@@ -703,6 +855,10 @@ class ExplorerApp(App[None]):
         """Open the export dialog for the current selection."""
         self.exports.start()
 
+    def action_export_excel(self) -> None:
+        """Open the export dialog with Excel (.xlsx) chosen."""
+        self.exports.start("xlsx")
+
     def action_save_view(self) -> None:
         """Save the current selection under a name."""
         self.views.start_save()
@@ -726,16 +882,33 @@ class ExplorerApp(App[None]):
         )
 
     def action_sources(self) -> None:
-        """Show every published figure beside this dataset's value, with its status."""
+        """Show every published figure beside this dataset's value, with its status; from a
+        place's row in one year, the figures of that place and year first."""
+        from functools import partial
+
         from tui.data.features import reconcile
         from tui.screens.sources import SourcesScreen
 
         if ledger(self.dataset) is None:  # a user's own file: nothing published to compare
             self.push_screen(SourcesScreen(None, own_file=self.dataset.name))
             return
-        dataset = self.dataset
-        folder = figures_folder(dataset)  # (a folder scwc build made holds its own, a user's too)
-        self.push_screen(SourcesScreen(lambda: reconcile.reconcile(dataset, folder)))
+        figures = reconcile.figures(figures_folder(self.dataset))
+        value_of = partial(reconcile.value_of, self.dataset)
+        self.push_screen(SourcesScreen(figures, value_of, search=self._sources_search()))
+
+    def _sources_search(self) -> str:
+        """``England and Wales 2017/18`` when the table is of one year and a place is named: the
+        finest of the highlighted row's place and a place the filters keep to one member (by
+        nation, filtered to Wiltshire: Wiltshire, not England)."""
+        years = self.selection.members(YEAR) or ()
+        if len(years) != 1:
+            return ""
+        named = {d: m[0] for d in PLACES if len(m := self.selection.members(d) or ()) == 1}
+        member = self.query_one(SummaryTable).current_member
+        if member is not None and self.selection.group_by in PLACES:
+            named[self.selection.group_by] = member
+        finest = max(named, key=PLACES.index, default=None)
+        return f"{named[finest]} {years[0]}" if finest else ""
 
     def action_cycle_jurisdiction(self) -> None:
         """England and Wales → Scotland → Northern Ireland → all UK: each counts its own offence."""
@@ -772,6 +945,24 @@ class ExplorerApp(App[None]):
         """Switch between the dark and the light theme."""
         self.theme = THEMES[1] if self.theme == THEMES[0] else THEMES[0]
 
+    def action_search(self, text: str = "") -> None:
+        """Ask for a question in the reader's words and show the table it asks for."""
+        from tui.screens.search import SearchScreen
+
+        self.push_screen(SearchScreen(self.dataset, self.selection, text), self.show_reading)
+
+    def show_reading(self, reading: Reading | None) -> None:
+        """Show what a search was read as (Backspace goes back); say what was not understood."""
+        if reading is None:
+            return
+        if not reading.understood:
+            self.notify(f"Not understood: {' '.join(reading.unknown)}", severity="warning")
+            return
+        if reading.unknown:
+            self.notify(f"Not understood: {' '.join(reading.unknown)}", timeout=4)
+        if reading.selection != self.selection:
+            self.navigate(reading.selection)
+
     def action_help(self) -> None:
         """Show every key binding."""
         from tui.screens.help import HelpScreen
@@ -802,4 +993,4 @@ class ExplorerApp(App[None]):
 
     def filter_to(self, dimension: str, member: str) -> None:
         """Keep only ``member`` of ``dimension``."""
-        self.selection = self.selection.with_filter(dimension, (member,))
+        self.selection = grouped_below_filters(self.selection.with_filter(dimension, (member,)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import os
+import shutil
 import sys
 import threading
 from collections.abc import Sequence
@@ -34,7 +35,6 @@ from tui.cli_streams import native_stderr_silenced, say
 from tui.data import features  # noqa: F401  (registers the chart kinds)
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import results, summary, validate
-from tui.data.engine.registry import first_screen_data
 from tui.data.features.force_year_coverage import coverage_lines
 from tui.data.features.navigation import initial_selection, with_jurisdiction
 from tui.data.features.quote import quote
@@ -49,8 +49,8 @@ from tui.data.output.chart_plan import PRINT_KINDS, chart_format
 from tui.data.output.export import export
 from tui.data.output.export_names import TEXT_FORMATS, resolve_output
 from tui.data.output.export_record import sha256_of
-from tui.data.output.format import summary_lines
-from tui.data.output.notes import summary_notes
+from tui.data.output.notes import INTERVAL_NOTE, summary_notes
+from tui.data.output.summary_text import fitted_summary, summary_lines
 from tui.data.output.views import View, default_views_path, load_views, read_view_file
 from tui.data.processes import Ended, end_with_parent, signals_end_cleanly
 from tui.data.selection import Selection
@@ -204,10 +204,26 @@ def run_summary(argv: Sequence[str]) -> int:
     result = summary(start.dataset, selection)
     notes = summary_notes(start.dataset, selection, result)
     say("\n".join([start.dataset.name, *notes.before, ""]))
-    for line in summary_lines(result):
+    width = None if args.wide else terminal_width()
+    fitted = fitted_summary(result, width) if width else None
+    for line in fitted.lines if fitted else summary_lines(result):
         say(line)
-    say("\n".join(["", *notes.after]))
+    after = list(notes.after)
+    if fitted and width:
+        if "95% low" in fitted.left_out:  # the interval's column is not shown
+            after.remove(INTERVAL_NOTE)
+        after += filter(None, [fitted.note(width)])
+    say("\n".join(["", *after]))
     return 0
+
+
+def terminal_width() -> int | None:
+    """The width ``scwc summary`` fits its table to: the terminal's, or ``COLUMNS`` when the
+    output goes elsewhere (``None``: neither, every column in full, as for a script)."""
+    if sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    columns = os.environ.get("COLUMNS", "")
+    return int(columns) if columns.isdigit() and int(columns) > 0 else None
 
 
 def run_quote(argv: Sequence[str]) -> int:
@@ -304,12 +320,11 @@ def run_app(argv: Sequence[str]) -> int:
 
 
 def first_screen_numbers(dataset: Dataset, selection: Selection | None, chart: str) -> None:
-    """Compute what the explorer's first screen shows (the engine caches it) as the app's first
-    query asks for it: before the marks of published figures, unless the view blanks by them."""
+    """Compute what the explorer's first screen shows, marks and all (the engine caches it), as
+    the app's first query asks for it, while the interface imports."""
     first = selection or initial_selection(dataset)
-    shown = first_screen_data(dataset, first) or dataset
     with suppress(DataError, pl.exceptions.PolarsError):  # the app reports it
-        results(shown, first, chart, dataset.dimensions[0])
+        results(dataset, first, chart, dataset.dimensions[0])
 
 
 COMMANDS = {

@@ -120,11 +120,16 @@ CHART_EXAMPLES = (
 
 
 def summary_parser() -> argparse.ArgumentParser:
-    return selection_parser(
+    parser = selection_parser(
         "scwc summary",
-        "Print the grouped table for a selection, as the app shows it.",
+        "Print the grouped table for a selection, as the app shows it, fitted to the terminal's "
+        "width (long headers abbreviated, then the least needed columns left out, and said so).",
         SUMMARY_EXAMPLES,
     )
+    parser.add_argument(
+        "--wide", action="store_true", help="every column in full, however wide the table"
+    )
+    return parser
 
 
 def quote_parser() -> argparse.ArgumentParser:

@@ -9,7 +9,8 @@ from tui.data.dataset import DataError, Dataset
 from tui.data.engine.query import validate
 from tui.data.engine.table import CHANGE, RATE, RATE_CHILDREN, SHARE, SHARE_RECORDED
 from tui.data.features.navigation import initial_selection, with_jurisdiction
-from tui.data.labels import quoted
+from tui.data.features.search import closest_members
+from tui.data.labels import quoted, safe_text
 from tui.data.loading import repo_data_dir
 from tui.data.loading.names import force_names, member, member_spellings
 from tui.data.output.format import measure_splitting, not_split_note
@@ -62,8 +63,19 @@ def resolve_member(dataset: Dataset, dimension: str, value: str) -> str:
     spelled = member(dimension, value, member_spellings(MEMBER_SPELLINGS), forces)
     if spelled in members:
         return spelled
-    sample = ", ".join(members[:8]) + (", ..." if len(members) > 8 else "")
-    raise DataError(f"{dimension} has no member {quoted(value)} (known: {sample})")
+    raise DataError(
+        f"{dimension} has no member {quoted(value)}{suggestion(dataset, dimension, value)}"
+    )
+
+
+def suggestion(dataset: Dataset, dimension: str, value: str) -> str:
+    """``: did you mean Greater Manchester?`` (the closest members only, as safe text), or where
+    to find them."""
+    closest = [safe_text(m) for m in closest_members(dataset.members(dimension), value)]
+    if closest:
+        named = ", ".join(closest[:-1]) + (" or " if len(closest) > 1 else "") + closest[-1]
+        return f": did you mean {named}?"
+    return f" (scwc summary --by {dimension} lists them)"
 
 
 def build_selection(

@@ -14,6 +14,7 @@ from textual.command import DiscoveryHit, Hit, Hits, Provider
 from textual.content import Content
 
 from tui.data.engine.charts import CHART_KINDS
+from tui.data.features.search import Reading, read_query
 from tui.data.labels import safe_text
 from tui.data.schema import label
 from tui.flows.views import ViewsFlow
@@ -21,9 +22,15 @@ from tui.host import Explorer
 from tui.keys import KEYS, key_label
 
 PALETTE_MEMBERS_PER_DIMENSION = 500
+SAVED_VIEW = "saved view"
 
 PaletteCommand = tuple[str, Callable[[], object], str]
 """(text shown, what it does, help: the key or a hint)."""
+SEARCH_SCORE = 1.0
+"""The search's reading of the whole query comes first: the same words give the same table."""
+EXACT_SCORE, COMMAND_SCORE_CAP, VIEW_WEIGHT = 0.99, 0.98, 0.9
+"""A filter on a member named exactly comes next; other commands after; saved views below a
+command matching as well (saving a view never changes what the same words do)."""
 
 
 class PaletteHost(Explorer, Protocol):
@@ -37,6 +44,7 @@ class PaletteHost(Explorer, Protocol):
     def sort_by(self, column: str | None, descending: bool | None = None) -> None: ...
     def set_measure(self, measure: str) -> None: ...
     def filter_to(self, dimension: str, member: str) -> None: ...
+    def show_reading(self, reading: Reading | None) -> None: ...
 
 
 def palette_commands(host: PaletteHost, discover: bool = False) -> list[PaletteCommand]:
@@ -59,7 +67,7 @@ def palette_commands(host: PaletteHost, discover: bool = False) -> list[PaletteC
         (f"Measure: {label(m)}", partial(host.set_measure, m), "m") for m in dataset.measures
     ]
     commands += [
-        (f"Open view: {safe_text(name)}", partial(host.views.open, view), "saved view")
+        (f"Open view: {safe_text(name)}", partial(host.views.open, view), SAVED_VIEW)
         for name, view in host.views.saved().items()
     ]
     if discover:
@@ -92,11 +100,25 @@ class ExplorerCommands(Provider):
             yield DiscoveryHit(Content(text), callback, text=text, help=help_text)
 
     async def search(self, query: str) -> Hits:
+        reading = read_query(self.host.dataset, query, self.host.selection)
+        if reading.understood and not reading.unknown:
+            text = f"Show {reading.describe()}"
+            yield Hit(
+                SEARCH_SCORE, text, partial(self.host.show_reading, reading), text, help="/ search"
+            )
         matcher = self.matcher(query)
+        wanted = query.strip().casefold()
         for text, callback, help_text in self.commands:
             score = matcher.match(text)
-            if score > 0:
-                # a name from a file may hold brackets: only bracket-free text goes through the
-                # matcher's highlighting, which reads its text as markup
-                shown = matcher.highlight(text) if "[" not in text else Content(text)
-                yield Hit(score, shown, callback, text=text, help=help_text)
+            if score <= 0:
+                continue
+            if text.casefold().endswith(f"= {wanted}"):
+                score = EXACT_SCORE
+            else:
+                score = min(score, COMMAND_SCORE_CAP)
+                if help_text == SAVED_VIEW:
+                    score *= VIEW_WEIGHT
+            # a name from a file may hold brackets: only bracket-free text goes through the
+            # matcher's highlighting, which reads its text as markup
+            shown = matcher.highlight(text) if "[" not in text else Content(text)
+            yield Hit(score, shown, callback, text=text, help=help_text)

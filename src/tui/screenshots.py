@@ -21,14 +21,15 @@ Steps = Callable[[Pilot], Awaitable[None]]
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until the results on screen are those of the app's current selection, and every
-    table has measured the rows it was given."""
+    """Wait until the app has started, every key typed has been applied, the results on screen
+    are those of the app's current selection, and every table has measured the rows it was
+    given."""
     app: ExplorerApp = pilot.app  # type: ignore[assignment]
     for _ in range(200):
         await app.workers.wait_for_complete()
         await pilot.pause()
-        caught_up = app.results is not None and app.results.selection == app.selection
-        if caught_up and tables_measured(app):
+        current = app.results is not None and app.results.selection == app.selection
+        if current and app.started and not app.keys_held and tables_measured(app):
             return
     raise RuntimeError("results never caught up with the selection (or a table never measured)")
 
@@ -88,6 +89,17 @@ async def _funnel(pilot: Pilot) -> None:
     await settle(pilot)
 
 
+async def _search(pilot: Pilot) -> None:
+    await pilot.press("slash", *"wales 2022/23 app")
+    await pilot.pause()
+
+
+async def _ranked(pilot: Pilot) -> None:
+    await pilot.press("slash", *"kent sussex surrey hampshire thames valley 2021 2022 2023 rate")
+    await pilot.press("enter")
+    await settle(pilot)
+
+
 SMALL = (80, 24)
 SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main": (_main_screen, SIZE),
@@ -100,6 +112,8 @@ SHOTS: dict[str, tuple[Steps, tuple[int, int]]] = {
     "main_80x24": (_main_screen, SMALL),
     "filter_panel_80x24": (_filters, SMALL),
     "stacked_80x24": (_stacked, SMALL),
+    "search_80x24": (_search, SMALL),
+    "filters_and_caveats_80x24": (_ranked, SMALL),
 }
 
 

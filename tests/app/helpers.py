@@ -28,6 +28,7 @@ __all__ = [
     "markers",
     "press",
     "row_for",
+    "screen_text",
     "settle",
     "table_rows",
     "text_of",
@@ -38,6 +39,14 @@ async def press(pilot: Pilot, *keys: str) -> None:
     """Press keys, then wait for the results they cause."""
     await pilot.press(*keys)
     await settle(pilot)
+
+
+def screen_text(app: ExplorerApp) -> str:
+    """What the terminal shows, as plain text lines."""
+    return "\n".join(
+        "".join(segment.text for segment in line)
+        for line in app.screen._compositor.render_update(full=True).strips  # type: ignore[union-attr]
+    )
 
 
 def table_rows(app: ExplorerApp) -> list[list[str]]:

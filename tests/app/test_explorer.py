@@ -48,11 +48,12 @@ async def test_opens_on_the_national_summary(app: ExplorerApp) -> None:
         assert cell_for(app, "England", "share") == engine_cell(app, "share", "England")
         assert row_for(app, "Wales")[1] == wales
         assert row_for(app, "Total")[1] == total
-        assert [cell_for(app, "Total", c) for c in ("share", "share_recorded", "change")] == [
-            "100.0%",
+        assert [cell_for(app, "Total", c) for c in ("share", "change")] == [
             "100.0%",
             engine_cell(app, "change"),
         ]
+        # no nation is "Not recorded": the share where recorded would repeat the share
+        assert "share_recorded" not in app.query_one(SummaryTable).columns
         status = text_of(app, "#status")
         assert "MODELLED DATA" in status
         # where the highlighted row's number comes from, and what it lacks, first

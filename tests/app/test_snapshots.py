@@ -107,3 +107,29 @@ def test_help(snap_compare, published) -> None:
         await pilot.press("question_mark")
 
     assert snap_compare(ExplorerApp(published), terminal_size=(120, 40), run_before=open_help)
+
+
+@sizes
+def test_every_filter_and_caveat_on_screen(snap_compare, dataset, size) -> None:
+    """Four forces in four years, published only: every filter on screen (wrapped at 80x24,
+    never dropped) and the caveats that change how the numbers read (PUBLISHED ONLY, what is
+    missing) whole, without ``a``; only published and derived figures show."""
+    selection = (
+        initial_selection(dataset)
+        .with_filter("region", ("South East",))
+        .with_filter("force", ("Hampshire", "Kent", "Surrey", "Sussex"))
+        .with_filter("year", ("2019/20", "2020/21", "2021/22", "2022/23"))
+        .grouped_by("force")
+        .with_published_only(True)
+    )
+    assert snap_compare(ExplorerApp(dataset, selection), terminal_size=size, run_before=settle)
+
+
+@sizes
+def test_the_search_line_says_what_it_reads(snap_compare, published, size) -> None:
+    async def search(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("slash", *"kent 2019", "space", *"zzz")
+        await pilot.pause()
+
+    assert snap_compare(ExplorerApp(published), terminal_size=size, run_before=search)

@@ -32,29 +32,74 @@ def shown_rows(screen: SourcesScreen) -> list[list[str]]:
     ]
 
 
-async def test_o_opens_at_once_with_a_loading_line_and_fills_in_the_background(
+async def test_o_opens_with_every_figure_listed_and_keeps_what_is_typed_meanwhile(
     dataset, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     checking = threading.Event()
-    real = reconcile.reconcile
+    real = reconcile.value_of
 
-    def slow_reconcile(*args, **kwargs):  # the checks take a while (3 s on a busy machine)
+    def slow_value_of(*args, **kwargs):  # the checks take a while (seconds on a busy machine)
         checking.wait(timeout=10)
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(reconcile, "reconcile", slow_reconcile)
+    monkeypatch.setattr(reconcile, "value_of", slow_value_of)
     app = ExplorerApp(dataset)
     async with app.run_test(size=SIZE) as pilot:
         await settle(pilot)
-        await pilot.press("o")
+        await pilot.press("o", *"3217")  # typed at once, while no value is known yet
         await pilot.pause()
-        assert isinstance(app.screen, SourcesScreen)
-        assert LOADING in str(app.screen.query_one("#sources-status", Static).render())
+        screen = app.screen
+        assert isinstance(screen, SourcesScreen) and not screen.checked
+        assert LOADING in str(screen.query_one("#sources-status", Static).render())
+        assert screen.query_one(Input).value == "3217"
+        listed = [screen.checks[i].figure for i in screen.shown]
+        assert listed and listed[0].value == 3217 and listed[0].scope == "England and Wales"
         checking.set()
         screen = await filled(pilot)
+        assert screen.done
         status = str(screen.query_one("#sources-status", Static).render())
         assert reproduces_every_target(status)
+        await pilot.press(*["backspace"] * 4)
+        await pilot.pause()
         assert len(shown_rows(screen)) == len(screen.checks) == published_figure_count()
+        assert "…" not in {row[2] for row in shown_rows(screen)}  # every value filled in
+
+
+@pytest.mark.parametrize(
+    "typed",
+    ["3217", "3,217", "england and wales 2017/18", "2017/18 wales and england", "ew 17"],
+)
+async def test_numbers_with_or_without_separators_and_words_in_any_order(dataset, typed) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o", *typed)
+        screen = await filled(pilot)
+        first = screen.checks[screen.shown[0]].figure
+        assert (first.scope, first.year, first.value) == ("England and Wales", "2017/18", 3217)
+        listed = [screen.checks[i].figure for i in screen.shown]
+        assert any(f.value == 3171 and f.status == "superseded" for f in listed)  # who disagrees
+        await pilot.press("down")  # from the search box into the list
+        await pilot.pause()
+        assert screen.query_one(DataTable).has_focus
+
+
+async def test_at_80_columns_no_scope_is_cut_without_saying_so(dataset) -> None:
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await settle(pilot)
+        await pilot.press("o")
+        screen = await filled(pilot)
+        table = screen.query_one(DataTable)
+        scope = table.get_column_index("scope")
+        right = sum(c.get_render_width(table) for c in table.ordered_columns[: scope + 1])
+        assert right <= table.scrollable_content_region.width  # the column is on screen whole
+        for index in screen.shown:
+            figure = screen.checks[index].figure
+            shown = str(table.get_cell(str(index), "scope"))
+            assert shown == figure.scope or (
+                shown.endswith("…") and figure.scope.startswith(shown[:-1])
+            )
 
 
 async def test_slash_searches_the_figures_and_esc_leaves_the_search(dataset) -> None:

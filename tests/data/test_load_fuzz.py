@@ -95,3 +95,28 @@ def test_random_names_and_cells_in_a_spreadsheet(table: list[list[str]], titled:
     with tempfile.TemporaryDirectory() as folder:
         path = write_xlsx(Path(folder) / "random.xlsx", {"Notes": [["n"]], "Data": rows})
         check(path)
+
+
+def test_a_column_named_as_a_summary_column_is_read_and_summarised(tmp_path: Path) -> None:
+    """A file's ``Share``, ``Change`` or ``Missing`` column is the file's own, not the summary's
+    (they once collided: polars refused the summary's duplicate ``share``)."""
+    from tui.data.engine.summarise import COLUMNS
+
+    for name in ("SHARE", "Change", "missing", "Rate per 100k"):
+        path = tmp_path / "own.csv"
+        path.write_text(f"Force,{name}\nKent,3\nEssex,4\n")
+        dataset = check(path)
+        assert dataset is not None
+        assert dataset.measure not in COLUMNS and set(dataset.dimensions).isdisjoint(COLUMNS)
+        assert summary(dataset, initial_selection(dataset)).totals[dataset.measure] == 7
+    path.write_text(",SHARE\n,0\n")  # hypothesis's example
+    check(path)
+
+
+def test_the_schema_knows_every_column_a_summary_adds(dataset: Dataset) -> None:
+    from tui.data.engine.query import summary as summarise
+    from tui.data.schema import SUMMARY_COLUMNS
+
+    selection = initial_selection(dataset)
+    added = summarise(dataset, selection).frame.columns[2:]  # after the dimension and measure
+    assert set(added) == SUMMARY_COLUMNS

@@ -115,10 +115,12 @@ def test_embedded_dataset_quotes_published_figures_as_published(dataset):
     text = quote(dataset, selection)
     assert text.startswith("Kent Police recorded 264 offences of sexual communication with a child")
     assert "estimated" not in text
+    # the NSPCC's Freedom of Information figures, reprinted by a local site: the NSPCC first
     assert (
-        "(OnTheWight, \u201cNSPCC report reveals surge in online grooming crimes in South East "
-        "England\u201d). That is 13.92 per 100,000 residents and 6.36 per 10,000 children aged "
-        "0-17, by ONS mid-year population estimates."
+        "(NSPCC Freedom of Information figures, reported by OnTheWight, \u201cNSPCC report "
+        "reveals surge in online grooming crimes in South East England\u201d). That is 13.92 per "
+        "100,000 residents and 6.36 per 10,000 children aged 0-17, by ONS mid-year population "
+        "estimates."
     ) in text
     rates = summary(dataset, selection).totals  # the same rate as the table's
     assert f"{rates['rate_per_100k']:.2f} per 100,000" in text
@@ -340,6 +342,44 @@ def test_a_change_between_years_missing_different_forces_compares_like_with_like
 )
 def test_a_citation_is_publisher_title_date_without_nested_brackets(title, published, cited):
     assert str(Source(title, published)) == cited
+
+
+@pytest.mark.parametrize(
+    ("title", "origin", "cited"),
+    [
+        (
+            "NSPCC report reveals surge in online grooming crimes (OnTheWight)",
+            "NSPCC Freedom of Information figures",
+            "NSPCC Freedom of Information figures, reported by OnTheWight, \u201cNSPCC report "
+            "reveals surge in online grooming crimes\u201d",
+        ),
+        (
+            "Recorded online sexual grooming crimes rise by a third",
+            "NSPCC Freedom of Information figures",
+            "NSPCC Freedom of Information figures, \u201cRecorded online sexual grooming crimes "
+            "rise by a third\u201d",
+        ),
+        (
+            "Child grooming figures (NSPCC)",
+            "NSPCC Freedom of Information figures",
+            "NSPCC Freedom of Information figures, \u201cChild grooming figures\u201d",
+        ),
+    ],
+)
+def test_a_citation_names_the_original_publisher_then_who_reported_it(title, origin, cited):
+    assert str(Source(title, None, origin)) == cited
+
+
+def test_every_published_figure_the_nspcc_obtained_is_cited_as_the_nspccs(dataset):
+    """Any figure whose release, note or words name the NSPCC is cited as its FOI figures."""
+    from tui.data.features.quote_sources import NSPCC_FOI, cited_source
+    from tui.data.features.reconcile import figures
+    from tui.data.loading import repo_data_dir
+
+    for figure in figures(repo_data_dir()):
+        said = f"{figure.source_title} {figure.period_note} {figure.quote}"
+        if "NSPCC" in said:
+            assert str(cited_source(figure)).startswith(NSPCC_FOI), figure.source_title
 
 
 def test_every_published_quote_has_one_pair_of_brackets(capsys):

@@ -11,7 +11,7 @@ from tui.data.engine.query import summary
 from tui.data.engine.table import CHANGE_SIGNIFICANT, HIGH, LOW, RATE, RATE_HIGH, RATE_LOW
 from tui.data.features.navigation import initial_selection
 from tui.data.loading import load_dataset
-from tui.data.output.format import summary_lines
+from tui.data.output.summary_text import summary_lines
 from tui.data.output.table_notes import uncertainty_note
 
 COUNTS = {  # force -> (2017/18, 2018/19)

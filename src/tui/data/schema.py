@@ -168,6 +168,32 @@ def squash(name: str) -> str:
     return re.sub(r"[^0-9a-z]", "", name.strip().lstrip("\ufeff").lower())
 
 
+SUMMARY_COLUMNS = frozenset(
+    {
+        "range_low",
+        "range_high",
+        "range_kind",
+        "low",
+        "high",
+        "share",
+        "share_recorded",
+        "change",
+        "change_significant",
+        "rate_per_100k",
+        "rate_low",
+        "rate_high",
+        "rate_per_10k_children",
+        "rate_children_low",
+        "rate_children_high",
+        "missing",
+        "coverage",
+        "flag",
+    }
+)
+"""The names a summary gives the columns it adds (``tui.data.engine.table``): a user's column of
+one of these names is read as ``<name>_in_file`` (two columns of one name cannot be told apart)."""
+
+
 def canonical_column(name: str) -> str:
     """The canonical name for a user's column: a known alias, or a snake_case version of it."""
     known = ALIASES.get(squash(name))
@@ -175,6 +201,13 @@ def canonical_column(name: str) -> str:
         return known
     snake = re.sub(r"[^0-9a-zA-Z]+", "_", name.strip().lstrip("\ufeff")).strip("_").lower()
     return snake or "column"
+
+
+def file_column(name: str) -> str:
+    """The name a file's column is read under: its canonical name, with ``_in_file`` after a
+    summary's own column name (a file's ``Share`` is not the summary's share)."""
+    canonical = canonical_column(name)
+    return f"{canonical}_in_file" if canonical in SUMMARY_COLUMNS else canonical
 
 
 def label(column: str) -> str:

@@ -76,7 +76,8 @@ class CopyFlow:
         self.last = text
         self.last_kind = kind
         self.copy(text)
-        preview = text if len(text) <= 300 else text[:300] + "…"
+        # a sentence is shown whole (it is what will be pasted); a table's start is enough
+        preview = text if kind == "sentence" or len(text) <= 300 else text[:300] + "…"
         hint = (
             "ctrl+y downloads it"
             if self.served

@@ -50,11 +50,11 @@ class ExportFlow:
         self.served = served
         self.last: ExportResult | None = None
 
-    def start(self) -> None:
-        """Open the export dialog for the current selection."""
+    def start(self, fmt: str = "csv") -> None:
+        """Open the export dialog for the current selection, ``fmt`` chosen."""
         folder = BROWSER_FOLDER if self.served else self.app.export_folder
         self.app.push_screen(
-            ExportScreen(self.app.selection, folder, download=self.served is not None),
+            ExportScreen(self.app.selection, folder, download=self.served is not None, fmt=fmt),
             self._requested,
         )
 

@@ -67,10 +67,14 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
     ExportScreen #keys { color: $text-muted; width: 1fr; }
     """
 
-    def __init__(self, selection: Selection, folder: Path, download: bool = False) -> None:
+    def __init__(
+        self, selection: Selection, folder: Path, download: bool = False, fmt: str = "csv"
+    ) -> None:
         """``download``: served to a browser, the file arrives as a download (a zip with its
-        sidecar), so the dialog asks for a name, not a place on the server."""
+        sidecar), so the dialog asks for a name, not a place on the server; ``fmt``: the format
+        chosen when it opens (``E``: Excel)."""
         super().__init__()
+        self.first_format = fmt
         self.selection = selection
         self.folder = folder
         self.download = download
@@ -84,8 +88,8 @@ class ExportScreen(ModalScreen[ExportRequest | None]):
                     yield Radio("Summary table as shown", value=True, id="summary")
                     yield Radio("Filtered rows", id="rows")
                 with RadioSet(id="format"):
-                    for index, (fmt, text) in enumerate(FORMAT_LABELS.items()):
-                        yield Radio(text, value=index == 0, id=fmt)
+                    for fmt, text in FORMAT_LABELS.items():
+                        yield Radio(text, value=fmt == self.first_format, id=fmt)
             yield Tick("CSV/TSV for Excel (UTF-8 with byte-order mark)", id="excel", compact=True)
             yield Label(
                 "File name (downloaded as a zip with its .toml sidecar):"

@@ -19,29 +19,39 @@ from tui.widgets.force_map import ForceMapView
 
 
 def tile_status(data: ForceMap, tile: Tile) -> str:
-    """The highlighted force's name and figures, with their 95% intervals."""
+    """The highlighted force's name and figures: a recorded count with its 95% interval, a
+    modelled one marked ○ with the range the published figures allow (it has no chance
+    interval), what a partial one lacks, and a change that is not tested marked as the table
+    marks it (○ modelled, ◔ partial, ! flagged)."""
     if tile.count is None:
         return f"{tile.force}: no data in this selection"
+    count = f"{tile.force}: {fmt.count(tile.count)}"
     shown = tile.interval if tile.modelled else None
-    spread = (
-        f"likely {fmt.interval_text(shown.low95, shown.high95)}, 95%"
-        if shown is not None and shown.low95 < shown.high95
-        else f"95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)}"
-    )
-    parts = [
-        f"{tile.force}: {fmt.count(tile.count)} ({spread})"
-        + (f" {fmt.UNTESTED} modelled" if tile.modelled else "")
-        + (f", {fmt.range_words(tile.allowed)}" if tile.modelled and tile.allowed else "")
-    ]
+    if shown is not None and shown.low95 < shown.high95:  # a modelled count: where it likely is
+        count += f" (likely {fmt.interval_text(shown.low95, shown.high95)}, 95%)"
+    elif not tile.modelled and tile.low is not None and tile.high is not None:
+        count += f" (95% {fmt.bound(tile.low)}–{fmt.bound(tile.high)})"
+    if tile.modelled:
+        count += f" {fmt.UNTESTED} modelled"
+        count += f", {fmt.range_words(tile.allowed)}" if tile.allowed else ""
+    parts = [count]
     if tile.rate is not None:
         per = "per 100k/yr" if data.rate_label and "year" in data.rate_label else "per 100k"
-        parts.append(
-            f"{fmt.rate(tile.rate)} {per} ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
+        interval = (
+            f" ({fmt.rate(tile.rate_low)}–{fmt.rate(tile.rate_high)})"
+            if tile.rate_low is not None and tile.rate_high is not None
+            else ""
         )
+        parts.append(f"{fmt.rate(tile.rate)} {per}{interval}")
     if tile.missing:
         parts.insert(1, f"◔ {tile.missing}")
     if tile.change is not None and data.change_label:
-        parts.append(f"{fmt.marked_change(tile.change, tile.significant)} {data.change_label}")
+        change = (
+            tile.change_mark + fmt.change(tile.change)
+            if tile.change_mark
+            else fmt.marked_change(tile.change, tile.significant)
+        )
+        parts.append(f"{change} {data.change_label}")
     if not tile.selected:
         parts.append("filtered out")
     return " · ".join(parts)

@@ -20,8 +20,8 @@ TYPING_PAUSE = 1.0
 
 
 class PickerScreen(ModalScreen[str | None]):
-    """Returns the chosen option's id, or ``None`` on Esc. Typed letters highlight the first
-    option that starts with them (then one that contains them)."""
+    """Returns the chosen option's id, or ``None`` on Esc. Typed letters highlight the option
+    named by them, else the shortest that starts with them (then one that contains them)."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
     DEFAULT_CSS = """
@@ -67,7 +67,9 @@ class PickerScreen(ModalScreen[str | None]):
         self.typed_at = now
         wanted = self.typed.casefold()
         labels = [text.casefold() for _, text in self.options]
-        found = next((i for i, t in enumerate(labels) if t.startswith(wanted)), None)
+        starting = [i for i, t in enumerate(labels) if t.startswith(wanted)]
+        # the name typed whole first ("platform": Platform, not Platform owner), then the shortest
+        found = min(starting, key=lambda i: (labels[i] != wanted, len(labels[i])), default=None)
         if found is None:
             found = next((i for i, t in enumerate(labels) if wanted in t), None)
         if found is not None:

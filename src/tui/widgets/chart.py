@@ -16,8 +16,10 @@ from rich.text import Text
 from textual_plotext import PlotextPlot
 
 from tui.data.engine.charts import ChartData
+from tui.data.engine.provenance import MARKERS
 from tui.data.labels import safe_text
 from tui.data.output.format import shorten
+from tui.data.schema import DERIVED, MODELLED, PUBLISHED
 from tui.widgets.funnel_plot import draw_funnel
 
 COLOURS = (39, 208, 41, 170, 220, 196, 45, 135, 250, 130)
@@ -44,11 +46,28 @@ def nice_ticks(top: float, most: int, whole: bool = True) -> list[float]:
     return [i * step for i in range(int(top / step + 1e-9) + 1)]
 
 
+NICE_DIGITS = ("1", "2", "25", "5")
+"""Steps of 1, 2, 2.5 or 5 x 10^n read best; other whole steps are taken when none fits."""
+ROUND_TOPS = (1, 1.2, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10)
+"""Where an axis that must hold every value may end, times a power of ten."""
+
+
 def ticks_covering(top: float, most: int) -> list[float]:
-    """Whole-number ticks from 0 in round steps whose last one is at or above ``top`` (an axis
-    that must hold every value: a line chart's y axis)."""
-    step = nice_step(max(top, 1), most, whole=True)
-    return [i * step for i in range(ceil(max(top, 1) / step - 1e-9) + 1)]
+    """Whole-number ticks from 0 whose last one is the first round number (1, 1.2, 1.5, 2, 2.5,
+    3, 4, 5, 6 or 8 x 10^n) at or above ``top``, in as many equal whole steps as fit in ``most``
+    ticks (an axis that must hold every value: a line chart's y axis ends at 300 for 264)."""
+    top = max(top, 1)
+    magnitude = 10 ** floor(log10(top))
+    end = next(m * magnitude for m in ROUND_TOPS if m * magnitude >= top - 1e-9)
+    end = float(ceil(end))
+    for round_enough in (NICE_DIGITS, None):
+        for parts in range(max(most - 1, 1), 0, -1):
+            step = end / parts
+            digits = f"{int(step)}".rstrip("0")
+            whole = step == int(step) and len(digits) <= 2
+            if whole and (round_enough is None or digits in round_enough):
+                return [i * step for i in range(parts + 1)]
+    return [0.0, end]
 
 
 def nice_step(top: float, most: int, whole: bool = True) -> float:
@@ -111,13 +130,24 @@ class Chart(PlotextPlot):
         self.data: ChartData | None = None
         self.shown = 0
         """Categories (bars) or lines drawn at the last render."""
+        self._drawn: tuple[tuple[object, ...], RenderableType] | None = None
 
     def show(self, data: ChartData) -> None:
-        """Replace the chart with ``data``."""
+        """Replace the chart with ``data`` (nothing to redraw when it is what is shown)."""
+        if data == self.data:
+            return
         self.data = data
         self.refresh()
 
     def render(self) -> RenderableType:
+        """The chart as last drawn when nothing it depends on changed (a layout pass elsewhere
+        asks again; plotext takes tens of milliseconds), else drawn anew."""
+        key = (self.data, self.size.width, self.size.height, self.app.theme)
+        if self._drawn is None or self._drawn[0] != key:
+            self._drawn = (key, self._draw())
+        return self._drawn[1]
+
+    def _draw(self) -> RenderableType:
         """The title and legend lines, then the plot sized for the space left."""
         data, width, height = self.data, self.size.width, self.size.height
         if data is None or width < 20 or height < 4:
@@ -142,7 +172,11 @@ class Chart(PlotextPlot):
         if notes and len(data.title) + 3 + len(notes) <= width:
             header.append(" · " + notes, style="italic")
             notes = ""
-        if legend:
+        beside = data.kind == "line" and legend is not None
+        if beside and legend and header.cell_len + 3 + legend.cell_len <= width:
+            header.append(" · ").append_text(legend)  # the line gets the legend's line
+            plot_height += 1
+        elif legend:
             header.append("\n").append_text(legend)
         if notes:
             header.append("\n" + notes, style="italic")
@@ -247,15 +281,17 @@ class Chart(PlotextPlot):
         return legend, lines + PLOT_FRAME, total - shown
 
     def _draw_line(self, data: ChartData, width: int, height: int) -> tuple[Text | None, int, int]:
-        """One line per series over the years; the legend is a line of text above the plot."""
+        """One line per series over the years, each point marked where its number comes from
+        (● published, ◐ derived, ○ modelled); the legend is a line of text above the plot."""
         plt = self.plt
         several = len(data.series) > 1
-        header = self._header_lines(data, width, several, bool(data.not_shown))
+        marked = any(any(series) for series in data.marks)
+        header = self._header_lines(data, width, several or marked, bool(data.not_shown))
         positions = list(range(1, len(data.categories) + 1))
         values = [v for _, series in data.series for v in series if not isnan(v)]
         values += [high for _, _, _, high in data.intervals]
         top = max(max(values, default=0), 1)
-        ticks = ticks_covering(top * 1.05, max((height - header - PLOT_FRAME) // 3, 2))
+        ticks = ticks_covering(top, max((height - header - PLOT_FRAME) // 3, 2))
         step = ticks[1] - ticks[0]
         partial = set(data.partial)
         for _, year, low, high in data.intervals:  # behind the line: a modelled point's 95%
@@ -265,15 +301,27 @@ class Chart(PlotextPlot):
             for segment in _segments(positions, series):  # no point where there is no figure
                 xs, ys = zip(*segment, strict=True)
                 plt.plot(list(xs), list(ys), color=colour, marker="braille")
-            marked = [
-                (x, y)
-                for x, y, year in zip(positions, series, data.categories, strict=True)
-                if (name, year) in partial and not isnan(y)
-            ]
-            if marked:  # a partial point: another marker, the note says which
-                plt.scatter(
-                    *map(list, zip(*marked, strict=True)), color=colour, marker=PARTIAL_MARKER
-                )
+            known = index < len(data.marks) and data.marks[index]
+            marks = data.marks[index] if known else ("",) * len(series)
+            points = list(zip(positions, series, data.categories, marks, strict=True))
+            # a partial point its own marker (the note says which); the others their mark
+            for marker, chosen in (
+                (PARTIAL_MARKER, [(x, y) for x, y, c, _ in points if (name, c) in partial]),
+                *(
+                    (
+                        MARKERS[status],
+                        [
+                            (x, y)
+                            for x, y, c, m in points
+                            if m == status and (name, c) not in partial
+                        ],
+                    )
+                    for status in (PUBLISHED, DERIVED, MODELLED)
+                ),
+            ):
+                chosen = [(x, y) for x, y in chosen if not isnan(y)]
+                if chosen:
+                    plt.scatter(*map(list, zip(*chosen, strict=True)), color=colour, marker=marker)
         # label every k-th year so that the labels fit: plotext would drop some on its own,
         # and which ones it drops is not the same from one run to the next
         room = max(width - max(len(tick_label(t, step)) for t in ticks) - 4, 1)
@@ -284,8 +332,18 @@ class Chart(PlotextPlot):
         plt.ylim(0, ticks[-1])
         self.shown = len(data.series)
         names = shorten([n for n, _ in data.series], MAX_LABEL)
-        legend = self._legend(names, width) if several else None
-        return legend, max(height - header, PLOT_FRAME + 2), data.not_shown
+        legend = self._legend(names, width) if several else Text(no_wrap=True)
+        if marked:
+            present = {m for series in data.marks for m in series if m}
+            for status in (PUBLISHED, DERIVED, MODELLED):
+                if status in present:
+                    legend.append(("  " if legend.plain else "") + f"{MARKERS[status]} {status}")
+            legend.truncate(width, overflow="ellipsis")
+        return (
+            legend if legend.plain else None,
+            max(height - header, PLOT_FRAME + 2),
+            data.not_shown,
+        )
 
 
 def _segments(positions: list[int], series: tuple[float, ...]) -> list[list[tuple[int, float]]]:

@@ -13,6 +13,10 @@ from tui.data.engine.charts import ChartData
 NATIONAL, INNER, OUTER = 250, 39, 208
 """Line colours (xterm 256): national rate, 95% limits, 99.8% limits."""
 INSIDE_POINT, OUTSIDE_POINT = 41, 196
+POINT = {False: "●", True: "◆"}
+"""A force inside the 99.8% limits, and outside them: two shapes, readable without colour."""
+HOLLOW = {False: "○", True: "◇"}
+"""The same for a modelled count, drawn hollow."""
 PLOT_FRAME = 3
 
 
@@ -38,7 +42,8 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
         plt.plot(population, [lo for lo, _ in limits], color=colour, marker="braille")
         plt.plot(population, [hi for _, hi in limits], color=colour, marker="braille")
     for flag, colour in ((False, INSIDE_POINT), (True, OUTSIDE_POINT)):
-        for hollow, marker in ((False, "●"), (True, "○")):  # a modelled count is drawn hollow
+        # outside the limits another shape, not only another colour; a modelled count hollow
+        for hollow, marker in ((False, POINT[flag]), (True, HOLLOW[flag])):
             chosen = [
                 (x, y)
                 for x, y, o, m in zip(population, rate, outside, modelled, strict=True)
@@ -55,11 +60,12 @@ def draw_funnel(plt: Any, data: ChartData, width: int, height: int) -> tuple[Tex
     ticks = [t for t in ticks if low / 10 < t < high * 10]
     plt.xticks(ticks, [_population_tick(t) for t in ticks])
     legend = Text(no_wrap=True, overflow="ellipsis")
-    legend.append("● ", style=f"color({INSIDE_POINT})").append("force  ")
-    if any(modelled):  # first, so that a narrow chart still says what a hollow point is
-        legend.append("○ ", style=f"color({INSIDE_POINT})").append("modelled  ")
+    legend.append(f"{POINT[False]} ", style=f"color({INSIDE_POINT})").append("force  ")
+    legend.append(f"{POINT[True]} ", style=f"color({OUTSIDE_POINT})").append("outside 99.8%  ")
+    if any(modelled):  # early, so that a narrow chart still says what a hollow point is
+        legend.append(f"{HOLLOW[True]} {HOLLOW[False]} ", style=f"color({INSIDE_POINT})")
+        legend.append("modelled  ")
     for name, colour in (
-        ("outside 99.8%", OUTSIDE_POINT),
         ("national", NATIONAL),
         ("95%", INNER),
         ("99.8%", OUTER),

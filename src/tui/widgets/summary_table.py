@@ -10,6 +10,7 @@ from tui.data.engine.table import Summary, natural_sort
 from tui.data.labels import safe_text
 from tui.data.output import format as fmt
 from tui.data.schema import PROVENANCE
+from tui.widgets.line_table import LineTable
 from tui.widgets.messages import DrillRequested
 
 TOTAL_KEY = "__total__"
@@ -24,9 +25,10 @@ CELL_PADDING = 2
 SCROLLBAR = 2
 MARKER = 3
 """Room kept for the › column that says more columns are to the right."""
+NOTHING = "Nothing matches these filters: press x to clear them"
 
 
-class SummaryTable(DataTable):
+class SummaryTable(LineTable):
     """Shows a :class:`Summary`; numbers right-aligned with thousands separators.
 
     Only whole columns are shown: when they do not all fit, Left/Right move along them
@@ -34,6 +36,8 @@ class SummaryTable(DataTable):
     """
 
     BINDINGS = [
+        Binding("home", "scroll_top", "First row", show=False, tooltip="First row"),
+        Binding("end", "scroll_bottom", "Last row", show=False, tooltip="Last row (the total)"),
         Binding(
             "right",
             "shift_columns(1)",
@@ -61,6 +65,9 @@ class SummaryTable(DataTable):
         self.hidden_columns = 0
         self._reveal = False
         """Bring the sorted column into view at the next render (the sort column changed)."""
+        self._built: tuple[object, ...] | None = None
+        """What the table was last built from (a rebuild repaints every cell: done only when
+        what it shows changes)."""
 
     def show(
         self, result: Summary, sort_column: str | None, descending: bool, cursor: int = 0
@@ -127,33 +134,45 @@ class SummaryTable(DataTable):
                 shown = self._fit(columns[1:], widths, room - MARKER)
         self._reveal = False
         self.hidden_columns = len(columns) - 1 - len(shown)
+        built = (id(result), sort_column, descending, self.first_column, tuple(shown), *names)
+        if built == self._built:  # a resize that shows the same columns: nothing to rebuild
+            self.move_cursor(row=min(cursor, self.row_count - 1))
+            return
+        self._built = built
         self.clear(columns=True)
+        # every column's width given, so the table does not measure each cell again
         left = "‹ " if self.first_column else ""
-        self.add_column(Text(left + headers[result.key]), key=result.key)
+        hidden = result.frame.height - MAX_ROWS
+        more_rows = f"… {hidden:,} more rows (export to see all)"
+        longest = [left + headers[result.key], *names, "Total"]
+        if frame.height == 0 or hidden > 0:
+            longest.append(NOTHING if hidden <= 0 else more_rows)
+        self.add_column(
+            Text(left + headers[result.key]), key=result.key, width=max(map(len, longest))
+        )
         if marked:
-            self.add_column("", key=PROVENANCE)
+            self.add_column("", key=PROVENANCE, width=marker_width - CELL_PADDING)
         for column in shown:
-            self.add_column(Text(headers[column], justify="right"), key=column)
+            self.add_column(
+                Text(headers[column], justify="right"),
+                key=column,
+                width=widths[column] - CELL_PADDING,
+            )
         more = columns.index(shown[-1]) < len(columns) - 1 if shown else False
         if more:
-            self.add_column(Text("›", style="bold"), key="__more_columns__")
+            self.add_column(Text("›", style="bold"), key="__more_columns__", width=1)
         blanks = [""] * (len(shown) + more + marked)
         if frame.height == 0:
-            self.add_row(
-                Text("Nothing matches these filters: press x to clear them", style="italic"),
-                *blanks,
-                key=EMPTY_KEY,
-            )
+            self.add_row(Text(NOTHING, style="italic"), *blanks, key=EMPTY_KEY)
             return
         for index, (member, name) in enumerate(zip(members, names, strict=True)):
             values = [Text(cells[c][index], justify="right") for c in shown]
             self.add_row(
                 Text(name), *_marker(result, member), *values, *([""] if more else []), key=member
             )
-        if result.frame.height > MAX_ROWS:
-            hidden = result.frame.height - MAX_ROWS
+        if hidden > 0:
             self.add_row(
-                Text(f"… {hidden:,} more rows (export to see all)", style="italic"),
+                Text(more_rows, style="italic"),
                 *blanks,
                 key="__more__",
             )

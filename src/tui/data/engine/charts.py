@@ -31,6 +31,9 @@ class ChartData:
     intervals: tuple[tuple[str, str, float, float], ...] = ()
     """(series, category, low, high) of each modelled bar or point: its 95% interval, from the
     model's reconciled draws, drawn as a whisker."""
+    marks: tuple[tuple[str, ...], ...] = ()
+    """Per series, per category: where the point's number comes from (published, derived,
+    modelled; empty when unknown), so a line draws a modelled point unlike a published one."""
 
 
 CHART_KINDS = ("bar", "line", "stacked", "funnel")

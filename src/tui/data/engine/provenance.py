@@ -20,7 +20,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.engine.ranges import range_book
-from tui.data.engine.registry import MARKED, Marks
+from tui.data.engine.registry import MARKED, Mark, Marks
 from tui.data.figures.published import figures
 from tui.data.figures.targets import EW, NI, SCOTLAND, TARGET, Figure
 from tui.data.loading.paths import repo_data_dir
@@ -37,7 +37,7 @@ from tui.data.schema import (
     YEAR,
 )
 from tui.data.schema import PROVENANCE as PROVENANCE_COLUMN
-from tui.data.selection import Filters
+from tui.data.selection import Filters, Selection
 
 MARKERS = {status: MARKS[status] for status in (PUBLISHED, DERIVED, MODELLED)}
 LEGEND = "● published  ◐ derived from published figures  ○ modelled"
@@ -99,12 +99,12 @@ class Ledger:
                 continue
             if figure.bounds()[0] != figure.bounds()[1] or spec.share or spec.recorded_only:
                 continue
-            cells = frozenset(
-                _cell(p)
-                for p in self.places
-                if p[JURISDICTION] in spec.jurisdictions
-                and p[YEAR] in spec.years
-                and (spec.forces is None or p[FORCE] in spec.forces)
+            cells = frozenset(  # the force-years of its jurisdictions and years, looked up
+                cell
+                for jurisdiction in spec.jurisdictions
+                for year in spec.years
+                for cell in self.cells_of_jy.get((jurisdiction, year), ())
+                if spec.forces is None or cell[1] in spec.forces
             )
             breakdown = (spec.dimension, frozenset(spec.members)) if spec.dimension else None
             key = (cells, spec.measure, breakdown)
@@ -271,3 +271,22 @@ def marks_of(dataset: Dataset) -> Marks | None:
     ``provenance`` column, else none (the engine asks here directly: no feature need register
     them)."""
     return provenance_book(dataset)
+
+
+def status_of(mark: Mark | None) -> str:
+    """A mark's status (published, derived, modelled), empty when none is known."""
+    return mark.status if mark is not None else ""
+
+
+def marks_by_year(
+    dataset: Dataset, selection: Selection, member: str, years: list[str]
+) -> tuple[str, ...]:
+    """Where each year's number of ``member`` of the grouping comes from (a line's points)."""
+    book = marks_of(dataset)
+    if book is None:
+        return ()
+    base = selection.with_filter(selection.group_by, (member,))
+    return tuple(
+        status_of(book.of(base.with_filter(YEAR, (year,)).filters, selection.measure))
+        for year in years
+    )

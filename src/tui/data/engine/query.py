@@ -22,7 +22,7 @@ from tui.data.engine.charts import (
     stack_dimension,
 )
 from tui.data.engine.coverage import NO_FIGURE, PARTIAL_STATE, states_by_year, unit_grid
-from tui.data.engine.provenance import marks_of
+from tui.data.engine.provenance import marks_by_year, marks_of, status_of
 from tui.data.engine.registry import chart_kind
 from tui.data.engine.summarise import summarise
 from tui.data.engine.table import (
@@ -234,6 +234,7 @@ def _line(
         points = tuple(_point(values.get(y)) for y in years)
         marked = tuple((measure, y) for y in years if result.is_partial(y))
         whiskers = _whiskers(result, years)
+        marks = (tuple(status_of(result.provenance_of(y)) for y in years),)
         return ChartData(
             "line",
             f"{measure_name} by year",
@@ -243,6 +244,7 @@ def _line(
             note,
             marked,
             whiskers,
+            marks,
         )
     top = [str(g) for g in result.frame.filter(pl.col(measure).is_not_null())[key]][:LINE_SERIES]
     pivot = crosstab(dataset, selection, key, YEAR, top)
@@ -258,8 +260,11 @@ def _line(
         for g in top
     )
     marked = tuple((g, y) for g in top for y in years if states.get((g, y)) == PARTIAL_STATE)
+    marks = tuple(marks_by_year(dataset, selection, g, years) for g in top)
     title = f"{measure_name} by year" + (f" and {label(key).lower()}" if len(top) > 1 else "")
-    return ChartData("line", title, tuple(years), series, rows - len(top), note, marked)
+    return ChartData(
+        "line", title, tuple(years), series, rows - len(top), note, marked, marks=marks
+    )
 
 
 def _point(value: object) -> float:

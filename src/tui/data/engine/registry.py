@@ -77,18 +77,11 @@ def chart_kind(kind: str) -> ChartKind:
     return _chart_kinds[kind]
 
 
-def first_screen_data(dataset: Dataset, selection: Selection) -> Dataset | None:
-    """What a first screen is computed from before the marks are built: the data without them
-    (``None`` if it has none, or if the view is published-only: it needs the marks to know what
-    to blank, so it waits for them)."""
-    return None if selection.published_only else without_marks(dataset)
-
-
 @lru_cache(maxsize=4)
 def without_marks(dataset: Dataset) -> Dataset | None:
-    """The same data without its marks (``None`` if it has none), sharing its cube and rows: a
-    first screen computed from it need not wait for them. The same object for the same dataset,
-    so what is computed from it is cached once."""
+    """The same data without its marks (``None`` if it has none), sharing its cube and rows (the
+    builder checks a dataset before its marks exist). The same object for the same dataset, so
+    what is computed from it is cached once."""
     if not dataset.metadata.get(MARKED):
         return None
     metadata = {k: v for k, v in dataset.metadata.items() if k != MARKED}

@@ -12,7 +12,7 @@ from tui.data.engine.intervals import Interval
 from tui.data.engine.ranges import RANGE_HIGH, RANGE_KIND, RANGE_LOW, Range
 from tui.data.engine.rates import Rates
 from tui.data.engine.registry import Mark
-from tui.data.schema import MARKS, MODELLED, PARTIAL
+from tui.data.schema import MARKS, MODELLED, NOT_RECORDED, NOT_SPLIT, PARTIAL
 from tui.data.selection import Selection
 
 SHARE = "share"
@@ -38,10 +38,11 @@ FLAG_MARK = "!"
 PARTIAL_LEGEND = f"{MARKS[PARTIAL]} partial: a sum with force-years missing (named)"
 FLAG_LEGEND = f"{FLAG_MARK} flagged: doubtful, kept as published"
 
-NATURALLY_ORDERED = frozenset(
-    {"year", "age_band", "sex", "platform", "financial_quarter", "jurisdiction"}
-)
-"""Dimensions whose summary reads best in their own order rather than largest first."""
+NATURALLY_ORDERED = frozenset({"year", "age_band", "sex", "financial_quarter", "jurisdiction"})
+"""Dimensions whose summary reads best in their own order rather than largest first (platforms
+read best most used first: which app comes first is the question)."""
+RESIDUAL = ("Other", NOT_RECORDED, NOT_SPLIT)
+"""Members that are no one thing (other apps, unknowns): largest first puts them last."""
 
 
 INTERVAL80_LOW, INTERVAL80_HIGH = "interval80_low", "interval80_high"
@@ -246,7 +247,11 @@ def sort_summary(frame: pl.DataFrame, selection: Selection) -> pl.DataFrame:
     if column is None:
         if key in NATURALLY_ORDERED:
             return frame.sort(key)
-        return frame.sort([measure, key], descending=[True, False], nulls_last=True)
+        ranks = {member: rank for rank, member in enumerate(RESIDUAL, 1)}
+        residual = pl.col(key).cast(pl.String).replace_strict(ranks, default=0)
+        return frame.sort(
+            [residual, measure, key], descending=[False, True, False], nulls_last=True
+        )
     if column == key:
         return frame.sort(
             pl.col(key).cast(pl.String).str.to_lowercase(), key, descending=selection.descending

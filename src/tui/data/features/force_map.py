@@ -59,6 +59,8 @@ class Tile:
     """What the published figures allow for a modelled count."""
     interval: Interval | None = None
     """Where a modelled count likely lies (its 80% and 95% intervals, from the model's draws)."""
+    change_mark: str = ""
+    """In front of a change that is not tested (○ a modelled count, ◔ partial, ! flagged)."""
     missing: str = ""
     """What a partial count lacks (``Hampshire: no figure for 2021/22``); empty when complete."""
 
@@ -190,6 +192,7 @@ def force_map(dataset: Dataset, selection: Selection, measure: str = "rate") -> 
                 modelled=_modelled(result.provenance_of(force)),
                 allowed=result.range_of(force),
                 interval=result.interval_of(force),
+                change_mark=result.change_marks.get(force, ""),
                 missing=coverage.describe() if (coverage := result.coverage_of(force)) else "",
             )
         )

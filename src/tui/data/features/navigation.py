@@ -10,6 +10,7 @@ import polars as pl
 from tui.data.dataset import DataError, Dataset
 from tui.data.engine.cells import CACHE_SIZE
 from tui.data.schema import (
+    HIERARCHIES,
     HOME_OFFICE_OFFENCE_CODE,
     JURISDICTION,
     JURISDICTION_KEYS,
@@ -87,3 +88,17 @@ def with_jurisdiction(dataset: Dataset, selection: Selection, key: str) -> Selec
         raise DataError(f"unknown jurisdiction '{key}' (known: {', '.join(JURISDICTION_KEYS)})")
     present = tuple(j for j in wanted if j in dataset.members(JURISDICTION))
     return selection.with_filter(JURISDICTION, present)
+
+
+def grouped_below_filters(selection: Selection) -> Selection:
+    """After a filter change: a table grouped by a place above a place the filters name (by
+    nation, filtered to Kent) would show one row named for the wrong place ("England" holding
+    only Kent), so it is grouped by the finest place filtered instead (Kent's own row)."""
+    places = HIERARCHIES[0]
+    if selection.group_by not in places:
+        return selection
+    filtered = [d for d in places if selection.members(d) is not None]
+    finest = filtered[-1] if filtered else None
+    if finest is None or places.index(finest) <= places.index(selection.group_by):
+        return selection
+    return selection.grouped_by(finest)

@@ -33,6 +33,7 @@ from tui.data.features.quote_sources import (
     MODELLED,
     PUBLISHED,
     Source,
+    cited_source,
     provenance_of,
     source_of,
 )
@@ -374,7 +375,7 @@ def quote(dataset: Dataset, selection: Selection) -> str:
     known = result.total_provenance
     if known is not None and ledger(dataset) is not None:
         figure = known.figure
-        source = Source(figure.source_title, figure.published or None) if figure else None
+        source = cited_source(figure) if figure else None
         return sentence(facts, known.status, source)
     provenance = provenance_of(dataset, selection)
     source = source_of(dataset)

@@ -10,6 +10,7 @@ import polars as pl
 
 from tui.data.dataset import Dataset
 from tui.data.engine.cells import cells
+from tui.data.figures.targets import Figure
 from tui.data.selection import Selection
 
 PROVENANCE = "provenance"
@@ -22,23 +23,48 @@ PUBLISHER = re.compile(r"^(?P<title>.*\S)\s*\((?P<publisher>[^()]+)\)$")
 """A source title as the figures tables give it: ``Headline (Publisher)``."""
 
 
+NSPCC_FOI = "NSPCC Freedom of Information figures"
+"""Who produced most published figures: the NSPCC's Freedom of Information requests to every
+police force; local and national news reprinted them."""
+NSPCC_PAGE = "nspcc.org.uk"
+
+
 @dataclass(frozen=True)
 class Source:
-    """Where a figure was published: a title and, if known, when."""
+    """Where a figure was published: a title and, if known, when, and who produced it when
+    that is not the publisher (the NSPCC's FOI figures, reported by a local paper)."""
 
     title: str
     published: str | None = None
+    origin: str | None = None
 
     def __str__(self) -> str:
-        """Publisher, headline in quotes, date: short and checkable (the address goes with the
-        copied table and exports), never a bracket inside the sentence's bracket."""
+        """The original publisher first, then who reported it, the headline in quotes and the
+        date: short and checkable (the address goes with the copied table and exports), never a
+        bracket inside the sentence's bracket."""
         found = PUBLISHER.match(self.title)
         if found:
             publisher = found["publisher"].split(";")[0].split(",")[0].strip()
-            cited = f"{publisher}, \u201c{found['title']}\u201d"
+            headline = f"\u201c{found['title']}\u201d"
+            if self.origin and not self.origin.startswith(publisher):
+                cited = f"{self.origin}, reported by {publisher}, {headline}"
+            elif self.origin:
+                cited = f"{self.origin}, {headline}"
+            else:
+                cited = f"{publisher}, {headline}"
+        elif self.origin and not self.title.startswith(self.origin):
+            cited = f"{self.origin}, \u201c{self.title}\u201d"
         else:
             cited = self.title
         return f"{cited}, published {self.published}" if self.published else cited
+
+
+def cited_source(figure: Figure) -> Source:
+    """How a sentence cites a published figure: the NSPCC's FOI figures as the NSPCC's,
+    whoever reprinted them (its release, a note or the source's own words name the NSPCC)."""
+    said = " ".join((figure.source_title, figure.period_note, figure.quote, figure.source_url))
+    origin = NSPCC_FOI if "NSPCC" in said or NSPCC_PAGE in figure.source_url else None
+    return Source(figure.source_title, figure.published or None, origin)
 
 
 def provenance_of(dataset: Dataset, selection: Selection) -> str:

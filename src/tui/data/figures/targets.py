@@ -107,6 +107,9 @@ class Figure:
     partial: bool = False
     """A count over part of the financial years it falls in (first six months, 18 months...):
     only a lower bound on their whole-year total, never a year's figure."""
+    quote: str = ""
+    """The source's own words giving the figure (who obtained it, e.g. "data obtained by the
+    NSPCC"), as the figures file quotes them."""
 
     def bounds(self) -> tuple[float, float, bool]:
         """(low, high, strict): the range the dataset's value must fall in.
@@ -228,6 +231,11 @@ def _spec(row: dict[str, str], forces_by_region: dict[str, list[str]]) -> Spec |
     return f"a measure ({measure}) the dataset does not hold"
 
 
+def _candidates(match: dict, by_scope: dict[str, list[int]], count: int) -> list[int]:
+    """The figures a rule can match: those of the scope it names (all, if it names none)."""
+    return by_scope.get(match["scope"], []) if "scope" in match else list(range(count))
+
+
 def _matches(figure: Figure, match: dict) -> bool:
     return all(
         (getattr(figure, key) == value) if key != "value" else abs(figure.value - value) < 1e-9
@@ -253,6 +261,7 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
             source_title=row["source_title"],
             source_url=row["source_url"],
             published=row.get("published") or "",
+            quote=row.get("quote") or "",
         )
         if isinstance(spec, str):
             figure = replace(figure, status=CONTEXT, reason=spec)
@@ -261,8 +270,18 @@ def read_targets(data_dir: Path, forces_by_region: dict[str, list[str]]) -> list
         else:
             figure = replace(figure, spec=spec)
         figures.append(figure)
+    by_scope: dict[str, list[int]] = defaultdict(list)  # a rule names its scope: look there only
+    for i, figure in enumerate(figures):
+        by_scope[figure.scope].append(i)
     rules = [
-        (rule, [i for i, f in enumerate(figures) if _matches(f, rule["match"])])
+        (
+            rule,
+            [
+                i
+                for i in _candidates(rule["match"], by_scope, len(figures))
+                if _matches(figures[i], rule["match"])
+            ],
+        )
         for rule in read_rules(data_dir).get("exception", [])
     ]
     excepted = {i for _, hits in rules for i in hits}

@@ -9,7 +9,13 @@ from tui.data.labels import quoted
 from tui.data.loading.numbers import TEXT_TYPES, is_count_like
 from tui.data.loading.report import LoadReport
 from tui.data.loading.years import financial_year
-from tui.data.schema import ALIASES, MEASURE, NSPCC_DIMENSIONS, canonical_column, squash
+from tui.data.schema import (
+    ALIASES,
+    MEASURE,
+    NSPCC_DIMENSIONS,
+    file_column,
+    squash,
+)
 
 KNOWN_DIMENSIONS = frozenset(
     (
@@ -54,7 +60,7 @@ def canonical_names(columns: list[str], name: str) -> dict[str, str]:
     """Original → canonical column name; two columns meaning the same is an error."""
     renamed: dict[str, str] = {}
     for column in columns:
-        canonical = canonical_column(column)
+        canonical = file_column(column)
         if canonical in renamed.values():
             original = next(k for k, v in renamed.items() if v == canonical)
             raise DataError(

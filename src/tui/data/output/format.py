@@ -19,7 +19,7 @@ from tui.data.engine.table import (
     Summary,
 )
 from tui.data.features.navigation import drill_dimensions
-from tui.data.schema import PROVENANCE, label
+from tui.data.schema import label
 
 DASH = "–"
 NO_DATA = "no data"
@@ -155,18 +155,20 @@ def rate(value: float | None) -> str:
 
 
 def column_titles(result: Summary, compact: bool = False) -> dict[str, str]:
-    """Header text of each summary column; ``compact`` headers leave the details to :func:`notes`."""
+    """Header text of each summary column; ``compact`` headers leave the details to the notes
+    and leave out the share where recorded when it is the share (nothing is *Not recorded*)."""
     ranged = {RANGE: "Range"} if RANGE_LOW in result.frame.columns else {}
     drawn = INTERVAL95_LOW in result.frame.columns and not result.published_only
     likely = {INTERVAL: "Likely 95%"} if drawn else {}  # published only: nothing modelled shown
     per_year = "/yr" if result.rate_label and "per year" in result.rate_label else ""
     if compact:
+        recorded = {SHARE_RECORDED: "Sh. recorded"} if result.has_not_recorded else {}
         return {
             result.key: label(result.key),
             result.measure: label(result.measure),
             **(likely or ranged),
             SHARE: "Share",
-            SHARE_RECORDED: "Sh. recorded",
+            **recorded,
             CHANGE: "YoY",
             RATE: "Per 100k",
             RATE_CHILDREN: "Per 10k 0-17",
@@ -237,34 +239,6 @@ def row_cell(result: Summary, column: str, row: dict[str, object], short: bool =
             return result.change_marks[member] + change(row[CHANGE])  # type: ignore[arg-type]
         return marked_change(row[CHANGE], row.get(CHANGE_SIGNIFICANT))  # type: ignore[arg-type]
     return member_cell(result, column, member or "", row.get(column))
-
-
-def summary_lines(result: Summary) -> list[str]:
-    """The summary as aligned text lines: header, rows, totals."""
-    titles = column_titles(result)
-    columns = list(titles)
-    rows = [
-        [str(r[result.key])] + [row_cell(result, c, r) for c in columns[1:]]
-        for r in result.frame.iter_rows(named=True)
-    ]
-    totals = ["Total"] + [row_cell(result, c, result.totals) for c in columns[1:]]
-    header = [titles[c] for c in columns]
-    if result.marked:  # a mark beside each count, explained by the legend
-        header.insert(2, "")
-        for row in rows:
-            row.insert(2, result.mark_of(row[0]))
-        totals.insert(2, result.mark_of(None))
-        columns.insert(2, PROVENANCE)
-    table = [header, *rows, totals]
-    widths = [max(len(row[i]) for row in table) for i in range(len(columns))]
-
-    def line(values: list[str]) -> str:
-        first = values[0].ljust(widths[0])
-        rest = (v.rjust(w) for v, w in zip(values[1:], widths[1:], strict=True))
-        return "  ".join([first, *rest]).rstrip()
-
-    rule = "  ".join("-" * w for w in widths)
-    return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
 def measure_splitting(dataset: Dataset, dimension: str, measure: str) -> str | None:

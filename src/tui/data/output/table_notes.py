@@ -137,6 +137,18 @@ def rate_ranking_notes(result: Summary, sort_column: str | None) -> list[str]:
     return notes
 
 
+def caveat_notes(result: Summary, sort_column: str | None = None) -> list[str]:
+    """The notes that change how a number may be read and that no mark in the table says whole:
+    the published-only view, what the total lacks, what a ranking by rate cannot order. The line
+    under the table shows them first and whole, on any screen."""
+    notes = [
+        PUBLISHED_ONLY_LEGEND if result.published_only else None,
+        missing_note(result),
+        *rate_ranking_notes(result, sort_column),
+    ]
+    return [n for n in notes if n]
+
+
 def modelled_notes(
     result: Summary, sort_column: str | None = None, verbose: bool = False, lead: bool = True
 ) -> list[str]:
@@ -207,7 +219,7 @@ def notes(
     if result.change_label:
         parts.append(f"YoY: {result.change_label}")
     if result.has_not_recorded:
-        parts.append(f"Sh. recorded: 'Not recorded' excluded (base {count(result.recorded_total)})")
+        parts.append(f"Sh. recorded: 'Not recorded' excluded ({recorded_base(result)})")
     if uncertainty_note(result):
         parts.append(f"{NOT_SIGNIFICANT} within chance (p ≥ 0.05)")
     if result.no_data:
@@ -228,8 +240,18 @@ def recorded_note(result: Summary) -> str | None:
         return None
     return (
         f"Share where recorded excludes 'Not recorded' from the denominator "
-        f"(base {count(result.recorded_total)})."
+        f"({recorded_base(result)})."
     )
+
+
+def recorded_base(result: Summary) -> str:
+    """The where-recorded base as a note gives it: in the published-only view a base that sums a
+    modelled number is hidden like the number (its shares are blanked)."""
+    total = result.total_provenance
+    modelled = result.modelled_rows or (total is not None and total.status == MODELLED)
+    if result.published_only and modelled:
+        return "base modelled: hidden"
+    return f"base {count(result.recorded_total)}"
 
 
 def uncertainty_note(result: Summary) -> str | None:
