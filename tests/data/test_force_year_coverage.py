@@ -102,3 +102,9 @@ def test_a_force_year_the_published_figures_fix_is_not_modelled(dataset: Dataset
     year, forces = max(by_year.items(), key=lambda item: len(item[1]))
     shown = book.of(((FORCE, tuple(forces)), (YEAR, (year,))), "offences").status
     assert shown in ("published", "derived")
+
+
+def test_the_readme_gives_the_table_the_dataset_gives(dataset: Dataset) -> None:
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    for line in coverage_lines(dataset)[1:-2]:
+        assert line in readme, line
