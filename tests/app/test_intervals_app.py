@@ -4,6 +4,8 @@ chart's whiskers; every number read through the engine, none typed in."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.app.helpers import SIZE, cell_for, engine_result, markers, press, settle, text_of
@@ -97,3 +99,25 @@ async def test_the_chart_draws_each_modelled_bars_interval_as_a_whisker(dataset)
         assert all(engine_result(app).status_of(c) == MODELLED for c in whiskers)
         drawn = str(chart.render())
         assert WHISKER_NOTE in drawn and "├─" in drawn
+
+
+@pytest.mark.parametrize("size", SIZES)
+async def test_a_whisker_never_hides_where_its_bar_ends(dataset, size) -> None:
+    """A bar ends at its count, whisker or not: the solid part of each bar (its cells up to the
+    whisker's line) grows with the count, so a wide interval never makes a larger count look
+    smaller (Greater Manchester's bar drawn shorter than the Met's)."""
+    app = ExplorerApp(dataset)
+    async with app.run_test(size=size) as pilot:
+        await settle(pilot)
+        app.group_by("force")
+        await settle(pilot)
+        chart = app.query_one(Chart)
+        data = chart.data
+        assert data is not None and data.intervals
+        lines = [line for line in chart.render().plain.splitlines() if "█" in line]
+        bars = [line[line.index("┤█") + 1 :] for line in lines if "┤█" in line]
+        solid = [len(re.match("[█├]*", bar).group()) for bar in bars]  # the bar, its low cap in it
+        counts = [sum(column) for column in zip(*(v for _, v in data.series), strict=True)]
+        ordered = [s for _, s in sorted(zip(counts, solid, strict=False), reverse=True)]
+        for i, longer in enumerate(ordered):  # a cell's rounding apart at most
+            assert all(longer >= shorter - 1 for shorter in ordered[i + 1 :]), ordered

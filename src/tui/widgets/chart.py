@@ -104,12 +104,17 @@ WHISKER_COLOUR = 250
 """A modelled value's 95% interval: a light grey whisker across the bar's end (or the point)."""
 
 
-def draw_whisker(plt: object, ends: tuple[float, float], at: float, horizontal: bool) -> None:
+def draw_whisker(
+    plt: object, ends: tuple[float, float], at: float, horizontal: bool, bar_end: float = 0
+) -> None:
     """A whisker from ``ends[0]`` to ``ends[1]`` at ``at`` (a bar's line, or a point's year),
-    capped at both ends: ``├──┤`` across a horizontal bar, ``┬ │ ┴`` through a point."""
+    capped at both ends: ``├`` inside the bar and ``──┤`` past the bar's end (``bar_end``: the
+    line never covers the bar, whose end is the count), ``┬ │ ┴`` through a point."""
     low, high = ends
     if horizontal:
-        plt.plot([low, high], [at, at], marker="─", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
+        start = max(low, bar_end)
+        if high > start:
+            plt.plot([start, high], [at, at], marker="─", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
         plt.scatter([low], [at], marker="├", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
         plt.scatter([high], [at], marker="┤", color=WHISKER_COLOUR)  # type: ignore[attr-defined]
     else:
@@ -262,9 +267,9 @@ class Chart(PlotextPlot):
                         width=BAR_WIDTH,
                         color=PARTIAL_COLOUR if grey else COLOURS[0],
                     )
-        for position, name in zip(positions, data.categories, strict=False):
+        for position, name, value in zip(positions, data.categories, sums, strict=False):
             if name in whiskers:
-                draw_whisker(plt, whiskers[name], position, horizontal=True)
+                draw_whisker(plt, whiskers[name], position, horizontal=True, bar_end=value)
         for position, value, end in zip(positions, sums, ends, strict=True):
             plt.text(value_label(value), x=end + right / (canvas - 1), y=position, alignment="left")
         ticks = nice_ticks(right, max(canvas // 10, 3), whole=all(v == int(v) for v in sums))
