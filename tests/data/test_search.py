@@ -126,3 +126,25 @@ def test_closest_members_suggest_what_a_name_most_likely_means() -> None:
     assert closest_members(forces, "manchester") == ["Greater Manchester"]
     assert closest_members(forces, "Esex")[0] == "Essex"
     assert closest_members(forces, "qqqq") == []
+
+
+USER_LABELS = st.text(
+    st.characters(codec="utf-8", exclude_characters="\n\r\"'"), min_size=1, max_size=12
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(label=USER_LABELS, typed=st.text(max_size=12))
+def test_a_users_file_is_searched_without_an_error_whatever_its_labels(
+    tmp_path_factory, label, typed
+) -> None:
+    """A user's force the places table does not know (Leeds) has no nation or region: they read
+    "–", a name with no words, which must not end the search (typing "lee" ended the app)."""
+    folder = tmp_path_factory.mktemp("user")
+    path = folder / "user.csv"
+    path.write_text(f'force,year,offences\nLeeds,2019/20,10\n"{label}",2019/20,1\n')
+    dataset = load_dataset(path)
+    for query in ("lee", "le", typed, label.lower()[:4]):
+        reading = read_query(dataset, query)
+        assert reading.describe()
+        summary(dataset, reading.selection)

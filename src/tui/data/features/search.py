@@ -142,8 +142,8 @@ class Vocabulary:
             for member in dataset.members(dimension):
                 if member in (NOT_SPLIT, NOT_RECORDED):
                     continue
-                for text in {phrase(member), phrase(member.replace("-", " "))}:
-                    names.setdefault(text, {})[(dimension, member)] = None
+                for text in {phrase(member), phrase(member.replace("-", " "))} - {""}:
+                    names.setdefault(text, {})[(dimension, member)] = None  # "–" has no words
         self.members = {
             text: Term("member", tuple(sorted(found, key=self._coarse)), self._label(found))
             for text, found in names.items()
@@ -183,7 +183,8 @@ class Vocabulary:
         return next(iter(found))[1]
 
     def _add(self, kind: str, key: str, member: str, text: str, shown: str) -> None:
-        self.others.setdefault(phrase(text), Term(kind, ((key, member),), shown))
+        if phrase(text):
+            self.others.setdefault(phrase(text), Term(kind, ((key, member),), shown))
 
     def exact(self, window: Sequence[str]) -> Term | None:
         """The term the words of ``window`` name exactly (as written, or a known spelling)."""
