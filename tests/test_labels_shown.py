@@ -260,7 +260,7 @@ async def test_the_app_shows_markup_and_escapes_as_written(tmp_path: Path) -> No
         assert "Leeds[/b]" in shown and "O␛]52;c;aGVsbG8=␇" in shown  # the filter panel
         assert_nothing_raw(shown)
         await press(pilot, "escape", "escape", "g")
-        await pilot.press(*"platform", "down", "enter")  # past "Platform owner"
+        await pilot.press(*"platform", "enter")  # the name typed whole: Platform, not its owner
         await settle(pilot)
         shown = screen_text(app)
         for label in ("Snapchat [x]", "[c]", "[note 3]", "[b] Other"):
@@ -273,6 +273,28 @@ async def test_the_app_shows_markup_and_escapes_as_written(tmp_path: Path) -> No
         shown = screen_text(app)  # the rows as read
         assert "Leeds[/b]" in shown and "X␛[2A␛[26G99␛[2B" in shown
         assert_nothing_raw(shown)
+        assert app.is_running
+
+
+async def test_the_search_line_and_the_palette_show_a_label_as_written(tmp_path: Path) -> None:
+    """The search's reading of a label with an escape sequence shows it visibly (it moved the
+    cursor and printed over the preview), and the palette's first line takes ``Leeds[/b]`` as
+    text (as markup it ended the app)."""
+    path = tmp_path / "markup.csv"
+    path.write_text(MARKUP_CSV, encoding="utf-8")
+    app = ExplorerApp(load_dataset(path))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "slash")
+        await pilot.press(*"26g99")
+        await until_shown(pilot, "X␛[2A␛[26G99␛[2B")
+        assert_nothing_raw(screen_text(app))
+        await press(pilot, "escape", "ctrl+p")
+        await pilot.press(*"leeds")
+        await until_shown(pilot, "Show Leeds[/b]")
+        assert_nothing_raw(screen_text(app))
+        await press(pilot, "enter")
+        await until_shown(pilot, "Force: Leeds[/b]")
         assert app.is_running
 
 

@@ -29,6 +29,7 @@ import polars as pl
 from tui.data.dataset import Dataset
 from tui.data.engine.table import CHANGE, RATE, SHARE
 from tui.data.features.navigation import drill_dimensions, initial_selection
+from tui.data.labels import safe_text
 from tui.data.loading.names import force_names, loose, member_spellings
 from tui.data.loading.paths import repo_data_dir
 from tui.data.schema import (
@@ -119,13 +120,14 @@ class Reading:
     """Whether any word was understood (else the selection is the first screen's)."""
 
     def describe(self) -> str:
-        """One line for the preview: what the table will show, then what was not understood."""
+        """One line for the preview: what the table will show, then what was not understood;
+        every label as visible text (:func:`safe_text`), whatever a file's names hold."""
         text = " · ".join(self.read) or "nothing understood yet"
         if self.dropped:
             text += f" (not applied: {', '.join(self.dropped)})"
         if self.unknown:
             text += f" · not understood: {' '.join(self.unknown)}"
-        return text
+        return safe_text(text)
 
 
 class Vocabulary:
