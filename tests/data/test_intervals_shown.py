@@ -28,8 +28,10 @@ from tui.data.engine.table import (
     INTERVAL95_LOW,
     MODEL_INTERVALS,
 )
+from tui.data.features.force_map import force_map
 from tui.data.features.quote import facts_of, quote
 from tui.data.loading import load_dataset
+from tui.data.output.chart_plan import plan_chart
 from tui.data.output.export import export, export_content
 from tui.data.output.summary_text import summary_lines
 from tui.data.output.table_notes import modelled_notes, row_detail
@@ -246,3 +248,48 @@ def test_a_change_between_published_counts_has_no_draw_interval(dataset) -> None
     for member, row in _rows(result):
         if member is not None and not result.change_untested(member):
             assert row[CHANGE95_LOW] is None
+
+
+@SLOW
+@given(data=st.data())
+def test_one_mark_and_one_interval_per_row_in_every_view(dataset, data) -> None:
+    """The mark and interval of each row are the engine's in the export (its provenance column),
+    the API, the print chart, the map and the quote: a partial row is never ● or ◐ anywhere, a
+    modelled total is quoted as an estimate with its interval."""
+    selection = data.draw(selections(dataset))
+    result = summary(dataset, selection)
+    exported = export_content(dataset, selection, "summary")
+    by_member = {str(r[result.key]): r for r in exported.frame.iter_rows(named=True)}
+    charted = {p.category: p for p in plan_chart(dataset, selection, "bar", bars=200).points}
+    for member, _ in _rows(result):
+        status = result.status_of(member)
+        if result.is_partial(member):
+            assert not result.mark_of(member).startswith(("●", "◐")), member
+        shown = exported.totals if member is None else by_member[member]
+        assert shown["provenance"] == status, (member, shown["provenance"], status)
+        if member in charted:
+            assert charted[member].status == status
+            interval = result.interval_of(member)
+            if interval is not None and charted[member].low is not None:
+                assert (charted[member].low, charted[member].high) == (
+                    interval.low95,
+                    interval.high95,
+                )
+    mapped = force_map(dataset, selection, "count")
+    if mapped is not None:
+        everywhere = selection
+        for dimension in ("jurisdiction", "nation", "region", "force"):
+            everywhere = everywhere.with_filter(dimension, None)
+        by_force = summary(dataset, everywhere.grouped_by("force"))
+        for tile in mapped.tiles:
+            if tile.value is not None:
+                assert tile.interval == by_force.interval_of(tile.force), tile.force
+                assert tile.modelled == (by_force.status_of(tile.force) == MODELLED)
+    total = result.interval_of(None)
+    said = quote(dataset, selection)
+    if result.status_of(None) == MODELLED and result.totals.get(result.measure) is not None:
+        assert "estimated" in said
+        if total is not None and total.low95 < total.high95:
+            assert f"likely between {total.low95:,} and {total.high95:,}" in said
+    if total is None:
+        assert "likely between" not in said
