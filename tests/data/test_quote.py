@@ -312,12 +312,22 @@ def test_a_force_year_with_no_figure_is_not_quoted_as_zero(capsys):
 
 
 def test_a_change_between_years_missing_different_forces_compares_like_with_like(capsys):
-    """The South East 2021/22 lacks Hampshire: its change on 2020/21 is over the four forces with
-    a figure in both years, says so, and claims nothing about chance."""
-    text = quoted(capsys, "region=South East", "year=2021/22")
-    assert "in 2021/22, with no figure for Hampshire, " in text
-    assert " on 2020/21 over the 4 forces with a figure in both years (" in text
+    """Wales 2020/21 lacks Gwent: its change on 2019/20 (of published figures) is over the three
+    forces with a figure in both years, says so, and claims nothing about chance."""
+    text = quoted(capsys, "nation=Wales", "year=2020/21")
+    assert "in 2020/21, with no figure for Gwent, up 17% on 2019/20 over " in text
+    assert "the forces with a figure in both years (" in text
     assert "chance" not in text
+
+
+def test_a_like_with_like_change_of_a_modelled_count_is_not_stated_as_a_fact(capsys):
+    """The South East 2021/22 lacks Hampshire and its total is modelled (Thames Valley): its change
+    over the four other forces compares modelled counts, so, like any modelled change, it is not
+    given as a number (it read "down 14% on 2020/21" as plainly as a published one)."""
+    text = quoted(capsys, "region=South East", "year=2021/22")
+    assert "in 2021/22, with no figure for Hampshire, likely between " in text
+    assert "down 14%" not in text and "chance" not in text
+    assert "no change on 2020/21 is given: a modelled count cannot be tested for change" in text
 
 
 @pytest.mark.parametrize(

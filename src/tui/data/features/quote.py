@@ -37,7 +37,7 @@ from tui.data.features.quote_sources import (
     provenance_of,
     source_of,
 )
-from tui.data.schema import FORCE, MEASURE, NOT_RECORDED, YEAR, label
+from tui.data.schema import FORCE, MARKS, MEASURE, NOT_RECORDED, YEAR, label
 from tui.data.selection import Selection
 
 ENGLAND_AND_WALES, SCOTLAND, NORTHERN_IRELAND = "England and Wales", "Scotland", "Northern Ireland"
@@ -256,7 +256,10 @@ def facts_of(dataset: Dataset, selection: Selection) -> QuoteFacts:
         interval=result.interval_of(None),
         change_interval=result.change_interval_of(member),
         change_likely=result.change_words(member),
-        change_untested=untested and change is not None and not over,
+        # like with like over fewer forces is stated, but not a change of a modelled count (○)
+        change_untested=untested
+        and change is not None
+        and (not over or result.change_marks.get(member) == MARKS[MODELLED]),
         untested_why=UNTESTED_WHY.get(result.change_marks.get(member, ""), UNTESTED_WHY["○"]),
         flag="; ".join(result.flags_of(None)),
         change_over=over if change is not None else "",
