@@ -298,6 +298,22 @@ async def test_the_search_line_and_the_palette_show_a_label_as_written(tmp_path:
         assert app.is_running
 
 
+async def test_the_charts_note_names_a_partial_label_as_written(tmp_path: Path) -> None:
+    """A force with no row for a year the file has is partial; the inline chart's note names it
+    (it printed the label raw: the cursor went up two lines and wrote 99 over the table's rule)."""
+    path = tmp_path / "two_years.csv"
+    path.write_text(MARKUP_CSV + "Leeds[/b],Snapchat [x],2020/21,25\n", encoding="utf-8")
+    app = ExplorerApp(load_dataset(path))
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await settle(pilot)
+        await press(pilot, "g")
+        await pilot.press(*"force", "enter")
+        await until_shown(pilot, "◔ partial:")
+        shown = screen_text(app)
+        assert "X␛[2A␛[26G99␛[2B" in shown.split("◔ partial:", 1)[1]
+        assert_nothing_raw(shown)
+
+
 # --- a browser visitor ----------------------------------------------------------------------------
 
 

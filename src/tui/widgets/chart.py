@@ -161,7 +161,7 @@ class Chart(PlotextPlot):
         plt = self.plt
         plt.clear_figure()
         if not data.categories:
-            return header + Text("\n" + (data.note or "Nothing to chart: no rows match"))
+            return header + Text("\n" + safe_text(data.note or "Nothing to chart: no rows match"))
         if data.kind == "line":
             legend, plot_height, more = self._draw_line(data, width, height)
         elif data.kind == "funnel":
@@ -173,7 +173,7 @@ class Chart(PlotextPlot):
             WHISKER_NOTE if data.intervals else "",
             f"{more:,} more not shown" if more else "",
         )
-        notes = " · ".join(n for n in said if n)
+        notes = safe_text(" · ".join(n for n in said if n))  # the note names members (◔ partial)
         if notes and len(data.title) + 3 + len(notes) <= width:
             header.append(" · " + notes, style="italic")
             notes = ""
