@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 import tui
 from tui.data.dataset import Dataset
 from tui.data.engine.intervals import TOTAL, intervals
-from tui.data.engine.query import summary
+from tui.data.engine.query import chart_data, summary
 from tui.data.engine.table import (
     CHANGE,
     CHANGE95_HIGH,
@@ -35,7 +35,7 @@ from tui.data.output.chart_plan import plan_chart
 from tui.data.output.export import export, export_content
 from tui.data.output.summary_text import summary_lines
 from tui.data.output.table_notes import modelled_notes, row_detail
-from tui.data.schema import MODELLED
+from tui.data.schema import MODELLED, PARTIAL
 from tui.data.selection import Selection
 
 EW = ("jurisdiction", ("England and Wales",))
@@ -261,6 +261,9 @@ def test_one_mark_and_one_interval_per_row_in_every_view(dataset, data) -> None:
     exported = export_content(dataset, selection, "summary")
     by_member = {str(r[result.key]): r for r in exported.frame.iter_rows(named=True)}
     charted = {p.category: p for p in plan_chart(dataset, selection, "bar", bars=200).points}
+    inline = chart_data(dataset, selection, "bar")
+    drawn_partial = {category for _, category in inline.partial}
+    assert drawn_partial == {c for c in inline.categories if result.status_of(c) == PARTIAL}
     for member, _ in _rows(result):
         status = result.status_of(member)
         if result.is_partial(member):
@@ -293,3 +296,16 @@ def test_one_mark_and_one_interval_per_row_in_every_view(dataset, data) -> None:
             assert f"likely between {total.low95:,} and {total.high95:,}" in said
     if total is None:
         assert "likely between" not in said
+
+
+def test_a_modelled_sum_with_a_gap_has_one_mark_in_the_table_and_the_chart(dataset) -> None:
+    """The South East 2021/22 lacks Hampshire and is modelled: ○ in the table, the print chart
+    and the export, so not ◔ in the inline chart either (it said "◔ partial: South East" beside
+    the table's ○ and the whisker of its interval)."""
+    chosen = Selection(
+        "region", "offences", (EW, ("region", ("South East",)), ("year", ("2021/22",)))
+    )
+    result = summary(dataset, chosen)
+    assert result.status_of("South East") == MODELLED and result.is_partial("South East")
+    drawn = chart_data(dataset, chosen, "bar")
+    assert drawn.partial == () and "partial" not in drawn.note

@@ -148,7 +148,8 @@ def chart_data(dataset: Dataset, selection: Selection, kind: str) -> ChartData:
     groups = table[key].cast(pl.String).to_list()
     measured = table[measure]
     measure_name = label(measure)
-    partial = [g for g in groups if result.is_partial(g)]
+    # the table's mark: a modelled sum with a gap stays ○ (its gap is named under the table)
+    partial = [g for g in groups if result.status_of(g) == PARTIAL]
     notes = [
         f"published only: {blanked} modelled left out" if blanked else "",
         f"no figure, left out: {', '.join(absent)}" if absent else "",
@@ -232,7 +233,7 @@ def _line(
         if blanked:  # published only: only the published years, joined
             years = [y for y in years if values.get(y) is not None]
         points = tuple(_point(values.get(y)) for y in years)
-        marked = tuple((measure, y) for y in years if result.is_partial(y))
+        marked = tuple((measure, y) for y in years if result.status_of(y) == PARTIAL)
         whiskers = _whiskers(result, years)
         marks = (tuple(status_of(result.provenance_of(y)) for y in years),)
         return ChartData(
