@@ -129,7 +129,7 @@ def test_closest_members_suggest_what_a_name_most_likely_means() -> None:
 
 
 USER_LABELS = st.text(
-    st.characters(codec="utf-8", exclude_characters="\n\r\"'"), min_size=1, max_size=12
+    st.characters(codec="utf-8", exclude_characters="\x00\n\r\"'"), min_size=1, max_size=12
 )
 
 
