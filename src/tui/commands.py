@@ -103,8 +103,12 @@ class ExplorerCommands(Provider):
         reading = read_query(self.host.dataset, query, self.host.selection)
         if reading.understood and not reading.unknown:
             text = f"Show {reading.describe()}"
-            yield Hit(
-                SEARCH_SCORE, text, partial(self.host.show_reading, reading), text, help="/ search"
+            yield Hit(  # the words may hold a label's brackets: shown as text, never markup
+                SEARCH_SCORE,
+                Content(safe_text(text)),
+                partial(self.host.show_reading, reading),
+                text,
+                help="/ search",
             )
         matcher = self.matcher(query)
         wanted = query.strip().casefold()

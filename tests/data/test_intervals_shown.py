@@ -31,7 +31,7 @@ from tui.data.engine.table import (
 from tui.data.features.quote import facts_of, quote
 from tui.data.loading import load_dataset
 from tui.data.output.export import export, export_content
-from tui.data.output.format import summary_lines
+from tui.data.output.summary_text import summary_lines
 from tui.data.output.table_notes import modelled_notes, row_detail
 from tui.data.schema import MODELLED
 from tui.data.selection import Selection
