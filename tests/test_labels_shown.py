@@ -261,6 +261,8 @@ async def test_the_app_shows_markup_and_escapes_as_written(tmp_path: Path) -> No
         assert_nothing_raw(shown)
         await press(pilot, "escape", "escape", "g")
         await pilot.press(*"platform", "enter")  # the name typed whole: Platform, not its owner
+
+        await pilot.press(*"platform", "enter")  # the first match is Platform itself
         await settle(pilot)
         shown = screen_text(app)
         for label in ("Snapchat [x]", "[c]", "[note 3]", "[b] Other"):
@@ -365,4 +367,8 @@ async def test_no_markup_in_a_label_ends_the_app(tmp_path: Path, label: str) -> 
         await press(pilot, "backspace", "ctrl+p")
         await pilot.press(*"filter force")
         await until_shown(pilot, f"Filter Force = {label}")  # the palette searches in a worker
+        assert app.is_running
+        await press(pilot, *["backspace"] * len("filter force"))
+        await pilot.press(*("leeds" if "Leeds" in label else "kent"))  # read as "Show ..."
+        await until_shown(pilot, "Show")
         assert app.is_running

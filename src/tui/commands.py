@@ -103,9 +103,9 @@ class ExplorerCommands(Provider):
         reading = read_query(self.host.dataset, query, self.host.selection)
         if reading.understood and not reading.unknown:
             text = f"Show {reading.describe()}"
-            yield Hit(  # Content: a name from a file is text, never markup (Leeds[/b])
+            yield Hit(  # the words may hold a label's brackets: shown as text, never markup
                 SEARCH_SCORE,
-                Content(text),
+                Content(safe_text(text)),
                 partial(self.host.show_reading, reading),
                 text,
                 help="/ search",

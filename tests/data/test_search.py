@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import itertools
+from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -148,3 +150,17 @@ def test_a_users_file_is_searched_without_an_error_whatever_its_labels(
         reading = read_query(dataset, query)
         assert reading.describe()
         summary(dataset, reading.selection)
+
+
+@pytest.mark.parametrize("label", ["Leeds[/b]", "[/]", "[link=x]", "[@click=quit]", "—", "..."])
+@pytest.mark.parametrize("query", ["f", "fi", "filter force", "leeds", "kent 2019/20"])
+def test_a_label_of_marks_and_brackets_never_breaks_the_search(
+    tmp_path: Path, label: str, query: str
+) -> None:
+    """A member whose name is all punctuation (no word to match) is left out of prefix matching;
+    the palette searched with it and found nothing (an IndexError ended its search)."""
+    path = tmp_path / "one.csv"
+    path.write_text(f'force,year,offences\n"{label}",2019/20,10\nKent,2019/20,1\n')
+    dataset = load_dataset(path)
+    reading = read_query(dataset, query, initial_selection(dataset))
+    assert reading.unknown or reading.understood

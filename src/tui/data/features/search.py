@@ -227,6 +227,8 @@ class Vocabulary:
         for kind_rank, table in ((0, self.members), (1, self.others)):
             for text, term in table.items():
                 parts = text.split()
+                if not parts:  # a name of marks only ("[/]"): no word to begin
+                    continue
                 if parts[0].startswith(word):
                     found.append(((0, len(text), kind_rank), term))
                 elif any(p.startswith(word) for p in parts[1:]):

@@ -1,9 +1,10 @@
 """Step 1 of the builder: every published figure, classified, with how to compute it.
 
-Reads ``data/real_figures.csv`` and ``data/more_figures.csv`` (copied untouched from the project's
-reference data: NSPCC releases, the media that reported them, police forces' own disclosure logs)
-and ``data/published_figures.csv`` (the two articles the project started from), through
-:mod:`tui.data.figures.files`, then gives each figure one status:
+Reads every figure file (``data/real_figures.csv``, ``more_figures.csv``, ``figures_2026_11.csv``:
+NSPCC releases, the media that reported them, police forces' own disclosure logs; the December
+2026 search's ``figures_2026_12.csv``; ``published_figures.csv``, the two articles the project
+started from; a user's files named in ``figure_files.toml``) through :mod:`tui.data.figures.files`,
+then gives each figure one status:
 
 * ``target``: in scope; the dataset must reproduce it (counts exactly, lower bounds strictly,
   shares within rounding);
@@ -21,6 +22,9 @@ would zero them and is conflicting); the exceptions, each with its reason, in
 ``data/figure_rules.toml``.
 The reconciliation (``scwc sources``) and provenance read this same table, so they can never
 disagree with the builder about what was published.
+
+Just over 400 lines: every rule that decides a figure's status stays in one module, beside the
+others it must not contradict.
 """
 
 from __future__ import annotations

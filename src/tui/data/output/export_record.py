@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import os
 import shlex
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -28,9 +29,17 @@ def filters_text(selection: Selection) -> str:
 
 
 def sha256_of(path: Path | None) -> str:
-    """SHA-256 of a file, hex."""
+    """SHA-256 of a file, hex: read once per version of the file (its identity, size and
+    modification and change times in nanoseconds; a write always moves the change time)."""
     if path is None:
         return ""
+    stat = path.stat()
+    version = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return _sha256(path.resolve(), version)
+
+
+@lru_cache(maxsize=16)
+def _sha256(path: Path, version: tuple[int, ...]) -> str:
     digest = hashlib.sha256()
     with path.open("rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):

@@ -22,7 +22,7 @@ from tui.data.engine.table import (
     SHARE_RECORDED,
     Summary,
 )
-from tui.data.output.format import RANGE, column_titles, row_cell, shorten
+from tui.data.output.format import INTERVAL, RANGE, column_titles, row_cell, shorten
 from tui.data.schema import PROVENANCE
 
 
@@ -59,7 +59,7 @@ def summary_lines(
     return [line(table[0]), rule, *(line(r) for r in table[1:-1]), rule, line(totals)]
 
 
-LEFT_OUT_FIRST = (SHARE_RECORDED, LOW, HIGH, SHARE, RANGE, RATE_CHILDREN, RATE, CHANGE)
+LEFT_OUT_FIRST = (SHARE_RECORDED, LOW, HIGH, SHARE, RANGE, RATE_CHILDREN, RATE, CHANGE, INTERVAL)
 """The order columns are left out in when the table is too wide."""
 SHORTEST_NAME = 8
 
