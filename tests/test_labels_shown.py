@@ -260,8 +260,6 @@ async def test_the_app_shows_markup_and_escapes_as_written(tmp_path: Path) -> No
         assert "Leeds[/b]" in shown and "O␛]52;c;aGVsbG8=␇" in shown  # the filter panel
         assert_nothing_raw(shown)
         await press(pilot, "escape", "escape", "g")
-        await pilot.press(*"platform", "enter")  # the name typed whole: Platform, not its owner
-
         await pilot.press(*"platform", "enter")  # the first match is Platform itself
         await settle(pilot)
         shown = screen_text(app)
